@@ -1,0 +1,84 @@
+using System.Runtime.InteropServices;
+
+namespace BuildState.Errors;
+
+/// <summary>
+/// The one exception type the store throws on purpose. <see cref="Kind"/> says what class of failure
+/// it is; <see cref="FilePath"/> names the file involved when there is one, so a one-line message can
+/// always say which file and which exit code.
+/// </summary>
+public sealed class BuildStateException : Exception
+{
+    public BuildStateException(StoreErrorKind kind, string message, string? filePath = null, Exception? inner = null)
+        : base(message, inner)
+    {
+        Kind = kind;
+        FilePath = filePath;
+    }
+
+    public StoreErrorKind Kind { get; }
+
+    public string? FilePath { get; }
+
+    public int ExitCode => ExitCodes.For(Kind);
+
+    /// <summary>One line for people: "file: message (kind)".</summary>
+    public string ToOneLine() =>
+        FilePath is null ? $"{Message} ({Kind}, exit code {ExitCode})" : $"{FilePath}: {Message} ({Kind}, exit code {ExitCode})";
+
+    public static BuildStateException Corrupt(string path, string what, Exception? inner = null) =>
+        new(StoreErrorKind.Corruption, what, path, inner);
+
+    public static BuildStateException NotFound(string what, string? path = null) =>
+        new(StoreErrorKind.NotFound, what, path);
+
+    /// <summary>
+    /// Turns an operating-system I/O failure into the right kind: full disk, permission, or general.
+    /// A failed fsync arrives here too and is never retried by the caller: after a failed fsync the
+    /// kernel may already have dropped the dirty pages, so a retry could report a false success.
+    /// </summary>
+    public static BuildStateException FromIo(Exception ex, string path, string action)
+    {
+        if (ex is BuildStateException bse)
+        {
+            return bse;
+        }
+
+        var kind = ex switch
+        {
+            UnauthorizedAccessException => StoreErrorKind.PermissionDenied,
+            IOException io when IsDiskFull(io) => StoreErrorKind.DiskFull,
+            IOException io when IsPermission(io) => StoreErrorKind.PermissionDenied,
+            _ => StoreErrorKind.General,
+        };
+        return new BuildStateException(kind, $"cannot {action}: {ex.Message}", path, ex);
+    }
+
+    private const int ENOSPC = 28, EDQUOT = 122, EACCES = 13, EPERM = 1, EROFS = 30;
+    private const int WinDiskFull = 0x70, WinHandleDiskFull = 0x27, WinAccessDenied = 5;
+
+    private static bool IsDiskFull(IOException io)
+    {
+        var code = io.HResult & 0xFFFF;
+        return OperatingSystem.IsWindows() ? code is WinDiskFull or WinHandleDiskFull : code is ENOSPC or EDQUOT
+            || io.Message.Contains("No space left", StringComparison.OrdinalIgnoreCase);
+    }
+
+    private static bool IsPermission(IOException io)
+    {
+        var code = io.HResult & 0xFFFF;
+        return OperatingSystem.IsWindows() ? code == WinAccessDenied : code is EACCES or EPERM or EROFS
+            || io.Message.Contains("Read-only file system", StringComparison.OrdinalIgnoreCase);
+    }
+
+    internal static BuildStateException FromErrno(int errno, string path, string action)
+    {
+        var kind = errno switch
+        {
+            ENOSPC or EDQUOT => StoreErrorKind.DiskFull,
+            EACCES or EPERM or EROFS => StoreErrorKind.PermissionDenied,
+            _ => StoreErrorKind.General,
+        };
+        return new BuildStateException(kind, $"cannot {action}: {Marshal.GetPInvokeErrorMessage(errno)} (errno {errno})", path);
+    }
+}

@@ -1,0 +1,29 @@
+namespace BuildState.Errors;
+
+/// <summary>The process exit codes of DESIGN.md; one per <see cref="StoreErrorKind"/>, plus success and usage.</summary>
+public static class ExitCodes
+{
+    public const int Success = 0;
+    public const int General = 1;
+    public const int LockTimeout = 2;
+    public const int Corruption = 3;
+    public const int ValidationFailed = 4;
+    public const int NotFound = 5;
+    public const int PermissionDenied = 6;
+    public const int DiskFull = 7;
+    public const int Timeout = 9;
+    public const int Usage = 64;
+
+    /// <summary>The exit code for an error kind (a one-to-one mapping).</summary>
+    public static int For(StoreErrorKind kind) => kind switch
+    {
+        StoreErrorKind.LockTimeout => LockTimeout,
+        StoreErrorKind.Corruption => Corruption,
+        StoreErrorKind.Validation => ValidationFailed,
+        StoreErrorKind.NotFound => NotFound,
+        StoreErrorKind.PermissionDenied => PermissionDenied,
+        StoreErrorKind.DiskFull => DiskFull,
+        StoreErrorKind.Timeout => Timeout,
+        _ => General,
+    };
+}

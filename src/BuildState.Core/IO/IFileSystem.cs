@@ -1,0 +1,53 @@
+namespace BuildState.IO;
+
+/// <summary>
+/// The file operations the store is built from. Everything the store writes goes through this
+/// interface, so tests can put a fault-injecting layer underneath (see the crash simulator in the
+/// tests) and check the store's crash safety at every write and flush boundary.
+/// </summary>
+public interface IFileSystem
+{
+    bool FileExists(string path);
+
+    bool DirectoryExists(string path);
+
+    /// <summary>True when the path is a symbolic link (the store never follows one).</summary>
+    bool IsSymbolicLink(string path);
+
+    /// <summary>Length and last-write ticks (UTC), or null when the file does not exist.</summary>
+    (long Length, long WriteTicks)? GetFileStamp(string path);
+
+    /// <summary>Reads a whole file; throws a Corruption error when it is longer than <paramref name="maxBytes"/>.</summary>
+    byte[] ReadAllBytes(string path, long maxBytes);
+
+    /// <summary>Creates or replaces a file's content (owner-only on Unix); with <paramref name="sync"/>, fsyncs it.</summary>
+    void WriteFile(string path, ReadOnlySpan<byte> data, bool sync);
+
+    /// <summary>Appends to a file (created owner-only when missing); with <paramref name="sync"/>, fsyncs it.</summary>
+    void AppendFile(string path, ReadOnlySpan<byte> data, bool sync);
+
+    /// <summary>fsyncs an existing file.</summary>
+    void SyncFile(string path);
+
+    /// <summary>Cuts a file to <paramref name="length"/> bytes and fsyncs it.</summary>
+    void TruncateFile(string path, long length);
+
+    /// <summary>Atomically replaces <paramref name="destination"/> with <paramref name="source"/>.</summary>
+    void Rename(string source, string destination);
+
+    /// <summary>fsyncs a directory so renames and creations inside it survive power loss (no-op where unsupported).</summary>
+    void SyncDirectory(string path);
+
+    /// <summary>Creates a directory and its parents, owner-only on Unix.</summary>
+    void CreateDirectory(string path);
+
+    void DeleteFile(string path);
+
+    void DeleteDirectory(string path);
+
+    void MoveDirectory(string source, string destination);
+
+    IEnumerable<string> EnumerateFiles(string directory, string pattern);
+
+    IEnumerable<string> EnumerateDirectories(string directory);
+}

@@ -1,0 +1,16 @@
+namespace BuildState.Locking;
+
+/// <summary>Takes one named exclusive lock without waiting. <see cref="LockManager"/> adds waiting, backoff and order.</summary>
+public interface ILockProvider
+{
+    /// <summary>The held lock, or null when someone else holds it. <paramref name="previousOwner"/> reports a lock left behind by a dead owner.</summary>
+    IHeldLock? TryAcquire(string lockPath, string purpose, out string? previousOwner);
+
+    /// <summary>Who holds the lock now, for the timeout message, or null when unknown.</summary>
+    string? DescribeOwner(string lockPath);
+}
+
+/// <summary>A held lock; disposing releases it.</summary>
+public interface IHeldLock : IDisposable
+{
+}

@@ -1,0 +1,115 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using BuildState.Errors;
+
+namespace BuildState.Locking;
+
+/// <summary>
+/// Waits for locks with exponential backoff and a timeout, and keeps the one lock order of the
+/// store: build locks first (in ordinal order of their keys), the index lock last. Nothing ever
+/// waits for a build lock while holding the index lock, so no two lockers can wait on each other.
+/// Threads of one process queue on an in-process gate first, so only one of them at a time touches
+/// the file lock (MSBuild runs the tasks of many projects in one process).
+/// </summary>
+public sealed class LockManager
+{
+    private static readonly ConcurrentDictionary<string, SemaphoreSlim> Gates = new(StringComparer.Ordinal);
+
+    private readonly ILockProvider _provider;
+    private readonly TimeSpan _timeout;
+    private long _staleBroken;
+    private long _waitTicks;
+
+    public LockManager(ILockProvider provider, TimeSpan timeout)
+    {
+        _provider = provider;
+        _timeout = timeout;
+    }
+
+    /// <summary>How many locks left behind by dead owners this manager has broken.</summary>
+    public long StaleLocksBroken => Interlocked.Read(ref _staleBroken);
+
+    /// <summary>Total time spent waiting for locks.</summary>
+    public TimeSpan TotalWait => TimeSpan.FromTicks(Interlocked.Read(ref _waitTicks));
+
+    /// <summary>Raised when a stale lock is broken, with the lock path and the dead owner.</summary>
+    public event Action<string, string>? StaleLockBroken;
+
+    /// <summary>Takes the lock or throws a <see cref="StoreErrorKind.LockTimeout"/> error naming its holder.</summary>
+    public IDisposable Acquire(string lockPath, string purpose)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var gate = Gates.GetOrAdd(lockPath, _ => new SemaphoreSlim(1, 1));
+        if (!gate.Wait(_timeout))
+        {
+            throw Timeout(lockPath, started);
+        }
+
+        try
+        {
+            var delay = TimeSpan.FromMilliseconds(0.5);
+            while (true)
+            {
+                var held = _provider.TryAcquire(lockPath, purpose, out var previousOwner);
+                if (held is not null)
+                {
+                    if (previousOwner is not null)
+                    {
+                        Interlocked.Increment(ref _staleBroken);
+                        StaleLockBroken?.Invoke(lockPath, previousOwner);
+                    }
+
+                    Interlocked.Add(ref _waitTicks, Stopwatch.GetElapsedTime(started).Ticks);
+                    return new Release(held, gate);
+                }
+
+                var elapsed = Stopwatch.GetElapsedTime(started);
+                if (elapsed >= _timeout)
+                {
+                    throw Timeout(lockPath, started);
+                }
+
+                // Exponential backoff with jitter, capped, so many waiters neither spin nor sleep long.
+                var jitter = Random.Shared.NextDouble() * 0.5 + 0.75;
+                var sleep = TimeSpan.FromTicks(Math.Min((long)(delay.Ticks * jitter), (_timeout - elapsed).Ticks));
+                Thread.Sleep(sleep < TimeSpan.FromMilliseconds(1) ? TimeSpan.FromMilliseconds(1) : sleep);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromMilliseconds(25).Ticks));
+            }
+        }
+        catch
+        {
+            gate.Release();
+            throw;
+        }
+    }
+
+    private BuildStateException Timeout(string lockPath, long started)
+    {
+        var owner = _provider.DescribeOwner(lockPath);
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        return new BuildStateException(
+            StoreErrorKind.LockTimeout,
+            $"timed out after {elapsed.TotalSeconds:0.#} s waiting for the lock{(owner is null ? "" : $", held by {owner}")}",
+            lockPath);
+    }
+
+    private sealed class Release(IHeldLock held, SemaphoreSlim gate) : IDisposable
+    {
+        private int _done;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _done, 1) == 0)
+            {
+                try
+                {
+                    held.Dispose();
+                }
+                finally
+                {
+                    gate.Release();
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,170 @@
+namespace BuildState.Model;
+
+/// <summary>
+/// The state of one build (project x configuration x target framework): what
+/// <c>active/&lt;build-key&gt;/current_state.json</c> holds. Phases are strings so one store holds
+/// builds of any lifecycle; <see cref="Lifecycle"/> names the table they are checked against.
+/// </summary>
+public sealed class BuildRecord
+{
+    /// <summary>The schema version of this file (see <c>docs/store-format.md</c>).</summary>
+    public int SchemaVersion { get; set; } = Store.StoreSchema.Current;
+
+    /// <summary>The build id: project path relative to the repository root, then <c>|Configuration|TargetFramework</c>.</summary>
+    public string Id { get; set; } = "";
+
+    /// <summary>The lifecycle table's name (<c>Default</c> unless a custom table drives the build).</summary>
+    public string Lifecycle { get; set; } = "Default";
+
+    /// <summary>The current phase.</summary>
+    public string Phase { get; set; } = "";
+
+    /// <summary>The status of the latest run.</summary>
+    public RunStatus Status { get; set; }
+
+    /// <summary>The invocation id of the latest run.</summary>
+    public string? RunId { get; set; }
+
+    /// <summary>Increments on every committed change; history records carry it, so gaps and order are checkable.</summary>
+    public long Sequence { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public DateTimeOffset UpdatedAt { get; set; }
+
+    /// <summary>The latest run.</summary>
+    public RunInfo? Run { get; set; }
+
+    /// <summary>The transitions of the latest run, oldest first (earlier runs are in history).</summary>
+    public List<TransitionRecord> Transitions { get; set; } = [];
+
+    /// <summary>Artifacts the latest run produced.</summary>
+    public List<ArtifactRecord> Artifacts { get; set; } = [];
+
+    /// <summary>Ids of the builds this build depends on (its ProjectReferences).</summary>
+    public List<string> Dependencies { get; set; } = [];
+
+    /// <summary>The checkpoints kept for this build, oldest first.</summary>
+    public List<CheckpointRef> Checkpoints { get; set; } = [];
+
+    /// <summary>Failures of the latest run.</summary>
+    public List<ErrorRecord> Errors { get; set; } = [];
+
+    /// <summary>Where and how the latest run ran.</summary>
+    public ResourceInfo Resources { get; set; } = new();
+
+    /// <summary>Free-form string metadata (environment values only when allow-listed).</summary>
+    public Dictionary<string, string> Metadata { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Length of the history log just after this state's record was appended. A longer log means
+    /// records newer than this file (a crash between the two writes): readers roll forward to them.
+    /// </summary>
+    public long HistoryBytes { get; set; }
+
+    /// <summary>A deep copy, so a caller's mutation cannot leak into a cached or committed value.</summary>
+    public BuildRecord Clone() => Serialization.StoreJson.Clone(this);
+}
+
+/// <summary>One run: one invocation's pass over a build.</summary>
+public sealed class RunInfo
+{
+    public string RunId { get; set; } = "";
+
+    public RunStatus Status { get; set; }
+
+    public DateTimeOffset StartedAt { get; set; }
+
+    public DateTimeOffset? EndedAt { get; set; }
+
+    /// <summary>The process that runs it; a dead owner means the run was cut off.</summary>
+    public OwnerInfo? Owner { get; set; }
+
+    /// <summary>Why the run ended as it did, when that is worth saying (for example "owner process 123 is gone").</summary>
+    public string? Reason { get; set; }
+}
+
+/// <summary>A phase change.</summary>
+public sealed class TransitionRecord
+{
+    public string From { get; set; } = "";
+
+    public string To { get; set; } = "";
+
+    public DateTimeOffset At { get; set; }
+
+    /// <summary>How long the build stayed in <see cref="From"/>, in milliseconds.</summary>
+    public double DurationMs { get; set; }
+}
+
+/// <summary>A file the build produced.</summary>
+public sealed class ArtifactRecord
+{
+    /// <summary>The path, relative to the repository root with forward slashes when it lies under it.</summary>
+    public string Path { get; set; } = "";
+
+    public long Size { get; set; }
+
+    /// <summary>Lower-case hex SHA-256 of the content.</summary>
+    public string Sha256 { get; set; } = "";
+
+    /// <summary>Last write time when hashed; with <see cref="Size"/> it lets an unchanged file skip re-hashing.</summary>
+    public DateTimeOffset LastWriteUtc { get; set; }
+
+    /// <summary>What the file is (assembly, pdb, package, ...), when known.</summary>
+    public string? Kind { get; set; }
+}
+
+/// <summary>A checkpoint as listed in the build's state.</summary>
+public sealed class CheckpointRef
+{
+    public string Id { get; set; } = "";
+
+    public string? Name { get; set; }
+
+    public string Phase { get; set; } = "";
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>True when the checkpoint also holds copies of the artifact files.</summary>
+    public bool HasArtifactCopies { get; set; }
+
+    /// <summary>True for checkpoints taken automatically at phase boundaries.</summary>
+    public bool Automatic { get; set; }
+}
+
+/// <summary>A failure.</summary>
+public sealed class ErrorRecord
+{
+    public DateTimeOffset At { get; set; }
+
+    public string Phase { get; set; } = "";
+
+    /// <summary>An error code such as CS0103 or BST0100, when there is one.</summary>
+    public string? Code { get; set; }
+
+    public string Message { get; set; } = "";
+
+    /// <summary>The MSBuild target that failed, when known.</summary>
+    public string? Target { get; set; }
+
+    public string? File { get; set; }
+
+    public int? Line { get; set; }
+
+    public int? Column { get; set; }
+}
+
+/// <summary>Where and how a run ran.</summary>
+public sealed class ResourceInfo
+{
+    public string? Machine { get; set; }
+
+    public int? ProcessId { get; set; }
+
+    /// <summary>The MSBuild node that ran the build, when known.</summary>
+    public int? NodeId { get; set; }
+
+    /// <summary>Total milliseconds spent in each phase during the latest run.</summary>
+    public Dictionary<string, double> PhaseDurationsMs { get; set; } = new(StringComparer.Ordinal);
+}

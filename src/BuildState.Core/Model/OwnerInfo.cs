@@ -1,0 +1,43 @@
+using System.Diagnostics;
+
+namespace BuildState.Model;
+
+/// <summary>
+/// Who owns a run or a lock: process id, host and the process's start time. The start time tells a
+/// live owner from a new process that happens to reuse the same id.
+/// </summary>
+public sealed record OwnerInfo
+{
+    public int ProcessId { get; init; }
+
+    public string Host { get; init; } = "";
+
+    /// <summary>The owner process's start time, UTC, or null when it could not be read.</summary>
+    public DateTimeOffset? ProcessStartedAt { get; init; }
+
+    private static readonly Lazy<OwnerInfo> CurrentLazy = new(() =>
+    {
+        using var self = Process.GetCurrentProcess();
+        return new OwnerInfo
+        {
+            ProcessId = Environment.ProcessId,
+            Host = Environment.MachineName,
+            ProcessStartedAt = TryStartTime(self),
+        };
+    });
+
+    /// <summary>This process.</summary>
+    public static OwnerInfo Current => CurrentLazy.Value;
+
+    internal static DateTimeOffset? TryStartTime(Process process)
+    {
+        try
+        {
+            return new DateTimeOffset(process.StartTime.ToUniversalTime(), TimeSpan.Zero);
+        }
+        catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception or NotSupportedException)
+        {
+            return null;
+        }
+    }
+}

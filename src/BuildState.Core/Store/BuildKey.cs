@@ -1,0 +1,80 @@
+using System.Security.Cryptography;
+using System.Text;
+using BuildState.Errors;
+
+namespace BuildState.Store;
+
+/// <summary>
+/// Maps a build id to a directory name: readable, stable, collision-free and safe on every file
+/// system (no separators, no dots that could form "..", bounded length).
+/// </summary>
+public static class BuildKey
+{
+    /// <summary>Longest readable prefix kept before the hash.</summary>
+    public const int MaxPrefixLength = 60;
+
+    /// <summary>
+    /// <c>src/App/App.csproj|Debug|net10.0</c> becomes <c>src_App_App_csproj_Debug_net10_0-&lt;32 hex&gt;</c>:
+    /// every character outside [A-Za-z0-9_-] becomes '_', the prefix is cut to 60 characters, and
+    /// 128 bits of the id's SHA-256 make the key unique.
+    /// </summary>
+    public static string For(string buildId)
+    {
+        ValidateId(buildId);
+        var prefix = new StringBuilder(Math.Min(buildId.Length, MaxPrefixLength));
+        foreach (var c in buildId)
+        {
+            if (prefix.Length == MaxPrefixLength)
+            {
+                break;
+            }
+
+            prefix.Append(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? c : '_');
+        }
+
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(buildId));
+        return $"{prefix}-{Convert.ToHexStringLower(hash, 0, 16)}";
+    }
+
+    /// <summary>True when <paramref name="name"/> has the shape of a key (used to skip stray directories).</summary>
+    public static bool LooksLikeKey(string name)
+    {
+        var dash = name.LastIndexOf('-');
+        if (dash < 0 || name.Length - dash - 1 != 32 || dash > MaxPrefixLength)
+        {
+            return false;
+        }
+
+        foreach (var c in name)
+        {
+            if (!(char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Rejects ids that cannot be stored: empty, too long, or holding control characters.</summary>
+    public static void ValidateId(string buildId)
+    {
+        if (string.IsNullOrWhiteSpace(buildId))
+        {
+            throw new BuildStateException(StoreErrorKind.Validation, "a build id must not be empty");
+        }
+
+        if (buildId.Length > StoreLimits.MaxBuildIdLength)
+        {
+            throw new BuildStateException(StoreErrorKind.Validation, $"a build id must be at most {StoreLimits.MaxBuildIdLength} characters (got {buildId.Length})");
+        }
+
+        foreach (var c in buildId)
+        {
+            if (char.IsControl(c))
+            {
+                throw new BuildStateException(StoreErrorKind.Validation, "a build id must not contain control characters");
+            }
+        }
+    }
+}

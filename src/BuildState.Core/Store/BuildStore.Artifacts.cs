@@ -1,0 +1,45 @@
+using BuildState.Model;
+
+namespace BuildState.Store;
+
+public sealed partial class BuildStore
+{
+    /// <summary>
+    /// Records files the current run produced, with size and SHA-256. Hashing happens before the
+    /// lock is taken (it is the slow part); a file recorded again replaces its earlier entry.
+    /// </summary>
+    public BuildRecord RecordArtifacts(string buildId, IEnumerable<ArtifactInput> files)
+    {
+        var previous = (TryGet(buildId)?.Artifacts ?? []).ToDictionary(a => a.Path, StringComparer.Ordinal);
+        var hashed = files
+            .Select(f => (Full: ToFullPath(f.Path), f.Kind))
+            .DistinctBy(f => f.Full, StringComparer.Ordinal)
+            .Select(f => ArtifactHasher.Hash(f.Full, ToStoredPath(f.Full), f.Kind, previous))
+            .ToList();
+        return Mutate(buildId, "record artifacts", existing =>
+        {
+            var record = RequireRun(existing, buildId);
+            var byPath = record.Artifacts.ToDictionary(a => a.Path, StringComparer.Ordinal);
+            foreach (var artifact in hashed)
+            {
+                byPath[artifact.Path] = artifact;
+            }
+
+            record.Artifacts = byPath.Values.OrderBy(a => a.Path, StringComparer.Ordinal).ToList();
+            return new Change(record, new HistoryEntry { Kind = HistoryKinds.Artifacts, Message = $"{hashed.Count} artifact(s)" }, DurableNow: false);
+        });
+    }
+
+    /// <summary>A path as stored: relative to the repository root with forward slashes when inside it, else absolute.</summary>
+    public string ToStoredPath(string fullPath)
+    {
+        var relative = Path.GetRelativePath(RepositoryRoot, fullPath);
+        return relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative)
+            ? fullPath.Replace('\\', '/')
+            : relative.Replace('\\', '/');
+    }
+
+    /// <summary>The full path of a stored or caller-given path.</summary>
+    public string ToFullPath(string path) =>
+        Path.GetFullPath(Path.IsPathRooted(path) ? path : Path.Combine(RepositoryRoot, path.Replace('/', Path.DirectorySeparatorChar)));
+}

@@ -1,0 +1,281 @@
+using BuildState.Errors;
+using BuildState.Model;
+using BuildState.Serialization;
+
+namespace BuildState.Store;
+
+public sealed partial class BuildStore
+{
+    /// <summary>
+    /// Takes a checkpoint: a snapshot of the state plus the artifact manifest (re-hashed where size or
+    /// time changed), optionally with content-addressed copies of the artifact files (stored once per
+    /// distinct hash). The oldest checkpoints beyond <see cref="StoreOptions.MaxCheckpoints"/> are
+    /// rotated out and blobs no checkpoint needs any more are removed. Durable under Normal.
+    /// </summary>
+    public CheckpointRef CreateCheckpoint(string buildId, string? name = null, bool copyArtifacts = false, bool automatic = false)
+    {
+        if (name is not null && (name.Length == 0 || name.Length > 200 || name.Any(char.IsControl)))
+        {
+            throw new BuildStateException(StoreErrorKind.Validation, "a checkpoint name must be 1 to 200 printable characters");
+        }
+
+        var key = BuildKey.For(buildId);
+        CheckpointRef? created = null;
+        Mutate(buildId, "checkpoint", existing =>
+        {
+            var record = existing ?? throw BuildStateException.NotFound($"no build '{buildId}' in the store", Layout.Root);
+            var now = Now;
+            var id = $"{now:yyyyMMddTHHmmssfff}-{record.Sequence + 1:D6}";
+            var previous = record.Artifacts.ToDictionary(a => a.Path, StringComparer.Ordinal);
+            var manifest = record.Artifacts
+                .Select(a => copyArtifacts || _fs.FileExists(ToFullPath(a.Path)) ? SafeRehash(a, previous) : a)
+                .ToList();
+            if (copyArtifacts)
+            {
+                CreateDirectoryDurably(Layout.CheckpointsDir(key));
+                CreateDirectoryDurably(Layout.BlobsDir(key));
+                foreach (var artifact in manifest)
+                {
+                    StoreBlob(key, artifact);
+                }
+            }
+
+            var file = new CheckpointFile
+            {
+                Id = id,
+                Name = name,
+                BuildId = buildId,
+                Phase = record.Phase,
+                CreatedAt = now,
+                Automatic = automatic,
+                HasArtifactCopies = copyArtifacts,
+                Artifacts = manifest,
+                State = record.Clone(),
+            };
+            CreateDirectoryDurably(Layout.CheckpointsDir(key));
+            WriteAtomic(Layout.CheckpointFile(key, id), StoreJson.Serialize(file), sync: Options.Durability != Durability.None);
+
+            created = new CheckpointRef { Id = id, Name = name, Phase = record.Phase, CreatedAt = now, HasArtifactCopies = copyArtifacts, Automatic = automatic };
+            record.Checkpoints.Add(created);
+            var rotated = Rotate(record);
+            foreach (var old in rotated)
+            {
+                var path = Layout.CheckpointFile(key, old.Id);
+                if (_fs.FileExists(path))
+                {
+                    _fs.DeleteFile(path);
+                }
+            }
+
+            if (rotated.Count > 0)
+            {
+                CollectBlobs(key, record);
+            }
+
+            return new Change(record, new HistoryEntry { Kind = HistoryKinds.Checkpoint, Message = $"checkpoint {id}{(name is null ? "" : $" ({name})")}" }, DurableNow: true);
+        });
+        return created!;
+    }
+
+    private ArtifactRecord SafeRehash(ArtifactRecord artifact, Dictionary<string, ArtifactRecord> previous) =>
+        ArtifactHasher.Hash(ToFullPath(artifact.Path), artifact.Path, artifact.Kind, previous);
+
+    private List<CheckpointRef> Rotate(BuildRecord record)
+    {
+        var max = Math.Max(1, Options.MaxCheckpoints);
+        var rotated = new List<CheckpointRef>();
+        while (record.Checkpoints.Count > max)
+        {
+            rotated.Add(record.Checkpoints[0]);
+            record.Checkpoints.RemoveAt(0);
+        }
+
+        return rotated;
+    }
+
+    /// <summary>Copies an artifact into the blob store under its hash, verifying the copy; an existing blob is reused.</summary>
+    private void StoreBlob(string key, ArtifactRecord artifact)
+    {
+        var blob = Layout.Blob(key, artifact.Sha256);
+        if (_fs.FileExists(blob))
+        {
+            return;
+        }
+
+        var bytes = File.ReadAllBytes(ToFullPath(artifact.Path));
+        var actual = ArtifactHasher.HashBytes(bytes);
+        if (actual != artifact.Sha256)
+        {
+            throw new BuildStateException(StoreErrorKind.Validation, $"the artifact changed while the checkpoint was taken (expected {artifact.Sha256}, read {actual})", artifact.Path);
+        }
+
+        WriteAtomic(blob, bytes, sync: Options.Durability != Durability.None);
+    }
+
+    /// <summary>Deletes blobs no remaining checkpoint refers to.</summary>
+    private void CollectBlobs(string key, BuildRecord record)
+    {
+        var needed = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var checkpoint in record.Checkpoints.Where(c => c.HasArtifactCopies))
+        {
+            var file = TryReadCheckpoint(key, checkpoint.Id);
+            file?.Artifacts.ForEach(a => needed.Add(a.Sha256));
+        }
+
+        foreach (var blob in _fs.EnumerateFiles(Layout.BlobsDir(key), "*"))
+        {
+            if (!needed.Contains(Path.GetFileName(blob)))
+            {
+                _fs.DeleteFile(blob);
+            }
+        }
+    }
+
+    /// <summary>The checkpoints of a build, oldest first, read from their files.</summary>
+    public IReadOnlyList<CheckpointFile> GetCheckpoints(string buildId)
+    {
+        var key = BuildKey.For(buildId);
+        var record = Get(buildId);
+        return record.Checkpoints.Select(c => TryReadCheckpoint(key, c.Id)).OfType<CheckpointFile>().ToList();
+    }
+
+    internal CheckpointFile? TryReadCheckpoint(string key, string id)
+    {
+        try
+        {
+            return ReadCheckpoint(key, id);
+        }
+        catch (BuildStateException)
+        {
+            return null;
+        }
+    }
+
+    internal CheckpointFile ReadCheckpoint(string key, string id)
+    {
+        var path = Layout.CheckpointFile(key, id);
+        GuardNoLinks(path);
+        var bytes = _fs.ReadAllBytes(path, StoreLimits.MaxStateFileBytes);
+        var version = Migrations.PeekSchemaVersion(bytes, path);
+        if (version != StoreSchema.Current)
+        {
+            throw BuildStateException.Corrupt(path, $"checkpoint schema version {version} is not supported (expected {StoreSchema.Current})");
+        }
+
+        var file = StoreJson.DeserializeCheckpoint(bytes, path);
+        if (file.Id != id || string.IsNullOrEmpty(file.BuildId))
+        {
+            throw BuildStateException.Corrupt(path, "the checkpoint's id does not match its file name");
+        }
+
+        return file;
+    }
+
+    /// <summary>Finds a checkpoint by id, by name (the newest of that name), or by a unique part of its id.</summary>
+    public CheckpointRef FindCheckpoint(BuildRecord record, string idOrName)
+    {
+        var exact = record.Checkpoints.FirstOrDefault(c => c.Id == idOrName)
+            ?? record.Checkpoints.LastOrDefault(c => c.Name == idOrName);
+        if (exact is not null)
+        {
+            return exact;
+        }
+
+        var matches = record.Checkpoints.Where(c => c.Id.Contains(idOrName, StringComparison.OrdinalIgnoreCase)).ToList();
+        return matches.Count switch
+        {
+            1 => matches[0],
+            0 => throw BuildStateException.NotFound($"build '{record.Id}' has no checkpoint '{idOrName}'"),
+            _ => throw new BuildStateException(StoreErrorKind.Validation, $"'{idOrName}' matches {matches.Count} checkpoints: {string.Join(", ", matches.Select(m => m.Id))}"),
+        };
+    }
+
+    /// <summary>
+    /// Restores a build to a checkpoint: the state comes back (the checkpoint list stays as it is now)
+    /// and, with <paramref name="restoreArtifacts"/>, every artifact file is written back from its copy
+    /// and verified against its SHA-256. The state before the restore is backed up first.
+    /// </summary>
+    public RestoreResult RestoreCheckpoint(string buildId, string checkpoint, bool restoreArtifacts = false)
+    {
+        var key = BuildKey.For(buildId);
+        var result = new RestoreResult();
+        Mutate(buildId, "restore", existing =>
+        {
+            var current = existing ?? throw BuildStateException.NotFound($"no build '{buildId}' in the store", Layout.Root);
+            var reference = FindCheckpoint(current, checkpoint);
+            var file = ReadCheckpoint(key, reference.Id);
+            if (restoreArtifacts && !file.HasArtifactCopies)
+            {
+                throw new BuildStateException(StoreErrorKind.Validation, $"checkpoint {file.Id} holds no artifact copies; take checkpoints with artifact copies to restore files");
+            }
+
+            WriteBackup(key, current);
+            if (restoreArtifacts)
+            {
+                foreach (var artifact in file.Artifacts)
+                {
+                    RestoreArtifact(key, artifact, result);
+                }
+            }
+
+            var restored = file.State.Clone();
+            restored.Checkpoints = current.Checkpoints;
+            restored.Artifacts = file.Artifacts;
+            if (restored.Run is { Status: RunStatus.Running } run)
+            {
+                // The snapshot's run is not running now: nothing owns it.
+                SetStatus(restored, RunStatus.Interrupted);
+                run.Reason = $"restored from checkpoint {file.Id}";
+                run.EndedAt = Now;
+            }
+
+            result.CheckpointId = file.Id;
+            result.Phase = restored.Phase;
+            return new Change(restored, new HistoryEntry { Kind = HistoryKinds.Restore, From = current.Phase, To = restored.Phase, Message = $"restored checkpoint {file.Id}" }, DurableNow: true);
+        });
+        return result;
+    }
+
+    private void RestoreArtifact(string key, ArtifactRecord artifact, RestoreResult result)
+    {
+        var target = ToFullPath(artifact.Path);
+        if (File.Exists(target) && ArtifactHasher.HashFile(target) == artifact.Sha256)
+        {
+            result.Unchanged.Add(artifact.Path);
+            return;
+        }
+
+        var blob = Layout.Blob(key, artifact.Sha256);
+        GuardNoLinks(blob);
+        var bytes = _fs.ReadAllBytes(blob, long.MaxValue);
+        if (ArtifactHasher.HashBytes(bytes) != artifact.Sha256)
+        {
+            throw BuildStateException.Corrupt(blob, $"the stored copy of {artifact.Path} does not match its SHA-256");
+        }
+
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        var temp = $"{target}.restore-{Guid.NewGuid():N}";
+        File.WriteAllBytes(temp, bytes);
+        File.Move(temp, target, overwrite: true);
+        if (ArtifactHasher.HashFile(target) != artifact.Sha256)
+        {
+            throw new BuildStateException(StoreErrorKind.General, "the restored file does not match its SHA-256 after writing", target);
+        }
+
+        result.Restored.Add(artifact.Path);
+    }
+}
+
+/// <summary>What a restore did.</summary>
+public sealed class RestoreResult
+{
+    public string CheckpointId { get; set; } = "";
+
+    public string Phase { get; set; } = "";
+
+    /// <summary>Artifact files written back and verified.</summary>
+    public List<string> Restored { get; } = [];
+
+    /// <summary>Artifact files already matching their hash.</summary>
+    public List<string> Unchanged { get; } = [];
+}

@@ -1,0 +1,177 @@
+using BuildState.Errors;
+using BuildState.Model;
+using BuildState.Serialization;
+
+namespace BuildState.Store;
+
+public sealed partial class BuildStore
+{
+    /// <summary>A change to commit: the new state, the history record describing it, and whether it must be durable now.</summary>
+    internal readonly record struct Change(BuildRecord Record, HistoryEntry Entry, bool DurableNow);
+
+    /// <summary>
+    /// Read-modify-write of one build under its lock: load (repairing what a crash left), apply
+    /// <paramref name="change"/>, commit. Returns a copy of the committed state.
+    /// </summary>
+    internal BuildRecord Mutate(string buildId, string purpose, Func<BuildRecord?, Change?> change)
+    {
+        var key = BuildKey.For(buildId);
+        EnsureStoreDirectories();
+        using (Locks.Acquire(Layout.BuildLock(key), purpose))
+        {
+            var loaded = Load(key, buildId, repair: true);
+            var proposed = change(loaded.Record?.Clone());
+            if (proposed is null)
+            {
+                if (loaded.Record is not null && loaded.NeedsWrite)
+                {
+                    CommitRepair(key, loaded);
+                }
+
+                return loaded.Record ?? throw BuildStateException.NotFound($"no build '{buildId}' in the store", Layout.Root);
+            }
+
+            var (record, entry, durableNow) = proposed.Value;
+            if (!string.Equals(record.Id, buildId, StringComparison.Ordinal))
+            {
+                throw new InvalidOperationException("a change must not alter the build id");
+            }
+
+            var now = Now;
+            record.SchemaVersion = StoreSchema.Current;
+            record.Sequence = (loaded.Record?.Sequence ?? 0) + 1;
+            record.UpdatedAt = now;
+            record.HistoryBytes = loaded.Record?.HistoryBytes ?? 0;
+            entry.Sequence = record.Sequence;
+            entry.At = now;
+            entry.RunId ??= record.RunId;
+            Commit(key, record, entry, durableNow);
+            return record.Clone();
+        }
+    }
+
+    /// <summary>Writes back a state that loading repaired, recording the repair in history.</summary>
+    private void CommitRepair(string key, LoadResult loaded)
+    {
+        var record = loaded.Record!;
+        record.Sequence++;
+        var entry = new HistoryEntry
+        {
+            Kind = HistoryKinds.Recovered,
+            Sequence = record.Sequence,
+            At = Now,
+            RunId = record.RunId,
+            Message = string.Join("; ", loaded.Repairs),
+        };
+        Commit(key, record, entry, durableNow: true);
+    }
+
+    /// <summary>
+    /// The commit protocol: (1) append the history record (the commit point), (2) replace
+    /// current_state.json atomically, (3) update the index. A crash after (1) is rolled forward by
+    /// the next load; after (2) the index is found stale and refreshed. Whether each step is fsynced
+    /// follows <see cref="Durability"/>.
+    /// </summary>
+    private void Commit(string key, BuildRecord record, HistoryEntry entry, bool durableNow)
+    {
+        var sync = Options.Durability == Durability.Full || (Options.Durability == Durability.Normal && durableNow);
+        EnsureBuildDirectories(key);
+
+        var logPath = Layout.HistoryLog(key);
+        var before = _fs.GetFileStamp(logPath)?.Length ?? 0;
+        entry.State = record;
+        var frame = HistoryLog.Frame(entry);
+        entry.State = null;
+        _fs.AppendFile(logPath, frame, sync);
+        record.HistoryBytes = before + frame.Length;
+
+        var statePath = Layout.StateFile(key);
+        WriteAtomic(statePath, StoreJson.Serialize(record), sync);
+        UpdateIndexEntry(key, record);
+    }
+
+    /// <summary>Temp file in the same folder, write, optional fsync, rename over, optional directory fsync.</summary>
+    internal void WriteAtomic(string path, byte[] bytes, bool sync)
+    {
+        var temp = $"{path}.tmp-{Environment.ProcessId}-{Guid.NewGuid():N}";
+        try
+        {
+            _fs.WriteFile(temp, bytes, sync);
+            _fs.Rename(temp, path);
+        }
+        catch
+        {
+            TryDelete(temp);
+            throw;
+        }
+
+        if (sync)
+        {
+            _fs.SyncDirectory(Path.GetDirectoryName(path)!);
+        }
+    }
+
+    private void TryDelete(string path)
+    {
+        try
+        {
+            if (_fs.FileExists(path))
+            {
+                _fs.DeleteFile(path);
+            }
+        }
+        catch (BuildStateException)
+        {
+            // Best effort: a leftover temp file is harmless and `recover` removes it.
+        }
+    }
+
+    private int _storeDirsReady;
+
+    private void EnsureStoreDirectories()
+    {
+        if (Volatile.Read(ref _storeDirsReady) == 1)
+        {
+            return;
+        }
+
+        if (_fs.IsSymbolicLink(Layout.Root))
+        {
+            throw new BuildStateException(StoreErrorKind.PermissionDenied, "the store root is a symbolic link; point BuildStateRoot at a real folder", Layout.Root);
+        }
+
+        CreateDirectoryDurably(Layout.Root);
+        CreateDirectoryDurably(Layout.ActiveDir);
+        CreateDirectoryDurably(Layout.LocksDir);
+        GuardNoLinks(Layout.ActiveDir);
+        GuardNoLinks(Layout.LocksDir);
+        Volatile.Write(ref _storeDirsReady, 1);
+    }
+
+    private void EnsureBuildDirectories(string key)
+    {
+        var historyDir = Layout.HistoryDir(key);
+        if (_fs.DirectoryExists(historyDir))
+        {
+            return;
+        }
+
+        CreateDirectoryDurably(Layout.BuildDir(key));
+        CreateDirectoryDurably(historyDir);
+    }
+
+    /// <summary>Creates a directory; under Full durability also fsyncs its parent so the new entry survives power loss.</summary>
+    private void CreateDirectoryDurably(string path)
+    {
+        if (_fs.DirectoryExists(path))
+        {
+            return;
+        }
+
+        _fs.CreateDirectory(path);
+        if (Options.Durability == Durability.Full && Path.GetDirectoryName(path) is { } parent && _fs.DirectoryExists(parent))
+        {
+            _fs.SyncDirectory(parent);
+        }
+    }
+}

@@ -1,0 +1,210 @@
+using BuildState.Errors;
+using BuildState.Model;
+using BuildState.Serialization;
+
+namespace BuildState.Store;
+
+public sealed partial class BuildStore
+{
+    /// <summary>How a state was obtained: what a reader or a repair found.</summary>
+    internal sealed record LoadResult(BuildRecord? Record, List<string> Repairs, bool NeedsWrite);
+
+    /// <summary>Reads and parses one state file (migrating older schema versions in memory).</summary>
+    internal BuildRecord ReadStateFile(string path)
+    {
+        GuardNoLinks(path);
+        var bytes = _fs.ReadAllBytes(path, StoreLimits.MaxStateFileBytes);
+        return ParseState(bytes, path);
+    }
+
+    internal static BuildRecord ParseState(byte[] bytes, string path)
+    {
+        var version = Migrations.PeekSchemaVersion(bytes, path);
+        if (version != StoreSchema.Current)
+        {
+            bytes = Migrations.UpgradeState(bytes, version, path);
+        }
+
+        var record = StoreJson.DeserializeState(bytes, path);
+        CheckShape(record, path);
+        return record;
+    }
+
+    private static void CheckShape(BuildRecord record, string path)
+    {
+        if (string.IsNullOrEmpty(record.Id) || string.IsNullOrEmpty(record.Phase) || string.IsNullOrEmpty(record.Lifecycle))
+        {
+            throw BuildStateException.Corrupt(path, "the state has no id, phase or lifecycle");
+        }
+
+        if (record.Sequence < 0 || record.HistoryBytes < 0)
+        {
+            throw BuildStateException.Corrupt(path, "the state has a negative sequence or history length");
+        }
+    }
+
+    /// <summary>A read for queries: never writes, never takes a lock; rolls forward to newer history in memory.</summary>
+    private BuildRecord? ReadForQuery(string key, string buildId) => Load(key, buildId, repair: false).Record;
+
+    /// <summary>
+    /// Loads the newest committed state of a build. The state file is the fast path; the history log
+    /// is the truth: records past the state's <see cref="BuildRecord.HistoryBytes"/> are newer
+    /// commits (a crash between the two writes) and win. A corrupt state is rebuilt from history or,
+    /// failing that, the newest valid backup. With <paramref name="repair"/> (caller holds the build
+    /// lock) a torn history tail is cut and kept aside in damaged/.
+    /// </summary>
+    internal LoadResult Load(string key, string buildId, bool repair)
+    {
+        var repairs = new List<string>();
+        var statePath = Layout.StateFile(key);
+        var buildDir = Layout.BuildDir(key);
+        if (!_fs.DirectoryExists(buildDir))
+        {
+            return new LoadResult(null, repairs, false);
+        }
+
+        GuardNoLinks(buildDir);
+        BuildRecord? state = null;
+        BuildStateException? stateError = null;
+        if (_fs.FileExists(statePath))
+        {
+            try
+            {
+                state = ReadStateFile(statePath);
+                if (!string.Equals(state.Id, buildId, StringComparison.Ordinal))
+                {
+                    throw BuildStateException.Corrupt(statePath, $"the state belongs to build '{state.Id}', not '{buildId}'");
+                }
+            }
+            catch (BuildStateException e) when (e.Kind == StoreErrorKind.Corruption)
+            {
+                stateError = e;
+                state = null;
+            }
+        }
+
+        var logPath = Layout.HistoryLog(key);
+        var logStamp = _fs.GetFileStamp(logPath);
+        var logLength = logStamp?.Length ?? 0;
+        var needsWrite = false;
+
+        if (state is not null && logLength == state.HistoryBytes)
+        {
+            return new LoadResult(state, repairs, false); // the common case: one read, one stat
+        }
+
+        // The state is missing, corrupt, or the log has more (or less) than the state has seen.
+        var scan = logStamp is null ? null : ScanHistory(key);
+        if (scan is not null && !scan.IsClean)
+        {
+            repairs.Add($"history {logPath}: {string.Join("; ", scan.Problems)}");
+            if (repair && scan.TornTail)
+            {
+                CutTornTail(key, scan);
+                repairs.Add($"cut the torn tail of {logPath} at offset {scan.ValidEnd} (the damaged bytes are kept in {Layout.DamagedDir})");
+            }
+        }
+
+        var last = scan?.Entries.LastOrDefault(e => e.Entry.State is not null);
+        if (state is not null)
+        {
+            if (last is { } newer && newer.Entry.Sequence > state.Sequence)
+            {
+                repairs.Add($"rolled forward from sequence {state.Sequence} to {newer.Entry.Sequence} from history (a write was cut off after its history record)");
+                state = FromHistory(newer.Entry, newer.End);
+                needsWrite = true;
+            }
+            else if (logLength < state.HistoryBytes)
+            {
+                repairs.Add($"history {logPath} is shorter ({logLength} bytes) than the state records ({state.HistoryBytes}); records were lost");
+                state.HistoryBytes = scan?.ValidEnd ?? 0;
+                needsWrite = true;
+            }
+            else if (scan is not null && scan.ValidEnd != state.HistoryBytes)
+            {
+                state.HistoryBytes = scan.ValidEnd;
+                needsWrite = true;
+            }
+
+            return new LoadResult(state, repairs, needsWrite);
+        }
+
+        if (stateError is not null)
+        {
+            repairs.Add(stateError.ToOneLine());
+            if (repair)
+            {
+                KeepAside(statePath, key);
+            }
+        }
+        else if (_fs.FileExists(statePath) is false && last is null)
+        {
+            return new LoadResult(null, repairs, false); // an empty build folder: nothing was ever committed
+        }
+
+        if (last is { } fromLog)
+        {
+            repairs.Add($"restored the state from history (sequence {fromLog.Entry.Sequence})");
+            return new LoadResult(FromHistory(fromLog.Entry, fromLog.End), repairs, true);
+        }
+
+        var backup = NewestValidBackup(key, buildId);
+        if (backup is not null)
+        {
+            repairs.Add($"restored the state from backup {backup.Value.Path} (sequence {backup.Value.Record.Sequence})");
+            backup.Value.Record.HistoryBytes = scan?.ValidEnd ?? 0;
+            return new LoadResult(backup.Value.Record, repairs, true);
+        }
+
+        throw stateError ?? BuildStateException.Corrupt(statePath, "the state file is missing and neither history nor backups hold a copy");
+    }
+
+    private static BuildRecord FromHistory(HistoryEntry entry, long end)
+    {
+        var state = entry.State!.Clone();
+        state.HistoryBytes = end;
+        return state;
+    }
+
+    internal HistoryScan ScanHistory(string key)
+    {
+        var path = Layout.HistoryLog(key);
+        if (!_fs.FileExists(path))
+        {
+            return new HistoryScan([], 0, null, false, []);
+        }
+
+        GuardNoLinks(path);
+        var bytes = _fs.ReadAllBytes(path, StoreLimits.MaxHistoryFileBytes);
+        return HistoryLog.Scan(bytes, path);
+    }
+
+    private void CutTornTail(string key, HistoryScan scan)
+    {
+        var path = Layout.HistoryLog(key);
+        var bytes = _fs.ReadAllBytes(path, StoreLimits.MaxHistoryFileBytes);
+        var tail = bytes.AsSpan((int)scan.ValidEnd);
+        var aside = DamagedPath(key, "log.bsh.tail");
+        _fs.WriteFile(aside, tail, sync: Options.Durability != Durability.None);
+        _fs.TruncateFile(path, scan.ValidEnd);
+    }
+
+    /// <summary>Copies a damaged file into damaged/ before anything replaces it: nothing is lost silently.</summary>
+    internal void KeepAside(string path, string key)
+    {
+        if (!_fs.FileExists(path))
+        {
+            return;
+        }
+
+        var bytes = _fs.ReadAllBytes(path, long.MaxValue);
+        _fs.WriteFile(DamagedPath(key, Path.GetFileName(path)), bytes, sync: Options.Durability != Durability.None);
+    }
+
+    private string DamagedPath(string key, string fileName)
+    {
+        var dir = Path.Combine(Layout.DamagedDir, key);
+        _fs.CreateDirectory(dir);
+        return Path.Combine(dir, $"{Now:yyyyMMddTHHmmssfffZ}-{Guid.NewGuid():N}"[..36] + "-" + fileName);
+    }
+}

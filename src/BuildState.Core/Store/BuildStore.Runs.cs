@@ -1,0 +1,232 @@
+using BuildState.Errors;
+using BuildState.Lifecycle;
+using BuildState.Model;
+
+namespace BuildState.Store;
+
+public sealed partial class BuildStore
+{
+    /// <summary>
+    /// Starts a new run of a build at its lifecycle's initial phase. A run of the same build still
+    /// marked Running is closed first as Interrupted (its owner is gone, or this run supersedes it).
+    /// </summary>
+    public BuildRecord StartRun(string buildId, StartRunRequest request)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(request.RunId);
+        var table = Lifecycles.Get(request.Lifecycle);
+        CloseStaleRun(buildId);
+        return Mutate(buildId, "start run", existing =>
+        {
+            var now = Now;
+            var owner = request.Owner ?? Options.Owner;
+            var record = existing ?? new BuildRecord { Id = buildId, CreatedAt = now };
+            record.Lifecycle = table.Name;
+            record.Phase = table.Initial;
+            record.Status = RunStatus.Running;
+            record.RunId = request.RunId;
+            record.Run = new RunInfo { RunId = request.RunId, Status = RunStatus.Running, StartedAt = now, Owner = owner };
+            record.Transitions = [];
+            record.Artifacts = [];
+            record.Errors = [];
+            record.Resources = new ResourceInfo { Machine = owner.Host, ProcessId = owner.ProcessId, NodeId = request.NodeId };
+            if (request.Dependencies is not null)
+            {
+                record.Dependencies = request.Dependencies.Distinct(StringComparer.Ordinal).ToList();
+            }
+
+            foreach (var (name, value) in request.Metadata ?? new Dictionary<string, string>())
+            {
+                record.Metadata[name] = value;
+            }
+
+            return new Change(record, new HistoryEntry { Kind = HistoryKinds.RunStarted, To = table.Initial }, DurableNow: false);
+        });
+    }
+
+    /// <summary>Closes a still-Running previous run as Interrupted, in its own history record.</summary>
+    private void CloseStaleRun(string buildId)
+    {
+        var current = TryGet(buildId);
+        if (current?.Run is not { Status: RunStatus.Running } run)
+        {
+            return;
+        }
+
+        var dead = run.Owner is not null && ProcessLiveness.Check(run.Owner) == Liveness.Dead;
+        MarkInterrupted(buildId, dead ? $"owner process {run.Owner!.ProcessId} is gone" : "superseded by a new run before it ended", onlyIfOwnerDead: false);
+    }
+
+    /// <summary>
+    /// Moves the build to <paramref name="to"/> after checking the lifecycle table. Entering the error
+    /// phase marks the run Failed; entering a terminal phase ends the run (durably under Normal).
+    /// </summary>
+    public BuildRecord Transition(string buildId, string to, string? message = null) =>
+        Mutate(buildId, "transition", existing =>
+        {
+            var record = RequireRunning(existing, buildId);
+            var table = Lifecycles.Get(record.Lifecycle);
+            var from = record.Phase;
+            LifecycleRegistry.EnsureCanTransition(table, from, to);
+            var ended = ApplyTransition(record, table, to);
+            return new Change(record, new HistoryEntry { Kind = HistoryKinds.Transition, From = from, To = to, Message = message }, DurableNow: ended);
+        });
+
+    /// <summary>Applies a legal transition to <paramref name="record"/>; returns true when it ended the run.</summary>
+    private bool ApplyTransition(BuildRecord record, ILifecycleDefinition table, string to)
+    {
+        var now = Now;
+        var from = record.Phase;
+        var since = record.Transitions.Count > 0 ? record.Transitions[^1].At : record.Run!.StartedAt;
+        var duration = Math.Max(0, (now - since).TotalMilliseconds);
+        record.Transitions.Add(new TransitionRecord { From = from, To = to, At = now, DurationMs = duration });
+        record.Resources.PhaseDurationsMs[from] = record.Resources.PhaseDurationsMs.GetValueOrDefault(from) + duration;
+        record.Phase = to;
+
+        if (to == table.Error)
+        {
+            SetStatus(record, RunStatus.Failed);
+        }
+
+        if (table.Terminal.Contains(to))
+        {
+            var failed = record.Status == RunStatus.Failed || record.Errors.Count > 0;
+            SetStatus(record, failed ? RunStatus.Failed : RunStatus.Succeeded);
+            record.Run!.EndedAt = now;
+            return true;
+        }
+
+        return false;
+    }
+
+    private static void SetStatus(BuildRecord record, RunStatus status)
+    {
+        record.Status = status;
+        record.Run!.Status = status;
+    }
+
+    /// <summary>
+    /// Ends the run. A run must end terminal or in the error phase: a failed run (or one that stops
+    /// short of a terminal phase) is moved to the error phase when the table allows it. Idempotent:
+    /// ending an ended run changes nothing. Always durable under Normal. Writes a backup.
+    /// </summary>
+    public BuildRecord EndRun(string buildId, RunOutcome outcome, string? reason = null)
+    {
+        var record = Mutate(buildId, "end run", existing =>
+        {
+            if (existing?.Run is null)
+            {
+                throw BuildStateException.NotFound($"build '{buildId}' has no run to end", Layout.Root);
+            }
+
+            if (existing.Run.EndedAt is not null && existing.Run.Status != RunStatus.Running)
+            {
+                return null;
+            }
+
+            var record = existing;
+            var table = Lifecycles.Get(record.Lifecycle);
+            var from = record.Phase;
+            var terminal = table.Terminal.Contains(record.Phase);
+            var incomplete = !terminal && record.Phase != table.Error;
+            if ((outcome == RunOutcome.Failed || incomplete) && table.Error is { } error && record.Phase != error && table.CanTransition(record.Phase, error))
+            {
+                ApplyTransition(record, table, error);
+            }
+
+            var failed = outcome == RunOutcome.Failed || record.Errors.Count > 0 || record.Status == RunStatus.Failed || !terminal;
+            SetStatus(record, failed ? RunStatus.Failed : RunStatus.Succeeded);
+            record.Run!.EndedAt = Now;
+            record.Run.Reason = reason ?? (incomplete ? $"the run ended in phase {from}, before a terminal phase" : null);
+            return new Change(record, new HistoryEntry { Kind = HistoryKinds.RunEnded, From = from, To = record.Phase, Message = record.Run.Reason }, DurableNow: true);
+        });
+        WriteBackup(BuildKey.For(buildId), record);
+        return record;
+    }
+
+    /// <summary>Records a failure of the current run (the phase is not changed; see <see cref="Transition"/>).</summary>
+    public BuildRecord RecordError(string buildId, ErrorRecord error) =>
+        Mutate(buildId, "record error", existing =>
+        {
+            var record = RequireRun(existing, buildId);
+            error.At = error.At == default ? Now : error.At;
+            error.Phase = string.IsNullOrEmpty(error.Phase) ? record.Phase : error.Phase;
+            record.Errors.Add(error);
+            return new Change(record, new HistoryEntry { Kind = HistoryKinds.Error, Message = $"{error.Code} {error.Message}".Trim() }, DurableNow: false);
+        });
+
+    /// <summary>
+    /// A general change of the build's data (metadata, dependencies...) under its lock. The phase,
+    /// status and id cannot be changed this way: transitions go through <see cref="Transition"/>.
+    /// </summary>
+    public BuildRecord Update(string buildId, Action<BuildRecord> change, string? message = null) =>
+        Mutate(buildId, "update", existing =>
+        {
+            var record = existing ?? throw BuildStateException.NotFound($"no build '{buildId}' in the store", Layout.Root);
+            var (phase, status) = (record.Phase, record.Status);
+            change(record);
+            if (record.Id != buildId || record.Phase != phase || record.Status != status)
+            {
+                throw new BuildStateException(StoreErrorKind.Validation, "Update cannot change a build's id, phase or status; use Transition or EndRun");
+            }
+
+            return new Change(record, new HistoryEntry { Kind = HistoryKinds.Update, Message = message }, DurableNow: false);
+        });
+
+    /// <summary>
+    /// Marks Running runs whose owner process is gone as Interrupted (a crash or kill cut them off).
+    /// Owners on other hosts are left alone: their liveness cannot be seen from here. Returns the builds marked.
+    /// </summary>
+    public IReadOnlyList<string> SweepInterruptedRuns()
+    {
+        var marked = new List<string>();
+        foreach (var entry in List().Where(e => e.Status == RunStatus.Running))
+        {
+            if (MarkInterrupted(entry.Id, null, onlyIfOwnerDead: true))
+            {
+                marked.Add(entry.Id);
+            }
+        }
+
+        return marked;
+    }
+
+    private bool MarkInterrupted(string buildId, string? reason, bool onlyIfOwnerDead)
+    {
+        var changed = false;
+        Mutate(buildId, "mark interrupted", existing =>
+        {
+            if (existing?.Run is not { Status: RunStatus.Running } run)
+            {
+                return null;
+            }
+
+            if (onlyIfOwnerDead && (run.Owner is null || ProcessLiveness.Check(run.Owner) != Liveness.Dead))
+            {
+                return null;
+            }
+
+            changed = true;
+            SetStatus(existing, RunStatus.Interrupted);
+            run.EndedAt = Now;
+            run.Reason = reason ?? $"owner process {run.Owner!.ProcessId} on {run.Owner.Host} is gone";
+            return new Change(existing, new HistoryEntry { Kind = HistoryKinds.RunInterrupted, From = existing.Phase, Message = run.Reason }, DurableNow: true);
+        });
+        return changed;
+    }
+
+    private static BuildRecord RequireRun(BuildRecord? existing, string buildId) =>
+        existing?.Run is not null
+            ? existing
+            : throw new BuildStateException(StoreErrorKind.NotFound, $"build '{buildId}' has no run; start one first");
+
+    private static BuildRecord RequireRunning(BuildRecord? existing, string buildId)
+    {
+        var record = RequireRun(existing, buildId);
+        if (record.Run!.EndedAt is not null)
+        {
+            throw new BuildStateException(StoreErrorKind.Validation, $"the run '{record.RunId}' of build '{buildId}' has ended ({record.Status}); start a new run first");
+        }
+
+        return record;
+    }
+}

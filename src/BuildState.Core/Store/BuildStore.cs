@@ -1,0 +1,126 @@
+using BuildState.Errors;
+using BuildState.IO;
+using BuildState.Lifecycle;
+using BuildState.Locking;
+using BuildState.Model;
+
+namespace BuildState.Store;
+
+/// <summary>
+/// The embedded JSON state store under one root folder (normally <c>.buildstate/</c> at the
+/// repository root). Safe for many threads and many processes at once: every change of a build
+/// happens under that build's lock, is appended to its history (the commit point), then written
+/// atomically to <c>current_state.json</c>, then to the index (a rebuildable cache). The layout,
+/// lock order and guarantees are documented in docs/store-format.md.
+/// </summary>
+public sealed partial class BuildStore
+{
+    private readonly IFileSystem _fs;
+
+    private BuildStore(string root, StoreOptions options)
+    {
+        Options = options;
+        Layout = new StoreLayout(root);
+        _fs = options.FileSystem;
+        Locks = new LockManager(options.LockProvider, options.LockTimeout);
+        RepositoryRoot = Path.GetFullPath(options.RepositoryRoot ?? Path.GetDirectoryName(Layout.Root) ?? Layout.Root);
+    }
+
+    /// <summary>Opens the store at <paramref name="root"/>. Nothing is created until the first write.</summary>
+    public static BuildStore Open(string root, StoreOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(root);
+        return new BuildStore(root, options?.Clone() ?? new StoreOptions());
+    }
+
+    public StoreOptions Options { get; }
+
+    public StoreLayout Layout { get; }
+
+    public LockManager Locks { get; }
+
+    /// <summary>Artifact paths inside this folder are stored relative to it.</summary>
+    public string RepositoryRoot { get; }
+
+    public LifecycleRegistry Lifecycles => Options.Lifecycles;
+
+    /// <summary>True when the store folder exists.</summary>
+    public bool Exists => _fs.DirectoryExists(Layout.Root);
+
+    private DateTimeOffset Now => Options.Clock();
+
+    /// <summary>The build's state, or null when the store has no such build. Never writes.</summary>
+    public BuildRecord? TryGet(string buildId)
+    {
+        var key = BuildKey.For(buildId);
+        return ReadForQuery(key, buildId);
+    }
+
+    /// <summary>The build's state; a NotFound error when there is none.</summary>
+    public BuildRecord Get(string buildId) =>
+        TryGet(buildId) ?? throw BuildStateException.NotFound($"no build '{buildId}' in the store", Layout.Root);
+
+    /// <summary>
+    /// Resolves a full id or any unique part of one (case-insensitive) to the build id. An unknown part
+    /// is a NotFound error; an ambiguous one a Validation error that lists the candidates.
+    /// </summary>
+    public string ResolveBuildId(string idOrPart)
+    {
+        var builds = List();
+        var exact = builds.FirstOrDefault(b => string.Equals(b.Id, idOrPart, StringComparison.Ordinal));
+        if (exact is not null)
+        {
+            return exact.Id;
+        }
+
+        var matches = builds.Where(b => b.Id.Contains(idOrPart, StringComparison.OrdinalIgnoreCase)).Select(b => b.Id).ToList();
+        return matches.Count switch
+        {
+            1 => matches[0],
+            0 => throw BuildStateException.NotFound($"no build matches '{idOrPart}'", Layout.Root),
+            _ => throw new BuildStateException(
+                StoreErrorKind.Validation,
+                $"'{idOrPart}' matches {matches.Count} builds; be more specific: {string.Join(", ", matches.Order(StringComparer.Ordinal))}"),
+        };
+    }
+
+    /// <summary>Every whole history record of the build, oldest first.</summary>
+    public IReadOnlyList<HistoryEntry> GetHistory(string buildId)
+    {
+        var key = BuildKey.For(buildId);
+        EnsureBuildExists(key, buildId);
+        return ScanHistory(key).Entries.Select(e => e.Entry).ToList();
+    }
+
+    private void EnsureBuildExists(string key, string buildId)
+    {
+        if (!_fs.DirectoryExists(Layout.BuildDir(key)))
+        {
+            throw BuildStateException.NotFound($"no build '{buildId}' in the store", Layout.Root);
+        }
+    }
+
+    /// <summary>Refuses to work through a symbolic link anywhere between the store root and <paramref name="path"/>.</summary>
+    internal void GuardNoLinks(string path)
+    {
+        var current = Path.GetFullPath(path);
+        while (current.Length >= Layout.Root.Length)
+        {
+            if (_fs.IsSymbolicLink(current))
+            {
+                throw new BuildStateException(
+                    StoreErrorKind.PermissionDenied,
+                    "the store holds a symbolic link; it never follows links inside the store (remove the link)",
+                    current);
+            }
+
+            var parent = Path.GetDirectoryName(current);
+            if (parent is null || parent == current)
+            {
+                break;
+            }
+
+            current = parent;
+        }
+    }
+}

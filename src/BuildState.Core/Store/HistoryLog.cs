@@ -1,0 +1,145 @@
+using System.Buffers.Text;
+using System.Globalization;
+using System.Text;
+using BuildState.Errors;
+using BuildState.IO;
+using BuildState.Serialization;
+
+namespace BuildState.Store;
+
+/// <summary>
+/// A build's append-only history: one framed record per change,
+/// <c>BSH1 &lt;length:8 hex&gt; &lt;crc32:8 hex&gt; &lt;json&gt;\n</c>. The length and checksum let a
+/// reader tell a whole record from a torn or altered one; records are never rewritten in place.
+/// </summary>
+public static class HistoryLog
+{
+    private static readonly byte[] Magic = "BSH1 "u8.ToArray();
+    public const int HeaderLength = 23; // "BSH1 " + 8 hex + ' ' + 8 hex + ' '
+
+    /// <summary>Frames one entry as bytes ready to append.</summary>
+    public static byte[] Frame(HistoryEntry entry)
+    {
+        var payload = StoreJson.SerializeCompact(entry);
+        if (payload.Length > StoreLimits.MaxHistoryRecordBytes)
+        {
+            throw new BuildStateException(StoreErrorKind.Validation, $"a history record would be {payload.Length} bytes, more than the limit of {StoreLimits.MaxHistoryRecordBytes}");
+        }
+
+        var crc = Crc32.Compute(payload);
+        var header = Encoding.ASCII.GetBytes($"BSH1 {payload.Length:x8} {crc:x8} ");
+        var record = new byte[header.Length + payload.Length + 1];
+        header.CopyTo(record, 0);
+        payload.CopyTo(record, header.Length);
+        record[^1] = (byte)'\n';
+        return record;
+    }
+
+    /// <summary>Reads every whole record of <paramref name="data"/> from <paramref name="start"/> on.</summary>
+    public static HistoryScan Scan(ReadOnlySpan<byte> data, string path, long start = 0)
+    {
+        var entries = new List<(HistoryEntry Entry, long End)>();
+        var problems = new List<string>();
+        var offset = (int)Math.Min(start, data.Length);
+        var validEnd = offset;
+        long? damageAt = null;
+        while (offset < data.Length)
+        {
+            var error = TryRead(data[offset..], path, out var entry, out var consumed);
+            if (error is null)
+            {
+                offset += consumed;
+                validEnd = offset;
+                entries.Add((entry!, offset));
+                continue;
+            }
+
+            damageAt ??= offset;
+            problems.Add($"offset {offset}: {error}");
+
+            // Look for the next record start: valid records after damage mean mid-log corruption,
+            // not a torn tail, and they are still read (nothing committed is dropped silently).
+            var next = data[(offset + 1)..].IndexOf(Magic);
+            if (next < 0)
+            {
+                break;
+            }
+
+            offset += 1 + next;
+        }
+
+        var tornTail = damageAt is not null && (entries.Count == 0 || entries[^1].End <= damageAt);
+        return new HistoryScan(entries, validEnd, damageAt, tornTail, problems);
+    }
+
+    private static string? TryRead(ReadOnlySpan<byte> data, string path, out HistoryEntry? entry, out int consumed)
+    {
+        entry = null;
+        consumed = 0;
+        if (data.Length < HeaderLength)
+        {
+            return "the record header is cut off";
+        }
+
+        if (!data[..5].SequenceEqual(Magic) || data[13] != (byte)' ' || data[22] != (byte)' ')
+        {
+            return "not a record header";
+        }
+
+        if (!Utf8Parser.TryParse(data.Slice(5, 8), out uint length, out var used1, 'x') || used1 != 8
+            || !Utf8Parser.TryParse(data.Slice(14, 8), out uint crc, out var used2, 'x') || used2 != 8)
+        {
+            return "the record header has no valid length or checksum";
+        }
+
+        if (length > StoreLimits.MaxHistoryRecordBytes)
+        {
+            return $"the record claims {length} bytes, more than the limit";
+        }
+
+        var total = HeaderLength + (int)length + 1;
+        if (data.Length < total)
+        {
+            return "the record is cut off (torn write)";
+        }
+
+        var payload = data.Slice(HeaderLength, (int)length);
+        if (data[total - 1] != (byte)'\n')
+        {
+            return "the record does not end where its length says";
+        }
+
+        if (Crc32.Compute(payload) != crc)
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"checksum mismatch (the record was altered or torn)");
+        }
+
+        try
+        {
+            entry = StoreJson.DeserializeHistory(payload, path);
+        }
+        catch (BuildStateException e)
+        {
+            return e.Message;
+        }
+
+        consumed = total;
+        return null;
+    }
+}
+
+/// <summary>What a scan of a history file found.</summary>
+/// <param name="Entries">Every whole record, with the offset just past it.</param>
+/// <param name="ValidEnd">The offset just past the last whole record.</param>
+/// <param name="DamageAt">The offset of the first damaged byte range, if any.</param>
+/// <param name="TornTail">True when the damage runs to the end of the file (a crash mid-append).</param>
+/// <param name="Problems">One line per damaged range.</param>
+public sealed record HistoryScan(
+    IReadOnlyList<(HistoryEntry Entry, long End)> Entries,
+    long ValidEnd,
+    long? DamageAt,
+    bool TornTail,
+    IReadOnlyList<string> Problems)
+{
+    public bool IsClean => DamageAt is null;
+}

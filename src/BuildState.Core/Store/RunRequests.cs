@@ -1,0 +1,37 @@
+using BuildState.Model;
+
+namespace BuildState.Store;
+
+/// <summary>What starting a run needs to know.</summary>
+public sealed class StartRunRequest
+{
+    /// <summary>The invocation id that groups the runs of one build command.</summary>
+    public string RunId { get; set; } = "";
+
+    /// <summary>The lifecycle table's name; it must be registered in <see cref="StoreOptions.Lifecycles"/>.</summary>
+    public string Lifecycle { get; set; } = "Default";
+
+    /// <summary>Ids of builds this build depends on; null keeps the previous list.</summary>
+    public IReadOnlyList<string>? Dependencies { get; set; }
+
+    /// <summary>The MSBuild node, when known.</summary>
+    public int? NodeId { get; set; }
+
+    /// <summary>Metadata merged into the build's metadata.</summary>
+    public IReadOnlyDictionary<string, string>? Metadata { get; set; }
+
+    /// <summary>The run's owner; by default the store's (this process).</summary>
+    public OwnerInfo? Owner { get; set; }
+}
+
+/// <summary>How a caller says a run ended.</summary>
+public enum RunOutcome
+{
+    Succeeded,
+    Failed,
+}
+
+/// <summary>A file to record as an artifact.</summary>
+/// <param name="Path">Absolute path, or relative to the repository root.</param>
+/// <param name="Kind">What it is (assembly, pdb, package...), when known.</param>
+public sealed record ArtifactInput(string Path, string? Kind = null);

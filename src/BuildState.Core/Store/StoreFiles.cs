@@ -1,0 +1,140 @@
+using BuildState.Model;
+
+namespace BuildState.Store;
+
+/// <summary>The schema versions of the store's files, and what changed between them.</summary>
+public static class StoreSchema
+{
+    /// <summary>
+    /// The version this code writes. Version 1 was the prototype layout (the Python framework
+    /// design this product started from: upper-case phase names, a bare list of artifact paths,
+    /// a single <c>timestamp</c>); version 2 is the first release layout. See <see cref="Migrations"/>.
+    /// </summary>
+    public const int Current = 2;
+
+    /// <summary>The oldest version <see cref="Migrations"/> can upgrade.</summary>
+    public const int OldestSupported = 1;
+}
+
+/// <summary><c>index.json</c>: a cache of <c>active/</c>, one entry per build. Never trusted blindly.</summary>
+public sealed class IndexFile
+{
+    public int SchemaVersion { get; set; } = StoreSchema.Current;
+
+    public DateTimeOffset UpdatedAt { get; set; }
+
+    public List<IndexEntry> Builds { get; set; } = [];
+}
+
+/// <summary>One build in the index.</summary>
+public sealed class IndexEntry
+{
+    public string Id { get; set; } = "";
+
+    public string Key { get; set; } = "";
+
+    public string Lifecycle { get; set; } = "Default";
+
+    public string Phase { get; set; } = "";
+
+    public RunStatus Status { get; set; }
+
+    public string? RunId { get; set; }
+
+    public DateTimeOffset UpdatedAt { get; set; }
+
+    public long Sequence { get; set; }
+
+    /// <summary>Length and last-write ticks of current_state.json when indexed: a mismatch marks the entry stale.</summary>
+    public long StateLength { get; set; }
+
+    public long StateWriteTicks { get; set; }
+
+    public static IndexEntry From(BuildRecord record, string key, long length, long writeTicks) => new()
+    {
+        Id = record.Id,
+        Key = key,
+        Lifecycle = record.Lifecycle,
+        Phase = record.Phase,
+        Status = record.Status,
+        RunId = record.RunId,
+        UpdatedAt = record.UpdatedAt,
+        Sequence = record.Sequence,
+        StateLength = length,
+        StateWriteTicks = writeTicks,
+    };
+}
+
+/// <summary>One record of a build's append-only history: what happened, and the state after it.</summary>
+public sealed class HistoryEntry
+{
+    public int SchemaVersion { get; set; } = StoreSchema.Current;
+
+    public long Sequence { get; set; }
+
+    public DateTimeOffset At { get; set; }
+
+    /// <summary>What happened: see <see cref="HistoryKinds"/>.</summary>
+    public string Kind { get; set; } = "";
+
+    public string? RunId { get; set; }
+
+    public string? From { get; set; }
+
+    public string? To { get; set; }
+
+    public string? Message { get; set; }
+
+    /// <summary>The whole state after the change, so the current state can be rebuilt from history alone.</summary>
+    public BuildRecord? State { get; set; }
+}
+
+/// <summary>The kinds of history records.</summary>
+public static class HistoryKinds
+{
+    public const string RunStarted = "run-started";
+    public const string Transition = "transition";
+    public const string RunEnded = "run-ended";
+    public const string RunInterrupted = "run-interrupted";
+    public const string Artifacts = "artifacts";
+    public const string Error = "error";
+    public const string Checkpoint = "checkpoint";
+    public const string Restore = "restore";
+    public const string Recovered = "recovered";
+    public const string Update = "update";
+}
+
+/// <summary>A checkpoint file: a snapshot of the state plus the artifact manifest.</summary>
+public sealed class CheckpointFile
+{
+    public int SchemaVersion { get; set; } = StoreSchema.Current;
+
+    public string Id { get; set; } = "";
+
+    public string? Name { get; set; }
+
+    public string BuildId { get; set; } = "";
+
+    public string Phase { get; set; } = "";
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public bool Automatic { get; set; }
+
+    /// <summary>True when every artifact's content was copied into the checkpoint's blob store.</summary>
+    public bool HasArtifactCopies { get; set; }
+
+    public List<ArtifactRecord> Artifacts { get; set; } = [];
+
+    public BuildRecord State { get; set; } = new();
+}
+
+/// <summary>What a lock file holds while held: its owner, for diagnostics and stale-lock detection.</summary>
+public sealed class LockOwnerFile
+{
+    public OwnerInfo Owner { get; set; } = new();
+
+    public DateTimeOffset AcquiredAt { get; set; }
+
+    public string? Purpose { get; set; }
+}

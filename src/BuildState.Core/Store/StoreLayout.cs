@@ -1,0 +1,49 @@
+namespace BuildState.Store;
+
+/// <summary>Where every file of a store lives. One place, so the layout of docs/store-format.md is written once.</summary>
+public sealed class StoreLayout
+{
+    public StoreLayout(string root)
+    {
+        Root = Path.GetFullPath(root);
+    }
+
+    public string Root { get; }
+
+    public string IndexFile => Path.Combine(Root, "index.json");
+
+    public string ActiveDir => Path.Combine(Root, "active");
+
+    public string ArchivedDir => Path.Combine(Root, "archived");
+
+    public string BackupsDir => Path.Combine(Root, "backups");
+
+    /// <summary>Lock files. Never deleted while the store is in use; they hold their owner while held.</summary>
+    public string LocksDir => Path.Combine(Root, "locks");
+
+    /// <summary>Damaged copies kept aside by recovery (torn history tails, corrupt states): nothing is thrown away.</summary>
+    public string DamagedDir => Path.Combine(Root, "damaged");
+
+    public string BuildDir(string key) => Path.Combine(ActiveDir, key);
+
+    public string StateFile(string key) => Path.Combine(BuildDir(key), "current_state.json");
+
+    public string HistoryDir(string key) => Path.Combine(BuildDir(key), "history");
+
+    public string HistoryLog(string key) => Path.Combine(HistoryDir(key), "log.bsh");
+
+    public string CheckpointsDir(string key) => Path.Combine(BuildDir(key), "checkpoints");
+
+    public string CheckpointFile(string key, string checkpointId) => Path.Combine(CheckpointsDir(key), checkpointId + ".json");
+
+    /// <summary>Content-addressed artifact copies, shared by all checkpoints of the build (deduplicated by hash).</summary>
+    public string BlobsDir(string key) => Path.Combine(CheckpointsDir(key), "blobs");
+
+    public string Blob(string key, string sha256) => Path.Combine(BlobsDir(key), sha256);
+
+    public string BackupDir(string key) => Path.Combine(BackupsDir, key);
+
+    public string BuildLock(string key) => Path.Combine(LocksDir, key + ".lock");
+
+    public string IndexLock => Path.Combine(LocksDir, "index.lock");
+}

@@ -1,0 +1,344 @@
+using BuildState.Errors;
+using BuildState.Lifecycle;
+using BuildState.Model;
+
+namespace BuildState.Store;
+
+/// <summary>What <see cref="StoreValidator"/> checks beyond structure.</summary>
+public sealed class ValidationOptions
+{
+    /// <summary>Also hash every artifact on disk against its record (costs I/O).</summary>
+    public bool CheckArtifacts { get; set; }
+
+    /// <summary>Only this build (full id), or every build when null.</summary>
+    public string? BuildId { get; set; }
+}
+
+/// <summary>One problem found, with the file it is in.</summary>
+public sealed record ValidationProblem(StoreErrorKind Kind, string File, string Message, string? BuildId = null)
+{
+    public override string ToString() => $"{File}: {Message}";
+}
+
+/// <summary>The result of a validation.</summary>
+public sealed class ValidationReport
+{
+    public List<ValidationProblem> Problems { get; } = [];
+
+    public int BuildsChecked { get; set; }
+
+    public int FilesChecked { get; set; }
+
+    public long BytesChecked { get; set; }
+
+    public bool IsValid => Problems.Count == 0;
+
+    internal void Add(StoreErrorKind kind, string file, string message, string? buildId = null) =>
+        Problems.Add(new ValidationProblem(kind, file, message, buildId));
+}
+
+/// <summary>
+/// Checks a whole store without changing it (section 5 of the framework design): structure and
+/// schema version of every file, legal phase and transitions for the build's lifecycle, history
+/// integrity and agreement with the state, index consistency, checkpoint integrity, artifacts
+/// (optional) and dependencies.
+/// </summary>
+public sealed class StoreValidator(BuildStore store)
+{
+    private StoreLayout Layout => store.Layout;
+
+    public ValidationReport Validate(ValidationOptions? options = null)
+    {
+        options ??= new ValidationOptions();
+        var report = new ValidationReport();
+        if (!store.Exists)
+        {
+            report.Add(StoreErrorKind.NotFound, Layout.Root, "there is no store here");
+            return report;
+        }
+
+        var fs = store.Options.FileSystem;
+        var keys = options.BuildId is { } only
+            ? [BuildKey.For(only)]
+            : fs.EnumerateDirectories(Layout.ActiveDir).Select(d => Path.GetFileName(d)!).ToList();
+        var records = new Dictionary<string, BuildRecord>(StringComparer.Ordinal);
+        foreach (var key in keys)
+        {
+            if (!BuildKey.LooksLikeKey(key))
+            {
+                report.Add(StoreErrorKind.Corruption, Path.Combine(Layout.ActiveDir, key), "a folder in active/ that is not a build key");
+                continue;
+            }
+
+            var record = ValidateBuild(key, options, report);
+            if (record is not null)
+            {
+                records[record.Id] = record;
+            }
+
+            report.BuildsChecked++;
+        }
+
+        if (options.BuildId is null)
+        {
+            ValidateIndex(records, report);
+            ValidateDependencies(records, report);
+        }
+
+        return report;
+    }
+
+    private BuildRecord? ValidateBuild(string key, ValidationOptions options, ValidationReport report)
+    {
+        var fs = store.Options.FileSystem;
+        var statePath = Layout.StateFile(key);
+        BuildRecord? record = null;
+        try
+        {
+            var bytes = fs.ReadAllBytes(statePath, StoreLimits.MaxStateFileBytes);
+            report.FilesChecked++;
+            report.BytesChecked += bytes.Length;
+            var version = Migrations.PeekSchemaVersion(bytes, statePath);
+            if (version != StoreSchema.Current)
+            {
+                report.Add(StoreErrorKind.Validation, statePath, $"schema version {version}, not {StoreSchema.Current}; run `buildstate migrate`");
+            }
+
+            record = BuildStore.ParseState(bytes, statePath);
+            if (BuildKey.For(record.Id) != key)
+            {
+                report.Add(StoreErrorKind.Corruption, statePath, $"the state of build '{record.Id}' is in the folder of another key");
+            }
+        }
+        catch (BuildStateException e)
+        {
+            report.Add(e.Kind == StoreErrorKind.NotFound ? StoreErrorKind.Corruption : e.Kind, statePath, e.Message);
+        }
+
+        ValidateHistory(key, record, report);
+        if (record is null)
+        {
+            return null;
+        }
+
+        ValidatePhases(record, statePath, report);
+        ValidateCheckpoints(key, record, report);
+        if (options.CheckArtifacts)
+        {
+            ValidateArtifacts(record, report);
+        }
+
+        if (record.Run is { Status: RunStatus.Running, Owner: { } owner } && ProcessLiveness.Check(owner) == Liveness.Dead)
+        {
+            report.Add(StoreErrorKind.Validation, statePath, $"run '{record.RunId}' is marked Running but its owner process {owner.ProcessId} is gone; `buildstate recover` marks it Interrupted", record.Id);
+        }
+
+        return record;
+    }
+
+    private void ValidatePhases(BuildRecord record, string path, ValidationReport report)
+    {
+        if (!store.Lifecycles.TryGet(record.Lifecycle, out var table))
+        {
+            report.Add(StoreErrorKind.Validation, path, $"lifecycle '{record.Lifecycle}' is not known here, so its phases cannot be checked", record.Id);
+            return;
+        }
+
+        if (!table.Phases.Contains(record.Phase))
+        {
+            report.Add(StoreErrorKind.Validation, path, $"phase '{record.Phase}' is not a phase of lifecycle '{table.Name}'", record.Id);
+        }
+
+        var expected = table.Initial;
+        foreach (var t in record.Transitions)
+        {
+            if (t.From != expected)
+            {
+                report.Add(StoreErrorKind.Validation, path, $"transition {t.From} -> {t.To} at {t.At:O} does not continue from {expected}", record.Id);
+            }
+
+            if (!table.CanTransition(t.From, t.To))
+            {
+                report.Add(StoreErrorKind.Validation, path, $"transition {t.From} -> {t.To} is not allowed by lifecycle '{table.Name}'", record.Id);
+            }
+
+            expected = t.To;
+        }
+
+        if (record.Run is not null && record.Transitions.Count > 0 && expected != record.Phase)
+        {
+            report.Add(StoreErrorKind.Validation, path, $"the phase is {record.Phase} but the transitions end at {expected}", record.Id);
+        }
+
+        if (record.Status == RunStatus.Succeeded && !table.Terminal.Contains(record.Phase))
+        {
+            report.Add(StoreErrorKind.Validation, path, $"status Succeeded in non-terminal phase {record.Phase}", record.Id);
+        }
+    }
+
+    private void ValidateHistory(string key, BuildRecord? record, ValidationReport report)
+    {
+        var path = Layout.HistoryLog(key);
+        HistoryScan scan;
+        try
+        {
+            scan = store.ScanHistory(key);
+            report.FilesChecked++;
+        }
+        catch (BuildStateException e)
+        {
+            report.Add(e.Kind, path, e.Message, record?.Id);
+            return;
+        }
+
+        report.BytesChecked += scan.ValidEnd;
+        foreach (var problem in scan.Problems)
+        {
+            report.Add(StoreErrorKind.Corruption, path, (scan.TornTail ? "torn tail: " : "damaged record: ") + problem, record?.Id);
+        }
+
+        long previous = 0;
+        foreach (var (entry, _) in scan.Entries)
+        {
+            if (entry.Sequence <= previous)
+            {
+                report.Add(StoreErrorKind.Corruption, path, $"history sequence goes from {previous} to {entry.Sequence}", record?.Id);
+            }
+
+            previous = entry.Sequence;
+        }
+
+        if (record is not null && scan.Entries.Count > 0 && scan.Entries[^1].Entry.Sequence != record.Sequence)
+        {
+            report.Add(StoreErrorKind.Corruption, Layout.StateFile(key), $"the state is at sequence {record.Sequence} but history ends at {scan.Entries[^1].Entry.Sequence}; `buildstate recover` reconciles them", record.Id);
+        }
+    }
+
+    private void ValidateCheckpoints(string key, BuildRecord record, ValidationReport report)
+    {
+        var fs = store.Options.FileSystem;
+        foreach (var reference in record.Checkpoints)
+        {
+            var path = Layout.CheckpointFile(key, reference.Id);
+            try
+            {
+                var file = store.ReadCheckpoint(key, reference.Id);
+                report.FilesChecked++;
+                if (file.BuildId != record.Id)
+                {
+                    report.Add(StoreErrorKind.Corruption, path, $"the checkpoint belongs to build '{file.BuildId}'", record.Id);
+                }
+
+                if (!file.HasArtifactCopies)
+                {
+                    continue;
+                }
+
+                foreach (var artifact in file.Artifacts)
+                {
+                    var blob = Layout.Blob(key, artifact.Sha256);
+                    if (!fs.FileExists(blob))
+                    {
+                        report.Add(StoreErrorKind.Corruption, blob, $"the copy of {artifact.Path} for checkpoint {reference.Id} is missing", record.Id);
+                        continue;
+                    }
+
+                    var bytes = fs.ReadAllBytes(blob, long.MaxValue);
+                    report.BytesChecked += bytes.Length;
+                    if (ArtifactHasher.HashBytes(bytes) != artifact.Sha256)
+                    {
+                        report.Add(StoreErrorKind.Corruption, blob, $"the copy of {artifact.Path} does not match its SHA-256", record.Id);
+                    }
+                }
+            }
+            catch (BuildStateException e)
+            {
+                report.Add(e.Kind == StoreErrorKind.NotFound ? StoreErrorKind.Corruption : e.Kind, path, e.Message, record.Id);
+            }
+        }
+    }
+
+    private void ValidateArtifacts(BuildRecord record, ValidationReport report)
+    {
+        foreach (var artifact in record.Artifacts)
+        {
+            var full = store.ToFullPath(artifact.Path);
+            if (!File.Exists(full))
+            {
+                report.Add(StoreErrorKind.Validation, full, $"artifact of build '{record.Id}' is missing", record.Id);
+                continue;
+            }
+
+            var actual = ArtifactHasher.HashFile(full);
+            report.BytesChecked += new FileInfo(full).Length;
+            if (actual != artifact.Sha256)
+            {
+                report.Add(StoreErrorKind.Validation, full, $"artifact of build '{record.Id}' changed: SHA-256 {actual}, recorded {artifact.Sha256}", record.Id);
+            }
+        }
+    }
+
+    private void ValidateIndex(Dictionary<string, BuildRecord> records, ValidationReport report)
+    {
+        var fs = store.Options.FileSystem;
+        var path = Layout.IndexFile;
+        if (!fs.FileExists(path))
+        {
+            if (records.Count > 0)
+            {
+                report.Add(StoreErrorKind.Corruption, path, "index.json is missing; any command that lists builds rebuilds it");
+            }
+
+            return;
+        }
+
+        IndexFile index;
+        try
+        {
+            var bytes = fs.ReadAllBytes(path, StoreLimits.MaxIndexFileBytes);
+            report.FilesChecked++;
+            index = Serialization.StoreJson.DeserializeIndex(bytes, path);
+        }
+        catch (BuildStateException e)
+        {
+            report.Add(e.Kind, path, e.Message + "; any command that lists builds rebuilds it");
+            return;
+        }
+
+        var indexed = index.Builds.ToDictionary(b => b.Id, StringComparer.Ordinal);
+        foreach (var (id, record) in records)
+        {
+            if (!indexed.TryGetValue(id, out var entry))
+            {
+                report.Add(StoreErrorKind.Corruption, path, $"build '{id}' is not in the index", id);
+            }
+            else if (entry.Sequence != record.Sequence || entry.Phase != record.Phase || entry.Status != record.Status)
+            {
+                report.Add(StoreErrorKind.Corruption, path, $"the index entry of '{id}' is stale (sequence {entry.Sequence}, state {record.Sequence})", id);
+            }
+        }
+
+        foreach (var id in indexed.Keys.Where(id => !records.ContainsKey(id)))
+        {
+            report.Add(StoreErrorKind.Corruption, path, $"the index lists '{id}', which is not in active/", id);
+        }
+    }
+
+    private static void ValidateDependencies(Dictionary<string, BuildRecord> records, ValidationReport report)
+    {
+        foreach (var record in records.Values)
+        {
+            foreach (var dependency in record.Dependencies)
+            {
+                if (!records.TryGetValue(dependency, out var target))
+                {
+                    report.Add(StoreErrorKind.Validation, record.Id, $"dependency '{dependency}' is not in the store", record.Id);
+                }
+                else if (record.Status == RunStatus.Succeeded && target.Status is RunStatus.Failed or RunStatus.Interrupted)
+                {
+                    report.Add(StoreErrorKind.Validation, record.Id, $"the build succeeded but its dependency '{dependency}' is {target.Status}", record.Id);
+                }
+            }
+        }
+    }
+}
