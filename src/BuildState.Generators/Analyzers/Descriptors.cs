@@ -1,0 +1,64 @@
+using BuildState.Tables;
+using Microsoft.CodeAnalysis;
+
+namespace BuildState.Generators.Analyzers;
+
+/// <summary>The <c>BSTnnnn</c> descriptors, built from the shared <see cref="TableRules"/> catalogue.</summary>
+internal static class Descriptors
+{
+    private const string Category = "BuildState";
+
+    public static readonly DiagnosticDescriptor MalformedJson = Create(TableRules.MalformedJson);
+    public static readonly DiagnosticDescriptor UnknownState = Create(TableRules.UnknownState);
+    public static readonly DiagnosticDescriptor DuplicateTransition = Create(TableRules.DuplicateTransition);
+    public static readonly DiagnosticDescriptor InitialState = Create(TableRules.InitialState);
+    public static readonly DiagnosticDescriptor UnreachableState = Create(TableRules.UnreachableState);
+    public static readonly DiagnosticDescriptor DeadEndState = Create(TableRules.DeadEndState);
+    public static readonly DiagnosticDescriptor TerminalWithTransitions = Create(TableRules.TerminalWithTransitions);
+    public static readonly DiagnosticDescriptor InvalidIdentifier = Create(TableRules.InvalidIdentifier);
+    public static readonly DiagnosticDescriptor DuplicateTable = Create(TableRules.DuplicateTable, WellKnownDiagnosticTags.CompilationEnd);
+    public static readonly DiagnosticDescriptor IllegalTransition = Create(TableRules.IllegalTransition);
+    public static readonly DiagnosticDescriptor InvalidStructure = Create(TableRules.InvalidStructure);
+    public static readonly DiagnosticDescriptor NameCollision = Create(TableRules.NameCollision);
+
+    public static DiagnosticDescriptor ForId(string id)
+    {
+        switch (id)
+        {
+            case TableRules.MalformedJson: return MalformedJson;
+            case TableRules.UnknownState: return UnknownState;
+            case TableRules.DuplicateTransition: return DuplicateTransition;
+            case TableRules.InitialState: return InitialState;
+            case TableRules.UnreachableState: return UnreachableState;
+            case TableRules.DeadEndState: return DeadEndState;
+            case TableRules.TerminalWithTransitions: return TerminalWithTransitions;
+            case TableRules.InvalidIdentifier: return InvalidIdentifier;
+            case TableRules.DuplicateTable: return DuplicateTable;
+            case TableRules.IllegalTransition: return IllegalTransition;
+            case TableRules.NameCollision: return NameCollision;
+            default: return InvalidStructure;
+        }
+    }
+
+    private static DiagnosticDescriptor Create(string id, params string[] tags) =>
+        new DiagnosticDescriptor(
+            id,
+            TableRules.Title(id),
+            "{0}",
+            Category,
+            DiagnosticSeverity.Error,
+            isEnabledByDefault: true,
+            description: null,
+            helpLinkUri: TableRules.HelpLink(id),
+            customTags: tags);
+
+    /// <summary>A Roslyn diagnostic for a table diagnostic, at <paramref name="location"/>.</summary>
+    public static Diagnostic ToDiagnostic(TableDiagnostic diagnostic, Location location) =>
+        Diagnostic.Create(
+            ForId(diagnostic.Id),
+            location,
+            diagnostic.IsError ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning,
+            additionalLocations: null,
+            properties: null,
+            diagnostic.Message);
+}

@@ -1,0 +1,159 @@
+using System.Collections.Immutable;
+using BuildState.Generators.Parsing;
+using BuildState.Tables;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace BuildState.Generators.Analyzers;
+
+/// <summary>
+/// BST0010: a call whose <c>[TransitionFrom]</c> and <c>[TransitionTo]</c> parameters both get
+/// constant arguments that the table forbids (for example
+/// <c>ReleaseTransitions.EnsureCanTransition(ReleasePhase.Draft, ReleasePhase.Published)</c>). Any
+/// API opts in by marking its parameters; the table is read from the phase enum's attributes
+/// (generated enums carry them too), so it works across assemblies. A constant phase name that is
+/// not in the table (string parameters) is BST0002.
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class TransitionAnalyzer : DiagnosticAnalyzer
+{
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
+        ImmutableArray.Create(Descriptors.IllegalTransition, Descriptors.UnknownState);
+
+    public override void Initialize(AnalysisContext context)
+    {
+        context.EnableConcurrentExecution();
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.RegisterOperationAction(static ctx => Analyze(ctx, ((IInvocationOperation)ctx.Operation).Arguments), OperationKind.Invocation);
+        context.RegisterOperationAction(static ctx => Analyze(ctx, ((IObjectCreationOperation)ctx.Operation).Arguments), OperationKind.ObjectCreation);
+    }
+
+    private static void Analyze(OperationAnalysisContext ctx, ImmutableArray<IArgumentOperation> arguments)
+    {
+        Endpoint? from = null;
+        Endpoint? to = null;
+        foreach (var argument in arguments)
+        {
+            if (argument.Parameter is not { } parameter)
+            {
+                continue;
+            }
+
+            foreach (var attribute in parameter.GetAttributes())
+            {
+                if (EnumTableReader.IsBuildStateAttribute(attribute.AttributeClass, KnownNames.TransitionFromAttribute))
+                {
+                    from = Endpoint.Create(argument, parameter, attribute);
+                }
+                else if (EnumTableReader.IsBuildStateAttribute(attribute.AttributeClass, KnownNames.TransitionToAttribute))
+                {
+                    to = Endpoint.Create(argument, parameter, attribute);
+                }
+            }
+        }
+
+        if (from == null || to == null || from.PhaseType == null || !SymbolEqualityComparer.Default.Equals(from.PhaseType, to.PhaseType))
+        {
+            return;
+        }
+
+        var machine = EnumTableReader.FindMachineAttribute(from.PhaseType);
+        if (machine == null)
+        {
+            return;
+        }
+
+        var diagnostics = new List<TableDiagnostic>();
+        var table = EnumTableReader.Read(from.PhaseType, machine, diagnostics, ctx.CancellationToken);
+        if (diagnostics.Any(d => d.IsError))
+        {
+            return; // the table's own errors are reported where it is declared
+        }
+
+        var fromName = from.StateName(table);
+        var toName = to.StateName(table);
+        foreach (var endpoint in new[] { from, to })
+        {
+            var name = endpoint.StateName(table);
+            if (name != null && table.FindState(name) == null)
+            {
+                ctx.ReportDiagnostic(Diagnostic.Create(
+                    Descriptors.UnknownState, endpoint.Argument.Syntax.GetLocation(),
+                    "'" + name + "' is not a phase of the " + table.Name + " lifecycle (phases: " + string.Join(", ", table.States.Select(s => s.Name)) + ")."));
+                return;
+            }
+        }
+
+        if (fromName == null || toName == null || table.CanTransition(fromName, toName))
+        {
+            return;
+        }
+
+        var allowed = table.AllowedFrom(fromName);
+        ctx.ReportDiagnostic(Diagnostic.Create(
+            Descriptors.IllegalTransition,
+            ctx.Operation.Syntax.GetLocation(),
+            "Transition table '" + table.Name + "' does not allow " + fromName + " -> " + toName + ". " +
+            (allowed.Count == 0 ? fromName + " has no legal targets." : "Legal targets of " + fromName + ": " + string.Join(", ", allowed) + ".")));
+    }
+
+    private sealed class Endpoint
+    {
+        private Endpoint(IArgumentOperation argument, INamedTypeSymbol? phaseType, object? constant)
+        {
+            Argument = argument;
+            PhaseType = phaseType;
+            Constant = constant;
+        }
+
+        public IArgumentOperation Argument { get; }
+
+        public INamedTypeSymbol? PhaseType { get; }
+
+        /// <summary>The constant value (enum underlying value or phase name), or null when not constant.</summary>
+        public object? Constant { get; }
+
+        public static Endpoint Create(IArgumentOperation argument, IParameterSymbol parameter, AttributeData attribute)
+        {
+            INamedTypeSymbol? phaseType = null;
+            if (attribute.ConstructorArguments.Length == 1 && attribute.ConstructorArguments[0].Value is INamedTypeSymbol declared)
+            {
+                phaseType = declared;
+            }
+            else if (parameter.Type is INamedTypeSymbol { TypeKind: TypeKind.Enum } enumType)
+            {
+                phaseType = enumType;
+            }
+            else if (parameter.Type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable &&
+                     nullable.TypeArguments[0] is INamedTypeSymbol { TypeKind: TypeKind.Enum } inner)
+            {
+                phaseType = inner;
+            }
+
+            var value = argument.Value;
+            while (value is IConversionOperation conversion && value.ConstantValue is { HasValue: false })
+            {
+                value = conversion.Operand;
+            }
+
+            var constant = value.ConstantValue is { HasValue: true } c ? c.Value : null;
+            return new Endpoint(argument, phaseType, constant);
+        }
+
+        public string? StateName(TransitionTable table)
+        {
+            if (Constant is string name)
+            {
+                return name;
+            }
+
+            if (Constant == null || PhaseType == null)
+            {
+                return null;
+            }
+
+            return EnumTableReader.MemberName(PhaseType, Constant) ?? "(" + PhaseType.Name + ")" + Constant;
+        }
+    }
+}

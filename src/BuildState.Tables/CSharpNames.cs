@@ -1,0 +1,146 @@
+using System.Globalization;
+
+namespace BuildState.Tables;
+
+/// <summary>C# naming rules for table, namespace and state names (no Roslyn dependency).</summary>
+internal static class CSharpNames
+{
+    private static readonly HashSet<string> Keywords = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "abstract", "as", "base", "bool", "break", "byte", "case", "catch", "char", "checked", "class",
+        "const", "continue", "decimal", "default", "delegate", "do", "double", "else", "enum", "event",
+        "explicit", "extern", "false", "finally", "fixed", "float", "for", "foreach", "goto", "if",
+        "implicit", "in", "int", "interface", "internal", "is", "lock", "long", "namespace", "new", "null",
+        "object", "operator", "out", "override", "params", "private", "protected", "public", "readonly",
+        "ref", "return", "sbyte", "sealed", "short", "sizeof", "stackalloc", "static", "string", "struct",
+        "switch", "this", "throw", "true", "try", "typeof", "uint", "ulong", "unchecked", "unsafe", "ushort",
+        "using", "virtual", "void", "volatile", "while",
+    };
+
+    /// <summary>
+    /// Contextual keywords that cannot name a type (the compiler rejects or warns about them); the
+    /// generator makes a type of every state, so states with these names are reported.
+    /// </summary>
+    private static readonly HashSet<string> UnusableTypeNames = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "var", "dynamic", "record", "nameof", "_", "value__", "__arglist", "__makeref", "__reftype", "__refvalue", "file", "required", "scoped", "field", "notnull", "unmanaged",
+    };
+
+    /// <summary>
+    /// Names a state may not have because the generated code already uses them: members of the
+    /// typestate class and of <c>object</c>, and <c>String</c> (its <c>ToString()</c> method would
+    /// hide <c>object.ToString</c>).
+    /// </summary>
+    public static readonly IReadOnlyList<string> ReservedStateNames = new[]
+    {
+        "State", "Start", "Phase", "FromPhase", "FromPhaseName", "TryFromPhaseName", "Instance", "TransitionTo",
+        "Equals", "GetHashCode", "GetType", "ToString", "MemberwiseClone", "ReferenceEquals", "Finalize", "String",
+    };
+
+    public static bool IsKeyword(string name) => Keywords.Contains(name);
+
+    /// <summary>The name as a C# identifier: keywords get a leading <c>@</c>.</summary>
+    public static string Escape(string name) => IsKeyword(name) ? "@" + name : name;
+
+    /// <summary>A dotted namespace with every keyword part escaped.</summary>
+    public static string EscapeNamespace(string ns)
+    {
+        if (ns.Length == 0)
+        {
+            return ns;
+        }
+
+        var parts = ns.Split('.');
+        for (var i = 0; i < parts.Length; i++)
+        {
+            parts[i] = Escape(parts[i]);
+        }
+
+        return string.Join(".", parts);
+    }
+
+    /// <summary>True for an identifier C# accepts (keywords count as valid: they are escaped).</summary>
+    public static bool IsValidIdentifier(string name)
+    {
+        if (string.IsNullOrEmpty(name) || name.Length > 512)
+        {
+            return false;
+        }
+
+        if (!IsIdentifierStart(name[0]))
+        {
+            return false;
+        }
+
+        for (var i = 1; i < name.Length; i++)
+        {
+            if (!IsIdentifierPart(name[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>True for a name a generated type can carry (valid, and not a contextual keyword the compiler refuses).</summary>
+    public static bool IsUsableTypeName(string name) => IsValidIdentifier(name) && !UnusableTypeNames.Contains(name);
+
+    public static bool IsValidNamespace(string ns)
+    {
+        if (ns.Length == 0)
+        {
+            return true;
+        }
+
+        foreach (var part in ns.Split('.'))
+        {
+            if (!IsValidIdentifier(part) || part == "global")
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool IsIdentifierStart(char c)
+    {
+        if (c == '_')
+        {
+            return true;
+        }
+
+        switch (CharUnicodeInfo.GetUnicodeCategory(c))
+        {
+            case UnicodeCategory.UppercaseLetter:
+            case UnicodeCategory.LowercaseLetter:
+            case UnicodeCategory.TitlecaseLetter:
+            case UnicodeCategory.ModifierLetter:
+            case UnicodeCategory.OtherLetter:
+            case UnicodeCategory.LetterNumber:
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    private static bool IsIdentifierPart(char c)
+    {
+        if (IsIdentifierStart(c))
+        {
+            return true;
+        }
+
+        switch (CharUnicodeInfo.GetUnicodeCategory(c))
+        {
+            case UnicodeCategory.DecimalDigitNumber:
+            case UnicodeCategory.ConnectorPunctuation:
+            case UnicodeCategory.NonSpacingMark:
+            case UnicodeCategory.SpacingCombiningMark:
+                return true;
+            default:
+                return false;
+        }
+    }
+}

@@ -1,0 +1,196 @@
+namespace BuildState.Tables;
+
+/// <summary>
+/// The table rules, shared by the file form, the enum form, the generator, the analyzer and the
+/// MSBuild tasks. Reports every problem it finds (not only the first).
+/// </summary>
+internal static class TableValidator
+{
+    public static IReadOnlyList<TableDiagnostic> Validate(TransitionTable table)
+    {
+        var diagnostics = new List<TableDiagnostic>();
+        Validate(table, diagnostics);
+        return diagnostics;
+    }
+
+    public static void Validate(TransitionTable table, List<TableDiagnostic> diagnostics)
+    {
+        void Add(string id, string message, SourceSpan span) =>
+            diagnostics.Add(new TableDiagnostic(id, TableSeverity.Error, message, table.Path, span));
+
+        var nameSpan = table.NameSpan.IsEmpty ? table.Span : table.NameSpan;
+
+        // Names of the table and the namespace.
+        if (!CSharpNames.IsUsableTypeName(table.Name))
+        {
+            Add(TableRules.InvalidIdentifier, "Table name '" + table.Name + "' is not a valid C# identifier.", nameSpan);
+        }
+
+        if (!CSharpNames.IsValidNamespace(table.Namespace))
+        {
+            Add(TableRules.InvalidIdentifier, "Namespace '" + table.Namespace + "' is not a valid C# namespace.", table.NamespaceSpan.IsEmpty ? nameSpan : table.NamespaceSpan);
+        }
+
+        // State names.
+        foreach (var state in table.States)
+        {
+            if (!CSharpNames.IsUsableTypeName(state.Name))
+            {
+                Add(TableRules.InvalidIdentifier,
+                    "State name '" + state.Name + "' is not a valid C# identifier (letters, digits and '_', not starting with a digit; keywords are escaped).",
+                    state.Span);
+            }
+            else if (IsReserved(state.Name) || string.Equals(state.Name, table.Name, StringComparison.Ordinal))
+            {
+                Add(TableRules.NameCollision,
+                    "State name '" + state.Name + "' collides with a generated name (" +
+                    (string.Equals(state.Name, table.Name, StringComparison.Ordinal) ? "the table's own class '" + table.Name + "'" : "a member of the generated typestate class") +
+                    "); rename the state.",
+                    state.Span);
+            }
+        }
+
+        // Initial state.
+        TableState? initial = null;
+        if (table.Initial == null)
+        {
+            Add(TableRules.InitialState, "The table has no 'initial' state.", nameSpan);
+        }
+        else
+        {
+            initial = table.FindState(table.Initial.Name);
+            if (initial == null)
+            {
+                Add(TableRules.InitialState, "Initial state '" + table.Initial.Name + "' is not a state of the table" + Known(table) + ".", table.Initial.Span);
+            }
+        }
+
+        // Error state.
+        if (table.Error != null && table.FindState(table.Error.Name) == null)
+        {
+            Add(TableRules.UnknownState, "Error state '" + table.Error.Name + "' is not a state of the table" + Known(table) + ".", table.Error.Span);
+        }
+
+        if (table.Terminal.Count == 0)
+        {
+            Add(TableRules.InvalidStructure,
+                table.FromEnum ? "The enum has no [Terminal] member: a run must be able to end." : "The table has no terminal state: a run must be able to end.",
+                nameSpan);
+        }
+
+        // Terminal list duplicates.
+        var terminals = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var terminal in table.Terminal)
+        {
+            if (!terminals.Add(terminal.Name))
+            {
+                Add(TableRules.DuplicateTransition, "Terminal state '" + terminal.Name + "' is listed more than once.", terminal.Span);
+            }
+        }
+
+        // Targets.
+        foreach (var state in table.States)
+        {
+            var targets = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var target in state.Targets)
+            {
+                if (table.FindState(target.Name) == null)
+                {
+                    Add(TableRules.UnknownState, "State '" + state.Name + "' has a transition to unknown state '" + target.Name + "'" + Known(table) + ".", target.Span);
+                }
+                else if (!targets.Add(target.Name))
+                {
+                    Add(TableRules.DuplicateTransition, "Transition '" + state.Name + "' -> '" + target.Name + "' is declared more than once.", target.Span);
+                }
+            }
+
+            if (state.IsTerminal && state.Targets.Count > 0)
+            {
+                Add(TableRules.TerminalWithTransitions,
+                    "Terminal state '" + state.Name + "' has transitions out (to " + string.Join(", ", Distinct(state.Targets)) + "); a terminal state ends the run.",
+                    state.Span);
+            }
+            else if (!state.IsTerminal && state.Targets.Count == 0)
+            {
+                Add(TableRules.DeadEndState,
+                    "State '" + state.Name + "' is not terminal and has no transitions out: a run in it could never end. Add targets or list it in 'terminal'.",
+                    state.Span);
+            }
+        }
+
+        // Reachability from the initial state.
+        if (initial != null)
+        {
+            var reached = new HashSet<string>(StringComparer.Ordinal) { initial.Name };
+            var queue = new Queue<TableState>();
+            queue.Enqueue(initial);
+            while (queue.Count > 0)
+            {
+                var state = queue.Dequeue();
+                foreach (var target in state.Targets)
+                {
+                    var next = table.FindState(target.Name);
+                    if (next != null && reached.Add(next.Name))
+                    {
+                        queue.Enqueue(next);
+                    }
+                }
+            }
+
+            foreach (var state in table.States)
+            {
+                if (!reached.Contains(state.Name))
+                {
+                    Add(TableRules.UnreachableState, "State '" + state.Name + "' cannot be reached from the initial state '" + initial.Name + "'.", state.Span);
+                }
+            }
+        }
+    }
+
+    private static bool IsReserved(string name)
+    {
+        foreach (var reserved in CSharpNames.ReservedStateNames)
+        {
+            if (string.Equals(reserved, name, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static IEnumerable<string> Distinct(List<TableName> names)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var n in names)
+        {
+            if (seen.Add(n.Name))
+            {
+                yield return n.Name;
+            }
+        }
+    }
+
+    private static string Known(TransitionTable table)
+    {
+        if (table.States.Count == 0)
+        {
+            return "";
+        }
+
+        var names = new List<string>();
+        foreach (var s in table.States)
+        {
+            if (names.Count == 20)
+            {
+                names.Add("...");
+                break;
+            }
+
+            names.Add(s.Name);
+        }
+
+        return " (states: " + string.Join(", ", names) + ")";
+    }
+}

@@ -1,0 +1,218 @@
+using BuildState.Tables;
+
+namespace BuildState.Generators.Tests;
+
+public class TableParserTests
+{
+    private static TableParseResult Parse(string text) => TableParser.Parse("t.buildstate.json", text);
+
+    private static string Diags(TableParseResult r) => string.Join("; ", r.Diagnostics.Select(d => d.Id + "@" + d.Line + "," + d.Column));
+
+    [Fact]
+    public void ParsesTheReleaseExample()
+    {
+        var result = Parse(TestHelper.ReleaseTable);
+        Assert.True(result.IsValid, Diags(result));
+        var table = result.Table!;
+        Assert.Equal("Release", table.Name);
+        Assert.Equal("Contoso.Build", table.Namespace);
+        Assert.Equal("Draft", table.Initial!.Name);
+        Assert.Equal("Failed", table.Error!.Name);
+        Assert.Equal(new[] { "Draft", "Built", "Signed", "Failed", "Published" }, table.States.Select(s => s.Name));
+        Assert.Equal(new[] { "Built", "Failed" }, table.AllowedFrom("Draft"));
+        Assert.True(table.CanTransition("Signed", "Published"));
+        Assert.False(table.CanTransition("Draft", "Published"));
+        Assert.True(table.FindState("Published")!.IsTerminal);
+        // Positions: "Draft" key on line 8, column 5; its first target on column 16.
+        Assert.Equal((8, 5), (table.FindState("Draft")!.Span.Line, table.FindState("Draft")!.Span.Column));
+        Assert.Equal((8, 16), (table.FindState("Draft")!.Targets[0].Span.Line, table.FindState("Draft")!.Targets[0].Span.Column));
+    }
+
+    [Fact]
+    public void ParsesTheDefaultLifecycleFile()
+    {
+        var path = Path.Combine(TestHelper.RepoRoot, "src", "BuildState.Core", "Lifecycle", "Default.buildstate.json");
+        var result = TableParser.Parse(path, File.ReadAllText(path));
+        Assert.True(result.IsValid, Diags(result));
+        Assert.Equal(new[] { "Init", "Setup", "Build", "Test", "Cleanup", "Error", "Complete" }, result.Table!.States.Select(s => s.Name));
+        Assert.Equal(new[] { "Test", "Cleanup", "Error" }, result.Table.AllowedFrom("Build"));
+        Assert.Equal("BuildState.Lifecycle", result.Table.Namespace);
+    }
+
+    [Theory]
+    [InlineData("", 1, 1)]
+    [InlineData("{", 1, 2)]
+    [InlineData("{\n  \"name\": \"A\",\n  \"initial\" \"B\"\n}", 3, 13)]
+    [InlineData("{\"name\": 'x'}", 1, 10)]
+    [InlineData("{\"a\": [1,]}", 1, 10)]
+    [InlineData("{\"a\": \"x\n\"}", 1, 9)]
+    [InlineData("{} {}", 1, 4)]
+    [InlineData("{\"a\": tru}", 1, 7)]
+    [InlineData("{\"a\": -}", 1, 7)]
+    [InlineData("{\"a\": \"\\q\"}", 1, 8)]
+    public void MalformedJsonIsBst0001AtThePosition(string text, int line, int column)
+    {
+        var result = Parse(text);
+        var d = Assert.Single(result.Diagnostics);
+        Assert.Equal(TableRules.MalformedJson, d.Id);
+        Assert.Equal((line, column), (d.Line, d.Column));
+        Assert.Null(result.Table);
+    }
+
+    [Fact]
+    public void CrLfLineEndsCountOnce()
+    {
+        var result = Parse("{\r\n  \"name\": \"A\",\r\n  \"initial\": 3\r\n}");
+        Assert.Contains(result.Diagnostics, d => d.Id == TableRules.InvalidStructure && d.Line == 3 && d.Column == 14);
+    }
+
+    [Fact]
+    public void DeepNestingIsRejectedNotStackOverflow()
+    {
+        var text = new string('[', 100_000) + new string(']', 100_000);
+        var d = Assert.Single(Parse(text).Diagnostics);
+        Assert.Equal(TableRules.MalformedJson, d.Id);
+        Assert.Contains("nested", d.Message);
+    }
+
+    [Fact]
+    public void HugeInputIsRejected()
+    {
+        var d = Assert.Single(Parse(new string(' ', JsonReader.MaxLength + 1)).Diagnostics);
+        Assert.Equal(TableRules.MalformedJson, d.Id);
+    }
+
+    [Fact]
+    public void ManyStatesParseQuickly()
+    {
+        // 5,000 states in a chain: linear-time validation.
+        var sb = new System.Text.StringBuilder("{\"name\":\"Big\",\"initial\":\"S0\",\"terminal\":[\"S4999\"],\"transitions\":{");
+        for (var i = 0; i < 4999; i++)
+        {
+            sb.Append(i == 0 ? "" : ",").Append("\"S").Append(i).Append("\":[\"S").Append(i + 1).Append("\"]");
+        }
+
+        sb.Append("}}");
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        var result = Parse(sb.ToString());
+        Assert.True(result.IsValid, Diags(result));
+        Assert.True(sw.ElapsedMilliseconds < 2000, sw.ElapsedMilliseconds + " ms");
+    }
+
+    [Fact]
+    public void UnknownTargetIsBst0002AtTheTarget()
+    {
+        var result = Parse(TestHelper.ReleaseTable.Replace("\"Signed\", \"Failed\"", "\"Signd\", \"Failed\""));
+        Assert.Contains(result.Diagnostics, d => d.Id == TableRules.UnknownState && d.Line == 9 && d.Column == 16);
+        Assert.False(result.IsValid);
+    }
+
+    [Fact]
+    public void UnknownErrorStateIsBst0002()
+    {
+        var result = Parse(TestHelper.ReleaseTable.Replace("\"error\": \"Failed\"", "\"error\": \"Oops\""));
+        Assert.Contains(result.Diagnostics, d => d.Id == TableRules.UnknownState && d.Line == 6 && d.Column == 12);
+    }
+
+    [Fact]
+    public void DuplicateTargetAndDuplicateKeyAreBst0003()
+    {
+        var result = Parse(TestHelper.ReleaseTable.Replace("[\"Built\", \"Failed\"]", "[\"Built\", \"Built\"]"));
+        Assert.Contains(result.Diagnostics, d => d.Id == TableRules.DuplicateTransition && d.Line == 8 && d.Column == 25);
+
+        var dupKey = Parse(TestHelper.ReleaseTable.Replace("\"Failed\": [\"Draft\"]", "\"Failed\": [\"Draft\"],\n    \"Draft\": [\"Built\"]"));
+        Assert.Contains(dupKey.Diagnostics, d => d.Id == TableRules.DuplicateTransition && d.Line == 12 && d.Column == 5);
+    }
+
+    [Fact]
+    public void MissingOrUnknownInitialIsBst0004()
+    {
+        var missing = Parse(TestHelper.ReleaseTable.Replace("  \"initial\": \"Draft\",\n", ""));
+        Assert.Contains(missing.Diagnostics, d => d.Id == TableRules.InitialState && d.Line == 2);
+
+        var unknown = Parse(TestHelper.ReleaseTable.Replace("\"initial\": \"Draft\"", "\"initial\": \"Draught\""));
+        Assert.Contains(unknown.Diagnostics, d => d.Id == TableRules.InitialState && d.Line == 4 && d.Column == 14);
+    }
+
+    [Fact]
+    public void UnreachableStateIsBst0005()
+    {
+        var result = Parse(TestHelper.ReleaseTable.Replace("\"Failed\": [\"Draft\"]", "\"Failed\": [\"Draft\"],\n    \"Orphan\": [\"Draft\"]"));
+        var d = Assert.Single(result.Diagnostics);
+        Assert.Equal((TableRules.UnreachableState, 12, 5), (d.Id, d.Line, d.Column));
+    }
+
+    [Fact]
+    public void DeadEndIsBst0006()
+    {
+        var result = Parse(TestHelper.ReleaseTable.Replace("\"Failed\": [\"Draft\"]", "\"Failed\": []"));
+        var d = Assert.Single(result.Diagnostics);
+        Assert.Equal((TableRules.DeadEndState, 11, 5), (d.Id, d.Line, d.Column));
+    }
+
+    [Fact]
+    public void TerminalWithTransitionsIsBst0007()
+    {
+        var result = Parse(TestHelper.ReleaseTable.Replace("\"Failed\": [\"Draft\"]", "\"Failed\": [\"Draft\"],\n    \"Published\": [\"Draft\"]"));
+        var d = Assert.Single(result.Diagnostics);
+        Assert.Equal((TableRules.TerminalWithTransitions, 12, 5), (d.Id, d.Line, d.Column));
+    }
+
+    [Fact]
+    public void InvalidIdentifierIsBst0008KeywordsAreNot()
+    {
+        var result = Parse(TestHelper.ReleaseTable.Replace("Built", "Built-It"));
+        Assert.Contains(result.Diagnostics, d => d.Id == TableRules.InvalidIdentifier && d.Line == 9 && d.Column == 5);
+        Assert.True(Parse(TestHelper.ReleaseTable.Replace("Built", "class")).IsValid);
+        Assert.Contains(Parse(TestHelper.ReleaseTable.Replace("\"Release\"", "\"1Release\"")).Diagnostics, d => d.Id == TableRules.InvalidIdentifier && d.Line == 2);
+        Assert.Contains(Parse(TestHelper.ReleaseTable.Replace("Contoso.Build", "Contoso..Build")).Diagnostics, d => d.Id == TableRules.InvalidIdentifier && d.Line == 3);
+    }
+
+    [Fact]
+    public void ShapeErrorsAreBst0011()
+    {
+        Assert.Contains(Parse("[]").Diagnostics, d => d.Id == TableRules.InvalidStructure);
+        Assert.Contains(Parse("{\"name\":\"A\",\"initial\":\"X\",\"terminal\":[\"X\"],\"transitions\":[]}").Diagnostics, d => d.Id == TableRules.InvalidStructure && d.Column == 58);
+        Assert.Contains(Parse("{\"name\":\"A\",\"initial\":\"X\",\"terminal\":[\"X\"]}").Diagnostics, d => d.Id == TableRules.InvalidStructure);
+        Assert.Contains(Parse("{\"name\":\"A\",\"initial\":\"X\",\"terminal\":[\"X\"],\"transitions\":{\"X\":[1]}}").Diagnostics, d => d.Id == TableRules.InvalidStructure);
+        var unknownProperty = Parse(TestHelper.ReleaseTable.Replace("\"error\"", "\"colour\": 1,\n  \"error\""));
+        var warning = Assert.Single(unknownProperty.Diagnostics);
+        Assert.Equal(TableSeverity.Warning, warning.Severity);
+        Assert.True(unknownProperty.IsValid);
+    }
+
+    [Theory]
+    [InlineData("State")]
+    [InlineData("Start")]
+    [InlineData("Phase")]
+    [InlineData("String")]
+    [InlineData("Release")]
+    public void ReservedNamesAreBst0012(string name)
+    {
+        var result = Parse(TestHelper.ReleaseTable.Replace("Built", name));
+        Assert.Contains(result.Diagnostics, d => d.Id == TableRules.NameCollision && d.Line == 9 && d.Column == 5);
+    }
+
+    [Fact]
+    public void DiagnosticToStringIsCanonical()
+    {
+        var d = Parse(TestHelper.ReleaseTable.Replace("\"Signed\", \"Failed\"", "\"Signd\", \"Failed\"")).Diagnostics[0];
+        Assert.Equal("t.buildstate.json(9,16): error BST0002: " + d.Message, d.ToString());
+        Assert.Equal("https://github.com/buildstatesdk/buildstatesdk/blob/main/docs/diagnostics.md#bst0002", d.HelpLink);
+    }
+
+    [Fact]
+    public void RendersMermaidAndDot()
+    {
+        var table = Parse(TestHelper.ReleaseTable).Table!;
+        var mermaid = TableRenderer.ToMermaid(table);
+        Assert.StartsWith("stateDiagram-v2\n    [*] --> Draft\n    Draft --> Built\n", mermaid);
+        Assert.Contains("    Published --> [*]\n", mermaid);
+        Assert.Contains("class Failed error", mermaid);
+        var dot = TableRenderer.ToDot(table);
+        Assert.StartsWith("digraph \"Release\" {", dot);
+        Assert.Contains("\"Draft\" -> \"Built\";", dot);
+        Assert.Contains("\"Published\" [peripheries=2];", dot);
+        Assert.Contains("\"Failed\" [color=red];", dot);
+    }
+}

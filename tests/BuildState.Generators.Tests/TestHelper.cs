@@ -1,0 +1,198 @@
+using System.Collections.Immutable;
+using System.Reflection;
+using System.Runtime.CompilerServices;
+using System.Runtime.Loader;
+using BuildState.Generators.Analyzers;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Text;
+
+namespace BuildState.Generators.Tests;
+
+/// <summary>An in-memory additional file.</summary>
+internal sealed class MemoryAdditionalText : AdditionalText
+{
+    private readonly SourceText _text;
+
+    public MemoryAdditionalText(string path, string text)
+    {
+        Path = path;
+        _text = SourceText.From(text, System.Text.Encoding.UTF8);
+    }
+
+    public override string Path { get; }
+
+    public override SourceText GetText(CancellationToken cancellationToken = default) => _text;
+}
+
+internal sealed class RunResult
+{
+    public required CSharpCompilation Output { get; init; }
+
+    public required ImmutableArray<Diagnostic> GeneratorDiagnostics { get; init; }
+
+    public required GeneratorDriverRunResult Run { get; init; }
+
+    public required GeneratorDriver Driver { get; init; }
+
+    /// <summary>Compiler diagnostics of the compilation with generated code (errors and warnings).</summary>
+    public ImmutableArray<Diagnostic> CompileDiagnostics =>
+        Output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning).ToImmutableArray();
+
+    public string GeneratedSource(string hintSuffix) =>
+        Run.Results.SelectMany(r => r.GeneratedSources).Single(s => s.HintName.EndsWith(hintSuffix, StringComparison.Ordinal)).SourceText.ToString();
+
+    public IEnumerable<string> HintNames => Run.Results.SelectMany(r => r.GeneratedSources).Select(s => s.HintName);
+}
+
+internal static class TestHelper
+{
+    public static readonly string RepoRoot = FindRepoRoot();
+
+    private static readonly Lazy<ImmutableArray<MetadataReference>> AllReferences = new(() =>
+        ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!)
+            .Split(Path.PathSeparator)
+            .Where(p => !Path.GetFileName(p).StartsWith("Microsoft.CodeAnalysis", StringComparison.Ordinal) &&
+                        !Path.GetFileName(p).StartsWith("BuildState", StringComparison.Ordinal) &&
+                        !Path.GetFileName(p).StartsWith("xunit", StringComparison.OrdinalIgnoreCase))
+            .Select(p => (MetadataReference)MetadataReference.CreateFromFile(p))
+            .ToImmutableArray());
+
+    public static string LifecycleDefinitionSource => File.ReadAllText(Path.Combine(RepoRoot, "src", "BuildState.Core", "Lifecycle", "ILifecycleDefinition.cs"));
+
+    public const string ReleaseTable = """
+{
+  "name": "Release",
+  "namespace": "Contoso.Build",
+  "initial": "Draft",
+  "terminal": ["Published"],
+  "error": "Failed",
+  "transitions": {
+    "Draft":  ["Built", "Failed"],
+    "Built":  ["Signed", "Failed"],
+    "Signed": ["Published", "Failed"],
+    "Failed": ["Draft"]
+  }
+}
+""";
+
+    public const string ReleaseEnum = """
+using BuildState;
+
+namespace Contoso.Build
+{
+    [BuildStateMachine(Initial = ReleasePhase.Draft, Error = ReleasePhase.Failed)]
+    public enum ReleasePhase
+    {
+        [To(ReleasePhase.Built, ReleasePhase.Failed)] Draft,
+        [To(ReleasePhase.Signed, ReleasePhase.Failed)] Built,
+        [To(ReleasePhase.Published, ReleasePhase.Failed)] Signed,
+        [Terminal] Published,
+        [To(ReleasePhase.Draft)] Failed,
+    }
+}
+""";
+
+    public static CSharpCompilation CreateCompilation(
+        IEnumerable<string> sources,
+        bool withSystemTextJson = true,
+        bool withCore = false,
+        LanguageVersion languageVersion = LanguageVersion.Latest)
+    {
+        var parseOptions = new CSharpParseOptions(languageVersion);
+        var trees = sources.Select((s, i) => CSharpSyntaxTree.ParseText(s, parseOptions, path: "Source" + i + ".cs")).ToList();
+        if (withCore)
+        {
+            trees.Add(CSharpSyntaxTree.ParseText(
+                "using System.Collections.Generic;\n" + LifecycleDefinitionSource, parseOptions, path: "ILifecycleDefinition.cs"));
+        }
+
+        var references = AllReferences.Value
+            .Where(r => withSystemTextJson || !Path.GetFileName(((PortableExecutableReference)r).FilePath!).StartsWith("System.Text.Json", StringComparison.Ordinal));
+        return CSharpCompilation.Create(
+            "TestAssembly",
+            trees,
+            references,
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable)
+                .WithSpecificDiagnosticOptions(new Dictionary<string, ReportDiagnostic> { ["CS1701"] = ReportDiagnostic.Suppress, ["CS1702"] = ReportDiagnostic.Suppress }));
+    }
+
+    public static GeneratorDriver CreateDriver(IEnumerable<AdditionalText> files, CSharpParseOptions? parseOptions = null) =>
+        CSharpGeneratorDriver.Create(
+            new[] { new BuildStateGenerator().AsSourceGenerator() },
+            files,
+            parseOptions ?? new CSharpParseOptions(LanguageVersion.Latest),
+            optionsProvider: null,
+            driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
+
+    public static RunResult Run(
+        IEnumerable<string> sources,
+        IEnumerable<(string Path, string Text)>? tables = null,
+        bool withSystemTextJson = true,
+        bool withCore = false,
+        LanguageVersion languageVersion = LanguageVersion.Latest)
+    {
+        var compilation = CreateCompilation(sources, withSystemTextJson, withCore, languageVersion);
+        var files = (tables ?? Array.Empty<(string, string)>()).Select(t => (AdditionalText)new MemoryAdditionalText(t.Path, t.Text)).ToImmutableArray();
+        var driver = CreateDriver(files, new CSharpParseOptions(languageVersion));
+        driver = driver.RunGeneratorsAndUpdateCompilation(compilation, out var output, out var diagnostics);
+        return new RunResult { Output = (CSharpCompilation)output, GeneratorDiagnostics = diagnostics, Run = driver.GetRunResult(), Driver = driver };
+    }
+
+    public static RunResult RunTable(string text, string path = "release.buildstate.json", bool withCore = false, bool withSystemTextJson = true, params string[] sources) =>
+        Run(sources, new[] { (path, text) }, withSystemTextJson, withCore);
+
+    /// <summary>Analyzer diagnostics (both analyzers) of the compilation with generated code.</summary>
+    public static ImmutableArray<Diagnostic> Analyze(RunResult result, IEnumerable<(string Path, string Text)>? tables = null)
+    {
+        var files = (tables ?? Array.Empty<(string, string)>()).Select(t => (AdditionalText)new MemoryAdditionalText(t.Path, t.Text)).ToImmutableArray();
+        var analyzers = ImmutableArray.Create<DiagnosticAnalyzer>(new TableAnalyzer(), new TransitionAnalyzer());
+        var withAnalyzers = result.Output.WithAnalyzers(analyzers, new AnalyzerOptions(files));
+        return withAnalyzers.GetAnalyzerDiagnosticsAsync().GetAwaiter().GetResult()
+            .OrderBy(d => d.Location.GetLineSpan().Path, StringComparer.Ordinal)
+            .ThenBy(d => d.Location.GetLineSpan().StartLinePosition.Line)
+            .ThenBy(d => d.Location.GetLineSpan().StartLinePosition.Character)
+            .ToImmutableArray();
+    }
+
+    public static ImmutableArray<Diagnostic> AnalyzeTables(params (string Path, string Text)[] tables)
+    {
+        var result = Run(Array.Empty<string>(), tables);
+        return Analyze(result, tables);
+    }
+
+    /// <summary>Emits the compilation, loads it in a collectible context and returns the assembly.</summary>
+    public static Assembly Load(CSharpCompilation compilation, out AssemblyLoadContext context)
+    {
+        using var stream = new MemoryStream();
+        var emit = compilation.Emit(stream);
+        Assert.True(emit.Success, string.Join(Environment.NewLine, emit.Diagnostics));
+        stream.Position = 0;
+        context = new AssemblyLoadContext("test" + Guid.NewGuid(), isCollectible: true);
+        return context.LoadFromStream(stream);
+    }
+
+    public static void AssertNoErrors(IEnumerable<Diagnostic> diagnostics)
+    {
+        var bad = diagnostics.Where(d => d.Severity >= DiagnosticSeverity.Warning).ToList();
+        Assert.True(bad.Count == 0, string.Join(Environment.NewLine, bad));
+    }
+
+    public static string Format(Diagnostic d)
+    {
+        var span = d.Location.GetLineSpan();
+        return Path.GetFileName(span.Path) + "(" + (span.StartLinePosition.Line + 1) + "," + (span.StartLinePosition.Character + 1) + "): " + d.Id;
+    }
+
+    private static string FindRepoRoot([CallerFilePath] string thisFile = "")
+    {
+        var dir = Path.GetDirectoryName(thisFile);
+        while (dir != null && !File.Exists(Path.Combine(dir, "BuildStateSdk.sln")))
+        {
+            dir = Path.GetDirectoryName(dir);
+        }
+
+        return dir ?? throw new InvalidOperationException("repository root not found");
+    }
+}
