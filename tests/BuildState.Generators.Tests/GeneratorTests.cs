@@ -1,0 +1,240 @@
+using System.Reflection;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+
+namespace BuildState.Generators.Tests;
+
+public class GeneratorTests
+{
+    private const string Chains = """
+using System;
+using System.Collections.Generic;
+using Contoso.Build;
+
+public static class Demo
+{
+    public static string Chain()
+    {
+        Release.Published done = Release.Start().ToBuilt().ToSigned().ToPublished();
+        Release.Draft again = Release.Start().ToFailed().ToDraft();
+        return done.Phase + "|" + again + "|" + ReleaseTransitions.Initial + "|" + ReleaseTransitions.Error;
+    }
+
+    public static string Queries()
+    {
+        return ReleaseTransitions.CanTransition(ReleasePhase.Draft, ReleasePhase.Built) + "|" +
+               ReleaseTransitions.CanTransition(ReleasePhase.Draft, ReleasePhase.Published) + "|" +
+               string.Join(",", ReleaseTransitions.AllowedFrom(ReleasePhase.Signed)) + "|" +
+               ReleaseTransitions.IsTerminal(ReleasePhase.Published) + "|" +
+               ReleaseTransitions.IsTerminal(ReleasePhase.Draft) + "|" +
+               string.Join(",", ReleaseTransitions.Phases) + "|" +
+               ReleaseTransitions.Table[ReleasePhase.Failed][0] + "|" +
+               ReleaseTransitions.Terminal.Count;
+    }
+
+    public static string Illegal()
+    {
+        ReleasePhase from = ReleasePhase.Draft, to = ReleasePhase.Published;
+        try { ReleaseTransitions.EnsureCanTransition(from, to); return "no"; }
+        catch (InvalidOperationException ex) { return ex.GetType().Name + ": " + ex.Message; }
+    }
+
+    public static string Rehydrate()
+    {
+        Release.State s = Release.FromPhaseName("Signed");
+        string typed = s is Release.Signed ? "Signed-typed" : "wrong";
+        string dynamicMove = s.TransitionTo(ReleasePhase.Published).ToString();
+        string unknown;
+        try { Release.FromPhaseName("Shipped"); unknown = "no"; }
+        catch (ArgumentException ex) { unknown = ex.Message; }
+        Release.State t;
+        return typed + "|" + dynamicMove + "|" + Release.FromPhase(ReleasePhase.Failed).Phase + "|" + Release.TryFromPhaseName("Nope", out t) + "|" + unknown;
+    }
+}
+""";
+
+    private static string Invoke(Assembly assembly, string type, string method) =>
+        (string)assembly.GetType(type)!.GetMethod(method)!.Invoke(null, null)!;
+
+    [Fact]
+    public void FileTableGeneratesWorkingApi()
+    {
+        var result = TestHelper.RunTable(TestHelper.ReleaseTable, sources: Chains);
+        Assert.Empty(result.GeneratorDiagnostics);
+        TestHelper.AssertNoErrors(result.CompileDiagnostics);
+        var assembly = TestHelper.Load(result.Output, out var alc);
+        try
+        {
+            Assert.Equal("Published|Draft|Draft|Failed", Invoke(assembly, "Demo", "Chain"));
+            Assert.Equal("True|False|Published,Failed|True|False|Draft,Built,Signed,Failed,Published|Draft|1", Invoke(assembly, "Demo", "Queries"));
+            Assert.Equal(
+                "InvalidTransitionException: Transition table 'Release' does not allow Draft -> Published. Legal targets of Draft: Built, Failed.",
+                Invoke(assembly, "Demo", "Illegal"));
+            var rehydrate = Invoke(assembly, "Demo", "Rehydrate");
+            Assert.StartsWith("Signed-typed|Published|Failed|False|'Shipped' is not a phase of the Release lifecycle (phases: Draft, Built, Signed, Failed, Published).", rehydrate);
+        }
+        finally
+        {
+            alc.Unload();
+        }
+    }
+
+    [Fact]
+    public void EnumFormGeneratesTheSameApi()
+    {
+        var result = TestHelper.Run(new[] { TestHelper.ReleaseEnum, Chains });
+        Assert.Empty(result.GeneratorDiagnostics);
+        TestHelper.AssertNoErrors(result.CompileDiagnostics);
+        Assert.DoesNotContain("public enum ReleasePhase", result.GeneratedSource("Contoso.Build.Release.BuildState.g.cs"));
+        var assembly = TestHelper.Load(result.Output, out var alc);
+        try
+        {
+            Assert.Equal("Published|Draft|Draft|Failed", Invoke(assembly, "Demo", "Chain"));
+            Assert.Equal("True|False|Published,Failed|True|False|Draft,Built,Signed,Published,Failed|Draft|1", Invoke(assembly, "Demo", "Queries"));
+        }
+        finally
+        {
+            alc.Unload();
+        }
+    }
+
+    [Theory]
+    [InlineData("Release.Start().ToPublished();", "ToPublished")]
+    [InlineData("Release.Start().ToBuilt().ToPublished();", "ToPublished")]
+    [InlineData("Release.Start().ToBuilt().ToSigned().ToPublished().ToDraft();", "ToDraft")]
+    public void IllegalChainsDoNotCompile(string statement, string member)
+    {
+        var source = "using Contoso.Build; public static class Bad { public static void M() { " + statement + " } }";
+        foreach (var result in new[] { TestHelper.RunTable(TestHelper.ReleaseTable, sources: source), TestHelper.Run(new[] { TestHelper.ReleaseEnum, source }) })
+        {
+            var error = Assert.Single(result.CompileDiagnostics);
+            Assert.Equal("CS1061", error.Id);
+            Assert.Contains(member, error.GetMessage());
+        }
+    }
+
+    [Theory]
+    [InlineData(false, false, LanguageVersion.Latest)]
+    [InlineData(true, false, LanguageVersion.Latest)]
+    [InlineData(false, true, LanguageVersion.Latest)]
+    [InlineData(true, true, LanguageVersion.Latest)]
+    [InlineData(true, true, LanguageVersion.CSharp7_3)]
+    [InlineData(false, false, LanguageVersion.CSharp7_3)]
+    public void CompilesWithAndWithoutCoreAndSystemTextJson(bool core, bool stj, LanguageVersion version)
+    {
+        var sources = version == LanguageVersion.CSharp7_3 ? Array.Empty<string>() : new[] { Chains };
+        var result = TestHelper.Run(sources, new[] { ("release.buildstate.json", TestHelper.ReleaseTable) }, stj, core, version);
+        if (version == LanguageVersion.CSharp7_3 && core)
+        {
+            // Core's own interface file uses newer syntax; only the generated file must be 7.3-clean.
+            Assert.DoesNotContain(result.CompileDiagnostics, d => d.Location.SourceTree?.FilePath.EndsWith(".g.cs", StringComparison.Ordinal) == true);
+        }
+        else
+        {
+            TestHelper.AssertNoErrors(result.CompileDiagnostics);
+        }
+
+        var source = result.GeneratedSource("Contoso.Build.Release.BuildState.g.cs");
+        Assert.Equal(core, source.Contains("ILifecycleDefinition Definition", StringComparison.Ordinal));
+        Assert.Equal(stj, source.Contains("IJsonTypeInfoResolver JsonResolver", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void DefinitionAndJsonMetadataWork()
+    {
+        const string Use = """
+#nullable disable
+using System.Text.Json;
+using Contoso.Build;
+public static class UseIt
+{
+    public static string Run()
+    {
+        var d = ReleaseTransitions.Definition;
+        var options = new JsonSerializerOptions { TypeInfoResolver = ReleaseTransitions.JsonResolver };
+        string json = JsonSerializer.Serialize(ReleasePhase.Signed, options);
+        ReleasePhase back = JsonSerializer.Deserialize<ReleasePhase>("\"Failed\"", options);
+        string state = JsonSerializer.Serialize<Release.State>(Release.Start().ToBuilt(), options);
+        Release.State restored = JsonSerializer.Deserialize<Release.State>("\"Published\"", options);
+        string bad;
+        try { JsonSerializer.Deserialize<ReleasePhase>("\"Nope\"", options); bad = "no"; } catch (JsonException) { bad = "JsonException"; }
+        return d.Name + "|" + string.Join(",", d.Phases) + "|" + d.Initial + "|" + string.Join(",", d.Terminal) + "|" + d.Error + "|" +
+            d.CanTransition("Draft", "Built") + d.CanTransition("Draft", "Published") + d.CanTransition("x", "Built") + "|" +
+            string.Join(",", d.AllowedFrom("Built")) + "|" + d.AllowedFrom("nope").Count + "|" +
+            json + "|" + back + "|" + state + "|" + (restored is Release.Published) + "|" + bad;
+    }
+}
+""";
+        var result = TestHelper.Run(new[] { Use }, new[] { ("release.buildstate.json", TestHelper.ReleaseTable) }, withSystemTextJson: true, withCore: true);
+        TestHelper.AssertNoErrors(result.CompileDiagnostics);
+        var assembly = TestHelper.Load(result.Output, out var alc);
+        try
+        {
+            Assert.Equal(
+                "Release|Draft,Built,Signed,Failed,Published|Draft|Published|Failed|TrueFalseFalse|Signed,Failed|0|\"Signed\"|Failed|\"Built\"|True|JsonException",
+                Invoke(assembly, "UseIt", "Run"));
+        }
+        finally
+        {
+            alc.Unload();
+        }
+    }
+
+    [Fact]
+    public void KeywordStatesAreEscaped()
+    {
+        const string Table = """
+{ "name": "event", "namespace": "My.namespace.Flow", "initial": "class", "terminal": ["return"],
+  "transitions": { "class": ["int", "return"], "int": ["return"] } }
+""";
+        const string Use = "public static class K { public static string M() { return My.@namespace.Flow.@event.Start().Toint().Toreturn().Phase.ToString() + My.@namespace.Flow.eventTransitions.GetName(My.@namespace.Flow.eventPhase.@class); } }";
+        var result = TestHelper.RunTable(Table, "k.buildstate.json", sources: Use);
+        TestHelper.AssertNoErrors(result.CompileDiagnostics);
+        var assembly = TestHelper.Load(result.Output, out var alc);
+        try
+        {
+            Assert.Equal("returnclass", Invoke(assembly, "K", "M"));
+        }
+        finally
+        {
+            alc.Unload();
+        }
+    }
+
+    [Fact]
+    public void DefaultLifecycleGeneratesDefaultTypes()
+    {
+        var path = Path.Combine(TestHelper.RepoRoot, "src", "BuildState.Core", "Lifecycle", "Default.buildstate.json");
+        const string Use = "public static class D { public static bool M() { return BuildState.Lifecycle.Default.Start().ToSetup().ToBuild().ToCleanup().ToComplete().Phase == BuildState.Lifecycle.DefaultTransitions.Terminal[0] && BuildState.Lifecycle.DefaultTransitions.Definition.Name == \"Default\"; } }";
+        var result = TestHelper.RunTable(File.ReadAllText(path), "Default.buildstate.json", withCore: true, sources: Use);
+        TestHelper.AssertNoErrors(result.CompileDiagnostics);
+        Assert.Contains("BuildState.Lifecycle.Default.BuildState.g.cs", result.HintNames);
+    }
+
+    [Fact]
+    public void BadTableGeneratesNothingAndDoesNotThrow()
+    {
+        var result = TestHelper.RunTable(TestHelper.ReleaseTable.Replace("\"Draft\"]", "\"Drafty\"]"));
+        Assert.Empty(result.GeneratorDiagnostics);
+        Assert.All(result.Run.Results, r => Assert.Null(r.Exception));
+        Assert.Equal(new[] { "BuildState.Attributes.g.cs" }, result.HintNames);
+    }
+
+    [Fact]
+    public void DuplicateTablesGenerateNothing()
+    {
+        var result = TestHelper.Run(
+            new[] { TestHelper.ReleaseEnum },
+            new[] { ("a.buildstate.json", TestHelper.ReleaseTable), ("b.buildstate.json", TestHelper.ReleaseTable.Replace("\"Contoso.Build\"", "\"Other\"")) });
+        TestHelper.AssertNoErrors(result.CompileDiagnostics);
+        Assert.Equal(new[] { "BuildState.Attributes.g.cs", "Other.Release.BuildState.g.cs" }, result.HintNames.OrderBy(h => h, StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void TablesWithoutNamespaceGoToTheGlobalNamespace()
+    {
+        var table = TestHelper.ReleaseTable.Replace("  \"namespace\": \"Contoso.Build\",\n", "");
+        var result = TestHelper.RunTable(table, sources: "public static class G { public static object M() { return Release.Start().ToBuilt(); } }");
+        TestHelper.AssertNoErrors(result.CompileDiagnostics);
+    }
+}
