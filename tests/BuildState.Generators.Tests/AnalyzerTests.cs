@@ -1,0 +1,174 @@
+using Microsoft.CodeAnalysis;
+
+namespace BuildState.Generators.Tests;
+
+public class AnalyzerTests
+{
+    private static string[] Diagnostics(string table, string path = "release.buildstate.json") =>
+        TestHelper.AnalyzeTables((path, table)).Select(TestHelper.Format).ToArray();
+
+    [Fact]
+    public void ValidTableHasNoDiagnostics()
+    {
+        Assert.Empty(Diagnostics(TestHelper.ReleaseTable));
+    }
+
+    [Theory]
+    [InlineData("\"Failed\": [\"Draft\"]", "\"Failed\": [\"Draft\", \"Drafty\"]", "release.buildstate.json(11,25): BST0002")]
+    [InlineData("[\"Built\", \"Failed\"]", "[\"Built\", \"Built\"]", "release.buildstate.json(8,25): BST0003")]
+    [InlineData("\"initial\": \"Draft\"", "\"initial\": \"Draught\"", "release.buildstate.json(4,14): BST0004")]
+    [InlineData("\"Failed\": [\"Draft\"]", "\"Failed\": [\"Draft\"],\n    \"Orphan\": [\"Draft\"]", "release.buildstate.json(12,5): BST0005")]
+    [InlineData("\"Failed\": [\"Draft\"]", "\"Failed\": []", "release.buildstate.json(11,5): BST0006")]
+    [InlineData("\"Failed\": [\"Draft\"]", "\"Failed\": [\"Draft\"],\n    \"Published\": [\"Draft\"]", "release.buildstate.json(12,5): BST0007")]
+    [InlineData("\"Release\"", "\"Re lease\"", "release.buildstate.json(2,11): BST0008")]
+    [InlineData("\"terminal\": [\"Published\"]", "\"terminal\": \"Published\", \"terminal\": []", "release.buildstate.json(5,28): BST0011")]
+    [InlineData("Built", "Start", "release.buildstate.json(9,5): BST0012")]
+    public void EachRuleFiresOnceAtItsPosition(string find, string replace, string expected)
+    {
+        var table = TestHelper.ReleaseTable.Replace(find, replace);
+        Assert.NotEqual(TestHelper.ReleaseTable, table);
+        Assert.Equal(new[] { expected }, Diagnostics(table));
+    }
+
+    [Fact]
+    public void MalformedJsonIsBst0001()
+    {
+        Assert.Equal(new[] { "bad.buildstate.json(3,3): BST0001" }, Diagnostics("{\n  \"name\": \"A\"\n  \"x\": 1\n}", "bad.buildstate.json"));
+    }
+
+    [Fact]
+    public void DiagnosticsCarryPathSeverityAndHelpLink()
+    {
+        var d = Assert.Single(TestHelper.AnalyzeTables(("dir/release.buildstate.json", TestHelper.ReleaseTable.Replace("\"Draft\"]", "\"Drafty\"]"))));
+        Assert.Equal("dir/release.buildstate.json", d.Location.GetLineSpan().Path);
+        Assert.Equal(DiagnosticSeverity.Error, d.Severity);
+        Assert.Equal("https://github.com/buildstatesdk/buildstatesdk/blob/main/docs/diagnostics.md#bst0002", d.Descriptor.HelpLinkUri);
+        Assert.Contains("unknown state 'Drafty'", d.GetMessage());
+        Assert.Equal(LocationKind.ExternalFile, d.Location.Kind);
+    }
+
+    [Fact]
+    public void UnknownPropertyIsAWarning()
+    {
+        var d = Assert.Single(TestHelper.AnalyzeTables(("r.buildstate.json", TestHelper.ReleaseTable.Replace("\"error\"", "\"colour\": 1, \"error\""))));
+        Assert.Equal(("BST0011", DiagnosticSeverity.Warning), (d.Id, d.Severity));
+    }
+
+    [Fact]
+    public void OtherAdditionalFilesAreIgnored()
+    {
+        Assert.Empty(TestHelper.AnalyzeTables(("notes.json", "{ not json")));
+    }
+
+    [Fact]
+    public void DuplicateTablesAreBst0009AtEachTable()
+    {
+        var tables = new[] { ("a.buildstate.json", TestHelper.ReleaseTable), ("b.buildstate.json", TestHelper.ReleaseTable) };
+        var result = TestHelper.Run(new[] { TestHelper.ReleaseEnum }, tables);
+        var diagnostics = TestHelper.Analyze(result, tables).Select(TestHelper.Format).ToArray();
+        Assert.Equal(new[] { "Source0.cs(6,17): BST0009", "a.buildstate.json(2,11): BST0009", "b.buildstate.json(2,11): BST0009" }, diagnostics);
+    }
+
+    [Fact]
+    public void EnumFormRulesPointAtTheEnum()
+    {
+        const string Source = """
+using BuildState;
+namespace N
+{
+    [BuildStateMachine(Initial = FlowPhase.A)]
+    public enum FlowPhase
+    {
+        [To(FlowPhase.B, FlowPhase.B)] A,
+        [To(FlowPhase.A)] B,
+        [Terminal, To(FlowPhase.A)] Done,
+        Lost,
+        State,
+    }
+}
+""";
+        var result = TestHelper.Run(new[] { Source });
+        var diagnostics = TestHelper.Analyze(result).Select(TestHelper.Format).ToArray();
+        Assert.Equal(
+            new[]
+            {
+                "Source0.cs(7,26): BST0003", // duplicate B
+                "Source0.cs(9,37): BST0007", // terminal with To
+                "Source0.cs(9,37): BST0005", // Done unreachable
+                "Source0.cs(10,9): BST0006", // Lost: dead end
+                "Source0.cs(10,9): BST0005",
+                "Source0.cs(11,9): BST0012", // State: reserved
+                "Source0.cs(11,9): BST0006",
+                "Source0.cs(11,9): BST0005",
+            }.OrderBy(x => x, StringComparer.Ordinal),
+            diagnostics.OrderBy(x => x, StringComparer.Ordinal));
+        Assert.Equal(new[] { "BuildState.Attributes.g.cs" }, result.HintNames);
+    }
+
+    [Fact]
+    public void EnumWithoutInitialIsBst0004()
+    {
+        const string Source = "using BuildState; [BuildStateMachine] public enum XPhase { [To(XPhase.B)] A, [Terminal] B }";
+        var diagnostics = TestHelper.Analyze(TestHelper.Run(new[] { Source })).Select(TestHelper.Format).ToArray();
+        Assert.Equal(new[] { "Source0.cs(1,51): BST0004" }, diagnostics);
+    }
+
+    [Fact]
+    public void EnumTargetOfAnotherTypeIsBst0002()
+    {
+        const string Source = "using BuildState; public enum Other { Z } [BuildStateMachine(Initial = XPhase.A)] public enum XPhase { [To(XPhase.B, Other.Z)] A, [Terminal] B }";
+        var diagnostics = TestHelper.Analyze(TestHelper.Run(new[] { Source })).Select(TestHelper.Format).ToArray();
+        Assert.Equal(new[] { "Source0.cs(1,118): BST0002" }, diagnostics);
+    }
+
+    private const string Calls = """
+using BuildState;
+using Contoso.Build;
+
+public static class Calls
+{
+    public static void Store([TransitionFrom] ReleasePhase from, [TransitionTo] ReleasePhase to) { }
+
+    public static void ByName([TransitionFrom(typeof(ReleasePhase))] string from, [TransitionTo(typeof(ReleasePhase))] string to) { }
+
+    public static void M(ReleasePhase runtime)
+    {
+        ReleaseTransitions.EnsureCanTransition(ReleasePhase.Draft, ReleasePhase.Built);
+        ReleaseTransitions.EnsureCanTransition(ReleasePhase.Draft, ReleasePhase.Published);
+        ReleaseTransitions.Transition(ReleasePhase.Published, ReleasePhase.Draft);
+        ReleaseTransitions.EnsureCanTransition(runtime, ReleasePhase.Published);
+        ReleaseTransitions.CanTransition(ReleasePhase.Draft, ReleasePhase.Published);
+        Store(to: ReleasePhase.Signed, from: ReleasePhase.Draft);
+        Store(ReleasePhase.Failed, ReleasePhase.Draft);
+        ByName("Built", "Published");
+        ByName("Built", "Signed");
+        ByName("Built", "Shipped");
+    }
+}
+""";
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void ConstantIllegalTransitionsAreBst0010(bool fileForm)
+    {
+        var result = fileForm
+            ? TestHelper.RunTable(TestHelper.ReleaseTable, sources: Calls)
+            : TestHelper.Run(new[] { TestHelper.ReleaseEnum, Calls });
+        TestHelper.AssertNoErrors(result.CompileDiagnostics);
+        var diagnostics = TestHelper.Analyze(result, fileForm ? new[] { ("release.buildstate.json", TestHelper.ReleaseTable) } : null);
+        var formatted = diagnostics.Select(d => TestHelper.Format(d).Replace("Source1.cs", "Source0.cs")).ToArray();
+        Assert.Equal(
+            new[]
+            {
+                "Source0.cs(13,9): BST0010",
+                "Source0.cs(14,9): BST0010",
+                "Source0.cs(17,9): BST0010",
+                "Source0.cs(19,9): BST0010",
+                "Source0.cs(21,25): BST0002",
+            },
+            formatted);
+        Assert.Contains("Legal targets of Draft: Built, Failed.", diagnostics[0].GetMessage());
+        Assert.Contains("Published has no legal targets.", diagnostics[1].GetMessage());
+    }
+}
