@@ -24,14 +24,26 @@ public sealed class FileLockProvider : ILockProvider
 
     public string? DescribeOwner(string lockPath)
     {
-        try
+        if (OperatingSystem.IsWindows())
         {
-            var bytes = PhysicalFileSystem.Instance.ReadAllBytes(lockPath, StoreLimits.MaxLockFileBytes);
-            return bytes.Length == 0 ? null : Describe(StoreJson.DeserializeLockOwner(bytes, lockPath));
+            return null; // the holder's exclusive share mode keeps everyone else out, readers included
         }
-        catch (BuildStateException)
+
+        // Not through FileStream: on Unix it takes a shared flock for read-only opens, which the
+        // holder's exclusive lock refuses. A plain open and pread are not affected by flock.
+        var fd = Posix.Open(lockPath, Posix.O_RDONLY | Posix.O_CLOEXEC | (Posix.FlagsKnown ? Posix.O_NOFOLLOW : 0), 0);
+        if (fd < 0)
         {
             return null;
+        }
+
+        try
+        {
+            return ReadLeftOwner(fd, lockPath);
+        }
+        finally
+        {
+            Posix.Close(fd);
         }
     }
 

@@ -41,6 +41,17 @@ public sealed partial class BuildStore
             var id = knownId ?? IdOf(key);
             if (id is null)
             {
+                if (NeverCommitted(key))
+                {
+                    // A crash during a build's very first write: nothing was ever committed. The folder
+                    // (and any torn bytes in it) is moved to damaged/, so nothing is deleted.
+                    var aside = Path.Combine(Layout.DamagedDir, $"{key}.{Now:yyyyMMddTHHmmssfff}.uncommitted");
+                    _fs.CreateDirectory(Layout.DamagedDir);
+                    _fs.MoveDirectory(Layout.BuildDir(key), aside);
+                    report.Repaired.Add($"{Layout.BuildDir(key)}: held no committed record (a crash during its first write); moved to {aside}");
+                    return;
+                }
+
                 report.Unrecoverable.Add($"{Layout.BuildDir(key)}: neither the state, its history nor a backup is readable; the folder is left as it is");
                 return;
             }
@@ -71,6 +82,12 @@ public sealed partial class BuildStore
             report.Interrupted.Add(IdOf(key)!);
         }
     }
+
+    /// <summary>True when a build folder has no state file, no whole history record and no backup.</summary>
+    private bool NeverCommitted(string key) =>
+        !_fs.FileExists(Layout.StateFile(key))
+        && !_fs.EnumerateFiles(Layout.BackupDir(key), "*.json").Any()
+        && ScanHistory(key).Entries.Count == 0;
 
     /// <summary>The build id stored in a key's folder: from the state, else the newest history record, else a backup.</summary>
     private string? IdOf(string key)
