@@ -6,8 +6,11 @@ namespace BuildState.Store;
 
 public sealed partial class BuildStore
 {
-    /// <summary>A change to commit: the new state, the history record describing it, and whether it must be durable now.</summary>
-    internal readonly record struct Change(BuildRecord Record, HistoryEntry Entry, bool DurableNow);
+    /// <summary>
+    /// A change to commit: the new state, the history record describing it, whether it must be
+    /// durable now, and whether to keep a backup copy of the result (done when a run ends).
+    /// </summary>
+    internal readonly record struct Change(BuildRecord Record, HistoryEntry Entry, bool DurableNow, bool Backup = false);
 
     /// <summary>
     /// Read-modify-write of one build under its lock: load (repairing what a crash left), apply
@@ -31,7 +34,7 @@ public sealed partial class BuildStore
                 return loaded.Record ?? throw BuildStateException.NotFound($"no build '{buildId}' in the store", Layout.Root);
             }
 
-            var (record, entry, durableNow) = proposed.Value;
+            var (record, entry, durableNow, backup) = proposed.Value;
             if (!string.Equals(record.Id, buildId, StringComparison.Ordinal))
             {
                 throw new InvalidOperationException("a change must not alter the build id");
@@ -46,6 +49,11 @@ public sealed partial class BuildStore
             entry.At = now;
             entry.RunId ??= record.RunId;
             Commit(key, record, entry, durableNow);
+            if (backup)
+            {
+                WriteBackup(key, record);
+            }
+
             return record.Clone();
         }
     }

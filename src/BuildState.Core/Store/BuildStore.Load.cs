@@ -105,7 +105,8 @@ public sealed partial class BuildStore
             }
         }
 
-        var last = scan?.Entries.LastOrDefault(e => e.Entry.State is not null);
+        // Nullable on purpose: LastOrDefault of a tuple would be a default tuple, not "none".
+        (HistoryEntry Entry, long End)? last = scan?.Entries.LastOrDefault(e => e.Entry.State is not null) is { Entry: not null } found ? found : null;
         if (state is not null)
         {
             if (last is { } newer && newer.Entry.Sequence > state.Sequence)

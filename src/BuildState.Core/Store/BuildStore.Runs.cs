@@ -68,7 +68,7 @@ public sealed partial class BuildStore
             var from = record.Phase;
             LifecycleRegistry.EnsureCanTransition(table, from, to);
             var ended = ApplyTransition(record, table, to);
-            return new Change(record, new HistoryEntry { Kind = HistoryKinds.Transition, From = from, To = to, Message = message }, DurableNow: ended);
+            return new Change(record, new HistoryEntry { Kind = HistoryKinds.Transition, From = from, To = to, Message = message }, DurableNow: ended, Backup: ended);
         });
 
     /// <summary>Applies a legal transition to <paramref name="record"/>; returns true when it ended the run.</summary>
@@ -107,11 +107,10 @@ public sealed partial class BuildStore
     /// <summary>
     /// Ends the run. A run must end terminal or in the error phase: a failed run (or one that stops
     /// short of a terminal phase) is moved to the error phase when the table allows it. Idempotent:
-    /// ending an ended run changes nothing. Always durable under Normal. Writes a backup.
+    /// ending an ended run changes nothing. Always durable under Normal. Keeps a backup.
     /// </summary>
-    public BuildRecord EndRun(string buildId, RunOutcome outcome, string? reason = null)
-    {
-        var record = Mutate(buildId, "end run", existing =>
+    public BuildRecord EndRun(string buildId, RunOutcome outcome, string? reason = null) =>
+        Mutate(buildId, "end run", existing =>
         {
             if (existing?.Run is null)
             {
@@ -137,11 +136,8 @@ public sealed partial class BuildStore
             SetStatus(record, failed ? RunStatus.Failed : RunStatus.Succeeded);
             record.Run!.EndedAt = Now;
             record.Run.Reason = reason ?? (incomplete ? $"the run ended in phase {from}, before a terminal phase" : null);
-            return new Change(record, new HistoryEntry { Kind = HistoryKinds.RunEnded, From = from, To = record.Phase, Message = record.Run.Reason }, DurableNow: true);
+            return new Change(record, new HistoryEntry { Kind = HistoryKinds.RunEnded, From = from, To = record.Phase, Message = record.Run.Reason }, DurableNow: true, Backup: true);
         });
-        WriteBackup(BuildKey.For(buildId), record);
-        return record;
-    }
 
     /// <summary>Records a failure of the current run (the phase is not changed; see <see cref="Transition"/>).</summary>
     public BuildRecord RecordError(string buildId, ErrorRecord error) =>

@@ -1,0 +1,154 @@
+using BuildState.Core.Tests.Infrastructure;
+using BuildState.Errors;
+using BuildState.Model;
+using BuildState.Store;
+
+namespace BuildState.Core.Tests;
+
+public class CheckpointTests
+{
+    private const string Id = "src/App/App.csproj|Release|net10.0";
+
+    private static string Artifact(StoreFixture f, string name, string content) => f.WriteFile($"src/App/bin/{name}", content);
+
+    [Fact]
+    public void Artifacts_are_recorded_relative_to_the_repository_with_size_and_sha256()
+    {
+        using var f = new StoreFixture();
+        f.Run(Id, "r", "Setup", "Build");
+        var dll = Artifact(f, "App.dll", "hello");
+        var record = f.Store.RecordArtifacts(Id, [new ArtifactInput(dll, "assembly")]);
+        var artifact = Assert.Single(record.Artifacts);
+        Assert.Equal("src/App/bin/App.dll", artifact.Path);
+        Assert.Equal(5, artifact.Size);
+        Assert.Equal("2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824", artifact.Sha256);
+        Assert.Equal("assembly", artifact.Kind);
+    }
+
+    [Fact]
+    public void A_missing_artifact_is_not_found()
+    {
+        using var f = new StoreFixture();
+        f.Run(Id, "r");
+        var e = Assert.Throws<BuildStateException>(() => f.Store.RecordArtifacts(Id, [new ArtifactInput("src/none.dll")]));
+        Assert.Equal(StoreErrorKind.NotFound, e.Kind);
+    }
+
+    [Fact]
+    public void A_checkpoint_with_copies_restores_deleted_and_altered_files_and_verifies_them()
+    {
+        using var f = new StoreFixture();
+        f.Run(Id, "r", "Setup", "Build");
+        var dll = Artifact(f, "App.dll", "assembly bytes");
+        var pdb = Artifact(f, "App.pdb", "symbols");
+        f.Store.RecordArtifacts(Id, [new ArtifactInput(dll), new ArtifactInput(pdb)]);
+        var checkpoint = f.Store.CreateCheckpoint(Id, "built", copyArtifacts: true);
+        f.Store.Transition(Id, "Cleanup");
+
+        File.Delete(dll);
+        File.WriteAllText(pdb, "tampered");
+        var result = f.Store.RestoreCheckpoint(Id, "built", restoreArtifacts: true);
+
+        Assert.Equal(checkpoint.Id, result.CheckpointId);
+        Assert.Equal(["src/App/bin/App.dll", "src/App/bin/App.pdb"], result.Restored.Order());
+        Assert.Equal("assembly bytes", File.ReadAllText(dll));
+        Assert.Equal("symbols", File.ReadAllText(pdb));
+        var record = f.Store.Get(Id);
+        Assert.Equal("Build", record.Phase);
+        Assert.Contains(f.Store.GetHistory(Id), h => h.Kind == HistoryKinds.Restore);
+        Assert.NotEmpty(f.Store.BackupFiles(BuildKey.For(Id))); // the pre-restore state was backed up
+    }
+
+    [Fact]
+    public void Identical_content_is_stored_once_and_rotation_removes_unneeded_copies()
+    {
+        using var f = new StoreFixture(maxCheckpoints: 2);
+        f.Run(Id, "r", "Setup", "Build");
+        var dll = Artifact(f, "App.dll", "v1");
+        f.Store.RecordArtifacts(Id, [new ArtifactInput(dll)]);
+        f.Store.CreateCheckpoint(Id, "a", copyArtifacts: true);
+        f.Store.CreateCheckpoint(Id, "b", copyArtifacts: true);
+        var blobs = Directory.GetFiles(f.Store.Layout.BlobsDir(BuildKey.For(Id)));
+        Assert.Single(blobs);
+
+        File.WriteAllText(dll, "v2");
+        File.SetLastWriteTimeUtc(dll, DateTime.UtcNow.AddMinutes(1));
+        f.Store.CreateCheckpoint(Id, "c", copyArtifacts: true);
+        f.Store.CreateCheckpoint(Id, "d", copyArtifacts: true);
+
+        var record = f.Store.Get(Id);
+        Assert.Equal(["c", "d"], record.Checkpoints.Select(c => c.Name));
+        Assert.Single(Directory.GetFiles(f.Store.Layout.BlobsDir(BuildKey.For(Id)))); // v1's copy went with a and b
+        Assert.Equal(2, Directory.GetFiles(f.Store.Layout.CheckpointsDir(BuildKey.For(Id)), "*.json").Length);
+        Assert.True(new StoreValidator(f.Store).Validate().IsValid);
+    }
+
+    [Fact]
+    public void Unchanged_files_are_not_hashed_again()
+    {
+        using var f = new StoreFixture();
+        f.Run(Id, "r", "Setup", "Build");
+        var dll = Artifact(f, "App.dll", "v1");
+        f.Store.RecordArtifacts(Id, [new ArtifactInput(dll)]);
+        var stamp = File.GetLastWriteTimeUtc(dll);
+        // Same size and time, different content: the recorded hash is trusted (this is the cache at work).
+        File.WriteAllText(dll, "v2");
+        File.SetLastWriteTimeUtc(dll, stamp);
+        var record = f.Store.RecordArtifacts(Id, [new ArtifactInput(dll)]);
+        Assert.Equal(ArtifactHasher.HashBytes("v1"u8), record.Artifacts[0].Sha256);
+    }
+
+    [Fact]
+    public void Restoring_artifacts_from_a_checkpoint_without_copies_is_refused()
+    {
+        using var f = new StoreFixture();
+        f.Run(Id, "r");
+        f.Store.CreateCheckpoint(Id, "plain");
+        var e = Assert.Throws<BuildStateException>(() => f.Store.RestoreCheckpoint(Id, "plain", restoreArtifacts: true));
+        Assert.Equal(StoreErrorKind.Validation, e.Kind);
+    }
+
+    [Fact]
+    public void A_damaged_copy_is_detected_on_restore_and_by_validation()
+    {
+        using var f = new StoreFixture();
+        f.Run(Id, "r", "Setup", "Build");
+        var dll = Artifact(f, "App.dll", "good");
+        f.Store.RecordArtifacts(Id, [new ArtifactInput(dll)]);
+        f.Store.CreateCheckpoint(Id, "cp", copyArtifacts: true);
+        var blob = Directory.GetFiles(f.Store.Layout.BlobsDir(BuildKey.For(Id))).Single();
+        File.WriteAllText(blob, "evil");
+        File.Delete(dll);
+
+        var e = Assert.Throws<BuildStateException>(() => f.Store.RestoreCheckpoint(Id, "cp", restoreArtifacts: true));
+        Assert.Equal(StoreErrorKind.Corruption, e.Kind);
+        Assert.Equal(blob, e.FilePath);
+        var report = new StoreValidator(f.Store).Validate();
+        Assert.Contains(report.Problems, p => p.File == blob && p.Kind == StoreErrorKind.Corruption);
+    }
+
+    [Fact]
+    public void Unknown_checkpoints_are_not_found_and_ambiguous_parts_list_candidates()
+    {
+        using var f = new StoreFixture();
+        f.Run(Id, "r");
+        f.Store.CreateCheckpoint(Id);
+        f.Store.CreateCheckpoint(Id);
+        Assert.Equal(StoreErrorKind.NotFound, Assert.Throws<BuildStateException>(() => f.Store.RestoreCheckpoint(Id, "nope")).Kind);
+        var ambiguous = Assert.Throws<BuildStateException>(() => f.Store.RestoreCheckpoint(Id, "-00"));
+        Assert.Equal(StoreErrorKind.Validation, ambiguous.Kind);
+    }
+
+    [Fact]
+    public void Checkpoints_are_listed_from_their_files()
+    {
+        using var f = new StoreFixture();
+        f.Run(Id, "r", "Setup");
+        f.Store.CreateCheckpoint(Id, "one", automatic: true);
+        var list = f.Store.GetCheckpoints(Id);
+        var only = Assert.Single(list);
+        Assert.Equal("Setup", only.Phase);
+        Assert.True(only.Automatic);
+        Assert.Equal(Id, only.BuildId);
+    }
+}

@@ -1,0 +1,179 @@
+using System.Text;
+using BuildState.Core.Tests.Infrastructure;
+using BuildState.Errors;
+using BuildState.Model;
+using BuildState.Store;
+
+namespace BuildState.Core.Tests;
+
+public class RecoveryTests
+{
+    private const string Id = "src/App/App.csproj|Debug|net10.0";
+    private static readonly string Key = BuildKey.For(Id);
+
+    [Fact]
+    public void A_corrupt_state_is_rebuilt_from_history_and_the_damaged_file_kept_aside()
+    {
+        using var f = new StoreFixture();
+        f.Run(Id, "r", "Setup", "Build");
+        File.WriteAllText(f.Store.Layout.StateFile(Key), "{ this is not json");
+
+        Assert.Equal("Build", f.Reopen().Get(Id).Phase); // readers see the committed state without writing
+
+        var report = f.Store.Recover();
+        Assert.Empty(report.Unrecoverable);
+        Assert.Contains(report.Repaired, r => r.Contains("restored the state from history"));
+        Assert.Equal("Build", f.Store.Get(Id).Phase);
+        Assert.Single(Directory.GetFiles(Path.Combine(f.Store.Layout.DamagedDir, Key), "*current_state.json"));
+        Assert.True(new StoreValidator(f.Store).Validate().IsValid);
+    }
+
+    [Fact]
+    public void Without_history_the_newest_valid_backup_is_used()
+    {
+        using var f = new StoreFixture();
+        f.Run(Id, "r1", StoreFixture.FullRun);
+        f.Run(Id, "r2", "Setup", "Build");
+        f.Store.EndRun(Id, RunOutcome.Failed);
+        File.WriteAllText(f.Store.Layout.StateFile(Key), "garbage");
+        File.WriteAllText(f.Store.Layout.HistoryLog(Key), "garbage");
+        var backups = f.Store.BackupFiles(Key).ToList();
+        File.WriteAllText(backups[0], "{\"schemaVersion\":2"); // the newest backup is damaged too
+
+        var record = f.Reopen().Get(Id);
+        Assert.Equal("r1", record.RunId); // from the older, valid backup
+        Assert.Equal(RunStatus.Succeeded, record.Status);
+    }
+
+    [Fact]
+    public void Nothing_readable_is_a_corruption_error_naming_the_file()
+    {
+        using var f = new StoreFixture();
+        f.Run(Id, "r");
+        File.WriteAllText(f.Store.Layout.StateFile(Key), "garbage");
+        File.Delete(f.Store.Layout.HistoryLog(Key));
+        var e = Assert.Throws<BuildStateException>(() => f.Reopen().Get(Id));
+        Assert.Equal(StoreErrorKind.Corruption, e.Kind);
+        Assert.Equal(ExitCodes.Corruption, e.ExitCode);
+        Assert.Equal(f.Store.Layout.StateFile(Key), e.FilePath);
+        Assert.Single(f.Store.Recover().Unrecoverable);
+    }
+
+    [Fact]
+    public void A_torn_history_tail_is_cut_kept_aside_and_never_read_as_data()
+    {
+        using var f = new StoreFixture();
+        f.Run(Id, "r", "Setup");
+        var log = f.Store.Layout.HistoryLog(Key);
+        var length = new FileInfo(log).Length;
+        using (var stream = new FileStream(log, FileMode.Append))
+        {
+            stream.Write(Encoding.ASCII.GetBytes("BSH1 00000100 deadbeef {\"sequence\":99,\"kind\":\"transi"));
+        }
+
+        Assert.Equal(2, f.Reopen().GetHistory(Id).Count);
+        f.Store.Transition(Id, "Build"); // a write repairs first, then appends
+        Assert.Equal(3, f.Store.GetHistory(Id).Count);
+        var scan = HistoryLog.Scan(File.ReadAllBytes(log), log);
+        Assert.True(scan.IsClean);
+        Assert.True(new FileInfo(log).Length > length);
+        Assert.Single(Directory.GetFiles(Path.Combine(f.Store.Layout.DamagedDir, Key), "*log.bsh.tail"));
+    }
+
+    [Fact]
+    public void A_flipped_byte_inside_history_is_detected_by_its_checksum()
+    {
+        using var f = new StoreFixture();
+        f.Run(Id, "r", "Setup", "Build");
+        var log = f.Store.Layout.HistoryLog(Key);
+        var bytes = File.ReadAllBytes(log);
+        var at = Array.IndexOf(bytes, (byte)'\n') / 2; // inside the first record's payload
+        bytes[at] ^= 0x20;
+        File.WriteAllBytes(log, bytes);
+
+        var scan = HistoryLog.Scan(bytes, log);
+        Assert.False(scan.IsClean);
+        Assert.False(scan.TornTail); // later records are whole: mid-log damage, not a torn tail
+        Assert.Equal(2, scan.Entries.Count);
+        var report = new StoreValidator(f.Store).Validate();
+        Assert.Contains(report.Problems, p => p.File == log && p.Message.Contains("checksum"));
+    }
+
+    [Fact]
+    public void A_state_behind_its_history_is_rolled_forward()
+    {
+        using var f = new StoreFixture();
+        f.Run(Id, "r", "Setup");
+        var statePath = f.Store.Layout.StateFile(Key);
+        var older = File.ReadAllBytes(statePath);
+        f.Store.Transition(Id, "Build");
+        File.WriteAllBytes(statePath, older); // as if the crash came between the history append and the rename
+
+        Assert.Equal("Build", f.Reopen().Get(Id).Phase);
+        f.Store.Transition(Id, "Test");
+        var record = f.Store.Get(Id);
+        Assert.Equal(["Setup", "Build", "Test"], record.Transitions.Select(t => t.To));
+        Assert.True(new StoreValidator(f.Store).Validate().IsValid);
+    }
+
+    [Fact]
+    public void Leftover_temp_files_are_removed_by_recover()
+    {
+        using var f = new StoreFixture();
+        f.Run(Id, "r");
+        File.WriteAllText(f.Store.Layout.StateFile(Key) + ".tmp-1-abc", "half");
+        Assert.Equal(1, f.Store.Recover().TempFilesRemoved);
+    }
+
+    [Fact]
+    public void A_missing_or_corrupt_index_is_rebuilt_not_trusted()
+    {
+        using var f = new StoreFixture();
+        f.Run("a", "r");
+        f.Run("b", "r", "Setup");
+        File.Delete(f.Store.Layout.IndexFile);
+        Assert.Equal(["a", "b"], f.Reopen().List().Select(b => b.Id));
+        File.WriteAllText(f.Store.Layout.IndexFile, "[1,2,3]");
+        Assert.Equal(["a", "b"], f.Reopen().List().Select(b => b.Id));
+        Assert.True(new StoreValidator(f.Store).Validate().IsValid);
+    }
+
+    [Fact]
+    public void A_stale_index_entry_is_refreshed()
+    {
+        using var f = new StoreFixture();
+        f.Run("a", "r");
+        var index = File.ReadAllBytes(f.Store.Layout.IndexFile);
+        f.Store.Transition("a", "Setup");
+        File.WriteAllBytes(f.Store.Layout.IndexFile, index); // the index write was lost
+        Assert.Equal("Setup", Assert.Single(f.Reopen().List()).Phase);
+    }
+
+    [Fact]
+    public void Validation_reports_a_stale_index_and_illegal_stored_transitions()
+    {
+        using var f = new StoreFixture();
+        f.Run("a", "r", "Setup");
+        var statePath = f.Store.Layout.StateFile(BuildKey.For("a"));
+        var text = File.ReadAllText(statePath).Replace("\"to\": \"Setup\"", "\"to\": \"Complete\"");
+        File.WriteAllText(statePath, text);
+        var report = new StoreValidator(f.Store).Validate();
+        Assert.Contains(report.Problems, p => p.Message.Contains("Init -> Complete is not allowed"));
+        Assert.Contains(report.Problems, p => p.File == statePath);
+    }
+
+    [Fact]
+    public void Validation_checks_artifacts_and_dependencies_when_asked()
+    {
+        using var f = new StoreFixture();
+        f.Run("app", "r", "Setup", "Build");
+        var dll = f.WriteFile("bin/app.dll", "x");
+        f.Store.RecordArtifacts("app", [new ArtifactInput(dll)]);
+        f.Store.Update("app", r => r.Dependencies.Add("missing-lib"));
+        File.WriteAllText(dll, "changed");
+        var report = new StoreValidator(f.Store).Validate(new ValidationOptions { CheckArtifacts = true });
+        Assert.Contains(report.Problems, p => p.File == dll && p.Message.Contains("changed"));
+        Assert.Contains(report.Problems, p => p.Message.Contains("dependency 'missing-lib' is not in the store"));
+        Assert.DoesNotContain(new StoreValidator(f.Store).Validate().Problems, p => p.File == dll);
+    }
+}
