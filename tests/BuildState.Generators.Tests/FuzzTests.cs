@@ -69,7 +69,7 @@ public class FuzzTests
     {
         var random = new Random(Seed + 1);
         var tables = new List<(string Path, string Text)>();
-        for (var i = 0; i < 400; i++)
+        for (var i = 0; i < 300; i++)
         {
             var text = i % 3 == 0 ? Mutate(random, RandomTable(random, i)) : RandomTable(random, i);
             tables.Add(("t" + i + ".buildstate.json", text));

@@ -34,7 +34,7 @@ public class TableParserTests
         var path = Path.Combine(TestHelper.RepoRoot, "src", "BuildState.Core", "Lifecycle", "Default.buildstate.json");
         var result = TableParser.Parse(path, File.ReadAllText(path));
         Assert.True(result.IsValid, Diags(result));
-        Assert.Equal(new[] { "Init", "Setup", "Build", "Test", "Cleanup", "Error", "Complete" }, result.Table!.States.Select(s => s.Name));
+        Assert.Equal(new[] { "Init", "Setup", "Build", "Test", "Cleanup", "Complete", "Error" }, result.Table!.States.Select(s => s.Name));
         Assert.Equal(new[] { "Test", "Cleanup", "Error" }, result.Table.AllowedFrom("Build"));
         Assert.Equal("BuildState.Lifecycle", result.Table.Namespace);
     }

@@ -19,10 +19,10 @@ namespace BuildState.Lifecycle
         Test = 3,
         [global::BuildState.To(global::BuildState.Lifecycle.DefaultPhase.Complete, global::BuildState.Lifecycle.DefaultPhase.Error)]
         Cleanup = 4,
-        [global::BuildState.To(global::BuildState.Lifecycle.DefaultPhase.Init, global::BuildState.Lifecycle.DefaultPhase.Cleanup)]
-        Error = 5,
         [global::BuildState.Terminal]
-        Complete = 6,
+        Complete = 5,
+        [global::BuildState.To(global::BuildState.Lifecycle.DefaultPhase.Init, global::BuildState.Lifecycle.DefaultPhase.Cleanup)]
+        Error = 6,
     }
 
     /// <summary>The Default transition table: queries, checks and the table as data.</summary>
@@ -53,14 +53,14 @@ namespace BuildState.Lifecycle
         private static readonly global::System.Collections.Generic.IReadOnlyList<string> s_namesFrom3 = new global::System.Collections.ObjectModel.ReadOnlyCollection<string>(new string[] { "Cleanup", "Error" });
         private static readonly global::System.Collections.Generic.IReadOnlyList<global::BuildState.Lifecycle.DefaultPhase> s_from4 = new global::System.Collections.ObjectModel.ReadOnlyCollection<global::BuildState.Lifecycle.DefaultPhase>(new global::BuildState.Lifecycle.DefaultPhase[] { global::BuildState.Lifecycle.DefaultPhase.Complete, global::BuildState.Lifecycle.DefaultPhase.Error });
         private static readonly global::System.Collections.Generic.IReadOnlyList<string> s_namesFrom4 = new global::System.Collections.ObjectModel.ReadOnlyCollection<string>(new string[] { "Complete", "Error" });
-        private static readonly global::System.Collections.Generic.IReadOnlyList<global::BuildState.Lifecycle.DefaultPhase> s_from5 = new global::System.Collections.ObjectModel.ReadOnlyCollection<global::BuildState.Lifecycle.DefaultPhase>(new global::BuildState.Lifecycle.DefaultPhase[] { global::BuildState.Lifecycle.DefaultPhase.Init, global::BuildState.Lifecycle.DefaultPhase.Cleanup });
-        private static readonly global::System.Collections.Generic.IReadOnlyList<string> s_namesFrom5 = new global::System.Collections.ObjectModel.ReadOnlyCollection<string>(new string[] { "Init", "Cleanup" });
+        private static readonly global::System.Collections.Generic.IReadOnlyList<global::BuildState.Lifecycle.DefaultPhase> s_from6 = new global::System.Collections.ObjectModel.ReadOnlyCollection<global::BuildState.Lifecycle.DefaultPhase>(new global::BuildState.Lifecycle.DefaultPhase[] { global::BuildState.Lifecycle.DefaultPhase.Init, global::BuildState.Lifecycle.DefaultPhase.Cleanup });
+        private static readonly global::System.Collections.Generic.IReadOnlyList<string> s_namesFrom6 = new global::System.Collections.ObjectModel.ReadOnlyCollection<string>(new string[] { "Init", "Cleanup" });
 
         /// <summary>Every phase, in declaration order.</summary>
-        public static global::System.Collections.Generic.IReadOnlyList<global::BuildState.Lifecycle.DefaultPhase> Phases { get; } = new global::System.Collections.ObjectModel.ReadOnlyCollection<global::BuildState.Lifecycle.DefaultPhase>(new global::BuildState.Lifecycle.DefaultPhase[] { global::BuildState.Lifecycle.DefaultPhase.Init, global::BuildState.Lifecycle.DefaultPhase.Setup, global::BuildState.Lifecycle.DefaultPhase.Build, global::BuildState.Lifecycle.DefaultPhase.Test, global::BuildState.Lifecycle.DefaultPhase.Cleanup, global::BuildState.Lifecycle.DefaultPhase.Error, global::BuildState.Lifecycle.DefaultPhase.Complete });
+        public static global::System.Collections.Generic.IReadOnlyList<global::BuildState.Lifecycle.DefaultPhase> Phases { get; } = new global::System.Collections.ObjectModel.ReadOnlyCollection<global::BuildState.Lifecycle.DefaultPhase>(new global::BuildState.Lifecycle.DefaultPhase[] { global::BuildState.Lifecycle.DefaultPhase.Init, global::BuildState.Lifecycle.DefaultPhase.Setup, global::BuildState.Lifecycle.DefaultPhase.Build, global::BuildState.Lifecycle.DefaultPhase.Test, global::BuildState.Lifecycle.DefaultPhase.Cleanup, global::BuildState.Lifecycle.DefaultPhase.Complete, global::BuildState.Lifecycle.DefaultPhase.Error });
 
         /// <summary>Every phase name, in declaration order.</summary>
-        public static global::System.Collections.Generic.IReadOnlyList<string> PhaseNames { get; } = new global::System.Collections.ObjectModel.ReadOnlyCollection<string>(new string[] { "Init", "Setup", "Build", "Test", "Cleanup", "Error", "Complete" });
+        public static global::System.Collections.Generic.IReadOnlyList<string> PhaseNames { get; } = new global::System.Collections.ObjectModel.ReadOnlyCollection<string>(new string[] { "Init", "Setup", "Build", "Test", "Cleanup", "Complete", "Error" });
 
         /// <summary>The phases that end a run successfully.</summary>
         public static global::System.Collections.Generic.IReadOnlyList<global::BuildState.Lifecycle.DefaultPhase> Terminal { get; } = new global::System.Collections.ObjectModel.ReadOnlyCollection<global::BuildState.Lifecycle.DefaultPhase>(new global::BuildState.Lifecycle.DefaultPhase[] { global::BuildState.Lifecycle.DefaultPhase.Complete });
@@ -76,8 +76,8 @@ namespace BuildState.Lifecycle
             table.Add(global::BuildState.Lifecycle.DefaultPhase.Build, s_from2);
             table.Add(global::BuildState.Lifecycle.DefaultPhase.Test, s_from3);
             table.Add(global::BuildState.Lifecycle.DefaultPhase.Cleanup, s_from4);
-            table.Add(global::BuildState.Lifecycle.DefaultPhase.Error, s_from5);
             table.Add(global::BuildState.Lifecycle.DefaultPhase.Complete, s_none);
+            table.Add(global::BuildState.Lifecycle.DefaultPhase.Error, s_from6);
             return new global::System.Collections.ObjectModel.ReadOnlyDictionary<global::BuildState.Lifecycle.DefaultPhase, global::System.Collections.Generic.IReadOnlyList<global::BuildState.Lifecycle.DefaultPhase>>(table);
         }
 
@@ -162,7 +162,7 @@ namespace BuildState.Lifecycle
                 case global::BuildState.Lifecycle.DefaultPhase.Cleanup:
                     return s_from4;
                 case global::BuildState.Lifecycle.DefaultPhase.Error:
-                    return s_from5;
+                    return s_from6;
                 default:
                     return s_none;
             }
@@ -184,7 +184,7 @@ namespace BuildState.Lifecycle
                 case global::BuildState.Lifecycle.DefaultPhase.Cleanup:
                     return s_namesFrom4;
                 case global::BuildState.Lifecycle.DefaultPhase.Error:
-                    return s_namesFrom5;
+                    return s_namesFrom6;
                 default:
                     return s_noNames;
             }
@@ -212,8 +212,8 @@ namespace BuildState.Lifecycle
                 case global::BuildState.Lifecycle.DefaultPhase.Build:
                 case global::BuildState.Lifecycle.DefaultPhase.Test:
                 case global::BuildState.Lifecycle.DefaultPhase.Cleanup:
-                case global::BuildState.Lifecycle.DefaultPhase.Error:
                 case global::BuildState.Lifecycle.DefaultPhase.Complete:
+                case global::BuildState.Lifecycle.DefaultPhase.Error:
                     return true;
                 default:
                     return false;
@@ -235,10 +235,10 @@ namespace BuildState.Lifecycle
                     return "Test";
                 case global::BuildState.Lifecycle.DefaultPhase.Cleanup:
                     return "Cleanup";
-                case global::BuildState.Lifecycle.DefaultPhase.Error:
-                    return "Error";
                 case global::BuildState.Lifecycle.DefaultPhase.Complete:
                     return "Complete";
+                case global::BuildState.Lifecycle.DefaultPhase.Error:
+                    return "Error";
                 default:
                     throw new global::System.ArgumentOutOfRangeException("phase", phase, "Not a phase of the Default lifecycle.");
             }
@@ -264,11 +264,11 @@ namespace BuildState.Lifecycle
                 case "Cleanup":
                     phase = global::BuildState.Lifecycle.DefaultPhase.Cleanup;
                     return true;
-                case "Error":
-                    phase = global::BuildState.Lifecycle.DefaultPhase.Error;
-                    return true;
                 case "Complete":
                     phase = global::BuildState.Lifecycle.DefaultPhase.Complete;
+                    return true;
+                case "Error":
+                    phase = global::BuildState.Lifecycle.DefaultPhase.Error;
                     return true;
                 default:
                     phase = default(global::BuildState.Lifecycle.DefaultPhase);
@@ -286,7 +286,7 @@ namespace BuildState.Lifecycle
             }
             if (!TryParse(name, out phase))
             {
-                throw new global::System.ArgumentException("'" + name + "' is not a phase of the Default lifecycle (phases: Init, Setup, Build, Test, Cleanup, Error, Complete).", "name");
+                throw new global::System.ArgumentException("'" + name + "' is not a phase of the Default lifecycle (phases: Init, Setup, Build, Test, Cleanup, Complete, Error).", "name");
             }
             return phase;
         }
@@ -442,10 +442,10 @@ namespace BuildState.Lifecycle
                     return global::BuildState.Lifecycle.Default.Test.Instance;
                 case global::BuildState.Lifecycle.DefaultPhase.Cleanup:
                     return global::BuildState.Lifecycle.Default.Cleanup.Instance;
-                case global::BuildState.Lifecycle.DefaultPhase.Error:
-                    return global::BuildState.Lifecycle.Default.Error.Instance;
                 case global::BuildState.Lifecycle.DefaultPhase.Complete:
                     return global::BuildState.Lifecycle.Default.Complete.Instance;
+                case global::BuildState.Lifecycle.DefaultPhase.Error:
+                    return global::BuildState.Lifecycle.Default.Error.Instance;
                 default:
                     throw new global::System.ArgumentOutOfRangeException("phase", phase, "Not a phase of the Default lifecycle.");
             }
@@ -625,6 +625,19 @@ namespace BuildState.Lifecycle
             }
         }
 
+        /// <summary>The Complete phase (terminal).</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("BuildState.Generators", "1.0.0")]
+        public sealed class Complete : global::BuildState.Lifecycle.Default.State
+        {
+            internal static readonly global::BuildState.Lifecycle.Default.Complete Instance = new global::BuildState.Lifecycle.Default.Complete();
+
+            private Complete()
+            {
+            }
+
+            public override global::BuildState.Lifecycle.DefaultPhase Phase { get { return global::BuildState.Lifecycle.DefaultPhase.Complete; } }
+        }
+
         /// <summary>The Error phase.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("BuildState.Generators", "1.0.0")]
         public sealed class Error : global::BuildState.Lifecycle.Default.State
@@ -648,19 +661,6 @@ namespace BuildState.Lifecycle
             {
                 return global::BuildState.Lifecycle.Default.Cleanup.Instance;
             }
-        }
-
-        /// <summary>The Complete phase (terminal).</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("BuildState.Generators", "1.0.0")]
-        public sealed class Complete : global::BuildState.Lifecycle.Default.State
-        {
-            internal static readonly global::BuildState.Lifecycle.Default.Complete Instance = new global::BuildState.Lifecycle.Default.Complete();
-
-            private Complete()
-            {
-            }
-
-            public override global::BuildState.Lifecycle.DefaultPhase Phase { get { return global::BuildState.Lifecycle.DefaultPhase.Complete; } }
         }
     }
 }
