@@ -42,24 +42,14 @@ public sealed partial class BuildStore
 
     private IndexFile RefreshIndex()
     {
-        if (!CanWrite())
-        {
-            return new IndexFile { UpdatedAt = Now, Builds = ScanActive().ToList() }; // read-only store: answer without writing
-        }
-
-        return RebuildIndex();
-    }
-
-    private bool CanWrite()
-    {
         try
         {
-            EnsureStoreDirectories();
-            return true;
+            return RebuildIndex();
         }
-        catch (BuildStateException e) when (e.Kind is StoreErrorKind.PermissionDenied or StoreErrorKind.DiskFull)
+        catch (BuildStateException e) when (e.Kind is StoreErrorKind.PermissionDenied or StoreErrorKind.DiskFull or StoreErrorKind.LockTimeout)
         {
-            return false;
+            // A read-only, full or busy store still answers: from active/, without writing.
+            return new IndexFile { UpdatedAt = Now, Builds = ScanActive().ToList() };
         }
     }
 

@@ -1,0 +1,107 @@
+using BuildState.Core.Tests.Infrastructure;
+using BuildState.Errors;
+using BuildState.IO;
+using BuildState.Store;
+
+namespace BuildState.Core.Tests;
+
+/// <summary>Which writes are fsynced under each durability mode (docs/store-format.md, "Durability").</summary>
+public class DurabilityTests
+{
+    private const string Id = "app|Debug|net10.0";
+
+    [Theory]
+    [InlineData(Durability.Full, true, true)]
+    [InlineData(Durability.Normal, false, true)]
+    [InlineData(Durability.None, false, false)]
+    public void Fsync_happens_where_the_mode_promises(Durability mode, bool transitionSynced, bool runEndSynced)
+    {
+        using var f = new StoreFixture(mode);
+        var fs = new CountingFileSystem();
+        var store = f.Reopen(o => { o.Durability = mode; o.FileSystem = fs; });
+        store.StartRun(Id, new StartRunRequest { RunId = "r" });
+
+        fs.Reset();
+        store.Transition(Id, "Setup");
+        Assert.Equal(transitionSynced, fs.FileSyncs > 0);
+        Assert.Equal(transitionSynced, fs.DirectorySyncs > 0);
+
+        store.Transition(Id, "Build");
+        fs.Reset();
+        store.EndRun(Id, RunOutcome.Failed);
+        Assert.Equal(runEndSynced, fs.FileSyncs > 0);
+        Assert.Equal(runEndSynced, fs.DirectorySyncs > 0);
+
+        fs.Reset();
+        store.CreateCheckpoint(Id, "cp");
+        Assert.Equal(mode != Durability.None, fs.FileSyncs > 0);
+    }
+
+    [Fact]
+    public void A_failed_fsync_is_an_error_and_is_never_retried()
+    {
+        using var f = new StoreFixture(Durability.Full);
+        f.Run(Id, "r");
+        var fs = new CountingFileSystem { FailDirectorySync = true };
+        var store = f.Reopen(o => o.FileSystem = fs);
+        var e = Assert.Throws<BuildStateException>(() => store.Transition(Id, "Setup"));
+        Assert.Contains("fsync", e.Message);
+        Assert.Equal(1, fs.DirectorySyncs);
+    }
+
+    private sealed class CountingFileSystem : IFileSystem
+    {
+        private static readonly PhysicalFileSystem Real = PhysicalFileSystem.Instance;
+
+        public int FileSyncs { get; private set; }
+
+        public int DirectorySyncs { get; private set; }
+
+        public bool FailDirectorySync { get; init; }
+
+        public void Reset() => (FileSyncs, DirectorySyncs) = (0, 0);
+
+        public bool FileExists(string path) => Real.FileExists(path);
+        public bool DirectoryExists(string path) => Real.DirectoryExists(path);
+        public bool IsSymbolicLink(string path) => Real.IsSymbolicLink(path);
+        public (long Length, long WriteTicks)? GetFileStamp(string path) => Real.GetFileStamp(path);
+        public byte[] ReadAllBytes(string path, long maxBytes) => Real.ReadAllBytes(path, maxBytes);
+        public IEnumerable<string> EnumerateFiles(string directory, string pattern) => Real.EnumerateFiles(directory, pattern);
+        public IEnumerable<string> EnumerateDirectories(string directory) => Real.EnumerateDirectories(directory);
+        public void CreateDirectory(string path) => Real.CreateDirectory(path);
+        public void DeleteFile(string path) => Real.DeleteFile(path);
+        public void DeleteDirectory(string path) => Real.DeleteDirectory(path);
+        public void MoveDirectory(string source, string destination) => Real.MoveDirectory(source, destination);
+        public void Rename(string source, string destination) => Real.Rename(source, destination);
+        public void TruncateFile(string path, long length) => Real.TruncateFile(path, length);
+
+        public void WriteFile(string path, ReadOnlySpan<byte> data, bool sync)
+        {
+            FileSyncs += sync ? 1 : 0;
+            Real.WriteFile(path, data, sync);
+        }
+
+        public void AppendFile(string path, ReadOnlySpan<byte> data, bool sync)
+        {
+            FileSyncs += sync ? 1 : 0;
+            Real.AppendFile(path, data, sync);
+        }
+
+        public void SyncFile(string path)
+        {
+            FileSyncs++;
+            Real.SyncFile(path);
+        }
+
+        public void SyncDirectory(string path)
+        {
+            DirectorySyncs++;
+            if (FailDirectorySync)
+            {
+                throw new BuildStateException(StoreErrorKind.General, "cannot fsync the directory: Input/output error (errno 5)", path);
+            }
+
+            Real.SyncDirectory(path);
+        }
+    }
+}

@@ -1,0 +1,194 @@
+using BuildState.Core.Tests.Infrastructure;
+using BuildState.Errors;
+using BuildState.Store;
+
+namespace BuildState.Core.Tests;
+
+public class SecurityAndLimitsTests
+{
+    private const string Id = "src/App/App.csproj|Debug|net10.0";
+
+    [Fact]
+    public void Files_are_owner_only_and_folders_0700_on_unix()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        using var f = new StoreFixture();
+        f.Run(Id, "r", StoreFixture.FullRun);
+        f.Store.CreateCheckpoint(Id, "cp");
+        foreach (var dir in Directory.EnumerateDirectories(f.StoreRoot, "*", SearchOption.AllDirectories).Append(f.StoreRoot))
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(dir));
+        }
+
+        foreach (var file in Directory.EnumerateFiles(f.StoreRoot, "*", SearchOption.AllDirectories))
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
+        }
+    }
+
+    [Fact]
+    public void A_symbolic_link_inside_the_store_is_never_followed()
+    {
+        using var f = new StoreFixture();
+        using var elsewhere = new TempDir();
+        f.Run(Id, "r");
+        var state = f.Store.Layout.StateFile(BuildKey.For(Id));
+        var target = elsewhere.Combine("secret.json");
+        File.Move(state, target);
+        File.CreateSymbolicLink(state, target);
+
+        var e = Assert.Throws<BuildStateException>(() => f.Reopen().Get(Id));
+        Assert.Equal(StoreErrorKind.PermissionDenied, e.Kind);
+        Assert.Equal(ExitCodes.PermissionDenied, e.ExitCode);
+        Assert.Contains("symbolic link", e.Message);
+        Assert.Throws<BuildStateException>(() => f.Reopen().Transition(Id, "Setup"));
+    }
+
+    [Fact]
+    public void A_store_root_that_is_a_link_is_refused_for_writing()
+    {
+        using var repo = new TempDir();
+        using var elsewhere = new TempDir();
+        Directory.CreateSymbolicLink(repo.Combine(".buildstate"), elsewhere.Path);
+        var store = BuildStore.Open(repo.Combine(".buildstate"));
+        var e = Assert.Throws<BuildStateException>(() => store.StartRun(Id, new StartRunRequest { RunId = "r" }));
+        Assert.Equal(StoreErrorKind.PermissionDenied, e.Kind);
+    }
+
+    [Fact]
+    public void An_oversized_state_file_is_refused_before_it_is_read()
+    {
+        using var f = new StoreFixture();
+        f.Run(Id, "r");
+        var state = f.Store.Layout.StateFile(BuildKey.For(Id));
+        using (var stream = new FileStream(state, FileMode.Open))
+        {
+            stream.SetLength(StoreLimits.MaxStateFileBytes + 1);
+        }
+
+        // The state is unusable; history still has the committed state.
+        Assert.Equal("Init", f.Reopen().Get(Id).Phase);
+        var report = new StoreValidator(f.Store).Validate();
+        Assert.Contains(report.Problems, p => p.File == state && p.Message.Contains("more than the limit"));
+    }
+
+    [Fact]
+    public void Deeply_nested_json_is_a_corruption_error_not_a_stack_overflow()
+    {
+        using var f = new StoreFixture();
+        f.Run(Id, "r");
+        var state = f.Store.Layout.StateFile(BuildKey.For(Id));
+        File.WriteAllText(state, "{\"schemaVersion\":2,\"metadata\":" + new string('[', 100_000) + new string(']', 100_000) + "}");
+        File.Delete(f.Store.Layout.HistoryLog(BuildKey.For(Id)));
+        var e = Assert.Throws<BuildStateException>(() => f.Reopen().Get(Id));
+        Assert.Equal(StoreErrorKind.Corruption, e.Kind);
+    }
+
+    [Fact]
+    public void A_read_only_store_gives_a_permission_error_and_reads_still_work()
+    {
+        // Root ignores file modes, and CI runs as root: the refusal comes from a file layer that
+        // answers writes the way a read-only mount does (EROFS).
+        using var f = new StoreFixture();
+        f.Run(Id, "r");
+        var readOnly = f.Reopen(o => o.FileSystem = new ReadOnlyFileSystem());
+        var e = Assert.Throws<BuildStateException>(() => readOnly.Transition(Id, "Setup"));
+        Assert.Equal(StoreErrorKind.PermissionDenied, e.Kind);
+        Assert.Equal(ExitCodes.PermissionDenied, e.ExitCode);
+        Assert.Equal("Init", readOnly.Get(Id).Phase);
+        File.Delete(f.Store.Layout.IndexFile);
+        Assert.Single(readOnly.List()); // the index cannot be rebuilt on disk, so it is answered from active/
+    }
+
+    private sealed class ReadOnlyFileSystem : BuildState.IO.IFileSystem
+    {
+        private static readonly BuildState.IO.PhysicalFileSystem Real = BuildState.IO.PhysicalFileSystem.Instance;
+
+        private static Exception Refuse(string path) => BuildStateException.FromIo(new IOException("Read-only file system", 30), path, "write");
+
+        public bool FileExists(string path) => Real.FileExists(path);
+        public bool DirectoryExists(string path) => Real.DirectoryExists(path);
+        public bool IsSymbolicLink(string path) => Real.IsSymbolicLink(path);
+        public (long Length, long WriteTicks)? GetFileStamp(string path) => Real.GetFileStamp(path);
+        public byte[] ReadAllBytes(string path, long maxBytes) => Real.ReadAllBytes(path, maxBytes);
+        public IEnumerable<string> EnumerateFiles(string directory, string pattern) => Real.EnumerateFiles(directory, pattern);
+        public IEnumerable<string> EnumerateDirectories(string directory) => Real.EnumerateDirectories(directory);
+        public void WriteFile(string path, ReadOnlySpan<byte> data, bool sync) => throw Refuse(path);
+        public void AppendFile(string path, ReadOnlySpan<byte> data, bool sync) => throw Refuse(path);
+        public void SyncFile(string path) => throw Refuse(path);
+        public void TruncateFile(string path, long length) => throw Refuse(path);
+        public void Rename(string source, string destination) => throw Refuse(destination);
+        public void SyncDirectory(string path) => throw Refuse(path);
+        public void CreateDirectory(string path)
+        {
+            if (!Real.DirectoryExists(path))
+            {
+                throw Refuse(path);
+            }
+        }
+
+        public void DeleteFile(string path) => throw Refuse(path);
+        public void DeleteDirectory(string path) => throw Refuse(path);
+        public void MoveDirectory(string source, string destination) => throw Refuse(destination);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("   ")]
+    [InlineData("bad\nid")]
+    public void Unusable_build_ids_are_validation_errors(string id)
+    {
+        using var f = new StoreFixture();
+        var e = Assert.Throws<BuildStateException>(() => f.Store.StartRun(id, new StartRunRequest { RunId = "r" }));
+        Assert.Equal(StoreErrorKind.Validation, e.Kind);
+    }
+
+    [Theory]
+    [InlineData("src/App/App.csproj|Debug|net10.0")]
+    [InlineData("../../etc/passwd")]
+    [InlineData("C:\\repo\\a.csproj|Release|net48")]
+    [InlineData("名前/プロジェクト.csproj|Debug|net10.0")]
+    public void Build_keys_are_safe_stable_and_bounded(string id)
+    {
+        var key = BuildKey.For(id);
+        Assert.Equal(key, BuildKey.For(id));
+        Assert.DoesNotContain("/", key);
+        Assert.DoesNotContain("\\", key);
+        Assert.DoesNotContain("..", key);
+        Assert.DoesNotContain(".", key);
+        Assert.True(key.Length <= BuildKey.MaxPrefixLength + 33);
+        Assert.True(BuildKey.LooksLikeKey(key));
+    }
+
+    [Fact]
+    public void Ids_that_sanitize_alike_still_get_different_keys()
+    {
+        Assert.NotEqual(BuildKey.For("a/b|Debug|x"), BuildKey.For("a_b|Debug|x"));
+        Assert.NotEqual(BuildKey.For(new string('a', 200) + "1"), BuildKey.For(new string('a', 200) + "2"));
+    }
+
+    [Fact]
+    public void Every_error_kind_maps_to_its_own_exit_code()
+    {
+        var codes = Enum.GetValues<StoreErrorKind>().Select(ExitCodes.For).ToList();
+        Assert.Equal(codes.Count, codes.Distinct().Count());
+        Assert.Equal([1, 2, 3, 4, 5, 6, 7, 9], codes.Order());
+    }
+
+    [Fact]
+    public void Disk_full_and_permission_errors_from_the_os_get_their_kinds()
+    {
+        var full = BuildStateException.FromIo(new IOException("No space left on device", 28), "/x", "write");
+        Assert.Equal(StoreErrorKind.DiskFull, full.Kind);
+        Assert.Equal(ExitCodes.DiskFull, full.ExitCode);
+        Assert.Equal(StoreErrorKind.PermissionDenied, BuildStateException.FromIo(new UnauthorizedAccessException("no"), "/x", "write").Kind);
+        Assert.Equal(StoreErrorKind.PermissionDenied, BuildStateException.FromIo(new IOException("Read-only file system", 30), "/x", "write").Kind);
+        Assert.Equal(StoreErrorKind.General, BuildStateException.FromIo(new IOException("odd"), "/x", "write").Kind);
+        Assert.Contains("/x", full.ToOneLine());
+        Assert.Contains("exit code 7", full.ToOneLine());
+    }
+}
