@@ -102,6 +102,12 @@ internal static class TableValidator
                 {
                     Add(TableRules.DuplicateTransition, "Transition '" + state.Name + "' -> '" + target.Name + "' is declared more than once.", target.Span);
                 }
+                else if (string.Equals("To" + target.Name, state.Name, StringComparison.Ordinal))
+                {
+                    Add(TableRules.NameCollision,
+                        "State '" + state.Name + "' would get a method 'To" + target.Name + "()' with its own name (its transition to '" + target.Name + "'); rename one of the states.",
+                        target.Span);
+                }
             }
 
             if (state.IsTerminal && state.Targets.Count > 0)

@@ -237,4 +237,34 @@ public static class UseIt
         var result = TestHelper.RunTable(table, sources: "public static class G { public static object M() { return Release.Start().ToBuilt(); } }");
         TestHelper.AssertNoErrors(result.CompileDiagnostics);
     }
+
+    [Fact]
+    public void NamesThatLookLikeGeneratedMembersStillCompile()
+    {
+        const string Table = """
+{ "name": "Release", "namespace": "Contoso.Release", "initial": "ReleasePhase", "terminal": ["Table"], "error": "CanTransition",
+  "transitions": {
+    "ReleasePhase": ["ReleaseTransitions", "CanTransition"],
+    "ReleaseTransitions": ["Initial", "CanTransition"],
+    "Initial": ["TableName", "To", "CanTransition"],
+    "To": ["TableName"],
+    "TableName": ["Contoso", "CanTransition"],
+    "Contoso": ["s_none", "CanTransition"],
+    "s_none": ["Table", "CanTransition"],
+    "CanTransition": ["ReleasePhase", "Table"]
+  } }
+""";
+        const string Use = "public static class N { public static object M() { return Contoso.Release.Release.Start().ToReleaseTransitions().ToInitial().ToTo().ToTableName().ToContoso().Tos_none().ToTable(); } }";
+        var result = TestHelper.RunTable(Table, "n.buildstate.json", withCore: true, sources: Use);
+        Assert.Empty(TestHelper.Analyze(result, new[] { ("n.buildstate.json", Table) }));
+        TestHelper.AssertNoErrors(result.CompileDiagnostics);
+    }
+
+    [Fact]
+    public void StateNamedToPlusItsTargetIsBst0012()
+    {
+        var table = TestHelper.ReleaseTable.Replace("\"Draft\":  [\"Built\", \"Failed\"]", "\"Draft\":  [\"Built\", \"Failed\", \"ToDraft\"],\n    \"ToDraft\": [\"Draft\"]");
+        var diagnostics = TestHelper.AnalyzeTables(("r.buildstate.json", table)).Select(TestHelper.Format).ToArray();
+        Assert.Equal(new[] { "r.buildstate.json(9,17): BST0012" }, diagnostics);
+    }
 }
