@@ -100,7 +100,7 @@ namespace Contoso.Build
         bool withCore = false,
         LanguageVersion languageVersion = LanguageVersion.Latest)
     {
-        var parseOptions = new CSharpParseOptions(languageVersion);
+        var parseOptions = new CSharpParseOptions(languageVersion, DocumentationMode.Diagnose);
         var trees = sources.Select((s, i) => CSharpSyntaxTree.ParseText(s, parseOptions, path: "Source" + i + ".cs")).ToList();
         if (withCore)
         {
@@ -115,14 +115,14 @@ namespace Contoso.Build
             trees,
             references,
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: languageVersion >= LanguageVersion.CSharp8 ? NullableContextOptions.Enable : NullableContextOptions.Disable)
-                .WithSpecificDiagnosticOptions(new Dictionary<string, ReportDiagnostic> { ["CS1701"] = ReportDiagnostic.Suppress, ["CS1702"] = ReportDiagnostic.Suppress }));
+                .WithSpecificDiagnosticOptions(new Dictionary<string, ReportDiagnostic> { ["CS1701"] = ReportDiagnostic.Suppress, ["CS1702"] = ReportDiagnostic.Suppress, ["CS1591"] = ReportDiagnostic.Suppress }));
     }
 
     public static GeneratorDriver CreateDriver(IEnumerable<AdditionalText> files, CSharpParseOptions? parseOptions = null) =>
         CSharpGeneratorDriver.Create(
             new[] { new BuildStateGenerator().AsSourceGenerator() },
             files,
-            parseOptions ?? new CSharpParseOptions(LanguageVersion.Latest),
+            parseOptions ?? new CSharpParseOptions(LanguageVersion.Latest, DocumentationMode.Diagnose),
             optionsProvider: null,
             driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
 
@@ -135,7 +135,7 @@ namespace Contoso.Build
     {
         var compilation = CreateCompilation(sources, withSystemTextJson, withCore, languageVersion);
         var files = (tables ?? Array.Empty<(string, string)>()).Select(t => (AdditionalText)new MemoryAdditionalText(t.Path, t.Text)).ToImmutableArray();
-        var driver = CreateDriver(files, new CSharpParseOptions(languageVersion));
+        var driver = CreateDriver(files, new CSharpParseOptions(languageVersion, DocumentationMode.Diagnose));
         driver = driver.RunGeneratorsAndUpdateCompilation(compilation, out var output, out var diagnostics);
         return new RunResult { Output = (CSharpCompilation)output, GeneratorDiagnostics = diagnostics, Run = driver.GetRunResult(), Driver = driver };
     }
