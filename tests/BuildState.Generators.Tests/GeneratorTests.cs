@@ -267,4 +267,29 @@ public static class UseIt
         var diagnostics = TestHelper.AnalyzeTables(("r.buildstate.json", table)).Select(TestHelper.Format).ToArray();
         Assert.Equal(new[] { "r.buildstate.json(9,17): BST0012" }, diagnostics);
     }
+
+    [Fact]
+    public void HundredStateTableGeneratesQuicklyAndCompiles()
+    {
+        var sb = new System.Text.StringBuilder("{\"name\":\"Big\",\"namespace\":\"Perf\",\"initial\":\"S0\",\"terminal\":[\"S99\"],\"error\":\"S98\",\"transitions\":{");
+        for (var i = 0; i < 99; i++)
+        {
+            sb.Append(i == 0 ? "" : ",").Append("\"S").Append(i).Append("\":[\"S").Append(i + 1).Append(i is 97 or 98 ? "\",\"S0\"]" : "\",\"S98\",\"S0\"]");
+        }
+
+        sb.Append("}}");
+        var table = sb.ToString();
+        var compilation = TestHelper.CreateCompilation(Array.Empty<string>(), withCore: true);
+        var files = System.Collections.Immutable.ImmutableArray.Create<AdditionalText>(new MemoryAdditionalText("big.buildstate.json", table));
+        TestHelper.CreateDriver(files).RunGenerators(compilation); // warm up
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var driver = TestHelper.CreateDriver(files).RunGeneratorsAndUpdateCompilation(compilation, out var output, out var diagnostics);
+        watch.Stop();
+        Assert.Empty(diagnostics);
+        Assert.True(BuildState.Tables.TableParser.Parse("big", table).IsValid);
+        Assert.True(watch.ElapsedMilliseconds < 2000, "generation took " + watch.ElapsedMilliseconds + " ms");
+        TestHelper.AssertNoErrors(output.GetDiagnostics());
+        Assert.Equal(2, driver.GetRunResult().GeneratedTrees.Length);
+        Console.WriteLine("100-state table: generator run " + watch.Elapsed.TotalMilliseconds + " ms");
+    }
 }
