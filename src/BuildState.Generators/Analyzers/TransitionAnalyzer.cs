@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using BuildState.Generators.Parsing;
 using BuildState.Tables;
@@ -25,11 +26,31 @@ public sealed class TransitionAnalyzer : DiagnosticAnalyzer
     {
         context.EnableConcurrentExecution();
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.RegisterOperationAction(static ctx => Analyze(ctx, ((IInvocationOperation)ctx.Operation).Arguments), OperationKind.Invocation);
-        context.RegisterOperationAction(static ctx => Analyze(ctx, ((IObjectCreationOperation)ctx.Operation).Arguments), OperationKind.ObjectCreation);
+        context.RegisterCompilationStartAction(static start =>
+        {
+            // One read of each phase enum's table per compilation.
+            var tables = new ConcurrentDictionary<INamedTypeSymbol, TransitionTable?>(SymbolEqualityComparer.Default);
+            start.RegisterOperationAction(ctx => Analyze(ctx, ((IInvocationOperation)ctx.Operation).Arguments, tables), OperationKind.Invocation);
+            start.RegisterOperationAction(ctx => Analyze(ctx, ((IObjectCreationOperation)ctx.Operation).Arguments, tables), OperationKind.ObjectCreation);
+        });
     }
 
-    private static void Analyze(OperationAnalysisContext ctx, ImmutableArray<IArgumentOperation> arguments)
+    private static TransitionTable? ReadTable(INamedTypeSymbol phaseType, CancellationToken cancellationToken)
+    {
+        var machine = EnumTableReader.FindMachineAttribute(phaseType);
+        if (machine == null)
+        {
+            return null;
+        }
+
+        var diagnostics = new List<TableDiagnostic>();
+        var table = EnumTableReader.Read(phaseType, machine, diagnostics, cancellationToken);
+
+        // A table with errors is reported where it is declared; calls against it are not checked.
+        return diagnostics.Any(d => d.IsError) ? null : table;
+    }
+
+    private static void Analyze(OperationAnalysisContext ctx, ImmutableArray<IArgumentOperation> arguments, ConcurrentDictionary<INamedTypeSymbol, TransitionTable?> tables)
     {
         Endpoint? from = null;
         Endpoint? to = null;
@@ -58,17 +79,10 @@ public sealed class TransitionAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        var machine = EnumTableReader.FindMachineAttribute(from.PhaseType);
-        if (machine == null)
+        var table = tables.GetOrAdd(from.PhaseType, type => ReadTable(type, ctx.CancellationToken));
+        if (table == null)
         {
             return;
-        }
-
-        var diagnostics = new List<TableDiagnostic>();
-        var table = EnumTableReader.Read(from.PhaseType, machine, diagnostics, ctx.CancellationToken);
-        if (diagnostics.Any(d => d.IsError))
-        {
-            return; // the table's own errors are reported where it is declared
         }
 
         var fromName = from.StateName(table);
