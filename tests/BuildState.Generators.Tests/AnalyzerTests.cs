@@ -171,4 +171,24 @@ public static class Calls
         Assert.Contains("Legal targets of Draft: Built, Failed.", diagnostics[0].GetMessage());
         Assert.Contains("Published has no legal targets.", diagnostics[1].GetMessage());
     }
+
+    [Fact]
+    public void PrivateNestedEnumIsBst0011AndGeneratesNothing()
+    {
+        const string Source = "using BuildState; public class Outer { [BuildStateMachine(Initial = XPhase.A)] private enum XPhase { [To(XPhase.B)] A, [Terminal] B } }";
+        var result = TestHelper.Run(new[] { Source });
+        TestHelper.AssertNoErrors(result.CompileDiagnostics);
+        Assert.Equal(new[] { "Source0.cs(1,93): BST0011" }, TestHelper.Analyze(result).Select(TestHelper.Format).ToArray());
+        Assert.Equal(new[] { "BuildState.Attributes.g.cs" }, result.HintNames);
+    }
+
+    [Fact]
+    public void InternalNestedEnumGeneratesInternalTypes()
+    {
+        const string Source = "using BuildState; public class Outer { [BuildStateMachine(Initial = XPhase.A, Name = \"Flow\")] internal enum XPhase { [To(XPhase.B)] A, [Terminal] B } } static class Use { static object M() => Flow.Start().ToB(); }";
+        var result = TestHelper.Run(new[] { Source });
+        TestHelper.AssertNoErrors(result.CompileDiagnostics);
+        Assert.Empty(TestHelper.Analyze(result));
+        Assert.Contains("internal static partial class FlowTransitions", result.GeneratedSource("Flow.BuildState.g.cs"));
+    }
 }

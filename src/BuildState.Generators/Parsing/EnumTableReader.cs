@@ -68,6 +68,21 @@ internal static class EnumTableReader
 
         table.Name = name ?? DefaultTableName(type.Name);
 
+        // The generated types live in the enum's namespace: the enum must be visible there.
+        for (var container = (INamedTypeSymbol?)type; container != null; container = container.ContainingType)
+        {
+            var access = container.DeclaredAccessibility;
+            if (container.IsGenericType || (access != Microsoft.CodeAnalysis.Accessibility.Public && access != Microsoft.CodeAnalysis.Accessibility.Internal &&
+                                            access != Microsoft.CodeAnalysis.Accessibility.ProtectedOrInternal))
+            {
+                diagnostics.Add(new TableDiagnostic(
+                    TableRules.InvalidStructure, TableSeverity.Error,
+                    "Enum '" + type.Name + "' must be public or internal, and not nested in a private, protected or generic type: the generated types are declared in its namespace.",
+                    table.Path, table.Span));
+                break;
+            }
+        }
+
         var values = new Dictionary<object, string>();
         foreach (var member in type.GetMembers())
         {
