@@ -156,12 +156,15 @@ public static class UseIt
         ReleasePhase back = JsonSerializer.Deserialize<ReleasePhase>("\"Failed\"", options);
         string state = JsonSerializer.Serialize<Release.State>(Release.Start().ToBuilt(), options);
         Release.State restored = JsonSerializer.Deserialize<Release.State>("\"Published\"", options);
+        var map = new System.Collections.Generic.Dictionary<ReleasePhase, int> { [ReleasePhase.Built] = 2 };
+        string mapJson = JsonSerializer.Serialize(map, new JsonSerializerOptions { Converters = { new ReleaseTransitions.PhaseJsonConverter() } });
+        var mapBack = JsonSerializer.Deserialize<System.Collections.Generic.Dictionary<ReleasePhase, int>>(mapJson, new JsonSerializerOptions { Converters = { new ReleaseTransitions.PhaseJsonConverter() } });
         string bad;
         try { JsonSerializer.Deserialize<ReleasePhase>("\"Nope\"", options); bad = "no"; } catch (JsonException) { bad = "JsonException"; }
         return d.Name + "|" + string.Join(",", d.Phases) + "|" + d.Initial + "|" + string.Join(",", d.Terminal) + "|" + d.Error + "|" +
             d.CanTransition("Draft", "Built") + d.CanTransition("Draft", "Published") + d.CanTransition("x", "Built") + "|" +
             string.Join(",", d.AllowedFrom("Built")) + "|" + d.AllowedFrom("nope").Count + "|" +
-            json + "|" + back + "|" + state + "|" + (restored is Release.Published) + "|" + bad;
+            json + "|" + back + "|" + state + "|" + (restored is Release.Published) + "|" + bad + "|" + mapJson + mapBack[ReleasePhase.Built];
     }
 }
 """;
@@ -171,7 +174,7 @@ public static class UseIt
         try
         {
             Assert.Equal(
-                "Release|Draft,Built,Signed,Failed,Published|Draft|Published|Failed|TrueFalseFalse|Signed,Failed|0|\"Signed\"|Failed|\"Built\"|True|JsonException",
+                "Release|Draft,Built,Signed,Failed,Published|Draft|Published|Failed|TrueFalseFalse|Signed,Failed|0|\"Signed\"|Failed|\"Built\"|True|JsonException|{\"Built\":2}2",
                 Invoke(assembly, "UseIt", "Run"));
         }
         finally

@@ -303,6 +303,24 @@ namespace Contoso.Build
             {
                 writer.WriteStringValue(GetName(value));
             }
+
+            /// <summary>Reads a phase used as a dictionary key.</summary>
+            public override global::Contoso.Build.ReleasePhase ReadAsPropertyName(ref global::System.Text.Json.Utf8JsonReader reader, global::System.Type typeToConvert, global::System.Text.Json.JsonSerializerOptions options)
+            {
+                string name = reader.GetString();
+                global::Contoso.Build.ReleasePhase phase;
+                if (name == null || !TryParse(name, out phase))
+                {
+                    throw new global::System.Text.Json.JsonException("'" + name + "' is not a phase of the Release lifecycle.");
+                }
+                return phase;
+            }
+
+            /// <summary>Writes a phase used as a dictionary key.</summary>
+            public override void WriteAsPropertyName(global::System.Text.Json.Utf8JsonWriter writer, global::Contoso.Build.ReleasePhase value, global::System.Text.Json.JsonSerializerOptions options)
+            {
+                writer.WritePropertyName(GetName(value));
+            }
         }
 
         /// <summary>Writes a typed state as its phase name and reads it back, validated against the table.</summary>
