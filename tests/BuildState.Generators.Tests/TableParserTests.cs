@@ -215,4 +215,33 @@ public class TableParserTests
         Assert.Contains("\"Published\" [peripheries=2];", dot);
         Assert.Contains("\"Failed\" [color=red];", dot);
     }
+
+    [Fact]
+    public void ParseFileReadsRefusesHugeAndMissingFiles()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "bst-parse-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        try
+        {
+            var good = Path.Combine(dir, "r.buildstate.json");
+            File.WriteAllText(good, TestHelper.ReleaseTable);
+            Assert.True(TableFile.Parse(good).IsValid);
+
+            var huge = Path.Combine(dir, "huge.buildstate.json");
+            using (var stream = File.Create(huge))
+            {
+                stream.SetLength(JsonReader.MaxLength * 4L + 1);
+            }
+
+            var d = Assert.Single(TableFile.Parse(huge).Diagnostics);
+            Assert.Equal((TableRules.MalformedJson, 1, 1), (d.Id, d.Line, d.Column));
+
+            var missing = Assert.Single(TableFile.Parse(Path.Combine(dir, "missing.buildstate.json")).Diagnostics);
+            Assert.Equal(TableRules.MalformedJson, missing.Id);
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
 }
