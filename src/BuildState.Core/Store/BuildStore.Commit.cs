@@ -136,6 +136,8 @@ public sealed partial class BuildStore
 
     private int _storeDirsReady;
 
+    internal void EnsureStoreDirectoriesInternal() => EnsureStoreDirectories();
+
     private void EnsureStoreDirectories()
     {
         if (Volatile.Read(ref _storeDirsReady) == 1)

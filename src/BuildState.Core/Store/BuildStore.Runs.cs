@@ -125,6 +125,14 @@ public sealed partial class BuildStore
             var record = existing;
             var table = Lifecycles.Get(record.Lifecycle);
             var from = record.Phase;
+            if (outcome == RunOutcome.Interrupted)
+            {
+                SetStatus(record, RunStatus.Interrupted);
+                record.Run.EndedAt = Now;
+                record.Run.Reason = reason ?? "the run was cut off";
+                return new Change(record, new HistoryEntry { Kind = HistoryKinds.RunInterrupted, From = from, Message = record.Run.Reason }, DurableNow: true, Backup: true);
+            }
+
             var terminal = table.Terminal.Contains(record.Phase);
             var incomplete = !terminal && record.Phase != table.Error;
             if ((outcome == RunOutcome.Failed || incomplete) && table.Error is { } error && record.Phase != error && table.CanTransition(record.Phase, error))

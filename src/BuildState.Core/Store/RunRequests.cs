@@ -29,6 +29,9 @@ public enum RunOutcome
 {
     Succeeded,
     Failed,
+
+    /// <summary>Cut off from outside (Ctrl+C, cancellation): the run keeps its phase and is marked Interrupted.</summary>
+    Interrupted,
 }
 
 /// <summary>A file to record as an artifact.</summary>

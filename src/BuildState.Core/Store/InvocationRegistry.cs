@@ -1,0 +1,147 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using BuildState.Errors;
+using BuildState.Model;
+
+namespace BuildState.Store;
+
+/// <summary>
+/// Groups the runs of one build command when nobody names the invocation (BuildStateRunId unset).
+/// MSBuild gives tasks no invocation id, so the store keeps one: <c>invocations.json</c> lists open
+/// invocations, each with a launch fingerprint (a hash of the environment, which MSBuild hands
+/// unchanged from the entry process to every worker node) and its participants (node processes
+/// that ran a task of it and have not yet reached the end of the build). A node joins the newest
+/// open invocation with its fingerprint that still has a live, active participant; otherwise it
+/// opens a new one. Every node leaves at the end of the build (MSBuild disposes build-lifetime
+/// task objects in every node, failed builds included), so the next command opens a new
+/// invocation even when MSBuild reuses the same node processes. Two commands started at the same
+/// time from identical environments share an id: set BuildStateRunId to keep them apart.
+/// </summary>
+public sealed class InvocationRegistry(BuildStore store)
+{
+    private string FilePath => Path.Combine(store.Layout.Root, "invocations.json");
+
+    private string LockPath => Path.Combine(store.Layout.LocksDir, "invocations.lock");
+
+    /// <summary>Joins or opens the invocation for <paramref name="fingerprint"/>; returns its run id.</summary>
+    public string Join(string fingerprint, OwnerInfo self, DateTimeOffset now)
+    {
+        store.EnsureStoreDirectoriesInternal();
+        using (store.Locks.Acquire(LockPath, "join invocation"))
+        {
+            var file = Read();
+            file.Invocations.RemoveAll(i => !i.Participants.Any(IsLiveAndActive) && now - i.LastActivity > TimeSpan.FromDays(1));
+            var open = file.Invocations
+                .Where(i => i.Fingerprint == fingerprint && i.Participants.Any(IsLiveAndActive))
+                .MaxBy(i => i.StartedAt);
+            if (open is null)
+            {
+                open = new Invocation { RunId = NewRunId(now), Fingerprint = fingerprint, StartedAt = now };
+                file.Invocations.Add(open);
+            }
+
+            open.Participants.RemoveAll(p => SameProcess(p.Owner, self));
+            open.Participants.Add(new Participant { Owner = self, Active = true });
+            open.LastActivity = now;
+            Write(file);
+            return open.RunId;
+        }
+    }
+
+    /// <summary>Marks this process as done with the invocation (the end of its part of the build).</summary>
+    public void Leave(string runId, OwnerInfo self, DateTimeOffset now)
+    {
+        using (store.Locks.Acquire(LockPath, "leave invocation"))
+        {
+            var file = Read();
+            var invocation = file.Invocations.FirstOrDefault(i => i.RunId == runId);
+            if (invocation is null)
+            {
+                return;
+            }
+
+            foreach (var p in invocation.Participants.Where(p => SameProcess(p.Owner, self)))
+            {
+                p.Active = false;
+            }
+
+            invocation.LastActivity = now;
+            Write(file);
+        }
+    }
+
+    /// <summary>A fingerprint of the launch: the environment, names and values, in a stable order.</summary>
+    public static string Fingerprint(System.Collections.IDictionary environment)
+    {
+        var pairs = new List<string>();
+        foreach (System.Collections.DictionaryEntry entry in environment)
+        {
+            pairs.Add($"{entry.Key}={entry.Value}");
+        }
+
+        pairs.Sort(StringComparer.Ordinal);
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\0', pairs))))[..32];
+    }
+
+    private static string NewRunId(DateTimeOffset now) => $"{now:yyyyMMdd'T'HHmmss'Z'}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(3))}";
+
+    private static bool SameProcess(OwnerInfo a, OwnerInfo b) => a.ProcessId == b.ProcessId && a.Host == b.Host;
+
+    private static bool IsLiveAndActive(Participant p) => p.Active && ProcessLiveness.Check(p.Owner) != Liveness.Dead;
+
+    private InvocationsFile Read()
+    {
+        if (!store.Options.FileSystem.FileExists(FilePath))
+        {
+            return new InvocationsFile();
+        }
+
+        try
+        {
+            var bytes = store.Options.FileSystem.ReadAllBytes(FilePath, StoreLimits.MaxIndexFileBytes);
+            return JsonSerializer.Deserialize(bytes, InvocationsJson.Default.InvocationsFile) ?? new InvocationsFile();
+        }
+        catch (Exception e) when (e is JsonException or BuildStateException)
+        {
+            return new InvocationsFile(); // a cache of who is building now: start over rather than fail a build
+        }
+    }
+
+    private void Write(InvocationsFile file) =>
+        store.WriteAtomic(FilePath, JsonSerializer.SerializeToUtf8Bytes(file, InvocationsJson.Default.InvocationsFile), sync: false);
+
+    internal sealed class InvocationsFile
+    {
+        public int SchemaVersion { get; set; } = StoreSchema.Current;
+
+        public List<Invocation> Invocations { get; set; } = [];
+    }
+
+    internal sealed class Invocation
+    {
+        public string RunId { get; set; } = "";
+
+        public string Fingerprint { get; set; } = "";
+
+        public DateTimeOffset StartedAt { get; set; }
+
+        public DateTimeOffset LastActivity { get; set; }
+
+        public List<Participant> Participants { get; set; } = [];
+    }
+
+    internal sealed class Participant
+    {
+        public OwnerInfo Owner { get; set; } = new();
+
+        public bool Active { get; set; }
+    }
+}
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true, MaxDepth = StoreLimits.MaxJsonDepth)]
+[JsonSerializable(typeof(InvocationRegistry.InvocationsFile))]
+internal sealed partial class InvocationsJson : JsonSerializerContext
+{
+}

@@ -1,0 +1,121 @@
+using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
+using BuildState.Errors;
+using BuildState.Model;
+using BuildState.Store;
+using Microsoft.Build.Framework;
+
+namespace BuildState.Sdk.Session;
+
+/// <summary>
+/// Everything the SDK keeps for one build in one MSBuild node: open stores, the invocation's run id,
+/// the contexts of the projects it records. Registered with build lifetime, so MSBuild disposes it
+/// at the end of every build in every node (failed and cancelled builds included): that is where
+/// runs still open are closed, so no run is left Running once the command has ended.
+/// </summary>
+internal sealed class BuildSession : IDisposable
+{
+    private const string RegistrationKey = "BuildState.Sdk.BuildSession";
+    private static readonly object Gate = new();
+
+    private readonly ConcurrentDictionary<string, BuildStore> _stores = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, string> _runIds = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ProjectContext> _contexts = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, string> _degraded = new(StringComparer.Ordinal);
+    private readonly PosixSignalRegistration? _sigint;
+    private volatile bool _cancelled;
+
+    private BuildSession()
+    {
+        // Ctrl+C reaches the processes of the build; noting it lets the end of the build record
+        // cut-off runs as Interrupted rather than Failed. Not cancelling the signal keeps MSBuild's own handling.
+        try
+        {
+            _sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, _ => _cancelled = true);
+        }
+        catch (Exception e) when (e is PlatformNotSupportedException or IOException)
+        {
+            _sigint = null;
+        }
+    }
+
+    /// <summary>The session of this build in this node, created on first use.</summary>
+    public static BuildSession For(IBuildEngine engine)
+    {
+        if (engine is not IBuildEngine4 engine4)
+        {
+            return new BuildSession(); // hosts without IBuildEngine4 (some test hosts): a session per task
+        }
+
+        lock (Gate)
+        {
+            if (engine4.GetRegisteredTaskObject(RegistrationKey, RegisteredTaskObjectLifetime.Build) is BuildSession existing)
+            {
+                return existing;
+            }
+
+            var session = new BuildSession();
+            engine4.RegisterTaskObject(RegistrationKey, session, RegisteredTaskObjectLifetime.Build, allowEarlyCollection: false);
+            return session;
+        }
+    }
+
+    public BuildStore Store(string root, StoreOptions options) => _stores.GetOrAdd(root, r =>
+    {
+        var store = BuildStore.Open(r, options);
+        // First use of this store in this node and build: runs that a kill cut off earlier are marked now.
+        store.SweepInterruptedRuns();
+        return store;
+    });
+
+    /// <summary>The run id: the configured one, else the invocation the store's registry groups this node into.</summary>
+    public string RunId(BuildStore store, string? configured)
+    {
+        if (!string.IsNullOrWhiteSpace(configured))
+        {
+            return configured.Trim();
+        }
+
+        return _runIds.GetOrAdd(store.Layout.Root, _ =>
+            new InvocationRegistry(store).Join(InvocationRegistry.Fingerprint(Environment.GetEnvironmentVariables()), OwnerInfo.Current, DateTimeOffset.UtcNow));
+    }
+
+    public void Add(ProjectContext context) => _contexts[context.Key] = context;
+
+    public ProjectContext? Find(string key) => _contexts.TryGetValue(key, out var context) ? context : null;
+
+    /// <summary>A store that failed once is not tried again in this build (one warning, not hundreds).</summary>
+    public bool IsDegraded(string root, out string reason) => _degraded.TryGetValue(root, out reason!);
+
+    public void MarkDegraded(string root, string reason) => _degraded.TryAdd(root, reason);
+
+    public void Dispose()
+    {
+        _sigint?.Dispose();
+        foreach (var context in _contexts.Values)
+        {
+            try
+            {
+                RunCloser.CloseAtBuildEnd(context, _cancelled);
+            }
+            catch (Exception e) when (e is BuildStateException or IOException or UnauthorizedAccessException)
+            {
+                // The build is over; a store that cannot be written now is found by the next sweep.
+            }
+        }
+
+        foreach (var (root, runId) in _runIds)
+        {
+            try
+            {
+                if (_stores.TryGetValue(root, out var store))
+                {
+                    new InvocationRegistry(store).Leave(runId, OwnerInfo.Current, DateTimeOffset.UtcNow);
+                }
+            }
+            catch (Exception e) when (e is BuildStateException or IOException or UnauthorizedAccessException)
+            {
+            }
+        }
+    }
+}

@@ -1,0 +1,46 @@
+using BuildState.Lifecycle;
+using BuildState.Store;
+
+namespace BuildState.Sdk.Session;
+
+/// <summary>
+/// What one project instance (project x configuration x target framework) is recording in this
+/// build: set up by BuildStateBeginRun, found again by every later task of the same instance.
+/// </summary>
+internal sealed class ProjectContext
+{
+    public required string Key { get; init; }
+
+    public required string BuildId { get; init; }
+
+    public required string RepositoryRoot { get; init; }
+
+    public required BuildStore Store { get; init; }
+
+    public required string RunId { get; init; }
+
+    public bool Strict { get; init; }
+
+    public string? ErrorLogPath { get; init; }
+
+    public bool AutoCheckpoints { get; init; }
+
+    public bool CheckpointArtifacts { get; init; }
+
+    public DateTimeOffset StartedAt { get; init; }
+
+    /// <summary>True once the default-lifecycle run of this project has ended (terminal or error).</summary>
+    public bool DefaultRunEnded { get; set; }
+
+    /// <summary>True when `dotnet test` will run tests after the build (VSTest is the entry target).</summary>
+    public bool TestsFollow { get; set; }
+
+    /// <summary>Custom lifecycles declared by the project's table files, by table name.</summary>
+    public Dictionary<string, ILifecycleDefinition> Machines { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Custom-lifecycle builds with a run open in this build, by build id.</summary>
+    public HashSet<string> OpenMachineRuns { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The build id of a custom lifecycle of this project.</summary>
+    public string MachineBuildId(string machine) => $"{BuildId}|{machine}";
+}

@@ -1,0 +1,94 @@
+using BuildState.Errors;
+using BuildState.Sdk.Session;
+using Microsoft.Build.Framework;
+using MSBuildTask = Microsoft.Build.Utilities.Task;
+
+namespace BuildState.Sdk.Tasks;
+
+/// <summary>
+/// What every BuildState task shares: finding the project's recording context and the rule that the
+/// SDK never breaks a build because of its store. A store that cannot be used (read-only, full,
+/// corrupt beyond repair, locked too long) gives one warning BST1001 and the build goes on; with
+/// BuildStateStrict=true it is an error. Mistakes in the user's own use of the tasks (an illegal
+/// transition, an unknown lifecycle) are always errors.
+/// </summary>
+public abstract class BuildStateTask : MSBuildTask
+{
+    /// <summary>The project whose state the task works on; by default the project file the task is written in.</summary>
+    public string? Project { get; set; }
+
+    /// <summary>Fail instead of warn when the store cannot be used (BuildStateStrict).</summary>
+    public bool Strict { get; set; }
+
+    internal BuildSession Session => BuildSession.For(BuildEngine);
+
+    public sealed override bool Execute()
+    {
+        try
+        {
+            ExecuteCore();
+        }
+        catch (UserError e)
+        {
+            Log.LogError(null, e.Code, null, e.File, e.Line, e.Column, 0, 0, e.Message);
+        }
+        catch (BuildStateException e)
+        {
+            Degrade(e.FilePath, e.ToOneLine());
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Degrade(null, e.Message);
+        }
+
+        return !Log.HasLoggedErrors;
+    }
+
+    private protected abstract void ExecuteCore();
+
+    /// <summary>The context BuildStateBeginRun made for this project instance, or null when recording is off for it.</summary>
+    private protected ProjectContext? FindContext() => Session.Find(ContextKey(Project ?? BuildEngine.ProjectFileOfTaskNode));
+
+    private protected void Degrade(string? storePath, string reason)
+    {
+        var strict = Strict || FindContext()?.Strict == true;
+        var message = $"the build state store cannot be used, so this build is not recorded: {reason}";
+        if (strict)
+        {
+            Log.LogError(null, "BST1001", null, storePath ?? "", 0, 0, 0, 0, message + " (BuildStateStrict is true)");
+        }
+        else
+        {
+            Log.LogWarning(null, "BST1001", null, storePath ?? "", 0, 0, 0, 0, message + " (set BuildStateStrict=true to fail instead)");
+        }
+
+        if (FindContext()?.Store.Layout.Root is { } root)
+        {
+            Session.MarkDegraded(root, reason);
+        }
+    }
+
+    /// <summary>
+    /// A project instance is its project file plus its global properties (inner builds of a
+    /// multi-targeted project differ by TargetFramework there).
+    /// </summary>
+    private protected string ContextKey(string projectPath)
+    {
+        var globals = BuildEngine is IBuildEngine6 engine6
+            ? string.Join(";", engine6.GetGlobalProperties().OrderBy(p => p.Key, StringComparer.OrdinalIgnoreCase).Select(p => $"{p.Key}={p.Value}"))
+            : "";
+        return Path.GetFullPath(projectPath) + "|" + globals;
+    }
+
+    /// <summary>A mistake in how the tasks are used: always an error, strict or not.</summary>
+    private protected sealed class UserError(string code, string message, string? file = null, int line = 0, int column = 0) : Exception(message)
+    {
+        public string Code { get; } = code;
+
+        public string? File { get; } = file;
+
+        public int Line { get; } = line;
+
+        public int Column { get; } = column;
+    }
+}
