@@ -187,12 +187,22 @@ namespace Contoso.Build
 
     private static string FindRepoRoot([CallerFilePath] string thisFile = "")
     {
-        var dir = Path.GetDirectoryName(thisFile);
-        while (dir != null && !File.Exists(Path.Combine(dir, "BuildStateSdk.sln")))
+        // From the test's output folder first: under CI (ContinuousIntegrationBuild) source paths
+        // are mapped to "/_/", so the caller file path is only a fallback.
+        foreach (var start in new[] { AppContext.BaseDirectory, Path.GetDirectoryName(thisFile) })
         {
-            dir = Path.GetDirectoryName(dir);
+            var dir = start;
+            while (!string.IsNullOrEmpty(dir) && !File.Exists(Path.Combine(dir, "BuildStateSdk.sln")))
+            {
+                dir = Path.GetDirectoryName(dir);
+            }
+
+            if (!string.IsNullOrEmpty(dir))
+            {
+                return dir;
+            }
         }
 
-        return dir ?? throw new InvalidOperationException("repository root not found");
+        throw new InvalidOperationException("repository root (BuildStateSdk.sln) not found");
     }
 }
