@@ -329,4 +329,15 @@ public static class Bench
             alc.Unload();
         }
     }
+
+    [Fact]
+    public void NonAsciiNamesGetDistinctHintNames()
+    {
+        var a = TestHelper.ReleaseTable.Replace("\"Release\"", "\"Réléase\"");
+        var b = TestHelper.ReleaseTable.Replace("\"Release\"", "\"Rélèase\"");
+        var result = TestHelper.Run(Array.Empty<string>(), new[] { ("a.buildstate.json", a), ("b.buildstate.json", b) });
+        Assert.All(result.Run.Results, r => Assert.Null(r.Exception));
+        TestHelper.AssertNoErrors(result.CompileDiagnostics);
+        Assert.Equal(3, result.HintNames.Distinct().Count());
+    }
 }

@@ -113,4 +113,18 @@ public class IncrementalTests
             AssertPlain(property.GetValue(value), step, depth + 1);
         }
     }
+
+    [Fact]
+    public void EditingTheEnumRegeneratesOnlyTheEnumTable()
+    {
+        var (driver, compilation, _, _) = Start();
+        var tree = compilation.SyntaxTrees.Single(t => t.ToString().Contains("BuildStateMachine", StringComparison.Ordinal));
+        var edited = compilation.ReplaceSyntaxTree(tree, CSharpSyntaxTree.ParseText(
+            tree.ToString().Replace("[To(ReleasePhase.Draft)] Failed", "[To(ReleasePhase.Draft, ReleasePhase.Built)] Failed"), (CSharpParseOptions)tree.Options, tree.FilePath));
+        driver = driver.RunGenerators(edited);
+
+        var result = driver.GetRunResult().Results.Single();
+        Assert.Equal(IncrementalStepRunReason.Modified, Assert.Single(result.TrackedSteps["EnumOutput"].SelectMany(r => r.Outputs)).Reason);
+        Assert.All(result.TrackedSteps["FileOutput"].SelectMany(r => r.Outputs), o => Assert.True(o.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, o.Reason.ToString()));
+    }
 }
