@@ -43,7 +43,6 @@ public sealed class BuildStateGenerator : IIncrementalGenerator
             .Select(static (pair, _) => Collisions(pair.Left, pair.Right))
             .WithTrackingName(TrackingNames.Collisions);
 
-
         Register(context, fileTables.Combine(options).Combine(collisions).WithTrackingName(TrackingNames.FileOutput));
         Register(context, enumTables.Combine(options).Combine(collisions).WithTrackingName(TrackingNames.EnumOutput));
     }
@@ -68,7 +67,18 @@ public sealed class BuildStateGenerator : IIncrementalGenerator
                 }
             }
 
-            spc.AddSource(Emitter.HintName(spec.Model), Emitter.Emit(spec.Model, input.Left.Options));
+            string source;
+            try
+            {
+                source = Emitter.Emit(spec.Model, input.Left.Options);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // A generator bug must not fail the user's build (CS8785); the table gets no code.
+                return;
+            }
+
+            spc.AddSource(Emitter.HintName(spec.Model), source);
         });
     }
 
