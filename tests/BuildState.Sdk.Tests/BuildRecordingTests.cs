@@ -1,0 +1,120 @@
+using BuildState.Model;
+using BuildState.Sdk.Tests.Infrastructure;
+using BuildState.Store;
+
+namespace BuildState.Sdk.Tests;
+
+[Collection("e2e")]
+public class BuildRecordingTests(PackageFeed feed)
+{
+    [Fact]
+    public void A_parallel_build_of_twelve_projects_records_every_one_under_one_run_id()
+    {
+        using var repo = new TestRepo(feed);
+        repo.Project("Core");
+        for (var i = 1; i <= 10; i++)
+        {
+            repo.Project($"Lib{i:D2}", references: "Core");
+        }
+
+        repo.Project("App", exe: true, references: [.. Enumerable.Range(1, 10).Select(i => $"Lib{i:D2}")]);
+        repo.Ok("build", repo.Traversal(), "-m");
+
+        var store = repo.Store();
+        var builds = store.List();
+        Assert.Equal(12, builds.Count);
+        Assert.All(builds, b => Assert.Equal(RunStatus.Succeeded, b.Status));
+        Assert.All(builds, b => Assert.Equal("Complete", b.Phase));
+        Assert.Single(builds.Select(b => b.RunId).Distinct());
+
+        var app = store.Get(TestRepo.Id("App"));
+        Assert.Equal(["Setup", "Build", "Cleanup", "Complete"], app.Transitions.Select(t => t.To));
+        // Ten direct references, and Core through them: the SDK adds transitive ProjectReferences, and App compiles against Core too.
+        Assert.Equal(11, app.Dependencies.Count);
+        Assert.Contains(TestRepo.Id("Lib01"), app.Dependencies);
+        Assert.Contains(TestRepo.Id("Core"), app.Dependencies);
+        Assert.Contains(app.Artifacts, a => a.Path == "src/App/bin/Debug/net10.0/App.dll" && a.Kind == "assembly" && a.Sha256.Length == 64);
+        Assert.Contains(app.Artifacts, a => a.Kind == "pdb");
+        Assert.Contains(app.Artifacts, a => a.Kind == "deps");
+        Assert.Contains(app.Artifacts, a => a.Kind == "reference");
+        var dll = app.Artifacts.Single(a => a.Kind == "assembly");
+        Assert.Equal(ArtifactHasher.HashFile(repo.Path_(dll.Path)), dll.Sha256);
+        Assert.Contains(app.Checkpoints, c => c.Name == "built" && c.Automatic);
+        Assert.True(app.Resources.PhaseDurationsMs["Build"] > 0);
+
+        var report = new StoreValidator(store).Validate(new ValidationOptions { CheckArtifacts = true });
+        Assert.True(report.IsValid, string.Join("\n", report.Problems));
+    }
+
+    [Fact]
+    public void Each_invocation_gets_its_own_run_id_unless_BuildStateRunId_names_it()
+    {
+        using var repo = new TestRepo(feed);
+        repo.Project("Lib");
+        repo.Ok("build", "src/Lib/Lib.csproj");
+        var first = repo.Store().Get(TestRepo.Id("Lib")).RunId;
+        repo.Ok("build", "src/Lib/Lib.csproj");
+        var second = repo.Store().Get(TestRepo.Id("Lib")).RunId;
+        Assert.NotEqual(first, second);
+
+        repo.Ok("build", "src/Lib/Lib.csproj", "-p:BuildStateRunId=ci-4711");
+        Assert.Equal("ci-4711", repo.Store().Get(TestRepo.Id("Lib")).RunId);
+        var history = repo.Store().GetHistory(TestRepo.Id("Lib"));
+        Assert.Equal(3, history.Count(h => h.Kind == HistoryKinds.RunStarted));
+    }
+
+    [Fact]
+    public void A_compile_error_ends_the_run_failed_with_the_target_and_the_error_codes()
+    {
+        using var repo = new TestRepo(feed);
+        repo.Project("Broken");
+        repo.Write("src/Broken/Bad.cs", "namespace Broken; public class Bad { public int M() => undefinedName; }\n");
+        var result = repo.Dotnet("build", "src/Broken/Broken.csproj");
+        Assert.NotEqual(0, result.ExitCode);
+
+        var record = repo.Store().Get(TestRepo.Id("Broken"));
+        Assert.Equal("Error", record.Phase);
+        Assert.Equal(RunStatus.Failed, record.Status);
+        var error = Assert.Single(record.Errors);
+        Assert.Equal("CS0103", error.Code);
+        Assert.Equal("CoreCompile", error.Target);
+        Assert.Equal("src/Broken/Bad.cs", error.File);
+        Assert.Equal(1, error.Line);
+        Assert.Contains("undefinedName", error.Message);
+        Assert.NotNull(record.Run!.EndedAt); // no run is left Running once the command has ended
+    }
+
+    [Fact]
+    public void A_multi_targeted_project_records_each_inner_build_and_not_the_outer_one()
+    {
+        using var repo = new TestRepo(feed);
+        repo.Project("Multi", targetFramework: "net10.0;netstandard2.0");
+        repo.Ok("build", "src/Multi/Multi.csproj");
+        var ids = repo.Store().List().Select(b => b.Id).ToList();
+        Assert.Equal([TestRepo.Id("Multi", tfm: "net10.0"), TestRepo.Id("Multi", tfm: "netstandard2.0")], ids);
+    }
+
+    [Fact]
+    public void Design_time_builds_and_disabled_builds_record_nothing()
+    {
+        using var repo = new TestRepo(feed);
+        repo.Project("Lib");
+        repo.Ok("build", "src/Lib/Lib.csproj", "-p:DesignTimeBuild=true");
+        repo.Ok("build", "src/Lib/Lib.csproj", "-p:BuildStateEnabled=false");
+        Assert.False(Directory.Exists(Path.Combine(repo.StoreRoot, "active")) && Directory.EnumerateDirectories(Path.Combine(repo.StoreRoot, "active")).Any());
+    }
+
+    [Fact]
+    public void Properties_choose_the_store_folder_and_its_settings()
+    {
+        using var repo = new TestRepo(feed);
+        repo.Project("Lib");
+        repo.Ok("build", "src/Lib/Lib.csproj", "-p:BuildStateRoot=../../state", "-p:BuildStateMaxCheckpoints=1", "-p:BuildStateRecordArtifacts=false");
+        var store = BuildStore.Open(Path.Combine(repo.Root, "state"));
+        var record = store.Get(TestRepo.Id("Lib"));
+        Assert.Empty(record.Artifacts);
+        repo.Ok("build", "src/Lib/Lib.csproj", "-p:BuildStateRoot=../../state", "-p:BuildStateMaxCheckpoints=1");
+        Assert.Single(store.Get(TestRepo.Id("Lib")).Checkpoints);
+        Assert.False(Directory.Exists(repo.StoreRoot));
+    }
+}
