@@ -207,3 +207,24 @@ public class RunLifecycleTests
         Assert.Equal(StoreErrorKind.NotFound, Assert.Throws<BuildStateException>(() => f.Store.ResolveBuildId("zzz")).Kind);
     }
 }
+
+public class GeneratedDefaultLifecycleTests
+{
+    [Fact]
+    public void The_store_enforces_the_generated_default_table()
+    {
+        Assert.Same(BuildState.Lifecycle.DefaultTransitions.Definition, BuildState.Lifecycle.DefaultLifecycle.Definition);
+        Assert.Equal(["Init", "Setup", "Build", "Test", "Cleanup", "Complete", "Error"], BuildState.Lifecycle.DefaultLifecycle.Definition.Phases);
+        Assert.True(BuildState.Lifecycle.DefaultTransitions.CanTransition(BuildState.Lifecycle.DefaultPhase.Build, BuildState.Lifecycle.DefaultPhase.Cleanup));
+    }
+
+    [Fact]
+    public void A_stored_phase_rehydrates_into_its_typed_state()
+    {
+        using var f = new BuildState.Core.Tests.Infrastructure.StoreFixture();
+        f.Run("app", "r", "Setup", "Build");
+        var state = BuildState.Lifecycle.Default.FromPhaseName(f.Store.Get("app").Phase);
+        var build = Assert.IsType<BuildState.Lifecycle.Default.Build>(state);
+        Assert.Equal(BuildState.Lifecycle.DefaultPhase.Cleanup, build.ToCleanup().Phase);
+    }
+}

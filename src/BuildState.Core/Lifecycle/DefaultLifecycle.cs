@@ -1,55 +1,21 @@
 namespace BuildState.Lifecycle;
 
 /// <summary>
-/// The default lifecycle of DESIGN.md. Declared by hand here until the generator produces it from
-/// <c>Default.buildstate.json</c>; this is the only place the table is written in C#.
+/// The default lifecycle of DESIGN.md. Declared once, in <c>Default.buildstate.json</c>; the generator
+/// turns it into <see cref="DefaultPhase"/>, <see cref="DefaultTransitions"/> and the typestate
+/// <see cref="Default"/>, and the store enforces it through <see cref="DefaultTransitions.Definition"/>.
+/// The names below are the generated enum's, for code that works with phase names.
 /// </summary>
 public static class DefaultLifecycle
 {
-    public const string Init = "Init", Setup = "Setup", Build = "Build", Test = "Test", Cleanup = "Cleanup", Complete = "Complete", Error = "Error";
+    public const string Init = nameof(DefaultPhase.Init);
+    public const string Setup = nameof(DefaultPhase.Setup);
+    public const string Build = nameof(DefaultPhase.Build);
+    public const string Test = nameof(DefaultPhase.Test);
+    public const string Cleanup = nameof(DefaultPhase.Cleanup);
+    public const string Complete = nameof(DefaultPhase.Complete);
+    public const string Error = nameof(DefaultPhase.Error);
 
-    public static ILifecycleDefinition Definition { get; } = new TableDefinition(
-        "Default",
-        Init,
-        [Complete],
-        Error,
-        [
-            (Init, [Setup, Error]),
-            (Setup, [Build, Error]),
-            (Build, [Test, Cleanup, Error]),
-            (Test, [Cleanup, Error]),
-            (Cleanup, [Complete, Error]),
-            (Complete, []),
-            (Error, [Init, Cleanup]),
-        ]);
-}
-
-/// <summary>An <see cref="ILifecycleDefinition"/> over plain data (used for tables known only at run time).</summary>
-public sealed class TableDefinition : ILifecycleDefinition
-{
-    private readonly Dictionary<string, string[]> _targets;
-
-    public TableDefinition(string name, string initial, IReadOnlyList<string> terminal, string? error, IReadOnlyList<(string State, string[] Targets)> transitions)
-    {
-        Name = name;
-        Initial = initial;
-        Terminal = terminal;
-        Error = error;
-        Phases = transitions.Select(t => t.State).ToArray();
-        _targets = transitions.ToDictionary(t => t.State, t => t.Targets, StringComparer.Ordinal);
-    }
-
-    public string Name { get; }
-
-    public IReadOnlyList<string> Phases { get; }
-
-    public string Initial { get; }
-
-    public IReadOnlyList<string> Terminal { get; }
-
-    public string? Error { get; }
-
-    public bool CanTransition(string from, string to) => _targets.TryGetValue(from, out var targets) && Array.IndexOf(targets, to) >= 0;
-
-    public IReadOnlyList<string> AllowedFrom(string from) => _targets.TryGetValue(from, out var targets) ? targets : [];
+    /// <summary>The generated table, as the store sees lifecycles.</summary>
+    public static ILifecycleDefinition Definition => DefaultTransitions.Definition;
 }
