@@ -1,0 +1,85 @@
+using System.CommandLine;
+using BuildState.Cli.Commands;
+using BuildState.Errors;
+
+namespace BuildState.Cli;
+
+/// <summary>The entry point: builds the command tree, parses, runs one verb and returns its exit code.</summary>
+public static class CliApp
+{
+    public static int Run(string[] args, CliEnvironment environment)
+    {
+        var runner = new Runner(environment);
+        var root = BuildRoot(runner);
+        ParseResult parse;
+        try
+        {
+            parse = root.Parse(args);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            environment.Error.WriteLine($"error: {e.Message}");
+            return ExitCodes.Usage;
+        }
+
+        if (parse.Errors.Count > 0 && parse.Action is not (ExampleHelpAction or System.CommandLine.Help.HelpAction))
+        {
+            foreach (var error in parse.Errors)
+            {
+                environment.Error.WriteLine($"error: {error.Message}");
+            }
+
+            environment.Error.WriteLine();
+            PrintUsage(root, parse.CommandResult.Command, environment.Error);
+            return ExitCodes.Usage;
+        }
+
+        runner.Root = root;
+        return parse.Invoke(new InvocationConfiguration
+        {
+            Output = environment.Out,
+            Error = environment.Error,
+            EnableDefaultExceptionHandler = false,
+        });
+    }
+
+    internal static RootCommand BuildRoot(Runner runner)
+    {
+        var root = new RootCommand(
+            "buildstate: inspect, validate, repair, restore and report on a BuildStateSdk state store (.buildstate/).\n" +
+            "BUILD is a full build id (project|Configuration|TargetFramework) or any unique part of it.\n" +
+            "Exit codes: 0 ok, 1 error, 2 lock timeout, 3 corruption, 4 validation failed, 5 not found, 6 permission denied, 7 disk full, 9 timeout, 64 usage.");
+        GlobalOptions.AddTo(root);
+        root.Add(StatusCommand.Create(runner));
+        root.Add(ListCommand.Create(runner));
+        root.Add(ShowCommand.Create(runner));
+        root.Add(HistoryCommand.Create(runner));
+        root.Add(CheckpointsCommand.Create(runner));
+        root.Add(CheckpointCommand.Create(runner));
+        root.Add(RestoreCommand.Create(runner));
+        root.Add(ValidateCommand.Create(runner));
+        root.Add(VerifyCommand.Create(runner));
+        root.Add(RecoverCommand.Create(runner));
+        root.Add(ArchiveCommand.Create(runner));
+        root.Add(PruneCommand.Create(runner));
+        root.Add(MigrateCommand.Create(runner));
+        root.Add(ReportCommand.Create(runner));
+        root.Add(WatchCommand.Create(runner));
+        root.Add(GraphCommand.Create(runner));
+        ExampleHelpAction.Install(root, runner.Examples);
+        return root;
+    }
+
+    /// <summary>Prints the help of <paramref name="command"/> to <paramref name="writer"/>.</summary>
+    internal static void PrintUsage(RootCommand root, Command command, TextWriter writer)
+    {
+        var path = new List<string>();
+        for (Command? c = command; c is not null && c != root; c = c.Parents.OfType<Command>().FirstOrDefault())
+        {
+            path.Insert(0, c.Name);
+        }
+
+        path.Add("--help");
+        root.Parse(path).Invoke(new InvocationConfiguration { Output = writer, Error = writer });
+    }
+}

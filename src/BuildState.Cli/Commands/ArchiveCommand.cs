@@ -1,0 +1,49 @@
+using System.CommandLine;
+using BuildState.Cli.Rendering;
+
+namespace BuildState.Cli.Commands;
+
+/// <summary><c>archive</c>: moves builds out of active/ (one build, or every build older than an age).</summary>
+internal static class ArchiveCommand
+{
+    private static readonly Argument<string?> Build = new("BUILD") { Description = "The build to archive (a full id or unique part)", Arity = ArgumentArity.ZeroOrOne };
+    private static readonly Option<string?> OlderThan = new("--older-than") { Description = "Archive every build not updated for this long (7d, 12h)", HelpName = "AGE" };
+
+    public static Command Create(Runner runner) =>
+        runner.Verb("archive", "Archive one build, or every build not updated for --older-than (running builds are left alone).", "buildstate archive --older-than 30d", Execute, Build, OlderThan);
+
+    private static int Execute(CliContext ctx)
+    {
+        var part = ctx.Get(Build);
+        var age = Units.ParseDuration(ctx.Get(OlderThan), "--older-than");
+        if ((part is null) == (age is null))
+        {
+            throw new UsageException("give either BUILD or --older-than AGE");
+        }
+
+        IReadOnlyList<string> archived;
+        if (part is not null)
+        {
+            var id = ctx.ResolveBuild(part);
+            ctx.Store.Archive(id);
+            archived = [id];
+        }
+        else
+        {
+            archived = ctx.Store.ArchiveOlderThan(age!.Value);
+        }
+        if (ctx.Json)
+        {
+            ctx.WriteJson(new { archived });
+            return 0;
+        }
+
+        foreach (var archivedId in archived)
+        {
+            ctx.Console.MarkupLine($"archived {Styles.E(archivedId)}");
+        }
+
+        ctx.Console.MarkupLine($"{archived.Count} build(s) archived.");
+        return 0;
+    }
+}

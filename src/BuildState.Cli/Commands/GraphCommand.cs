@@ -1,0 +1,88 @@
+using System.CommandLine;
+using BuildState.Cli.Rendering;
+using BuildState.Errors;
+using BuildState.Tables;
+
+namespace BuildState.Cli.Commands;
+
+/// <summary><c>graph</c>: a lifecycle table (the default, a store's, or a file) or the project dependency graph, as Mermaid or DOT.</summary>
+internal static class GraphCommand
+{
+    private static readonly Argument<string?> File = new("TABLE") { Description = "A *.buildstate.json file, or the name of a lifecycle the store carries (default: the default lifecycle)", Arity = ArgumentArity.ZeroOrOne };
+    private static readonly Option<string> Format = new("--format", "-f") { Description = "mermaid or dot", HelpName = "FORMAT", DefaultValueFactory = _ => "mermaid" };
+    private static readonly Option<bool> Deps = new("--deps") { Description = "The project dependency graph of the store's builds instead of a lifecycle" };
+
+    public static Command Create(Runner runner)
+    {
+        Format.AcceptOnlyFromAmong("mermaid", "dot");
+        return runner.Verb("graph", "Print a lifecycle transition table, or with --deps the project dependency graph, as Mermaid or Graphviz DOT.", "buildstate graph release.buildstate.json --format dot | dot -Tsvg > release.svg", Execute, File, Format, Deps);
+    }
+
+    private static int Execute(CliContext ctx)
+    {
+        var format = ctx.Get(Format) ?? "mermaid";
+        var table = ctx.Get(File);
+        string text;
+        string subject;
+        if (ctx.Get(Deps))
+        {
+            if (table is not null)
+            {
+                throw new UsageException("--deps takes no TABLE");
+            }
+
+            var builds = ctx.Store.List().Select(e => ctx.Store.TryGet(e.Id)).OfType<Model.BuildRecord>().ToList();
+            text = format == "dot" ? DependencyGraph.ToDot(builds) : DependencyGraph.ToMermaid(builds);
+            subject = "dependencies";
+        }
+        else
+        {
+            var parsed = LoadTable(ctx, table);
+            text = format == "dot" ? TableRenderer.ToDot(parsed) : TableRenderer.ToMermaid(parsed);
+            subject = parsed.Name;
+        }
+
+        if (ctx.Json)
+        {
+            ctx.WriteJson(new { subject, format, graph = text });
+        }
+        else
+        {
+            ctx.Out.Write(text);
+        }
+
+        return 0;
+    }
+
+    private static TransitionTable LoadTable(CliContext ctx, string? table)
+    {
+        if (table is null || table == "Default")
+        {
+            return LifecycleSet.ParseDefault();
+        }
+
+        if (table.EndsWith(TableParser.FileSuffix, StringComparison.OrdinalIgnoreCase) || System.IO.File.Exists(Path.GetFullPath(table, ctx.Environment.CurrentDirectory)))
+        {
+            var path = Path.GetFullPath(table, ctx.Environment.CurrentDirectory);
+            if (!System.IO.File.Exists(path))
+            {
+                throw BuildStateException.NotFound($"no table file '{table}'", path);
+            }
+
+            var (parsed, problems) = LifecycleSet.ParseFile(path);
+            foreach (var problem in problems)
+            {
+                ctx.Error.WriteLine(problem.ToString());
+            }
+
+            return parsed ?? throw new BuildStateException(StoreErrorKind.Validation, $"the table has {problems.Count} error(s); it is not drawn", path);
+        }
+
+        if (ctx.Lifecycles.Tables.TryGetValue(table, out var known))
+        {
+            return known;
+        }
+
+        throw BuildStateException.NotFound($"no lifecycle '{table}' in the store; known: {string.Join(", ", ctx.Lifecycles.Tables.Keys.Order(StringComparer.Ordinal))}", Path.Combine(ctx.StoreRoot, "lifecycles"));
+    }
+}

@@ -1,0 +1,84 @@
+using System.CommandLine;
+using BuildState.Cli.Rendering;
+using BuildState.Model;
+
+namespace BuildState.Cli.Commands;
+
+/// <summary><c>list</c>: builds filtered by phase, status and age; or the archived builds.</summary>
+internal static class ListCommand
+{
+    private static readonly Option<string?> Phase = new("--phase") { Description = "Only builds in this phase", HelpName = "PHASE" };
+    private static readonly Option<RunStatus?> Status = new("--status") { Description = "Only builds whose latest run has this status", HelpName = "STATUS" };
+    private static readonly Option<string?> Since = new("--since") { Description = "Only builds updated since then: a duration back (2h, 7d) or a date (2024-05-01)", HelpName = "WHEN" };
+    private static readonly Option<bool> Archived = new("--archived") { Description = "List the archived builds instead of the active ones" };
+
+    public static Command Create(Runner runner) =>
+        runner.Verb("list", "List builds, filtered by phase, status and age, or the archived builds.", "buildstate list --status Failed --since 1d", Execute, Phase, Status, Since, Archived);
+
+    private static int Execute(CliContext ctx)
+    {
+        var phase = ctx.Get(Phase);
+        var status = ctx.Get(Status);
+        var since = Units.ParseSince(ctx.Get(Since), ctx.Now, "--since");
+        if (ctx.Get(Archived))
+        {
+            return ListArchived(ctx, phase, status, since);
+        }
+
+        var entries = ctx.Store.List()
+            .Where(e => phase is null || string.Equals(e.Phase, phase, StringComparison.OrdinalIgnoreCase))
+            .Where(e => status is null || e.Status == status)
+            .Where(e => since is null || e.UpdatedAt >= since)
+            .ToList();
+        if (ctx.Json)
+        {
+            ctx.WriteJson(new { builds = entries.Select(JsonShapes.Entry) });
+            return 0;
+        }
+
+        var table = Styles.Table("BUILD", "LIFECYCLE", "PHASE", "STATUS", "RUN", "UPDATED");
+        foreach (var e in entries)
+        {
+            table.AddRow(Styles.E(e.Id), Styles.E(e.Lifecycle), Styles.Phase(e.Phase), Styles.Status(e.Status), Styles.E(e.RunId), Styles.E(Units.Relative(e.UpdatedAt, ctx.Now)));
+        }
+
+        if (entries.Count > 0)
+        {
+            ctx.Console.Write(table);
+        }
+
+        ctx.Console.MarkupLine($"{entries.Count} build(s)");
+        return 0;
+    }
+
+    private static int ListArchived(CliContext ctx, string? phase, RunStatus? status, DateTimeOffset? since)
+    {
+        var archived = ctx.Store.ListArchived()
+            .Where(a => phase is null || string.Equals(a.Phase, phase, StringComparison.OrdinalIgnoreCase))
+            .Where(a => status is null || a.Status == status)
+            .Where(a => since is null || a.UpdatedAt >= since)
+            .ToList();
+        if (ctx.Json)
+        {
+            ctx.WriteJson(new
+            {
+                builds = archived.Select(a => new { id = a.Id, phase = a.Phase, status = a.Status, updatedAt = a.UpdatedAt, archived = true, directory = a.Directory, problem = a.Problem }),
+            });
+            return 0;
+        }
+
+        var table = Styles.Table("BUILD", "PHASE", "STATUS", "UPDATED", "FOLDER");
+        foreach (var a in archived)
+        {
+            table.AddRow(Styles.E(a.Id), Styles.Phase(a.Phase), a.Problem is null ? Styles.Status(a.Status) : $"[red]{Styles.E(a.Problem)}[/]", Styles.E(Units.Relative(a.UpdatedAt, ctx.Now)), Styles.E(Path.GetFileName(a.Directory)));
+        }
+
+        if (archived.Count > 0)
+        {
+            ctx.Console.Write(table);
+        }
+
+        ctx.Console.MarkupLine($"{archived.Count} archived build(s)");
+        return 0;
+    }
+}

@@ -1,0 +1,52 @@
+using System.CommandLine;
+using BuildState.Cli.Rendering;
+using BuildState.Errors;
+
+namespace BuildState.Cli.Commands;
+
+/// <summary><c>recover [BUILD]</c>: repairs what crashes leave, from history and backups.</summary>
+internal static class RecoverCommand
+{
+    private static readonly Argument<string?> Build = new("BUILD") { Description = "Only this build (a full id or unique part); every build when left out", Arity = ArgumentArity.ZeroOrOne };
+
+    public static Command Create(Runner runner) =>
+        runner.Verb("recover", "Repair the store after a crash: rebuild corrupt states from history or backups, cut torn history tails, mark runs of dead processes Interrupted, remove temp files, rebuild the index. Exit code 3 when something could not be recovered.", "buildstate recover", Execute, Build);
+
+    private static int Execute(CliContext ctx)
+    {
+        var part = ctx.Get(Build);
+        var id = part is null ? null : ctx.ResolveBuild(part);
+        var report = ctx.Store.Recover(id);
+        var code = report.Unrecoverable.Count > 0 ? ExitCodes.Corruption : ExitCodes.Success;
+        if (ctx.Json)
+        {
+            ctx.WriteJson(new
+            {
+                repaired = report.Repaired,
+                interrupted = report.Interrupted,
+                unrecoverable = report.Unrecoverable,
+                tempFilesRemoved = report.TempFilesRemoved,
+                indexRebuilt = report.IndexRebuilt,
+            });
+            return code;
+        }
+
+        foreach (var line in report.Repaired)
+        {
+            ctx.Console.MarkupLine($"[green]repaired[/]      {Styles.E(line)}");
+        }
+
+        foreach (var line in report.Interrupted)
+        {
+            ctx.Console.MarkupLine($"[yellow]interrupted[/]   {Styles.E(line)}");
+        }
+
+        foreach (var line in report.Unrecoverable)
+        {
+            ctx.Console.MarkupLine($"[red]unrecoverable[/] {Styles.E(line)}");
+        }
+
+        ctx.Console.MarkupLine($"{report.Repaired.Count} repaired, {report.Interrupted.Count} run(s) marked interrupted, {report.Unrecoverable.Count} unrecoverable, {report.TempFilesRemoved} temp file(s) removed{(report.IndexRebuilt ? ", index rebuilt" : "")}.");
+        return code;
+    }
+}

@@ -1,0 +1,96 @@
+using System.CommandLine;
+using BuildState.Cli.Rendering;
+using Spectre.Console;
+
+namespace BuildState.Cli.Commands;
+
+/// <summary><c>show BUILD</c>: one build in full.</summary>
+internal static class ShowCommand
+{
+    private static readonly Argument<string> Build = new("BUILD") { Description = "A full build id or any unique part of it" };
+
+    public static Command Create(Runner runner) =>
+        runner.Verb("show", "Show one build: phase, run, transitions, artifacts, checkpoints, errors, dependencies.", "buildstate show App.csproj --json", Execute, Build);
+
+    private static int Execute(CliContext ctx)
+    {
+        var id = ctx.ResolveBuild(ctx.Get(Build)!);
+        var r = ctx.Store.Get(id);
+        if (ctx.Json)
+        {
+            ctx.WriteJson(JsonShapes.Build(r));
+            return 0;
+        }
+
+        var c = ctx.Console;
+        c.MarkupLine($"[bold]{Styles.E(r.Id)}[/]");
+        var grid = new Grid().AddColumn(new GridColumn().NoWrap()).AddColumn();
+        grid.AddRow("Phase", $"{Styles.Phase(r.Phase)} [grey](lifecycle {Styles.E(r.Lifecycle)})[/]");
+        grid.AddRow("Status", Styles.Status(r.Status));
+        if (r.Run is { } run)
+        {
+            var took = run.EndedAt is { } end ? Units.Duration(end - run.StartedAt) : $"{Units.Duration(ctx.Now - run.StartedAt)} so far";
+            grid.AddRow("Run", $"{Styles.E(run.RunId)} [grey]started {Styles.E(Units.Time(run.StartedAt))} ({Styles.E(Units.Relative(run.StartedAt, ctx.Now))}), {Styles.E(took)}[/]");
+            if (run.Reason is not null)
+            {
+                grid.AddRow("Reason", Styles.E(run.Reason));
+            }
+        }
+
+        grid.AddRow("Updated", $"{Styles.E(Units.Time(r.UpdatedAt))} [grey]({Styles.E(Units.Relative(r.UpdatedAt, ctx.Now))}, sequence {r.Sequence})[/]");
+        if (r.Dependencies.Count > 0)
+        {
+            grid.AddRow("Depends on", Styles.E(string.Join(", ", r.Dependencies)));
+        }
+
+        c.Write(grid);
+        if (r.Transitions.Count > 0)
+        {
+            c.WriteLine();
+            var t = Styles.Table("AT", "FROM", "TO", "TIME IN FROM");
+            foreach (var tr in r.Transitions)
+            {
+                t.AddRow(Styles.E(Units.Time(tr.At)), Styles.Phase(tr.From), Styles.Phase(tr.To), Styles.E(Units.DurationMs(tr.DurationMs)));
+            }
+
+            c.MarkupLine("[bold]Transitions[/]");
+            c.Write(t);
+        }
+
+        if (r.Artifacts.Count > 0)
+        {
+            var t = Styles.Table("ARTIFACT", "KIND", "SIZE", "SHA-256");
+            foreach (var a in r.Artifacts)
+            {
+                t.AddRow(Styles.E(a.Path), Styles.E(a.Kind ?? "-"), Styles.E(Units.Size(a.Size)), Styles.Dim(a.Sha256[..Math.Min(16, a.Sha256.Length)] + "…"));
+            }
+
+            c.MarkupLine($"[bold]Artifacts[/] ({r.Artifacts.Count}, {Styles.E(Units.Size(r.Artifacts.Sum(a => a.Size)))})");
+            c.Write(t);
+        }
+
+        if (r.Checkpoints.Count > 0)
+        {
+            var t = Styles.Table("CHECKPOINT", "NAME", "PHASE", "CREATED", "FILES");
+            foreach (var cp in r.Checkpoints)
+            {
+                t.AddRow(Styles.E(cp.Id), Styles.E(cp.Name ?? (cp.Automatic ? "(automatic)" : "-")), Styles.Phase(cp.Phase), Styles.E(Units.Relative(cp.CreatedAt, ctx.Now)), cp.HasArtifactCopies ? "copied" : "-");
+            }
+
+            c.MarkupLine("[bold]Checkpoints[/]");
+            c.Write(t);
+        }
+
+        if (r.Errors.Count > 0)
+        {
+            c.MarkupLine($"[bold red]Errors[/] ({r.Errors.Count})");
+            foreach (var e in r.Errors)
+            {
+                var where = e.File is null ? "" : $"{e.File}{(e.Line is { } l ? $"({l}{(e.Column is { } col ? $",{col}" : "")})" : "")}: ";
+                c.MarkupLine($"  [red]{Styles.E(where)}{Styles.E(e.Code ?? "error")}[/] {Styles.E(e.Message)} [grey](in {Styles.E(e.Phase)}{(e.Target is null ? "" : ", target " + Styles.E(e.Target))})[/]");
+            }
+        }
+
+        return 0;
+    }
+}

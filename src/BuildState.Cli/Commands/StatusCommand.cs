@@ -1,0 +1,42 @@
+using BuildState.Cli.Rendering;
+using BuildState.Model;
+using Spectre.Console;
+
+namespace BuildState.Cli.Commands;
+
+/// <summary><c>status</c>: every build's phase and status, from the index.</summary>
+internal static class StatusCommand
+{
+    public static System.CommandLine.Command Create(Runner runner) =>
+        runner.Verb("status", "Show every build's current phase and the status of its latest run (answers from the index).", "buildstate status --json", Execute);
+
+    private static int Execute(CliContext ctx)
+    {
+        var entries = ctx.Store.List();
+        if (ctx.Json)
+        {
+            ctx.WriteJson(new { root = ctx.StoreRoot, builds = entries.Select(JsonShapes.Entry) });
+            return 0;
+        }
+
+        if (entries.Count == 0)
+        {
+            ctx.Console.MarkupLine($"No builds in {Styles.E(ctx.StoreRoot)} yet.");
+            return 0;
+        }
+
+        var table = Styles.Table("BUILD", "PHASE", "STATUS", "RUN", "UPDATED");
+        foreach (var e in entries)
+        {
+            table.AddRow(Styles.E(e.Id), Styles.Phase(e.Phase), Styles.Status(e.Status), Styles.E(e.RunId), Styles.E(Units.Relative(e.UpdatedAt, ctx.Now)));
+        }
+
+        ctx.Console.Write(table);
+        var counts = Enum.GetValues<RunStatus>()
+            .Select(s => (Status: s, Count: entries.Count(e => e.Status == s)))
+            .Where(c => c.Count > 0)
+            .Select(c => $"{c.Count} {c.Status.ToString().ToLowerInvariant()}");
+        ctx.Console.MarkupLine($"{entries.Count} build(s): {string.Join(", ", counts)}");
+        return 0;
+    }
+}

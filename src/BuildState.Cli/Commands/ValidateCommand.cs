@@ -1,0 +1,75 @@
+using System.CommandLine;
+using System.Diagnostics;
+using BuildState.Cli.Rendering;
+using BuildState.Errors;
+using BuildState.Store;
+
+namespace BuildState.Cli.Commands;
+
+/// <summary><c>validate</c>: checks the whole store (and its lifecycle tables) and lists every problem with its file.</summary>
+internal static class ValidateCommand
+{
+    private static readonly Option<bool> Artifacts = new("--artifacts") { Description = "Also hash every artifact on disk against its record" };
+    private static readonly Option<string?> Build = new("--build") { Description = "Only this build (a full id or unique part)", HelpName = "BUILD" };
+
+    public static Command Create(Runner runner) =>
+        runner.Verb(
+            "validate",
+            "Validate the whole store: file structure and schema, phases and transitions against each build's lifecycle, history checksums, index, checkpoints, dependencies (and artifacts with --artifacts). Exit code 0 when valid; 3 when any problem is corruption; 6 when a file cannot be read (permission, symbolic link); else 4.",
+            "buildstate validate --artifacts",
+            Execute,
+            Artifacts,
+            Build);
+
+    private static int Execute(CliContext ctx)
+    {
+        var buildPart = ctx.Get(Build);
+        var buildId = buildPart is null ? null : ctx.ResolveBuild(buildPart);
+        var watch = Stopwatch.StartNew();
+        var report = new StoreValidator(ctx.Store).Validate(new ValidationOptions { CheckArtifacts = ctx.Get(Artifacts), BuildId = buildId });
+        watch.Stop();
+        var problems = report.Problems.Select(p => (Kind: p.Kind, File: p.File, Message: p.Message, BuildId: p.BuildId)).ToList();
+        foreach (var table in ctx.Lifecycles.Problems)
+        {
+            problems.Add((StoreErrorKind.Validation, table.File, table.ToString(), null));
+        }
+
+        var seconds = Math.Max(watch.Elapsed.TotalSeconds, 1e-6);
+        var code = ExitCodeFor(problems.Select(p => p.Kind).ToList());
+        if (ctx.Json)
+        {
+            ctx.WriteJson(new
+            {
+                valid = problems.Count == 0,
+                buildsChecked = report.BuildsChecked,
+                filesChecked = report.FilesChecked,
+                bytesChecked = report.BytesChecked,
+                elapsedMs = watch.Elapsed.TotalMilliseconds,
+                filesPerSecond = report.FilesChecked / seconds,
+                bytesPerSecond = report.BytesChecked / seconds,
+                problems = problems.Select(p => new { kind = p.Kind, file = p.File, message = p.Message, buildId = p.BuildId }),
+                exitCode = code,
+            });
+            return code;
+        }
+
+        foreach (var p in problems)
+        {
+            ctx.Console.MarkupLine($"[red]{Styles.E(p.Kind.ToString())}[/] {Styles.E(p.File)}: {Styles.E(p.Message)}");
+        }
+
+        var throughput = $"{report.BuildsChecked} build(s), {report.FilesChecked} file(s), {Units.Size(report.BytesChecked)} in {Units.Duration(watch.Elapsed)} ({report.FilesChecked / seconds:0} files/s, {Units.Size((long)(report.BytesChecked / seconds))}/s)";
+        ctx.Console.MarkupLine(problems.Count == 0
+            ? $"[green]Valid[/]: {Styles.E(throughput)}."
+            : $"[red bold]{problems.Count} problem(s)[/]: {Styles.E(throughput)}.");
+        return code;
+    }
+
+    /// <summary>0 valid; 3 any corruption; 6 any unreadable file; 5 no store; else 4.</summary>
+    internal static int ExitCodeFor(IReadOnlyCollection<StoreErrorKind> kinds) =>
+        kinds.Count == 0 ? ExitCodes.Success
+        : kinds.Contains(StoreErrorKind.Corruption) ? ExitCodes.Corruption
+        : kinds.Contains(StoreErrorKind.PermissionDenied) ? ExitCodes.PermissionDenied
+        : kinds.All(k => k == StoreErrorKind.NotFound) ? ExitCodes.NotFound
+        : ExitCodes.ValidationFailed;
+}

@@ -1,0 +1,54 @@
+using System.CommandLine;
+using BuildState.Cli.Rendering;
+using BuildState.Errors;
+using BuildState.Store;
+
+namespace BuildState.Cli.Commands;
+
+/// <summary><c>verify BUILD</c>: the artifact files on disk against their recorded size and SHA-256.</summary>
+internal static class VerifyCommand
+{
+    private static readonly Argument<string> Build = new("BUILD") { Description = "A full build id or any unique part of it" };
+
+    public static Command Create(Runner runner) =>
+        runner.Verb("verify", "Check a build's artifact files on disk against their recorded SHA-256. Exit code 4 when any is missing or changed.", "buildstate verify App.csproj", Execute, Build);
+
+    private static int Execute(CliContext ctx)
+    {
+        var id = ctx.ResolveBuild(ctx.Get(Build)!);
+        var record = ctx.Store.Get(id);
+        var results = record.Artifacts.Select(a =>
+        {
+            var full = ctx.Store.ToFullPath(a.Path);
+            if (!File.Exists(full))
+            {
+                return (Artifact: a, Status: "missing", Actual: (string?)null);
+            }
+
+            var actual = ArtifactHasher.HashFile(full);
+            return (Artifact: a, Status: actual == a.Sha256 ? "ok" : "changed", Actual: actual);
+        }).ToList();
+        var bad = results.Count(r => r.Status != "ok");
+        if (ctx.Json)
+        {
+            ctx.WriteJson(new
+            {
+                id,
+                ok = bad == 0,
+                artifacts = results.Select(r => new { path = r.Artifact.Path, size = r.Artifact.Size, sha256 = r.Artifact.Sha256, status = r.Status, actualSha256 = r.Actual }),
+            });
+            return bad == 0 ? ExitCodes.Success : ExitCodes.ValidationFailed;
+        }
+
+        foreach (var r in results)
+        {
+            var mark = r.Status switch { "ok" => "[green]ok     [/]", "missing" => "[red]missing[/]", _ => "[red]changed[/]" };
+            ctx.Console.MarkupLine($"{mark} {Styles.E(r.Artifact.Path)} [grey]{Styles.E(Units.Size(r.Artifact.Size))}[/]");
+        }
+
+        ctx.Console.MarkupLine(bad == 0
+            ? $"[green]All {results.Count} artifact(s) of {Styles.E(id)} match their SHA-256.[/]"
+            : $"[red bold]{bad} of {results.Count} artifact(s) of {Styles.E(id)} are missing or changed[/] (restore them with `buildstate restore BUILD CHECKPOINT --artifacts`).");
+        return bad == 0 ? ExitCodes.Success : ExitCodes.ValidationFailed;
+    }
+}

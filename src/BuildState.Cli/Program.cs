@@ -1,0 +1,1 @@
+return BuildState.Cli.CliApp.Run(args, BuildState.Cli.CliEnvironment.FromProcess());

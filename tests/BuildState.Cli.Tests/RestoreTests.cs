@@ -1,0 +1,84 @@
+using BuildState.Cli.Tests.Infrastructure;
+using BuildState.Store;
+
+namespace BuildState.Cli.Tests;
+
+public sealed class RestoreTests : IDisposable
+{
+    private readonly TestStore _store = new TestStore().WithTwoBuilds();
+
+    public void Dispose() => _store.Dispose();
+
+    [Fact]
+    public void Restore_artifacts_brings_back_a_deleted_file()
+    {
+        var dll = _store.ArtifactPath("src/App/bin/App.dll");
+        var original = File.ReadAllBytes(dll);
+        File.Delete(dll);
+        Assert.Equal(4, Bs.Run(_store.Repo, "verify", "App.csproj").Code);
+
+        var result = Bs.Run(_store.Repo, "restore", "App.csproj", "after-build", "--artifacts", "--json");
+        Assert.True(result.Code == 0, result.ToString());
+        Assert.Equal("src/App/bin/App.dll", result.Json.GetProperty("restored")[0].GetString());
+        Assert.Equal("Build", result.Json.GetProperty("phase").GetString());
+        Assert.Equal(original, File.ReadAllBytes(dll));
+        Assert.Equal(0, Bs.Run(_store.Repo, "verify", "App.csproj").Code);
+    }
+
+    [Fact]
+    public void Restore_artifacts_brings_back_an_altered_file_and_says_so()
+    {
+        var dll = _store.ArtifactPath("src/App/bin/App.dll");
+        var original = File.ReadAllBytes(dll);
+        File.WriteAllText(dll, "someone rebuilt this by hand");
+        var result = Bs.Run(_store.Repo, "restore", "App.csproj", "after-build", "--artifacts");
+        Assert.True(result.Code == 0, result.ToString());
+        Assert.Contains("restored", result.Out);
+        Assert.Contains("SHA-256 verified", result.Out);
+        Assert.Equal(original, File.ReadAllBytes(dll));
+        Assert.Equal(ArtifactHasher.HashBytes(original), ArtifactHasher.HashFile(dll));
+    }
+
+    [Fact]
+    public void Checkpoint_from_the_command_then_restore_by_name()
+    {
+        var taken = Bs.Run(_store.Repo, "checkpoint", "App.csproj", "--name", "cli-made", "--json");
+        Assert.Equal(0, taken.Code);
+        var id = taken.Json.GetProperty("checkpoint").GetProperty("id").GetString();
+        Assert.True(taken.Json.GetProperty("checkpoint").GetProperty("hasArtifactCopies").GetBoolean());
+        File.Delete(_store.ArtifactPath("src/App/bin/App.dll"));
+        var restored = Bs.Run(_store.Repo, "restore", "App.csproj", "cli-made", "--artifacts", "--json");
+        Assert.Equal(id, restored.Json.GetProperty("checkpoint").GetString());
+        Assert.True(File.Exists(_store.ArtifactPath("src/App/bin/App.dll")));
+    }
+
+    [Fact]
+    public void Recover_rebuilds_a_corrupt_state_from_history()
+    {
+        var state = _store.StateFile(TestStore.Lib);
+        File.WriteAllText(state, "{ torn");
+        var result = Bs.Run(_store.Repo, "recover", "--json");
+        Assert.True(result.Code == 0, result.ToString());
+        Assert.NotEmpty(result.Json.GetProperty("repaired").EnumerateArray());
+        Assert.Equal(0, Bs.Run(_store.Repo, "validate").Code);
+        Assert.Equal("Error", Bs.Run(_store.Repo, "show", "Lib", "--json").Json.GetProperty("phase").GetString());
+    }
+
+    [Fact]
+    public void Archive_list_archived_prune_and_migrate()
+    {
+        var archived = Bs.Run(_store.Repo, "archive", "Lib", "--json");
+        Assert.Equal(TestStore.Lib, archived.Json.GetProperty("archived")[0].GetString());
+        Assert.Equal(2, Bs.Run(_store.Repo, "status", "--json").Json.GetProperty("builds").GetArrayLength());
+        var list = Bs.Run(_store.Repo, "list", "--archived", "--json").Json.GetProperty("builds");
+        Assert.Equal(TestStore.Lib, list[0].GetProperty("id").GetString());
+        Assert.True(list[0].GetProperty("archived").GetBoolean());
+        Assert.Equal(0, Bs.Run(_store.Repo, "archive", "--older-than", "1d", "--json").Json.GetProperty("archived").GetArrayLength());
+        var pruned = Bs.Run(_store.Repo, "prune", "--keep-last", "0", "--json");
+        Assert.Equal(1, pruned.Json.GetProperty("pruned").GetArrayLength());
+        Assert.Equal(0, Bs.Run(_store.Repo, "list", "--archived", "--json").Json.GetProperty("builds").GetArrayLength());
+        var migrate = Bs.Run(_store.Repo, "migrate", "--json");
+        Assert.Equal(0, migrate.Code);
+        Assert.Equal(0, migrate.Json.GetProperty("migrated").GetArrayLength());
+    }
+}
