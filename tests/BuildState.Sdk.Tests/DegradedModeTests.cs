@@ -1,0 +1,98 @@
+using System.Diagnostics;
+using BuildState.Model;
+using BuildState.Sdk.Tests.Infrastructure;
+using BuildState.Store;
+
+namespace BuildState.Sdk.Tests;
+
+[Collection("e2e")]
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+public class DegradedModeTests(PackageFeed feed)
+{
+    [Fact]
+    public void A_read_only_store_warns_BST1001_and_the_build_succeeds_and_strict_mode_fails_it()
+    {
+        using var repo = new TestRepo(feed);
+        repo.Project("Lib");
+        repo.Ok("build", "src/Lib/Lib.csproj");
+        var before = repo.Store().Get(TestRepo.Id("Lib")).Sequence;
+
+        using (Mounts.ReadOnly(repo.StoreRoot))
+        {
+            var result = repo.Ok("build", "src/Lib/Lib.csproj");
+            Assert.Contains("warning BST1001", result.Output);
+            Assert.Contains("cannot be used", result.Output);
+
+            var strict = repo.Dotnet("build", "src/Lib/Lib.csproj", "-p:BuildStateStrict=true");
+            Assert.NotEqual(0, strict.ExitCode);
+            Assert.Contains("error BST1001", strict.Output);
+        }
+
+        Assert.Equal(before, repo.Store().Get(TestRepo.Id("Lib")).Sequence);
+    }
+
+    [Fact]
+    public void A_full_disk_warns_and_the_build_succeeds()
+    {
+        using var repo = new TestRepo(feed);
+        repo.Project("Lib");
+        var full = Path.Combine(repo.Root, "full");
+        using var mount = Mounts.Full(full);
+        if (mount is null)
+        {
+            return; // mounting a tmpfs needs root; CI runs as root, so CI always runs this test
+        }
+
+        var result = repo.Ok("build", "src/Lib/Lib.csproj", "-p:BuildStateRoot=" + Path.Combine(full, "store"));
+        Assert.Contains("warning BST1001", result.Output);
+    }
+
+    [Fact]
+    public void A_corrupt_store_is_repaired_or_warned_about_and_never_breaks_the_build()
+    {
+        using var repo = new TestRepo(feed);
+        repo.Project("Lib");
+        repo.Ok("build", "src/Lib/Lib.csproj");
+        var key = BuildKey.For(TestRepo.Id("Lib"));
+        File.WriteAllText(Path.Combine(repo.StoreRoot, "index.json"), "{ not json");
+        File.WriteAllText(Path.Combine(repo.StoreRoot, "active", key, "current_state.json"), "\0\0garbage");
+        repo.Ok("build", "src/Lib/Lib.csproj");
+        var record = repo.Store().Get(TestRepo.Id("Lib"));
+        Assert.Equal(RunStatus.Succeeded, record.Status);
+        Assert.NotEmpty(Directory.GetFiles(Path.Combine(repo.StoreRoot, "damaged", key)));
+    }
+
+    [Fact]
+    public void A_build_killed_midway_leaves_its_run_to_be_marked_interrupted_later()
+    {
+        using var repo = new TestRepo(feed);
+        repo.Project("Slow", extra: """
+            <Target Name="TakeYourTime" AfterTargets="CoreCompile">
+              <Exec Command="sleep 60" />
+            </Target>
+            """);
+        repo.Project("Other");
+        var info = DotNet.StartInfo(repo.Root, repo.NuGetPackages, "build", "src/Slow/Slow.csproj", "-nodeReuse:false");
+        using var build = Process.Start(info)!;
+        build.BeginOutputReadLine();
+        build.BeginErrorReadLine();
+        var id = TestRepo.Id("Slow");
+        var deadline = DateTime.UtcNow.AddMinutes(3);
+        while (repo.Store().TryGet(id)?.Phase != "Build")
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the build never reached the Build phase");
+            Thread.Sleep(200);
+        }
+
+        Thread.Sleep(500);
+        build.Kill(entireProcessTree: true); // SIGKILL: no end-of-build hook runs
+        build.WaitForExit();
+        Assert.Equal(RunStatus.Running, repo.Store().Get(id).Status);
+
+        repo.Ok("build", "src/Other/Other.csproj"); // the next build that uses the store sweeps
+        var record = repo.Store().Get(id);
+        Assert.Equal(RunStatus.Interrupted, record.Status);
+        Assert.Equal("Build", record.Phase);
+        Assert.Contains("is gone", record.Run!.Reason);
+    }
+}
