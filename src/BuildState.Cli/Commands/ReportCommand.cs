@@ -1,6 +1,46 @@
+using System.CommandLine;
+using BuildState.Cli.Rendering;
+
 namespace BuildState.Cli.Commands;
 
+/// <summary><c>report</c>: one self-contained HTML file: the last runs as timelines, failures, artifacts, the dependency graph.</summary>
 internal static class ReportCommand
 {
-    public static System.CommandLine.Command Create(Runner runner) => runner.Verb("report", "todo", "buildstate report", _ => 0);
+    private static readonly Option<string?> Output = new("--output", "-o") { Description = "The HTML file to write (default: buildstate-report.html beside the store)", HelpName = "FILE" };
+    private static readonly Option<int> Runs = new("--runs") { Description = "How many of the latest runs to show", HelpName = "N", DefaultValueFactory = _ => 10 };
+
+    public static Command Create(Runner runner) =>
+        runner.Verb("report", "Write one self-contained HTML report (no network): a timeline of the last runs, one row per build with its phases on a time axis, failures with their messages, artifact counts, durations, and the project dependency graph.", "buildstate report -o report.html --runs 5", Execute, Output, Runs);
+
+    private static int Execute(CliContext ctx)
+    {
+        var runs = ctx.Get(Runs);
+        if (runs < 1)
+        {
+            throw new UsageException("--runs must be 1 or more");
+        }
+
+        var output = ctx.Get(Output) is { } given
+            ? Path.GetFullPath(given, ctx.Environment.CurrentDirectory)
+            : Path.Combine(Path.GetDirectoryName(ctx.StoreRoot) ?? ctx.Environment.CurrentDirectory, "buildstate-report.html");
+        var model = ReportModel.Build(ctx.Store, runs, ctx.Now);
+        var html = ReportHtml.Render(model);
+        try
+        {
+            File.WriteAllText(output, html);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw Errors.BuildStateException.FromIo(e, output, "write the report");
+        }
+
+        if (ctx.Json)
+        {
+            ctx.WriteJson(new { path = output, builds = model.Builds.Count, runs = model.Runs.Select(r => r.RunId), bytes = html.Length });
+            return 0;
+        }
+
+        ctx.Console.MarkupLine($"Wrote {Styles.E(output)} [grey]({model.Builds.Count} build(s), {model.Runs.Count} run(s), {Styles.E(Units.Size(html.Length))})[/]");
+        return 0;
+    }
 }

@@ -1,0 +1,121 @@
+using BuildState.Model;
+using BuildState.Store;
+
+namespace BuildState.Cli.Rendering;
+
+/// <summary>What the HTML report shows: the last runs (from each build's history), one row per build.</summary>
+internal sealed class ReportModel
+{
+    public required string StoreRoot { get; init; }
+
+    public required DateTimeOffset GeneratedAt { get; init; }
+
+    public required List<ReportRun> Runs { get; init; }
+
+    /// <summary>The current state of every build (for the dependency graph and the totals).</summary>
+    public required List<BuildRecord> Builds { get; init; }
+
+    /// <summary>Builds that could not be read (shown, not hidden).</summary>
+    public required List<string> Problems { get; init; }
+
+    public static ReportModel Build(BuildStore store, int maxRuns, DateTimeOffset now)
+    {
+        var problems = new List<string>();
+        var builds = new List<BuildRecord>();
+        var runs = new Dictionary<string, List<BuildRecord>>(StringComparer.Ordinal);
+        foreach (var entry in store.List())
+        {
+            try
+            {
+                var current = store.Get(entry.Id);
+                builds.Add(current);
+                var byRun = new Dictionary<string, BuildRecord>(StringComparer.Ordinal);
+                foreach (var h in store.GetHistory(entry.Id))
+                {
+                    if (h.State is { Run: not null, RunId: { } runId } state)
+                    {
+                        byRun[runId] = state; // the last record of a run holds its final state
+                    }
+                }
+
+                if (current.Run is not null && current.RunId is { } currentRun)
+                {
+                    byRun[currentRun] = current;
+                }
+
+                foreach (var (runId, state) in byRun)
+                {
+                    (runs.TryGetValue(runId, out var list) ? list : runs[runId] = []).Add(state);
+                }
+            }
+            catch (Errors.BuildStateException e)
+            {
+                problems.Add(e.ToOneLine());
+            }
+        }
+
+        var ordered = runs
+            .Select(r => new ReportRun(r.Key, r.Value.OrderBy(b => b.Run!.StartedAt).ThenBy(b => b.Id, StringComparer.Ordinal).ToList(), now))
+            .OrderByDescending(r => r.Start)
+            .Take(Math.Max(1, maxRuns))
+            .ToList();
+        return new ReportModel
+        {
+            StoreRoot = store.Layout.Root,
+            GeneratedAt = now,
+            Runs = ordered,
+            Builds = builds.OrderBy(b => b.Id, StringComparer.Ordinal).ToList(),
+            Problems = problems,
+        };
+    }
+}
+
+/// <summary>One run: the builds it covered, with their final states.</summary>
+internal sealed class ReportRun
+{
+    public ReportRun(string runId, List<BuildRecord> builds, DateTimeOffset now)
+    {
+        RunId = runId;
+        Builds = builds;
+        Start = builds.Min(b => b.Run!.StartedAt);
+        End = builds.Max(b => End_(b, now));
+    }
+
+    public string RunId { get; }
+
+    public List<BuildRecord> Builds { get; }
+
+    public DateTimeOffset Start { get; }
+
+    public DateTimeOffset End { get; }
+
+    public TimeSpan Duration => End - Start;
+
+    public int Failed => Builds.Count(b => b.Status is RunStatus.Failed or RunStatus.Interrupted);
+
+    public bool Running => Builds.Any(b => b.Status == RunStatus.Running);
+
+    /// <summary>When the build's run ended (now, for a run still going).</summary>
+    public static DateTimeOffset End_(BuildRecord b, DateTimeOffset now) =>
+        b.Run!.EndedAt ?? (b.Status == RunStatus.Running ? now : b.Transitions.Count > 0 ? b.Transitions[^1].At : b.UpdatedAt);
+
+    /// <summary>The phases the build went through, as (phase, from, to) segments.</summary>
+    public static List<(string Phase, DateTimeOffset From, DateTimeOffset To)> Segments(BuildRecord b, DateTimeOffset now)
+    {
+        var segments = new List<(string, DateTimeOffset, DateTimeOffset)>();
+        var at = b.Run!.StartedAt;
+        foreach (var t in b.Transitions)
+        {
+            segments.Add((t.From, at, t.At));
+            at = t.At;
+        }
+
+        var end = End_(b, now);
+        if (end > at)
+        {
+            segments.Add((b.Phase, at, end));
+        }
+
+        return segments;
+    }
+}
