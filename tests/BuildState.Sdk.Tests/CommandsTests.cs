@@ -1,0 +1,91 @@
+using BuildState.Model;
+using BuildState.Sdk.Tests.Infrastructure;
+
+namespace BuildState.Sdk.Tests;
+
+/// <summary>`dotnet test`, `pack` and `publish` record their own phases and artifacts.</summary>
+[Collection("e2e")]
+public class CommandsTests(PackageFeed feed)
+{
+    [Fact]
+    public void Dotnet_test_records_the_test_phase_and_a_failing_test_fails_the_run()
+    {
+        using var repo = new TestRepo(feed);
+        repo.Project("Calc");
+        repo.Write("src/Calc.Tests/Calc.Tests.csproj", """
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <TargetFramework>net10.0</TargetFramework>
+                <IsTestProject>true</IsTestProject>
+              </PropertyGroup>
+              <ItemGroup>
+                <PackageReference Include="Microsoft.NET.Test.Sdk" Version="18.0.1" />
+                <PackageReference Include="xunit" Version="2.9.3" />
+                <PackageReference Include="xunit.runner.visualstudio" Version="3.1.5" />
+                <ProjectReference Include="../Calc/Calc.csproj" />
+              </ItemGroup>
+            </Project>
+            """);
+        repo.Write("src/Calc.Tests/CalcTests.cs", """
+            public class CalcTests
+            {
+                [Xunit.Fact] public void Answer() => Xunit.Assert.Equal(42, Calc.Api.Value);
+            }
+            """);
+        repo.Ok("test", "src/Calc.Tests/Calc.Tests.csproj");
+        var record = repo.Store().Get(TestRepo.Id("Calc.Tests"));
+        Assert.Equal(["Setup", "Build", "Test", "Cleanup", "Complete"], record.Transitions.Select(t => t.To));
+        Assert.Equal(RunStatus.Succeeded, record.Status);
+        Assert.True(record.Resources.PhaseDurationsMs["Test"] > 0);
+        Assert.Contains(record.Checkpoints, c => c.Name == "before-test");
+        Assert.Equal(RunStatus.Succeeded, repo.Store().Get(TestRepo.Id("Calc")).Status); // the library: built, no tests
+
+        repo.Write("src/Calc.Tests/FailingTests.cs", "public class FailingTests { [Xunit.Fact] public void Wrong() => Xunit.Assert.Equal(1, 2); }\n");
+        Assert.NotEqual(0, repo.Dotnet("test", "src/Calc.Tests/Calc.Tests.csproj").ExitCode);
+        var failed = repo.Store().Get(TestRepo.Id("Calc.Tests"));
+        Assert.Equal(RunStatus.Failed, failed.Status);
+        Assert.Equal("Error", failed.Phase);
+        Assert.Equal("Test", failed.Transitions[^1].From);
+    }
+
+    [Fact]
+    public void Dotnet_pack_records_the_package_as_an_artifact()
+    {
+        using var repo = new TestRepo(feed);
+        repo.Project("Pkg", extra: "<PropertyGroup><PackageId>Contoso.Pkg</PackageId><Version>2.1.0</Version></PropertyGroup>");
+        repo.Ok("pack", "src/Pkg/Pkg.csproj", "-o", "out");
+        var record = repo.Store().Get(TestRepo.Id("Pkg", "Release")); // dotnet pack builds Release by default
+        var package = Assert.Single(record.Artifacts, a => a.Kind == "package");
+        Assert.EndsWith("Contoso.Pkg.2.1.0.nupkg", package.Path);
+        Assert.Equal(BuildState.Store.ArtifactHasher.HashFile(repo.Path_(package.Path)), package.Sha256);
+        Assert.Equal(RunStatus.Succeeded, record.Status);
+    }
+
+    [Fact]
+    public void Dotnet_publish_records_the_published_files()
+    {
+        using var repo = new TestRepo(feed);
+        repo.Project("Web", exe: true);
+        repo.Ok("publish", "src/Web/Web.csproj", "-o", "pub");
+        var record = repo.Store().Get(TestRepo.Id("Web", "Release"));
+        var published = record.Artifacts.Where(a => a.Kind == "publish").Select(a => a.Path).ToList();
+        Assert.Contains("pub/Web.dll", published);
+        Assert.Contains("pub/Web.deps.json", published);
+        Assert.Equal(RunStatus.Succeeded, record.Status);
+    }
+
+    [Fact]
+    public void The_sdk_element_form_records_like_the_package_reference_form()
+    {
+        using var repo = new TestRepo(feed, viaDirectoryBuildProps: false);
+        repo.Write("src/Tool/Tool.csproj", $"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <Sdk Name="BuildState.Sdk" Version="{PackageFeed.Version}" />
+              <PropertyGroup><TargetFramework>net10.0</TargetFramework></PropertyGroup>
+            </Project>
+            """);
+        repo.Write("src/Tool/Tool.cs", "namespace Tool; public static class T { }\n");
+        repo.Ok("build", "src/Tool/Tool.csproj");
+        Assert.Equal(RunStatus.Succeeded, repo.Store().Get(TestRepo.Id("Tool")).Status);
+    }
+}
