@@ -1,0 +1,111 @@
+using BuildState.Model;
+using BuildState.Store;
+
+namespace BuildState.Cli.Rendering;
+
+/// <summary>One thing that happened during a watched run (also the --json line shape).</summary>
+internal sealed record WatchEvent(
+    string Event,
+    string? Id,
+    string? RunId,
+    RunStatus? Status,
+    string? Phase,
+    string? From,
+    string? To,
+    double? ElapsedMs,
+    int? Builds,
+    string? Message)
+{
+    public DateTimeOffset At { get; init; } = DateTimeOffset.UtcNow;
+}
+
+/// <summary>Polls the store and turns changes of the followed run into events.</summary>
+internal sealed class RunFollower(BuildStore store, string? onlyBuild, string? runId, bool waitForStart)
+{
+    private readonly Dictionary<string, (long Sequence, string? RunId, int Transitions, RunStatus Status)> _seen = new(StringComparer.Ordinal);
+
+    public string? RunId { get; private set; } = runId;
+
+    public bool SingleBuild => onlyBuild is not null;
+
+    /// <summary>The latest state of every followed build.</summary>
+    public SortedDictionary<string, BuildRecord> Builds { get; } = new(StringComparer.Ordinal);
+
+    public bool Ended => Builds.Count > 0 && Builds.Values.All(b => b.RunId == RunId && EffectiveStatus(b) != RunStatus.Running);
+
+    public RunStatus Outcome => Builds.Values.Select(EffectiveStatus).Any(s => s != RunStatus.Succeeded) ? RunStatus.Failed : RunStatus.Succeeded;
+
+    public IEnumerable<WatchEvent> Poll()
+    {
+        var entries = store.List().Where(e => onlyBuild is null || e.Id == onlyBuild).ToList();
+        if (RunId is null)
+        {
+            var running = entries.Where(e => e.Status == RunStatus.Running).OrderByDescending(e => e.UpdatedAt).FirstOrDefault();
+            var pick = running ?? (waitForStart ? null : entries.OrderByDescending(e => e.UpdatedAt).FirstOrDefault());
+            if (pick is null)
+            {
+                if (waitForStart)
+                {
+                    foreach (var e in entries)
+                    {
+                        _seen.TryAdd(e.Id, (e.Sequence, e.RunId, 0, e.Status));
+                    }
+                }
+
+                yield break;
+            }
+
+            RunId = pick.RunId;
+            yield return new WatchEvent("watch", onlyBuild, RunId, null, null, null, null, null, null, null);
+        }
+
+        foreach (var entry in entries.Where(e => e.RunId == RunId))
+        {
+            var known = _seen.TryGetValue(entry.Id, out var seen);
+            if (known && seen.Sequence == entry.Sequence && !(seen.Status == RunStatus.Running && Builds.TryGetValue(entry.Id, out var b) && EffectiveStatus(b) != RunStatus.Running))
+            {
+                continue;
+            }
+
+            var record = store.TryGet(entry.Id);
+            if (record?.Run is null || record.RunId != RunId)
+            {
+                continue;
+            }
+
+            var firstTime = !known || seen.RunId != RunId;
+            if (firstTime)
+            {
+                yield return new WatchEvent("started", record.Id, RunId, RunStatus.Running, record.Run.StartedAt == default ? record.Phase : record.Transitions.FirstOrDefault()?.From ?? record.Phase, null, null, null, null, null) { At = record.Run.StartedAt };
+            }
+
+            var from = firstTime ? 0 : seen.Transitions;
+            foreach (var t in record.Transitions.Skip(from))
+            {
+                yield return new WatchEvent("transition", record.Id, RunId, null, t.To, t.From, t.To, t.DurationMs, null, null) { At = t.At };
+            }
+
+            var status = EffectiveStatus(record);
+            var previous = firstTime ? RunStatus.Running : seen.Status;
+            Builds[record.Id] = record;
+            _seen[record.Id] = (record.Sequence, record.RunId, record.Transitions.Count, status);
+            if (status != RunStatus.Running && previous == RunStatus.Running)
+            {
+                var took = (record.Run.EndedAt ?? DateTimeOffset.UtcNow) - record.Run.StartedAt;
+                var message = record.Errors.Count > 0 ? string.Join("; ", record.Errors.Select(e => $"{e.Code} {e.Message}".Trim())) : record.Run.Reason;
+                if (status == RunStatus.Interrupted && record.Status == RunStatus.Running)
+                {
+                    message = $"owner process {record.Run.Owner?.ProcessId} is gone";
+                }
+
+                yield return new WatchEvent("ended", record.Id, RunId, status, record.Phase, null, null, took.TotalMilliseconds, null, message) { At = record.Run.EndedAt ?? DateTimeOffset.UtcNow };
+            }
+        }
+    }
+
+    /// <summary>The status, with a Running run whose owner process is gone counted as Interrupted.</summary>
+    public static RunStatus EffectiveStatus(BuildRecord record) =>
+        record.Status == RunStatus.Running && record.Run?.Owner is { } owner && ProcessLiveness.Check(owner) == Liveness.Dead
+            ? RunStatus.Interrupted
+            : record.Status;
+}

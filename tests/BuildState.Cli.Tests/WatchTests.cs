@@ -1,0 +1,119 @@
+using System.Text.Json;
+using BuildState.Cli.Tests.Infrastructure;
+using BuildState.Model;
+using BuildState.Store;
+
+namespace BuildState.Cli.Tests;
+
+/// <summary><c>watch</c> against a run that another writer drives through its own BuildStore.</summary>
+public sealed class WatchTests : IDisposable
+{
+    private readonly TestStore _store = new();
+
+    public void Dispose() => _store.Dispose();
+
+    /// <summary>Drives a run of two builds in another BuildStore instance, with pauses between steps.</summary>
+    private Thread Drive(string runId, bool failLib, ManualResetEventSlim started, int pauseMs = 120)
+    {
+        var thread = new Thread(() =>
+        {
+            var writer = _store.Open();
+            writer.StartRun(TestStore.Lib, new StartRunRequest { RunId = runId });
+            started.Set();
+            foreach (var phase in new[] { "Setup", "Build" })
+            {
+                Thread.Sleep(pauseMs);
+                writer.Transition(TestStore.Lib, phase);
+            }
+
+            if (failLib)
+            {
+                writer.RecordError(TestStore.Lib, new ErrorRecord { Code = "CS1002", Message = "; expected" });
+                writer.EndRun(TestStore.Lib, RunOutcome.Failed);
+            }
+            else
+            {
+                writer.Transition(TestStore.Lib, "Cleanup");
+                writer.Transition(TestStore.Lib, "Complete");
+            }
+
+            writer.StartRun(TestStore.App, new StartRunRequest { RunId = runId, Dependencies = [TestStore.Lib] });
+            foreach (var phase in new[] { "Setup", "Build", "Test", "Cleanup", "Complete" })
+            {
+                Thread.Sleep(pauseMs);
+                writer.Transition(TestStore.App, phase);
+            }
+        })
+        { IsBackground = true };
+        thread.Start();
+        return thread;
+    }
+
+    private static List<JsonElement> Events(string output) =>
+        output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+
+    [Fact]
+    public void Json_streams_every_transition_of_both_builds_and_ends_with_the_run()
+    {
+        using var started = new ManualResetEventSlim();
+        var driver = Drive("watch-1", failLib: false, started);
+        started.Wait(TimeSpan.FromSeconds(10));
+        var result = Bs.Run(_store.Repo, "watch", "--json", "--interval", "50ms", "--timeout", "60s");
+        driver.Join();
+        Assert.True(result.Code == 0, result.ToString());
+        var events = Events(result.Out);
+        Assert.Equal("watch", events[0].GetProperty("event").GetString());
+        Assert.Equal("watch-1", events[0].GetProperty("runId").GetString());
+        var transitions = events.Where(e => e.GetProperty("event").GetString() == "transition").ToList();
+        Assert.Equal(["Setup", "Build", "Cleanup", "Complete"], transitions.Where(e => e.GetProperty("id").GetString() == TestStore.Lib).Select(e => e.GetProperty("to").GetString()));
+        Assert.Equal(["Setup", "Build", "Test", "Cleanup", "Complete"], transitions.Where(e => e.GetProperty("id").GetString() == TestStore.App).Select(e => e.GetProperty("to").GetString()));
+        Assert.Equal(2, events.Count(e => e.GetProperty("event").GetString() == "ended"));
+        var done = events[^1];
+        Assert.Equal("done", done.GetProperty("event").GetString());
+        Assert.Equal("Succeeded", done.GetProperty("status").GetString());
+        Assert.Equal(2, done.GetProperty("builds").GetInt32());
+    }
+
+    [Fact]
+    public void A_failed_build_ends_the_watch_with_1_and_its_message()
+    {
+        using var started = new ManualResetEventSlim();
+        var driver = Drive("watch-2", failLib: true, started, pauseMs: 60);
+        started.Wait(TimeSpan.FromSeconds(10));
+        var result = Bs.Run(_store.Repo, "watch", "--interval", "50ms", "--timeout", "60s");
+        driver.Join();
+        Assert.True(result.Code == 1, result.ToString());
+        Assert.Contains($"{TestStore.Lib} Failed in Error", result.Out);
+        Assert.Contains("CS1002 ; expected", result.Out);
+        Assert.Contains("Run watch-2 ended: Failed (2 build(s)", result.Out);
+    }
+
+    [Fact]
+    public void A_run_that_does_not_end_times_out_with_9()
+    {
+        _store.Store.StartRun(TestStore.App, new StartRunRequest { RunId = "stuck" });
+        var result = Bs.Run(_store.Repo, "watch", "App.csproj", "--json", "--interval", "50ms", "--timeout", "400ms");
+        Assert.True(result.Code == 9, result.ToString());
+        Assert.Equal("timeout", Events(result.Out)[^1].GetProperty("event").GetString());
+        Assert.Contains("exit code 9", result.Err);
+    }
+
+    [Fact]
+    public void A_real_watch_process_follows_a_run_written_by_this_process()
+    {
+        // Wait for a run that has not started yet: the watcher is a real `dotnet buildstate.dll` process.
+        Directory.CreateDirectory(_store.Root);
+        using var watcher = Bs.Start(_store.Repo, null, "watch", "--wait", "--json", "--interval", "50ms", "--timeout", "90s");
+        var stdout = watcher.StandardOutput.ReadToEndAsync();
+        var stderr = watcher.StandardError.ReadToEndAsync();
+        Thread.Sleep(1500);
+        using var started = new ManualResetEventSlim();
+        Drive("watch-3", failLib: false, started, pauseMs: 80).Join();
+        Assert.True(watcher.WaitForExit(60_000), "the watcher did not end with the run");
+        Assert.True(watcher.ExitCode == 0, $"exit {watcher.ExitCode}\n{stdout.Result}\n{stderr.Result}");
+        var events = Events(stdout.Result);
+        Assert.Equal("watch-3", events[0].GetProperty("runId").GetString());
+        Assert.Contains(events, e => e.GetProperty("event").GetString() == "transition" && e.GetProperty("to").GetString() == "Test");
+        Assert.Equal("done", events[^1].GetProperty("event").GetString());
+    }
+}
