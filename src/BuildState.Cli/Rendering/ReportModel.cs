@@ -110,11 +110,9 @@ internal sealed class ReportRun
             at = t.At;
         }
 
+        // The phase it ended in (or is in) always shows: a thin end marker when no time was spent there.
         var end = End_(b, now);
-        if (end > at)
-        {
-            segments.Add((b.Phase, at, end));
-        }
+        segments.Add((b.Phase, at, end > at ? end : at));
 
         return segments;
     }
