@@ -116,11 +116,11 @@ public sealed class BuildStateBeginRun : BuildStateTask
             {
                 if (d.IsError)
                 {
-                    Log.LogError(null, d.Id, null, null, path, d.Line, d.Column, d.Span.EndLine, d.Span.EndColumn, d.HelpLink, null, d.Message);
+                    Log.LogError(null, d.Id, null, d.HelpLink, path, d.Line, d.Column, d.Span.EndLine, d.Span.EndColumn, d.Message);
                 }
                 else
                 {
-                    Log.LogWarning(null, d.Id, null, null, path, d.Line, d.Column, d.Span.EndLine, d.Span.EndColumn, d.HelpLink, null, d.Message);
+                    Log.LogWarning(null, d.Id, null, d.HelpLink, path, d.Line, d.Column, d.Span.EndLine, d.Span.EndColumn, d.Message);
                 }
             }
 
