@@ -56,7 +56,9 @@ public class RecoveryTests
         Assert.Equal(StoreErrorKind.Corruption, e.Kind);
         Assert.Equal(ExitCodes.Corruption, e.ExitCode);
         Assert.Equal(f.Store.Layout.StateFile(Key), e.FilePath);
-        Assert.Single(f.Store.Recover().Unrecoverable);
+        var lost = Assert.Single(f.Store.Recover().Lost); // moved whole to damaged/, so the store is valid again
+        Assert.Contains("damaged", lost);
+        Assert.Empty(f.Reopen().List());
     }
 
     [Fact]

@@ -17,7 +17,8 @@ internal static class RecoverCommand
         var part = ctx.Get(Build);
         var id = part is null ? null : ctx.ResolveBuild(part);
         var report = ctx.Store.Recover(id);
-        var code = report.Unrecoverable.Count > 0 ? ExitCodes.Corruption : ExitCodes.Success;
+        // Lost builds were moved aside (the store is valid again) but their data could not be saved: still exit 3.
+        var code = report.Unrecoverable.Count > 0 || report.Lost.Count > 0 ? ExitCodes.Corruption : ExitCodes.Success;
         if (ctx.Json)
         {
             ctx.WriteJson(new
@@ -25,6 +26,7 @@ internal static class RecoverCommand
                 repaired = report.Repaired,
                 interrupted = report.Interrupted,
                 unrecoverable = report.Unrecoverable,
+                lost = report.Lost,
                 tempFilesRemoved = report.TempFilesRemoved,
                 indexRebuilt = report.IndexRebuilt,
             });
@@ -41,12 +43,17 @@ internal static class RecoverCommand
             ctx.Console.MarkupLine($"[yellow]interrupted[/]   {Styles.E(line)}");
         }
 
+        foreach (var line in report.Lost)
+        {
+            ctx.Console.MarkupLine($"[red]lost[/]          {Styles.E(line)}");
+        }
+
         foreach (var line in report.Unrecoverable)
         {
             ctx.Console.MarkupLine($"[red]unrecoverable[/] {Styles.E(line)}");
         }
 
-        ctx.Console.MarkupLine($"{report.Repaired.Count} repaired, {report.Interrupted.Count} run(s) marked interrupted, {report.Unrecoverable.Count} unrecoverable, {report.TempFilesRemoved} temp file(s) removed{(report.IndexRebuilt ? ", index rebuilt" : "")}.");
+        ctx.Console.MarkupLine($"{report.Repaired.Count} repaired, {report.Interrupted.Count} run(s) marked interrupted, {report.Lost.Count} lost (moved to damaged/), {report.Unrecoverable.Count} unrecoverable, {report.TempFilesRemoved} temp file(s) removed{(report.IndexRebuilt ? ", index rebuilt" : "")}.");
         return code;
     }
 }

@@ -58,21 +58,12 @@ public sealed partial class BuildStore
             created = new CheckpointRef { Id = id, Name = name, Phase = record.Phase, CreatedAt = now, HasArtifactCopies = copyArtifacts, Automatic = automatic };
             record.Checkpoints.Add(created);
             var rotated = Rotate(record);
-            foreach (var old in rotated)
+            var entry = new HistoryEntry { Kind = HistoryKinds.Checkpoint, Message = $"checkpoint {id}{(name is null ? "" : $" ({name})")}" };
+            return new Change(record, entry, DurableNow: true)
             {
-                var path = Layout.CheckpointFile(key, old.Id);
-                if (_fs.FileExists(path))
-                {
-                    _fs.DeleteFile(path);
-                }
-            }
-
-            if (rotated.Count > 0)
-            {
-                CollectBlobs(key, record);
-            }
-
-            return new Change(record, new HistoryEntry { Kind = HistoryKinds.Checkpoint, Message = $"checkpoint {id}{(name is null ? "" : $" ({name})")}" }, DurableNow: true);
+                // Only once the state no longer lists them: a crash in between leaves unreferenced files, which recover removes.
+                AfterCommit = rotated.Count == 0 ? null : () => DeleteUnreferencedCheckpointFiles(key, record),
+            };
         });
         return created!;
     }
@@ -112,23 +103,48 @@ public sealed partial class BuildStore
         WriteAtomic(blob, bytes, sync: Options.Durability != Durability.None);
     }
 
+    /// <summary>Deletes checkpoint files the state no longer lists, then blobs no remaining checkpoint needs. Returns how many files went.</summary>
+    internal int DeleteUnreferencedCheckpointFiles(string key, BuildRecord record)
+    {
+        var listed = record.Checkpoints.Select(c => c.Id + ".json").ToHashSet(StringComparer.Ordinal);
+        var deleted = 0;
+        foreach (var file in _fs.EnumerateFiles(Layout.CheckpointsDir(key), "*.json").ToList())
+        {
+            if (!listed.Contains(Path.GetFileName(file)))
+            {
+                _fs.DeleteFile(file);
+                deleted++;
+            }
+        }
+
+        return deleted + CollectBlobs(key, record);
+    }
+
     /// <summary>Deletes blobs no remaining checkpoint refers to.</summary>
-    private void CollectBlobs(string key, BuildRecord record)
+    private int CollectBlobs(string key, BuildRecord record)
     {
         var needed = new HashSet<string>(StringComparer.Ordinal);
         foreach (var checkpoint in record.Checkpoints.Where(c => c.HasArtifactCopies))
         {
-            var file = TryReadCheckpoint(key, checkpoint.Id);
-            file?.Artifacts.ForEach(a => needed.Add(a.Sha256));
+            if (TryReadCheckpoint(key, checkpoint.Id) is not { } file)
+            {
+                return 0; // cannot tell what a damaged checkpoint needs: keep every blob until recover has dealt with it
+            }
+
+            file.Artifacts.ForEach(a => needed.Add(a.Sha256));
         }
 
-        foreach (var blob in _fs.EnumerateFiles(Layout.BlobsDir(key), "*"))
+        var deleted = 0;
+        foreach (var blob in _fs.EnumerateFiles(Layout.BlobsDir(key), "*").ToList())
         {
             if (!needed.Contains(Path.GetFileName(blob)))
             {
                 _fs.DeleteFile(blob);
+                deleted++;
             }
         }
+
+        return deleted;
     }
 
     /// <summary>The checkpoints of a build, oldest first, read from their files.</summary>

@@ -10,7 +10,15 @@ public sealed partial class BuildStore
     /// A change to commit: the new state, the history record describing it, whether it must be
     /// durable now, and whether to keep a backup copy of the result (done when a run ends).
     /// </summary>
-    internal readonly record struct Change(BuildRecord Record, HistoryEntry Entry, bool DurableNow, bool Backup = false);
+    internal readonly record struct Change(BuildRecord Record, HistoryEntry Entry, bool DurableNow, bool Backup = false)
+    {
+        /// <summary>
+        /// Work that may only happen once the change is committed, still under the build's lock
+        /// (deleting what the new state no longer refers to): a crash before it leaves garbage,
+        /// never a state that refers to a deleted file.
+        /// </summary>
+        public Action? AfterCommit { get; init; }
+    }
 
     /// <summary>
     /// Read-modify-write of one build under its lock: load (repairing what a crash left), apply
@@ -35,6 +43,7 @@ public sealed partial class BuildStore
             }
 
             var (record, entry, durableNow, backup) = proposed.Value;
+            var afterCommit = proposed.Value.AfterCommit;
             if (!string.Equals(record.Id, buildId, StringComparison.Ordinal))
             {
                 throw new InvalidOperationException("a change must not alter the build id");
@@ -54,6 +63,7 @@ public sealed partial class BuildStore
                 WriteBackup(key, record);
             }
 
+            afterCommit?.Invoke();
             return record.Clone();
         }
     }
@@ -86,11 +96,19 @@ public sealed partial class BuildStore
         EnsureBuildDirectories(key);
 
         var logPath = Layout.HistoryLog(key);
-        var before = _fs.GetFileStamp(logPath)?.Length ?? 0;
+        var stamp = _fs.GetFileStamp(logPath);
+        var before = stamp?.Length ?? 0;
         entry.State = record;
         var frame = HistoryLog.Frame(entry);
         entry.State = null;
         _fs.AppendFile(logPath, frame, sync);
+        if (stamp is null && Options.Durability != Durability.None)
+        {
+            // A new log's name lives in its folder: without this fsync a power loss can drop the
+            // whole file even though its content was fsynced. Once per build, so even Normal pays it.
+            _fs.SyncDirectory(Layout.HistoryDir(key));
+        }
+
         record.HistoryBytes = before + frame.Length;
 
         var statePath = Layout.StateFile(key);
@@ -170,7 +188,12 @@ public sealed partial class BuildStore
         CreateDirectoryDurably(historyDir);
     }
 
-    /// <summary>Creates a directory; under Full durability also fsyncs its parent so the new entry survives power loss.</summary>
+    /// <summary>
+    /// Creates a directory and, unless durability is None, fsyncs its parent so the new entry survives
+    /// power loss. Under Normal too: a later durable point (a run end) fsyncs files and their own
+    /// folder, not the folders above, so the entry must be made durable when it is created. Folders
+    /// are created once per build, so this costs little.
+    /// </summary>
     private void CreateDirectoryDurably(string path)
     {
         if (_fs.DirectoryExists(path))
@@ -179,7 +202,7 @@ public sealed partial class BuildStore
         }
 
         _fs.CreateDirectory(path);
-        if (Options.Durability == Durability.Full && Path.GetDirectoryName(path) is { } parent && _fs.DirectoryExists(parent))
+        if (Options.Durability != Durability.None && Path.GetDirectoryName(path) is { } parent && _fs.DirectoryExists(parent))
         {
             _fs.SyncDirectory(parent);
         }

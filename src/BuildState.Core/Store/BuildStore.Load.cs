@@ -51,9 +51,11 @@ public sealed partial class BuildStore
     /// is the truth: records past the state's <see cref="BuildRecord.HistoryBytes"/> are newer
     /// commits (a crash between the two writes) and win. A corrupt state is rebuilt from history or,
     /// failing that, the newest valid backup. With <paramref name="repair"/> (caller holds the build
-    /// lock) a torn history tail is cut and kept aside in damaged/.
+    /// lock) a torn history tail is cut and kept aside in damaged/. The fast path trusts a log whose
+    /// length is what the state recorded; <paramref name="verifyHistory"/> (recovery) reads it anyway,
+    /// since a power loss can leave the right length with lost pages inside.
     /// </summary>
-    internal LoadResult Load(string key, string buildId, bool repair)
+    internal LoadResult Load(string key, string buildId, bool repair, bool verifyHistory = false)
     {
         var repairs = new List<string>();
         var statePath = Layout.StateFile(key);
@@ -88,7 +90,7 @@ public sealed partial class BuildStore
         var logLength = logStamp?.Length ?? 0;
         var needsWrite = false;
 
-        if (state is not null && logLength == state.HistoryBytes)
+        if (state is not null && logLength == state.HistoryBytes && !verifyHistory)
         {
             return new LoadResult(state, repairs, false); // the common case: one read, one stat
         }
@@ -102,6 +104,12 @@ public sealed partial class BuildStore
             {
                 CutTornTail(key, scan);
                 repairs.Add($"cut the torn tail of {logPath} at offset {scan.ValidEnd} (the damaged bytes are kept in {Layout.DamagedDir})");
+            }
+            else if (repair)
+            {
+                scan = RewriteWithoutDamage(key, scan);
+                repairs.Add($"rewrote {logPath} without its damaged records (the damaged file is kept in {Layout.DamagedDir})");
+                needsWrite = true;
             }
         }
 
@@ -178,6 +186,25 @@ public sealed partial class BuildStore
         GuardNoLinks(path);
         var bytes = _fs.ReadAllBytes(path, StoreLimits.MaxHistoryFileBytes);
         return HistoryLog.Scan(bytes, path);
+    }
+
+    /// <summary>
+    /// Damage in the middle of a log (a flipped bit, or unsynced pages lost in a power loss) with
+    /// whole records after it: the log is rewritten from its whole records, atomically, and the
+    /// damaged original kept aside. Appends stay the only way records are added.
+    /// </summary>
+    private HistoryScan RewriteWithoutDamage(string key, HistoryScan scan)
+    {
+        var path = Layout.HistoryLog(key);
+        KeepAside(path, key);
+        using var rebuilt = new MemoryStream();
+        foreach (var (entry, _) in scan.Entries)
+        {
+            rebuilt.Write(HistoryLog.Frame(entry));
+        }
+
+        WriteAtomic(path, rebuilt.ToArray(), sync: Options.Durability != Durability.None);
+        return HistoryLog.Scan(rebuilt.ToArray(), path);
     }
 
     private void CutTornTail(string key, HistoryScan scan)

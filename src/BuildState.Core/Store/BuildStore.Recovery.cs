@@ -41,33 +41,44 @@ public sealed partial class BuildStore
             var id = knownId ?? IdOf(key);
             if (id is null)
             {
-                if (NeverCommitted(key))
+                // Nothing readable: a crash during the build's very first write, or a power loss that
+                // took writes the durability mode did not promise to keep. The folder is moved whole
+                // to damaged/ (nothing is deleted) so the store is valid again, and the loss is reported.
+                var never = NeverCommitted(key);
+                var aside = Path.Combine(Layout.DamagedDir, $"{key}.{Now:yyyyMMddTHHmmssfff}.{(never ? "uncommitted" : "unreadable")}");
+                _fs.CreateDirectory(Layout.DamagedDir);
+                _fs.MoveDirectory(Layout.BuildDir(key), aside);
+                if (never)
                 {
-                    // A crash during a build's very first write: nothing was ever committed. The folder
-                    // (and any torn bytes in it) is moved to damaged/, so nothing is deleted.
-                    var aside = Path.Combine(Layout.DamagedDir, $"{key}.{Now:yyyyMMddTHHmmssfff}.uncommitted");
-                    _fs.CreateDirectory(Layout.DamagedDir);
-                    _fs.MoveDirectory(Layout.BuildDir(key), aside);
                     report.Repaired.Add($"{Layout.BuildDir(key)}: held no committed record (a crash during its first write); moved to {aside}");
-                    return;
+                }
+                else
+                {
+                    report.Lost.Add($"{Layout.BuildDir(key)}: neither the state, its history nor a backup is readable; the folder was moved to {aside}");
                 }
 
-                report.Unrecoverable.Add($"{Layout.BuildDir(key)}: neither the state, its history nor a backup is readable; the folder is left as it is");
                 return;
             }
 
             try
             {
-                var loaded = Load(key, id, repair: true);
+                var loaded = Load(key, id, repair: true, verifyHistory: true);
                 if (loaded.Record is null)
                 {
                     return;
                 }
 
+                var checkpointRepairs = RepairCheckpoints(key, loaded.Record);
+                loaded.Repairs.AddRange(checkpointRepairs);
                 if (loaded.NeedsWrite || loaded.Repairs.Count > 0)
                 {
                     CommitRepair(key, loaded);
                     report.Repaired.AddRange(loaded.Repairs.Select(r => $"{id}: {r}"));
+                }
+
+                if (DeleteUnreferencedCheckpointFiles(key, loaded.Record) is var removed and > 0)
+                {
+                    report.Repaired.Add($"{id}: removed {removed} checkpoint file(s) or copies no checkpoint refers to");
                 }
             }
             catch (BuildStateException e)
@@ -81,6 +92,66 @@ public sealed partial class BuildStore
         {
             report.Interrupted.Add(IdOf(key)!);
         }
+    }
+
+    /// <summary>
+    /// Drops from the state every checkpoint whose file is missing or unreadable, or whose artifact
+    /// copies are missing or altered (a crash, or a power loss under weak durability). Damaged
+    /// files are kept in damaged/ first. Returns what was done.
+    /// </summary>
+    private List<string> RepairCheckpoints(string key, BuildRecord record)
+    {
+        var repairs = new List<string>();
+        foreach (var reference in record.Checkpoints.ToList())
+        {
+            var problem = CheckpointProblem(key, reference);
+            if (problem is null)
+            {
+                continue;
+            }
+
+            KeepAside(Layout.CheckpointFile(key, reference.Id), key);
+            record.Checkpoints.Remove(reference);
+            repairs.Add($"dropped checkpoint {reference.Id}: {problem}");
+        }
+
+        return repairs;
+    }
+
+    private string? CheckpointProblem(string key, CheckpointRef reference)
+    {
+        CheckpointFile file;
+        try
+        {
+            file = ReadCheckpoint(key, reference.Id);
+        }
+        catch (BuildStateException e)
+        {
+            return e.Message;
+        }
+
+        if (!file.HasArtifactCopies)
+        {
+            return null;
+        }
+
+        foreach (var artifact in file.Artifacts)
+        {
+            var blob = Layout.Blob(key, artifact.Sha256);
+            if (!_fs.FileExists(blob))
+            {
+                return $"the copy of {artifact.Path} is missing";
+            }
+
+            if (ArtifactHasher.HashBytes(_fs.ReadAllBytes(blob, long.MaxValue)) != artifact.Sha256)
+            {
+                KeepAside(blob, key);
+                _fs.DeleteFile(blob);
+                return $"the copy of {artifact.Path} does not match its SHA-256";
+            }
+        }
+
+        return null;
     }
 
     /// <summary>True when a build folder has no state file, no whole history record and no backup.</summary>
@@ -143,6 +214,10 @@ public sealed class RecoveryReport
 
     public List<string> Interrupted { get; } = [];
 
+    /// <summary>Builds whose files were all unreadable: moved whole to damaged/ so the store is valid again.</summary>
+    public List<string> Lost { get; } = [];
+
+    /// <summary>Problems recovery could not fix (the files are left as they are).</summary>
     public List<string> Unrecoverable { get; } = [];
 
     public int TempFilesRemoved { get; set; }

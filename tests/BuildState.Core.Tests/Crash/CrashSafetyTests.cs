@@ -32,28 +32,28 @@ public class CrashSafetyTests(ITestOutputHelper output)
         Assert.True(failures.Count == 0, Summary(failures));
     }
 
-    [Fact(Skip = "bug: under Full, log.bsh's directory entry (history/) is never fsynced: a power loss loses the whole history of a build on a strict-POSIX file system (BuildStore.Commit)")]
+    [Fact]
     public void Full_on_a_strict_posix_file_system_keeps_the_history_of_every_acknowledged_change()
     {
         var failures = Sweep(Durability.Full, journaledDisk: false, maxCheckpoints: 10, tolerateUnsyncedDamage: true, powerLossVariants: 2);
         Assert.True(failures.Count == 0, Summary(failures));
     }
 
-    [Fact(Skip = "bug: under Normal, CreateDirectoryDurably fsyncs no parent, so a build folder's entry in active/ (and the store's own folders) may never be durable: a power loss after an acknowledged run end or checkpoint loses the whole build")]
+    [Fact]
     public void Normal_on_a_strict_posix_file_system_keeps_every_run_end_and_checkpoint()
     {
         var failures = Sweep(Durability.Normal, journaledDisk: false, maxCheckpoints: 10, tolerateUnsyncedDamage: true, powerLossVariants: 2);
         Assert.True(failures.Count == 0, Summary(failures));
     }
 
-    [Fact(Skip = "bug: CreateCheckpoint deletes rotated checkpoint files and blobs before its commit; a crash (even a plain kill) in between leaves a state listing a checkpoint whose file is gone, which Validate reports as corruption and Recover never repairs")]
+    [Fact]
     public void A_crash_while_a_checkpoint_rotates_an_old_one_out_leaves_a_valid_store()
     {
         var failures = Sweep(Durability.Full, journaledDisk: true, maxCheckpoints: 2, tolerateUnsyncedDamage: true, powerLossVariants: 1);
         Assert.True(failures.Count == 0, Summary(failures));
     }
 
-    [Theory(Skip = "bug: after a power loss under Normal/None, Recover leaves a build whose only files are unsynced garbage 'unrecoverable', and never repairs damage in the middle of the unsynced part of log.bsh, nor (under None) drops checkpoints whose unsynced file or blob is damaged; Validate keeps reporting corruption")]
+    [Theory]
     [InlineData(Durability.Normal)]
     [InlineData(Durability.None)]
     public void After_a_power_loss_under_weak_durability_recover_still_leaves_a_valid_store(Durability durability)
