@@ -169,6 +169,11 @@ public sealed partial class BuildStore
 
     internal CheckpointFile ReadCheckpoint(string key, string id)
     {
+        if (!IsSafeCheckpointId(id))
+        {
+            throw BuildStateException.Corrupt(Layout.CheckpointsDir(key), "a checkpoint id that is not a safe file name");
+        }
+
         var path = Layout.CheckpointFile(key, id);
         GuardNoLinks(path);
         var bytes = _fs.ReadAllBytes(path, StoreLimits.MaxStateFileBytes);
@@ -183,6 +188,13 @@ public sealed partial class BuildStore
         {
             throw BuildStateException.Corrupt(path, "the checkpoint's id does not match its file name");
         }
+
+        if (file.Artifacts is null || file.State is null || file.Artifacts.Any(a => a is null || a.Sha256 is null || a.Path is null))
+        {
+            throw BuildStateException.Corrupt(path, "the checkpoint has no state or a broken artifact manifest");
+        }
+
+        CheckShape(file.State, path);
 
         return file;
     }

@@ -71,7 +71,7 @@ public sealed partial class BuildStore
             }
 
             var index = StoreJson.DeserializeIndex(bytes, Layout.IndexFile);
-            return index.Builds.Any(b => string.IsNullOrEmpty(b.Id) || b.Key != BuildKey.For(b.Id)) ? null : index;
+            return index.Builds is null || index.Builds.Any(b => b is null || string.IsNullOrEmpty(b.Id) || b.Id.Length > StoreLimits.MaxBuildIdLength || b.Key != BuildKey.For(b.Id)) ? null : index;
         }
         catch (BuildStateException e) when (e.Kind is StoreErrorKind.Corruption or StoreErrorKind.Validation or StoreErrorKind.NotFound)
         {

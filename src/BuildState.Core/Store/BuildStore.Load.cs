@@ -41,7 +41,32 @@ public sealed partial class BuildStore
         {
             throw BuildStateException.Corrupt(path, "the state has a negative sequence or history length");
         }
+
+        if (record.Transitions is null || record.Artifacts is null || record.Dependencies is null || record.Checkpoints is null
+            || record.Errors is null || record.Resources?.PhaseDurationsMs is null || record.Metadata is null)
+        {
+            throw BuildStateException.Corrupt(path, "the state has a list or object that is null");
+        }
+
+        // Values that would not survive being written back, or would reach file names.
+        if (record.Transitions.Any(t => t is null || !double.IsFinite(t.DurationMs))
+            || record.Resources is null
+            || record.Resources.PhaseDurationsMs.Values.Any(v => !double.IsFinite(v)))
+        {
+            throw BuildStateException.Corrupt(path, "the state holds a missing transition or a duration that is not a finite number");
+        }
+
+        if (record.Checkpoints.Any(c => c is null || !IsSafeCheckpointId(c.Id))
+            || record.Artifacts.Any(a => a is null) || record.Errors.Any(e => e is null)
+            || record.Dependencies.Any(d => d is null) || record.Metadata is null)
+        {
+            throw BuildStateException.Corrupt(path, "the state holds a null entry or a checkpoint id that is not a safe file name");
+        }
     }
+
+    /// <summary>Checkpoint ids become file names: letters, digits, '-' and '_' only, at most 100 characters.</summary>
+    internal static bool IsSafeCheckpointId(string? id) =>
+        !string.IsNullOrEmpty(id) && id.Length <= 100 && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
 
     /// <summary>A read for queries: never writes, never takes a lock; rolls forward to newer history in memory.</summary>
     private BuildRecord? ReadForQuery(string key, string buildId) => Load(key, buildId, repair: false).Record;
@@ -114,7 +139,7 @@ public sealed partial class BuildStore
         }
 
         // Nullable on purpose: LastOrDefault of a tuple would be a default tuple, not "none".
-        (HistoryEntry Entry, long End)? last = scan?.Entries.LastOrDefault(e => e.Entry.State is not null) is { Entry: not null } found ? found : null;
+        (HistoryEntry Entry, long End)? last = scan?.Entries.LastOrDefault(e => IsUsableHistoryState(e.Entry, buildId)) is { Entry: not null } found ? found : null;
         if (state is not null)
         {
             if (last is { } newer && newer.Entry.Sequence > state.Sequence)
@@ -166,6 +191,25 @@ public sealed partial class BuildStore
         }
 
         throw stateError ?? BuildStateException.Corrupt(statePath, "the state file is missing and neither history nor backups hold a copy");
+    }
+
+    /// <summary>A history record whose state belongs to this build and passes the same shape checks as a state file.</summary>
+    private static bool IsUsableHistoryState(HistoryEntry entry, string buildId)
+    {
+        if (entry.State is null || !string.Equals(entry.State.Id, buildId, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        try
+        {
+            CheckShape(entry.State, "(history)");
+            return true;
+        }
+        catch (BuildStateException)
+        {
+            return false;
+        }
     }
 
     private static BuildRecord FromHistory(HistoryEntry entry, long end)

@@ -26,24 +26,9 @@ public class StoreFuzzTests(ITestOutputHelper output)
     [MemberData(nameof(Targets))]
     public void Every_corrupted_variant_gives_a_recovery_or_a_clear_error_kind(string target)
     {
-        var failures = Fuzz(target, m => !KnownBug(target, m));
+        var failures = Fuzz(target, _ => true);
         Assert.True(failures.Count == 0, $"{failures.Count} variants of {target} failed (seed {Seed}); first:\n{string.Join("\n", failures.Take(8))}");
     }
-
-    [Theory(Skip = "bug: non-finite doubles (1e400) read into a state cannot be written back (ArgumentException from StoreJson.Serialize); a checkpoint id with a NUL reaches Path.GetFullPath (ArgumentException in GuardNoLinks); index.json with a null entry in builds throws NullReferenceException in TryReadIndex; a checkpoint file with \"artifacts\": null throws NullReferenceException in StoreValidator.ValidateCheckpoints")]
-    [MemberData(nameof(Targets))]
-    public void Variants_that_hit_reported_store_bugs(string target)
-    {
-        var failures = Fuzz(target, m => KnownBug(target, m));
-        Assert.True(failures.Count == 0, $"{failures.Count} variants of {target} failed (seed {Seed}); first:\n{string.Join("\n", failures.Take(8))}");
-    }
-
-    /// <summary>Variant classes that hit reported store bugs (see the skipped test).</summary>
-    private static bool KnownBug(string target, Mutant mutant) =>
-        mutant.Detail.Contains("e400", StringComparison.Ordinal)
-        || mutant.Detail.Contains("\\u0000", StringComparison.Ordinal)
-        || (target == "index.json" && mutant.Detail.StartsWith("$.builds", StringComparison.Ordinal) && mutant.Detail.Contains("null", StringComparison.Ordinal))
-        || (target == "checkpoint" && mutant.Kind == "json-null-or-missing");
 
     private List<string> Fuzz(string target, Func<Mutant, bool> include)
     {

@@ -1,0 +1,71 @@
+using System.Diagnostics;
+using BuildState.Model;
+using BuildState.Sdk.Tests.Infrastructure;
+using BuildState.Store;
+
+namespace BuildState.Sdk.Tests;
+
+[Collection("e2e")]
+public class IncrementalAndParallelTests(PackageFeed feed)
+{
+    [Fact]
+    public void A_second_no_op_build_compiles_nothing_and_still_records_its_run()
+    {
+        using var repo = new TestRepo(feed);
+        repo.Project("Lib");
+        repo.Project("App", exe: true, references: "Lib");
+        repo.Ok("build", "src/App/App.csproj");
+        var compiled = new[] { "src/Lib/obj/Debug/net10.0/Lib.dll", "src/App/obj/Debug/net10.0/App.dll" }
+            .ToDictionary(p => p, p => File.GetLastWriteTimeUtc(repo.Path_(p)));
+        var firstRun = repo.Store().Get(TestRepo.Id("App")).RunId;
+
+        var second = repo.Ok("build", "src/App/App.csproj", "-v:n");
+        foreach (var (path, stamp) in compiled)
+        {
+            Assert.Equal(stamp, File.GetLastWriteTimeUtc(repo.Path_(path))); // CoreCompile skipped: nothing that feeds it changed
+        }
+
+        Assert.Contains("Skipping target \"CoreCompile\" because all output files are up-to-date", second.Output);
+        Assert.DoesNotContain(".buildstate", second.Output.Split('\n').Where(l => l.Contains("Input file", StringComparison.Ordinal) || l.Contains("out of date", StringComparison.Ordinal)).FirstOrDefault() ?? "");
+        var record = repo.Store().Get(TestRepo.Id("App"));
+        Assert.NotEqual(firstRun, record.RunId);
+        Assert.Equal(RunStatus.Succeeded, record.Status);
+    }
+
+    [Fact]
+    public void Two_invocations_at_once_on_one_repository_record_everything_without_lock_timeouts()
+    {
+        using var repo = new TestRepo(feed);
+        for (var i = 0; i < 8; i++)
+        {
+            repo.Project($"P{i}");
+        }
+
+        repo.Write("a.proj", Traversal("P0", "P1", "P2", "P3"));
+        repo.Write("b.proj", Traversal("P4", "P5", "P6", "P7"));
+        repo.Ok("restore", "a.proj");
+        repo.Ok("restore", "b.proj");
+        var a = Process.Start(DotNet.StartInfo(repo.Root, repo.NuGetPackages, "build", "a.proj", "-m", "--no-restore", "-nodeReuse:false", "-p:BuildStateRunId=invocation-a"))!;
+        var b = Process.Start(DotNet.StartInfo(repo.Root, repo.NuGetPackages, "build", "b.proj", "-m", "--no-restore", "-nodeReuse:false", "-p:BuildStateRunId=invocation-b"))!;
+        var outputs = new[] { a, b }.Select(p => Task.Run(() => p.StandardOutput.ReadToEnd() + p.StandardError.ReadToEnd())).ToArray();
+        Assert.True(a.WaitForExit(TimeSpan.FromMinutes(5)) && b.WaitForExit(TimeSpan.FromMinutes(5)));
+        Assert.True(a.ExitCode == 0 && b.ExitCode == 0, outputs[0].Result + outputs[1].Result);
+        Assert.DoesNotContain("BST1001", outputs[0].Result + outputs[1].Result);
+
+        var store = repo.Store();
+        var builds = store.List();
+        Assert.Equal(8, builds.Count);
+        Assert.All(builds, x => Assert.Equal(RunStatus.Succeeded, x.Status));
+        Assert.All(builds.Where(x => x.Id.CompareTo("src/P4") < 0), x => Assert.Equal("invocation-a", x.RunId));
+        Assert.All(builds.Where(x => x.Id.CompareTo("src/P4") >= 0), x => Assert.Equal("invocation-b", x.RunId));
+        var report = new StoreValidator(store).Validate();
+        Assert.True(report.IsValid, string.Join("\n", report.Problems));
+    }
+
+    private static string Traversal(params string[] projects) =>
+        "<Project DefaultTargets=\"Build\"><ItemGroup>"
+        + string.Concat(projects.Select(p => $"<ProjectReference Include=\"src/{p}/{p}.csproj\" />"))
+        + "</ItemGroup>"
+        + "<Target Name=\"Restore\"><MSBuild Projects=\"@(ProjectReference)\" Targets=\"Restore\" /></Target>"
+        + "<Target Name=\"Build\"><MSBuild Projects=\"@(ProjectReference)\" Targets=\"Build\" BuildInParallel=\"true\" /></Target></Project>";
+}
