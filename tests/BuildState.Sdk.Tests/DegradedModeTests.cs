@@ -95,4 +95,37 @@ public class DegradedModeTests(PackageFeed feed)
         Assert.Equal("Build", record.Phase);
         Assert.Contains("is gone", record.Run!.Reason);
     }
+
+    [Fact]
+    public void Ctrl_C_mid_build_ends_the_run_interrupted_and_leaves_nothing_running()
+    {
+        using var repo = new TestRepo(feed);
+        repo.Project("Slow", extra: """
+            <Target Name="TakeYourTime" AfterTargets="CoreCompile">
+              <Exec Command="sleep 60" />
+            </Target>
+            """);
+        using var build = Process.Start(DotNet.StartInfo(repo.Root, repo.NuGetPackages, "build", "src/Slow/Slow.csproj", "-nodeReuse:false"))!;
+        build.BeginOutputReadLine();
+        build.BeginErrorReadLine();
+        var id = TestRepo.Id("Slow");
+        var deadline = DateTime.UtcNow.AddMinutes(3);
+        while (repo.Store().TryGet(id)?.Phase != "Build")
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the build never reached the Build phase");
+            Thread.Sleep(200);
+        }
+
+        Thread.Sleep(500);
+        using (var interrupt = Process.Start("kill", ["-INT", build.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            interrupt.WaitForExit();
+        }
+
+        Assert.True(build.WaitForExit(TimeSpan.FromMinutes(2)), "the build did not stop on SIGINT");
+        var record = repo.Store().Get(id);
+        Assert.Equal(RunStatus.Interrupted, record.Status); // recorded by the build itself, at its cancelled end
+        Assert.Equal("the build was cancelled", record.Run!.Reason);
+        Assert.NotNull(record.Run.EndedAt);
+    }
 }

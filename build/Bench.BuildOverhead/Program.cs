@@ -1,0 +1,218 @@
+using System.Diagnostics;
+using System.Globalization;
+
+// dotnet run --project build/Bench.BuildOverhead -c Release [-- --rounds N] [--short]
+//
+// Builds two copies of the same 10-project solution (a library chain plus an app), one adopting
+// BuildState.Sdk from Directory.Build.props and one not, from artifacts/packages (run
+// `dotnet pack BuildStateSdk.sln -c Release -o artifacts/packages` first). Each round builds both,
+// in alternating order, with -m: a clean build (bin/obj removed) and a no-op incremental build.
+// Prints per-round times, the medians and their ratios, and the peak memory of the build's
+// processes (entry and worker nodes, from /proc), with and without.
+var rounds = args.Contains("--short") ? 2 : ReadInt(args, "--rounds", 7);
+var repo = FindRepo();
+var packages = Path.Combine(repo, "artifacts", "packages");
+if (!Directory.Exists(packages) || Directory.GetFiles(packages, "BuildState.Sdk.*.nupkg").Length == 0)
+{
+    Console.Error.WriteLine("no BuildState.Sdk package: run `dotnet pack BuildStateSdk.sln -c Release -o artifacts/packages` first");
+    return 1;
+}
+
+var work = Path.Combine(Path.GetTempPath(), "bst-bench-" + Guid.NewGuid().ToString("N")[..8]);
+var with = Solution(Path.Combine(work, "with"), packages, useSdk: true);
+var without = Solution(Path.Combine(work, "without"), packages, useSdk: false);
+var cache = Path.Combine(work, "nuget");
+Run(with, cache, "restore", "all.proj");
+Run(without, cache, "restore", "all.proj");
+Build(with, cache);
+Build(without, cache); // warm-up: first builds pay JIT and disk cache costs for both
+
+var results = new Dictionary<string, List<double>> { ["clean with"] = [], ["clean without"] = [], ["noop with"] = [], ["noop without"] = [] };
+var memory = new Dictionary<string, List<long>> { ["with"] = [], ["without"] = [] };
+for (var round = 0; round < rounds; round++)
+{
+    var order = round % 2 == 0 ? new[] { (with, "with"), (without, "without") } : new[] { (without, "without"), (with, "with") };
+    foreach (var (dir, name) in order)
+    {
+        Clean(dir);
+        var (clean, peak) = Build(dir, cache);
+        results[$"clean {name}"].Add(clean);
+        memory[name].Add(peak);
+        var (noop, _) = Build(dir, cache);
+        results[$"noop {name}"].Add(noop);
+    }
+
+    Console.WriteLine($"round {round + 1}: clean {results["clean with"][^1]:0} / {results["clean without"][^1]:0} ms, no-op {results["noop with"][^1]:0} / {results["noop without"][^1]:0} ms (with / without)");
+}
+
+double Median(List<double> v) { var s = v.Order().ToList(); return s.Count % 2 == 1 ? s[s.Count / 2] : (s[s.Count / 2 - 1] + s[s.Count / 2]) / 2; }
+var noopRatio = Median(results["noop with"]) / Median(results["noop without"]);
+var cleanRatio = Median(results["clean with"]) / Median(results["clean without"]);
+var memRatio = memory["with"].Average() / memory["without"].Average();
+Console.WriteLine();
+Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}; date {DateTime.UtcNow:yyyy-MM-dd}; rounds {rounds}");
+Console.WriteLine($"no-op build, median: {Median(results["noop with"]):0} ms with, {Median(results["noop without"]):0} ms without, ratio {noopRatio:0.000} (goal <= 1.02)");
+Console.WriteLine($"clean build, median: {Median(results["clean with"]):0} ms with, {Median(results["clean without"]):0} ms without, ratio {cleanRatio:0.000} (goal <= 1.05)");
+Console.WriteLine($"peak memory of the build's processes (clean builds, mean): {memory["with"].Average() / 1048576:0} MiB with, {memory["without"].Average() / 1048576:0} MiB without, ratio {memRatio:0.000} (goal <= 1.05)");
+try
+{
+    Directory.Delete(work, recursive: true);
+}
+catch (IOException)
+{
+}
+
+return 0;
+
+static string Solution(string root, string packages, bool useSdk)
+{
+    Directory.CreateDirectory(Path.Combine(root, ".git"));
+    File.WriteAllText(Path.Combine(root, "nuget.config"), $"""
+        <configuration><packageSources><clear /><add key="local" value="{packages}" /><add key="nuget.org" value="https://api.nuget.org/v3/index.json" /></packageSources></configuration>
+        """);
+    File.WriteAllText(Path.Combine(root, "Directory.Build.props"), useSdk
+        ? """<Project><ItemGroup><PackageReference Include="BuildState.Sdk" Version="1.0.0" PrivateAssets="all" /></ItemGroup></Project>"""
+        : "<Project />");
+    for (var i = 0; i < 10; i++)
+    {
+        var name = $"P{i}";
+        var reference = i == 0 ? "" : $"""<ItemGroup><ProjectReference Include="../P{i - 1}/P{i - 1}.csproj" /></ItemGroup>""";
+        var kind = i == 9 ? "<OutputType>Exe</OutputType>" : "";
+        Directory.CreateDirectory(Path.Combine(root, "src", name));
+        File.WriteAllText(Path.Combine(root, "src", name, name + ".csproj"), $"""
+            <Project Sdk="Microsoft.NET.Sdk"><PropertyGroup><TargetFramework>net10.0</TargetFramework>{kind}</PropertyGroup>{reference}</Project>
+            """);
+        for (var f = 0; f < 20; f++)
+        {
+            File.WriteAllText(Path.Combine(root, "src", name, $"C{f}.cs"), $"namespace {name}; public static class C{f} {{ public static int M(int x) => x * {f + 1} + {i}; }}\n");
+        }
+
+        if (i == 9)
+        {
+            File.WriteAllText(Path.Combine(root, "src", name, "Program.cs"), "System.Console.WriteLine(P9.C1.M(1));\n");
+        }
+    }
+
+    File.WriteAllText(Path.Combine(root, "all.proj"), """
+        <Project DefaultTargets="Build">
+          <ItemGroup><ProjectReference Include="src/*/*.csproj" /></ItemGroup>
+          <Target Name="Restore"><MSBuild Projects="@(ProjectReference)" Targets="Restore" /></Target>
+          <Target Name="Build"><MSBuild Projects="@(ProjectReference)" Targets="Build" BuildInParallel="true" /></Target>
+        </Project>
+        """);
+    return root;
+}
+
+static void Clean(string root)
+{
+    foreach (var dir in Directory.GetDirectories(Path.Combine(root, "src")))
+    {
+        var bin = Path.Combine(dir, "bin");
+        if (Directory.Exists(bin))
+        {
+            Directory.Delete(bin, recursive: true);
+        }
+
+        // Keep obj/project.assets.json (restore output); remove build outputs.
+        foreach (var sub in Directory.Exists(Path.Combine(dir, "obj")) ? Directory.GetDirectories(Path.Combine(dir, "obj")) : [])
+        {
+            Directory.Delete(sub, recursive: true);
+        }
+    }
+}
+
+static (double Ms, long PeakBytes) Build(string root, string cache) => Run(root, cache, "build", "all.proj", "-m", "--no-restore");
+
+static (double Ms, long PeakBytes) Run(string root, string cache, params string[] args)
+{
+    var info = new ProcessStartInfo("dotnet") { WorkingDirectory = root, RedirectStandardOutput = true, RedirectStandardError = true };
+    foreach (var a in args.Append("-nodeReuse:false").Append("-v:q"))
+    {
+        info.ArgumentList.Add(a);
+    }
+
+    info.Environment["NUGET_PACKAGES"] = cache;
+    info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+    info.Environment["DOTNET_CLI_USE_MSBUILD_SERVER"] = "0";
+    var watch = Stopwatch.StartNew();
+    using var process = Process.Start(info)!;
+    var output = process.StandardOutput.ReadToEndAsync();
+    var error = process.StandardError.ReadToEndAsync();
+    long peak = 0;
+    while (!process.WaitForExit(50))
+    {
+        peak = Math.Max(peak, TreeRss(process.Id));
+    }
+
+    watch.Stop();
+    if (process.ExitCode != 0)
+    {
+        throw new InvalidOperationException($"dotnet {string.Join(' ', args)} failed in {root}:\n{output.Result}{error.Result}");
+    }
+
+    return (watch.Elapsed.TotalMilliseconds, peak);
+}
+
+// Resident memory of a process and its descendants (MSBuild worker nodes), from /proc.
+static long TreeRss(int root)
+{
+    if (!OperatingSystem.IsLinux())
+    {
+        return 0;
+    }
+
+    var children = new Dictionary<int, List<int>>();
+    var rss = new Dictionary<int, long>();
+    foreach (var dir in Directory.GetDirectories("/proc"))
+    {
+        if (!int.TryParse(Path.GetFileName(dir), out var pid))
+        {
+            continue;
+        }
+
+        try
+        {
+            var stat = File.ReadAllText(Path.Combine(dir, "stat"));
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            var parent = int.Parse(fields[1], CultureInfo.InvariantCulture);
+            rss[pid] = long.Parse(fields[21], CultureInfo.InvariantCulture) * 4096;
+            (children.TryGetValue(parent, out var list) ? list : children[parent] = []).Add(pid);
+        }
+        catch (Exception e) when (e is IOException or FormatException or IndexOutOfRangeException or UnauthorizedAccessException)
+        {
+        }
+    }
+
+    long total = 0;
+    var stack = new Stack<int>([root]);
+    while (stack.Count > 0)
+    {
+        var pid = stack.Pop();
+        total += rss.GetValueOrDefault(pid);
+        foreach (var child in children.GetValueOrDefault(pid) ?? [])
+        {
+            stack.Push(child);
+        }
+    }
+
+    return total;
+}
+
+static int ReadInt(string[] args, string name, int fallback)
+{
+    var at = Array.IndexOf(args, name);
+    return at >= 0 && at + 1 < args.Length && int.TryParse(args[at + 1], out var value) ? value : fallback;
+}
+
+static string FindRepo()
+{
+    for (var dir = new DirectoryInfo(Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)
+    {
+        if (File.Exists(Path.Combine(dir.FullName, "BuildStateSdk.sln")))
+        {
+            return dir.FullName;
+        }
+    }
+
+    throw new InvalidOperationException("run this from inside the BuildStateSdk repository");
+}
