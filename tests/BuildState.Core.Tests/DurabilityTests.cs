@@ -49,10 +49,8 @@ public class DurabilityTests
         Assert.Equal(1, fs.DirectorySyncs);
     }
 
-    private sealed class CountingFileSystem : IFileSystem
+    private sealed class CountingFileSystem : DelegatingFileSystem
     {
-        private static readonly PhysicalFileSystem Real = PhysicalFileSystem.Instance;
-
         public int FileSyncs { get; private set; }
 
         public int DirectorySyncs { get; private set; }
@@ -61,39 +59,25 @@ public class DurabilityTests
 
         public void Reset() => (FileSyncs, DirectorySyncs) = (0, 0);
 
-        public bool FileExists(string path) => Real.FileExists(path);
-        public bool DirectoryExists(string path) => Real.DirectoryExists(path);
-        public bool IsSymbolicLink(string path) => Real.IsSymbolicLink(path);
-        public (long Length, long WriteTicks)? GetFileStamp(string path) => Real.GetFileStamp(path);
-        public byte[] ReadAllBytes(string path, long maxBytes) => Real.ReadAllBytes(path, maxBytes);
-        public IEnumerable<string> EnumerateFiles(string directory, string pattern) => Real.EnumerateFiles(directory, pattern);
-        public IEnumerable<string> EnumerateDirectories(string directory) => Real.EnumerateDirectories(directory);
-        public void CreateDirectory(string path) => Real.CreateDirectory(path);
-        public void DeleteFile(string path) => Real.DeleteFile(path);
-        public void DeleteDirectory(string path) => Real.DeleteDirectory(path);
-        public void MoveDirectory(string source, string destination) => Real.MoveDirectory(source, destination);
-        public void Rename(string source, string destination) => Real.Rename(source, destination);
-        public void TruncateFile(string path, long length) => Real.TruncateFile(path, length);
-
-        public void WriteFile(string path, ReadOnlySpan<byte> data, bool sync)
+        public override void WriteFile(string path, ReadOnlySpan<byte> data, bool sync)
         {
             FileSyncs += sync ? 1 : 0;
-            Real.WriteFile(path, data, sync);
+            base.WriteFile(path, data, sync);
         }
 
-        public void AppendFile(string path, ReadOnlySpan<byte> data, bool sync)
+        public override void AppendFile(string path, ReadOnlySpan<byte> data, bool sync)
         {
             FileSyncs += sync ? 1 : 0;
-            Real.AppendFile(path, data, sync);
+            base.AppendFile(path, data, sync);
         }
 
-        public void SyncFile(string path)
+        public override void SyncFile(string path)
         {
             FileSyncs++;
-            Real.SyncFile(path);
+            base.SyncFile(path);
         }
 
-        public void SyncDirectory(string path)
+        public override void SyncDirectory(string path)
         {
             DirectorySyncs++;
             if (FailDirectorySync)
@@ -101,7 +85,7 @@ public class DurabilityTests
                 throw new BuildStateException(StoreErrorKind.General, "cannot fsync the directory: Input/output error (errno 5)", path);
             }
 
-            Real.SyncDirectory(path);
+            base.SyncDirectory(path);
         }
     }
 }

@@ -104,36 +104,36 @@ public class SecurityAndLimitsTests
         Assert.Single(readOnly.List()); // the index cannot be rebuilt on disk, so it is answered from active/
     }
 
-    private sealed class ReadOnlyFileSystem : BuildState.IO.IFileSystem
+    /// <summary>Answers every write the way a read-only mount does (EROFS).</summary>
+    private sealed class ReadOnlyFileSystem : DelegatingFileSystem
     {
-        private static readonly BuildState.IO.PhysicalFileSystem Real = BuildState.IO.PhysicalFileSystem.Instance;
-
         private static Exception Refuse(string path) => BuildStateException.FromIo(new IOException("Read-only file system", 30), path, "write");
 
-        public bool FileExists(string path) => Real.FileExists(path);
-        public bool DirectoryExists(string path) => Real.DirectoryExists(path);
-        public bool IsSymbolicLink(string path) => Real.IsSymbolicLink(path);
-        public (long Length, long WriteTicks)? GetFileStamp(string path) => Real.GetFileStamp(path);
-        public byte[] ReadAllBytes(string path, long maxBytes) => Real.ReadAllBytes(path, maxBytes);
-        public IEnumerable<string> EnumerateFiles(string directory, string pattern) => Real.EnumerateFiles(directory, pattern);
-        public IEnumerable<string> EnumerateDirectories(string directory) => Real.EnumerateDirectories(directory);
-        public void WriteFile(string path, ReadOnlySpan<byte> data, bool sync) => throw Refuse(path);
-        public void AppendFile(string path, ReadOnlySpan<byte> data, bool sync) => throw Refuse(path);
-        public void SyncFile(string path) => throw Refuse(path);
-        public void TruncateFile(string path, long length) => throw Refuse(path);
-        public void Rename(string source, string destination) => throw Refuse(destination);
-        public void SyncDirectory(string path) => throw Refuse(path);
-        public void CreateDirectory(string path)
+        public override void WriteFile(string path, ReadOnlySpan<byte> data, bool sync) => throw Refuse(path);
+
+        public override void AppendFile(string path, ReadOnlySpan<byte> data, bool sync) => throw Refuse(path);
+
+        public override void SyncFile(string path) => throw Refuse(path);
+
+        public override void TruncateFile(string path, long length) => throw Refuse(path);
+
+        public override void Rename(string source, string destination) => throw Refuse(destination);
+
+        public override void SyncDirectory(string path) => throw Refuse(path);
+
+        public override void DeleteFile(string path) => throw Refuse(path);
+
+        public override void DeleteDirectory(string path) => throw Refuse(path);
+
+        public override void MoveDirectory(string source, string destination) => throw Refuse(destination);
+
+        public override void CreateDirectory(string path)
         {
-            if (!Real.DirectoryExists(path))
+            if (!DirectoryExists(path))
             {
                 throw Refuse(path);
             }
         }
-
-        public void DeleteFile(string path) => throw Refuse(path);
-        public void DeleteDirectory(string path) => throw Refuse(path);
-        public void MoveDirectory(string source, string destination) => throw Refuse(destination);
     }
 
     [Theory]

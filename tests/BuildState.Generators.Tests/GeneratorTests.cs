@@ -272,7 +272,7 @@ public static class UseIt
     }
 
     [Fact]
-    public void HundredStateTableGeneratesQuicklyAndCompiles()
+    public void HundredStateTableGeneratesAndCompiles()
     {
         var sb = new System.Text.StringBuilder("{\"name\":\"Big\",\"namespace\":\"Perf\",\"initial\":\"S0\",\"terminal\":[\"S99\"],\"error\":\"S98\",\"transitions\":{");
         for (var i = 0; i < 99; i++)
@@ -284,50 +284,12 @@ public static class UseIt
         var table = sb.ToString();
         var compilation = TestHelper.CreateCompilation(Array.Empty<string>(), withCore: true);
         var files = System.Collections.Immutable.ImmutableArray.Create<AdditionalText>(new MemoryAdditionalText("big.buildstate.json", table));
-        TestHelper.CreateDriver(files).RunGenerators(compilation); // warm up
-        var watch = System.Diagnostics.Stopwatch.StartNew();
+        // Its speed is measured in build/Bench.Micro (GeneratorBenchmarks), not here.
         var driver = TestHelper.CreateDriver(files).RunGeneratorsAndUpdateCompilation(compilation, out var output, out var diagnostics);
-        watch.Stop();
         Assert.Empty(diagnostics);
         Assert.True(BuildState.Tables.TableParser.Parse("big", table).IsValid);
-        Assert.True(watch.ElapsedMilliseconds < 2000, "generation took " + watch.ElapsedMilliseconds + " ms");
         TestHelper.AssertNoErrors(output.GetDiagnostics());
         Assert.Equal(2, driver.GetRunResult().GeneratedTrees.Length);
-        Console.WriteLine("100-state table: generator run " + watch.Elapsed.TotalMilliseconds + " ms");
-    }
-
-    [Fact]
-    public void CanTransitionTakesNanoseconds()
-    {
-        const string Bench = """
-using Contoso.Build;
-public static class Bench
-{
-    public static string Run()
-    {
-        const int N = 20000000;
-        int count = 0;
-        for (int i = 0; i < N / 10; i++) { if (ReleaseTransitions.CanTransition((ReleasePhase)(i % 5), (ReleasePhase)((i >> 3) % 5))) count++; }
-        var watch = System.Diagnostics.Stopwatch.StartNew();
-        for (int i = 0; i < N; i++) { if (ReleaseTransitions.CanTransition((ReleasePhase)(i % 5), (ReleasePhase)((i >> 3) % 5))) count++; }
-        watch.Stop();
-        return (watch.Elapsed.TotalMilliseconds * 1000000.0 / N).ToString(System.Globalization.CultureInfo.InvariantCulture) + "|" + count;
-    }
-}
-""";
-        var result = TestHelper.RunTable(TestHelper.ReleaseTable, sources: Bench);
-        var optimized = result.Output.WithOptions(result.Output.Options.WithOptimizationLevel(OptimizationLevel.Release));
-        var assembly = TestHelper.Load(optimized, out var alc);
-        try
-        {
-            var ns = double.Parse(Invoke(assembly, "Bench", "Run").Split('|')[0], System.Globalization.CultureInfo.InvariantCulture);
-            Console.WriteLine("CanTransition: " + ns + " ns per call (including loop and modulo)");
-            Assert.True(ns < 50, ns + " ns per call"); // a few ns on a quiet machine; lenient for shared CI
-        }
-        finally
-        {
-            alc.Unload();
-        }
     }
 
     [Fact]

@@ -93,10 +93,8 @@ public class TableParserTests
         }
 
         sb.Append("}}");
-        var sw = System.Diagnostics.Stopwatch.StartNew();
         var result = Parse(sb.ToString());
         Assert.True(result.IsValid, Diags(result));
-        Assert.True(sw.ElapsedMilliseconds < 2000, sw.ElapsedMilliseconds + " ms");
     }
 
     [Fact]

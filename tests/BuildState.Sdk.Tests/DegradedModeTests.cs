@@ -66,25 +66,9 @@ public class DegradedModeTests(PackageFeed feed)
     public void A_build_killed_midway_leaves_its_run_to_be_marked_interrupted_later()
     {
         using var repo = new TestRepo(feed);
-        repo.Project("Slow", extra: """
-            <Target Name="TakeYourTime" AfterTargets="CoreCompile">
-              <Exec Command="sleep 60" />
-            </Target>
-            """);
         repo.Project("Other");
-        var info = DotNet.StartInfo(repo.Root, repo.NuGetPackages, "build", "src/Slow/Slow.csproj", "-nodeReuse:false");
-        using var build = Process.Start(info)!;
-        build.BeginOutputReadLine();
-        build.BeginErrorReadLine();
         var id = TestRepo.Id("Slow");
-        var deadline = DateTime.UtcNow.AddMinutes(3);
-        while (repo.Store().TryGet(id)?.Phase != "Build")
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the build never reached the Build phase");
-            Thread.Sleep(200);
-        }
-
-        Thread.Sleep(500);
+        using var build = StartSlowBuildAndWaitForItsBuildPhase(repo);
         build.Kill(entireProcessTree: true); // SIGKILL: no end-of-build hook runs
         build.WaitForExit();
         Assert.Equal(RunStatus.Running, repo.Store().Get(id).Status);
@@ -100,23 +84,8 @@ public class DegradedModeTests(PackageFeed feed)
     public void Ctrl_C_mid_build_ends_the_run_interrupted_and_leaves_nothing_running()
     {
         using var repo = new TestRepo(feed);
-        repo.Project("Slow", extra: """
-            <Target Name="TakeYourTime" AfterTargets="CoreCompile">
-              <Exec Command="sleep 60" />
-            </Target>
-            """);
-        using var build = Process.Start(DotNet.StartInfo(repo.Root, repo.NuGetPackages, "build", "src/Slow/Slow.csproj", "-nodeReuse:false"))!;
-        build.BeginOutputReadLine();
-        build.BeginErrorReadLine();
         var id = TestRepo.Id("Slow");
-        var deadline = DateTime.UtcNow.AddMinutes(3);
-        while (repo.Store().TryGet(id)?.Phase != "Build")
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the build never reached the Build phase");
-            Thread.Sleep(200);
-        }
-
-        Thread.Sleep(500);
+        using var build = StartSlowBuildAndWaitForItsBuildPhase(repo);
         using (var interrupt = Process.Start("kill", ["-INT", build.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
         {
             interrupt.WaitForExit();
@@ -127,5 +96,27 @@ public class DegradedModeTests(PackageFeed feed)
         Assert.Equal(RunStatus.Interrupted, record.Status); // recorded by the build itself, at its cancelled end
         Assert.Equal("the build was cancelled", record.Run!.Reason);
         Assert.NotNull(record.Run.EndedAt);
+    }
+
+    /// <summary>Starts `dotnet build` of a project that sleeps after compiling, and returns once the store shows it in Build.</summary>
+    private static Process StartSlowBuildAndWaitForItsBuildPhase(TestRepo repo)
+    {
+        repo.Project("Slow", extra: """
+            <Target Name="TakeYourTime" AfterTargets="CoreCompile">
+              <Exec Command="sleep 60" />
+            </Target>
+            """);
+        var build = Process.Start(DotNet.StartInfo(repo.Root, repo.NuGetPackages, "build", "src/Slow/Slow.csproj", "-nodeReuse:false"))!;
+        build.BeginOutputReadLine();
+        build.BeginErrorReadLine();
+        var deadline = DateTime.UtcNow.AddMinutes(3);
+        while (repo.Store().TryGet(TestRepo.Id("Slow"))?.Phase != "Build")
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the build never reached the Build phase");
+            Thread.Sleep(200);
+        }
+
+        Thread.Sleep(500);
+        return build;
     }
 }

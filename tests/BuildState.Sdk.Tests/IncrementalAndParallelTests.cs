@@ -41,8 +41,8 @@ public class IncrementalAndParallelTests(PackageFeed feed)
             repo.Project($"P{i}");
         }
 
-        repo.Write("a.proj", Traversal("P0", "P1", "P2", "P3"));
-        repo.Write("b.proj", Traversal("P4", "P5", "P6", "P7"));
+        repo.Traversal("a.proj", "P0", "P1", "P2", "P3");
+        repo.Traversal("b.proj", "P4", "P5", "P6", "P7");
         repo.Ok("restore", "a.proj");
         repo.Ok("restore", "b.proj");
         var a = Process.Start(DotNet.StartInfo(repo.Root, repo.NuGetPackages, "build", "a.proj", "-m", "--no-restore", "-nodeReuse:false", "-p:BuildStateRunId=invocation-a"))!;
@@ -61,11 +61,4 @@ public class IncrementalAndParallelTests(PackageFeed feed)
         var report = new StoreValidator(store).Validate();
         Assert.True(report.IsValid, string.Join("\n", report.Problems));
     }
-
-    private static string Traversal(params string[] projects) =>
-        "<Project DefaultTargets=\"Build\"><ItemGroup>"
-        + string.Concat(projects.Select(p => $"<ProjectReference Include=\"src/{p}/{p}.csproj\" />"))
-        + "</ItemGroup>"
-        + "<Target Name=\"Restore\"><MSBuild Projects=\"@(ProjectReference)\" Targets=\"Restore\" /></Target>"
-        + "<Target Name=\"Build\"><MSBuild Projects=\"@(ProjectReference)\" Targets=\"Build\" BuildInParallel=\"true\" /></Target></Project>";
 }

@@ -11,23 +11,38 @@ public sealed partial class BuildStore
     public BuildRecord RecordArtifacts(string buildId, IEnumerable<ArtifactInput> files)
     {
         var previous = (TryGet(buildId)?.Artifacts ?? []).ToDictionary(a => a.Path, StringComparer.Ordinal);
-        var hashed = files
+        var hashed = HashArtifacts(files, previous);
+        return Mutate(buildId, "record artifacts", existing =>
+        {
+            var record = RequireRun(existing, buildId);
+            MergeArtifacts(record, hashed);
+            return new Change(record, new HistoryEntry { Kind = HistoryKinds.Artifacts, Message = $"{hashed.Count} artifact(s)" }, DurableNow: false);
+        });
+    }
+
+    /// <summary>Hashes files (skipping those whose size and time match <paramref name="previous"/>), once each.</summary>
+    private List<ArtifactRecord> HashArtifacts(IEnumerable<ArtifactInput> files, IReadOnlyDictionary<string, ArtifactRecord> previous) =>
+        files
             .Select(f => (Full: ToFullPath(f.Path), f.Kind))
             .DistinctBy(f => f.Full, StringComparer.Ordinal)
             .Select(f => ArtifactHasher.Hash(f.Full, ToStoredPath(f.Full), f.Kind, previous))
             .ToList();
-        return Mutate(buildId, "record artifacts", existing =>
-        {
-            var record = RequireRun(existing, buildId);
-            var byPath = record.Artifacts.ToDictionary(a => a.Path, StringComparer.Ordinal);
-            foreach (var artifact in hashed)
-            {
-                byPath[artifact.Path] = artifact;
-            }
 
-            record.Artifacts = byPath.Values.OrderBy(a => a.Path, StringComparer.Ordinal).ToList();
-            return new Change(record, new HistoryEntry { Kind = HistoryKinds.Artifacts, Message = $"{hashed.Count} artifact(s)" }, DurableNow: false);
-        });
+    /// <summary>Adds artifacts to the record; a file recorded again replaces its earlier entry.</summary>
+    private static void MergeArtifacts(BuildRecord record, List<ArtifactRecord> hashed)
+    {
+        if (hashed.Count == 0)
+        {
+            return;
+        }
+
+        var byPath = record.Artifacts.ToDictionary(a => a.Path, StringComparer.Ordinal);
+        foreach (var artifact in hashed)
+        {
+            byPath[artifact.Path] = artifact;
+        }
+
+        record.Artifacts = byPath.Values.OrderBy(a => a.Path, StringComparer.Ordinal).ToList();
     }
 
     /// <summary>A path as stored: relative to the repository root with forward slashes when inside it, else absolute.</summary>

@@ -23,7 +23,8 @@ public sealed partial class BuildStore
         var path = Path.Combine(dir, $"{record.Sequence:D12}.json");
         if (!_fs.FileExists(path))
         {
-            WriteAtomic(path, StoreJson.Serialize(record), sync: Options.Durability != Durability.None);
+            // Backups back up history, which is already durable per the mode: only Full pays an fsync for them.
+            WriteAtomic(path, StoreJson.Serialize(record), sync: Options.Durability == Durability.Full);
         }
 
         foreach (var old in BackupFiles(key).Skip(Options.MaxBackups))

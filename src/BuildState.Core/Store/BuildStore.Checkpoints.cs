@@ -24,48 +24,53 @@ public sealed partial class BuildStore
         Mutate(buildId, "checkpoint", existing =>
         {
             var record = existing ?? throw BuildStateException.NotFound($"no build '{buildId}' in the store", Layout.Root);
-            var now = Now;
-            var id = $"{now:yyyyMMddTHHmmssfff}-{record.Sequence + 1:D6}";
-            var previous = record.Artifacts.ToDictionary(a => a.Path, StringComparer.Ordinal);
-            var manifest = record.Artifacts
-                .Select(a => copyArtifacts || _fs.FileExists(ToFullPath(a.Path)) ? SafeRehash(a, previous) : a)
-                .ToList();
-            if (copyArtifacts)
-            {
-                CreateDirectoryDurably(Layout.CheckpointsDir(key));
-                CreateDirectoryDurably(Layout.BlobsDir(key));
-                foreach (var artifact in manifest)
-                {
-                    StoreBlob(key, artifact);
-                }
-            }
-
-            var file = new CheckpointFile
-            {
-                Id = id,
-                Name = name,
-                BuildId = buildId,
-                Phase = record.Phase,
-                CreatedAt = now,
-                Automatic = automatic,
-                HasArtifactCopies = copyArtifacts,
-                Artifacts = manifest,
-                State = record.Clone(),
-            };
-            CreateDirectoryDurably(Layout.CheckpointsDir(key));
-            WriteAtomic(Layout.CheckpointFile(key, id), StoreJson.Serialize(file), sync: Options.Durability != Durability.None);
-
-            created = new CheckpointRef { Id = id, Name = name, Phase = record.Phase, CreatedAt = now, HasArtifactCopies = copyArtifacts, Automatic = automatic };
-            record.Checkpoints.Add(created);
-            var rotated = Rotate(record);
-            var entry = new HistoryEntry { Kind = HistoryKinds.Checkpoint, Message = $"checkpoint {id}{(name is null ? "" : $" ({name})")}" };
-            return new Change(record, entry, DurableNow: true)
-            {
-                // Only once the state no longer lists them: a crash in between leaves unreferenced files, which recover removes.
-                AfterCommit = rotated.Count == 0 ? null : () => DeleteUnreferencedCheckpointFiles(key, record),
-            };
+            (created, var rotated) = TakeCheckpoint(key, record, name, copyArtifacts, automatic);
+            var entry = new HistoryEntry { Kind = HistoryKinds.Checkpoint, Message = $"checkpoint {created.Id}{(name is null ? "" : $" ({name})")}" };
+            return new Change(record, entry, DurableNow: true) { AfterCommit = rotated ? () => DeleteUnreferencedCheckpointFiles(key, record) : null };
         });
         return created!;
+    }
+
+    /// <summary>
+    /// Writes a checkpoint file of <paramref name="record"/> as it is now (with artifact copies when
+    /// asked) and lists it in the record, rotating the oldest out of the list. The caller commits the
+    /// record; files of rotated checkpoints are deleted only after that commit (a crash in between
+    /// leaves unreferenced files, which recover removes). Returns the checkpoint and whether any rotated out.
+    /// </summary>
+    private (CheckpointRef Checkpoint, bool Rotated) TakeCheckpoint(string key, BuildRecord record, string? name, bool copyArtifacts, bool automatic)
+    {
+        var now = Now;
+        var id = $"{now:yyyyMMddTHHmmssfff}-{record.Sequence + 1:D6}";
+        var previous = record.Artifacts.ToDictionary(a => a.Path, StringComparer.Ordinal);
+        var manifest = record.Artifacts
+            .Select(a => copyArtifacts || _fs.FileExists(ToFullPath(a.Path)) ? SafeRehash(a, previous) : a)
+            .ToList();
+        CreateDirectoryDurably(Layout.CheckpointsDir(key));
+        if (copyArtifacts)
+        {
+            CreateDirectoryDurably(Layout.BlobsDir(key));
+            foreach (var artifact in manifest)
+            {
+                StoreBlob(key, artifact);
+            }
+        }
+
+        var file = new CheckpointFile
+        {
+            Id = id,
+            Name = name,
+            BuildId = record.Id,
+            Phase = record.Phase,
+            CreatedAt = now,
+            Automatic = automatic,
+            HasArtifactCopies = copyArtifacts,
+            Artifacts = manifest,
+            State = record.Clone(),
+        };
+        WriteAtomic(Layout.CheckpointFile(key, id), StoreJson.Serialize(file), sync: Options.Durability != Durability.None);
+        var created = new CheckpointRef { Id = id, Name = name, Phase = record.Phase, CreatedAt = now, HasArtifactCopies = copyArtifacts, Automatic = automatic };
+        record.Checkpoints.Add(created);
+        return (created, Rotate(record).Count > 0);
     }
 
     private ArtifactRecord SafeRehash(ArtifactRecord artifact, Dictionary<string, ArtifactRecord> previous) =>

@@ -22,7 +22,7 @@ public sealed partial class BuildStore
 
     /// <summary>
     /// Read-modify-write of one build under its lock: load (repairing what a crash left), apply
-    /// <paramref name="change"/>, commit. Returns a copy of the committed state.
+    /// <paramref name="change"/>, commit. Returns the committed state (the caller's to keep).
     /// </summary>
     internal BuildRecord Mutate(string buildId, string purpose, Func<BuildRecord?, Change?> change)
     {
@@ -31,7 +31,9 @@ public sealed partial class BuildStore
         using (Locks.Acquire(Layout.BuildLock(key), purpose))
         {
             var loaded = Load(key, buildId, repair: true);
-            var proposed = change(loaded.Record?.Clone());
+            // The loaded record was just read from disk and is not shared: the change may edit it in place.
+            var (sequence, historyBytes) = (loaded.Record?.Sequence ?? 0, loaded.Record?.HistoryBytes ?? 0);
+            var proposed = change(loaded.Record);
             if (proposed is null)
             {
                 if (loaded.Record is not null && loaded.NeedsWrite)
@@ -51,9 +53,9 @@ public sealed partial class BuildStore
 
             var now = Now;
             record.SchemaVersion = StoreSchema.Current;
-            record.Sequence = (loaded.Record?.Sequence ?? 0) + 1;
+            record.Sequence = sequence + 1;
             record.UpdatedAt = now;
-            record.HistoryBytes = loaded.Record?.HistoryBytes ?? 0;
+            record.HistoryBytes = historyBytes;
             entry.Sequence = record.Sequence;
             entry.At = now;
             entry.RunId ??= record.RunId;
@@ -64,7 +66,7 @@ public sealed partial class BuildStore
             }
 
             afterCommit?.Invoke();
-            return record.Clone();
+            return record;
         }
     }
 

@@ -39,7 +39,13 @@ public sealed partial class BuildStore
                 record.Metadata[name] = value;
             }
 
-            return new Change(record, new HistoryEntry { Kind = HistoryKinds.RunStarted, To = table.Initial }, DurableNow: false);
+            if (request.ThenTransitionTo is { } next)
+            {
+                LifecycleRegistry.EnsureCanTransition(table, table.Initial, next);
+                ApplyTransition(record, table, next);
+            }
+
+            return new Change(record, new HistoryEntry { Kind = HistoryKinds.RunStarted, To = record.Phase }, DurableNow: false);
         });
     }
 

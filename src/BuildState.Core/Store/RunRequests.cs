@@ -22,6 +22,9 @@ public sealed class StartRunRequest
 
     /// <summary>The run's owner; by default the store's (this process).</summary>
     public OwnerInfo? Owner { get; set; }
+
+    /// <summary>A phase to move to right after the initial one, in the same commit (the SDK's Init -> Setup).</summary>
+    public string? ThenTransitionTo { get; set; }
 }
 
 /// <summary>How a caller says a run ended.</summary>

@@ -6,8 +6,11 @@ namespace BuildState.Sdk.Session;
 /// <summary>How runs end: normally from the targets, and at the end of the build for whatever is still open.</summary>
 internal static class RunCloser
 {
-    /// <summary>Walks a successful default-lifecycle run to Complete from wherever it is (Build or Test).</summary>
-    public static void Complete(ProjectContext context)
+    /// <summary>
+    /// Walks a successful default-lifecycle run to Complete from wherever it is (Build or Test), with
+    /// the outputs and an optional checkpoint, as one commit.
+    /// </summary>
+    public static void Complete(ProjectContext context, IReadOnlyList<ArtifactInput>? artifacts = null, string? checkpoint = null)
     {
         var record = context.Store.Get(context.BuildId);
         if (record.Run?.EndedAt is not null)
@@ -16,12 +19,16 @@ internal static class RunCloser
             return;
         }
 
-        if (record.Phase is DefaultLifecycle.Build or DefaultLifecycle.Test)
+        IReadOnlyList<string> path = record.Phase is DefaultLifecycle.Build or DefaultLifecycle.Test
+            ? [DefaultLifecycle.Cleanup, DefaultLifecycle.Complete]
+            : [DefaultLifecycle.Complete];
+        context.Store.Advance(context.BuildId, new AdvanceRequest
         {
-            context.Store.Transition(context.BuildId, DefaultLifecycle.Cleanup);
-        }
-
-        context.Store.Transition(context.BuildId, DefaultLifecycle.Complete);
+            Artifacts = artifacts ?? [],
+            CheckpointName = checkpoint,
+            CheckpointCopiesArtifacts = context.CheckpointArtifacts,
+            Transitions = path,
+        });
         context.DefaultRunEnded = true;
     }
 

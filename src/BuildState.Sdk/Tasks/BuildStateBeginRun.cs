@@ -97,8 +97,7 @@ public sealed class BuildStateBeginRun : BuildStateTask
         var metadata = BuildState.Model.EnvironmentCapture.Capture(EnvironmentAllowList);
         metadata["msbuild.configuration"] = Configuration ?? "";
         metadata["msbuild.targetFramework"] = TargetFramework ?? "";
-        store.StartRun(buildId, new StartRunRequest { RunId = runId, Metadata = metadata });
-        store.Transition(buildId, DefaultLifecycle.Setup);
+        store.StartRun(buildId, new StartRunRequest { RunId = runId, Metadata = metadata, ThenTransitionTo = DefaultLifecycle.Setup });
         Session.Add(context);
         BuildId = buildId;
         ResolvedRunId = runId;

@@ -1,13 +1,12 @@
-using BuildState.Lifecycle;
+using BuildState.Store;
 using BuildState.Sdk.Session;
 using Microsoft.Build.Framework;
 
 namespace BuildState.Sdk.Tasks;
 
 /// <summary>
-/// Moves a project's default-lifecycle run into Build (before CoreCompile) or Test (before tests
-/// run), records its ProjectReferences as dependencies, and takes the automatic checkpoint of the
-/// phase boundary. Called by the SDK's targets.
+/// Moves a project's default-lifecycle run into Build (before CoreCompile) and records its
+/// ProjectReferences as dependencies, in one commit. Called by the SDK's targets.
 /// </summary>
 public sealed class BuildStateEnterPhase : BuildStateTask
 {
@@ -33,17 +32,10 @@ public sealed class BuildStateEnterPhase : BuildStateTask
             return;
         }
 
-        if (ProjectReferences.Length > 0)
-        {
-            var dependencies = ProjectReferences.Select(r => DependencyId(context, r)).Distinct(StringComparer.Ordinal).ToList();
-            context.Store.Update(context.BuildId, r => r.Dependencies = dependencies, "dependencies");
-        }
-
-        context.Store.Transition(context.BuildId, Phase);
-        if (context.AutoCheckpoints && Phase == DefaultLifecycle.Test)
-        {
-            context.Store.CreateCheckpoint(context.BuildId, "before-test", context.CheckpointArtifacts, automatic: true);
-        }
+        var dependencies = ProjectReferences.Length == 0
+            ? null
+            : ProjectReferences.Select(r => DependencyId(context, r)).Distinct(StringComparer.Ordinal).ToList();
+        context.Store.Advance(context.BuildId, new AdvanceRequest { Dependencies = dependencies, Transitions = [Phase] });
     }
 
     private string DependencyId(ProjectContext context, ITaskItem reference)

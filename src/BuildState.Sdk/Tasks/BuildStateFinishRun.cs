@@ -1,12 +1,15 @@
+using BuildState.Lifecycle;
 using BuildState.Sdk.Session;
+using BuildState.Store;
 using Microsoft.Build.Framework;
 
 namespace BuildState.Sdk.Tasks;
 
 /// <summary>
 /// Records the build's outputs and ends a successful default-lifecycle run: Build (or Test) to
-/// Cleanup to Complete, with an automatic checkpoint of the finished build. Called by the SDK's
-/// targets after Build (when no tests follow) and after VSTest.
+/// Cleanup to Complete, with an automatic checkpoint "built", in one commit. When tests follow
+/// (`dotnet test`) it records the outputs and moves Build to Test instead (checkpoint
+/// "before-test"). Called by the SDK's targets after Build and after VSTest.
 /// </summary>
 public sealed class BuildStateFinishRun : BuildStateTask
 {
@@ -27,21 +30,19 @@ public sealed class BuildStateFinishRun : BuildStateTask
             return;
         }
 
-        if (RecordArtifacts)
-        {
-            ArtifactRecorder.Record(context.Store, context.BuildId, Artifacts);
-        }
-
+        var artifacts = RecordArtifacts ? ArtifactRecorder.Inputs(Artifacts) : [];
         if (TestsFollow)
         {
+            context.Store.Advance(context.BuildId, new AdvanceRequest
+            {
+                Artifacts = artifacts,
+                CheckpointName = context.AutoCheckpoints ? "before-test" : null,
+                CheckpointCopiesArtifacts = context.CheckpointArtifacts,
+                Transitions = [DefaultLifecycle.Test],
+            });
             return;
         }
 
-        if (context.AutoCheckpoints)
-        {
-            context.Store.CreateCheckpoint(context.BuildId, "built", context.CheckpointArtifacts, automatic: true);
-        }
-
-        RunCloser.Complete(context);
+        RunCloser.Complete(context, artifacts, context.AutoCheckpoints ? "built" : null);
     }
 }

@@ -71,19 +71,23 @@ public sealed class TestRepo : IDisposable
             : $"namespace {name}; public static class Api {{ public static int Value => 42; }}\n");
     }
 
-    /// <summary>A traversal project that builds every project under src/ (the shape of a solution build).</summary>
-    public string Traversal()
+    /// <summary>
+    /// A traversal project (the shape of a solution build) over the named projects, or every project
+    /// under src/ when none is named. Returns its file name.
+    /// </summary>
+    public string Traversal(string name = "all.proj", params string[] projects)
     {
-        Write("all.proj", """
+        var references = projects.Length == 0
+            ? """<ProjectReference Include="src/*/*.csproj" />"""
+            : string.Concat(projects.Select(p => $"""<ProjectReference Include="src/{p}/{p}.csproj" />"""));
+        Write(name, $"""
             <Project DefaultTargets="Build">
-              <ItemGroup>
-                <ProjectReference Include="src/*/*.csproj" />
-              </ItemGroup>
+              <ItemGroup>{references}</ItemGroup>
               <Target Name="Restore"><MSBuild Projects="@(ProjectReference)" Targets="Restore" /></Target>
               <Target Name="Build"><MSBuild Projects="@(ProjectReference)" Targets="Build" BuildInParallel="true" /></Target>
             </Project>
             """);
-        return "all.proj";
+        return name;
     }
 
     public DotNet.Result Dotnet(params string[] args) => Dotnet(TimeSpan.FromMinutes(5), args);

@@ -1,0 +1,43 @@
+using BuildState.IO;
+
+namespace BuildState.Core.Tests.Infrastructure;
+
+/// <summary>The real file system, with every operation overridable: the base of test file layers that count or refuse.</summary>
+public abstract class DelegatingFileSystem : IFileSystem
+{
+    protected static readonly PhysicalFileSystem Real = PhysicalFileSystem.Instance;
+
+    public virtual bool FileExists(string path) => Real.FileExists(path);
+
+    public virtual bool DirectoryExists(string path) => Real.DirectoryExists(path);
+
+    public virtual bool IsSymbolicLink(string path) => Real.IsSymbolicLink(path);
+
+    public virtual (long Length, long WriteTicks)? GetFileStamp(string path) => Real.GetFileStamp(path);
+
+    public virtual byte[] ReadAllBytes(string path, long maxBytes) => Real.ReadAllBytes(path, maxBytes);
+
+    public virtual IEnumerable<string> EnumerateFiles(string directory, string pattern) => Real.EnumerateFiles(directory, pattern);
+
+    public virtual IEnumerable<string> EnumerateDirectories(string directory) => Real.EnumerateDirectories(directory);
+
+    public virtual void WriteFile(string path, ReadOnlySpan<byte> data, bool sync) => Real.WriteFile(path, data, sync);
+
+    public virtual void AppendFile(string path, ReadOnlySpan<byte> data, bool sync) => Real.AppendFile(path, data, sync);
+
+    public virtual void SyncFile(string path) => Real.SyncFile(path);
+
+    public virtual void TruncateFile(string path, long length) => Real.TruncateFile(path, length);
+
+    public virtual void Rename(string source, string destination) => Real.Rename(source, destination);
+
+    public virtual void SyncDirectory(string path) => Real.SyncDirectory(path);
+
+    public virtual void CreateDirectory(string path) => Real.CreateDirectory(path);
+
+    public virtual void DeleteFile(string path) => Real.DeleteFile(path);
+
+    public virtual void DeleteDirectory(string path) => Real.DeleteDirectory(path);
+
+    public virtual void MoveDirectory(string source, string destination) => Real.MoveDirectory(source, destination);
+}

@@ -1,0 +1,72 @@
+using BuildState.Sdk.Tests.Infrastructure;
+
+namespace BuildState.Sdk.Tests;
+
+/// <summary>The generator as users get it from the BuildState.Core package, through real `dotnet build`/`run`.</summary>
+[Collection("e2e")]
+public class CorePackageTests(PackageFeed feed)
+{
+    private const string Table = """
+        {
+          "name": "Release",
+          "namespace": "Contoso.Build",
+          "initial": "Draft",
+          "terminal": ["Published"],
+          "error": "Failed",
+          "transitions": {
+            "Draft":  ["Built", "Failed"],
+            "Built":  ["Signed", "Failed"],
+            "Signed": ["Published", "Failed"],
+            "Failed": ["Draft"]
+          }
+        }
+        """;
+
+    private static TestRepo Repo(PackageFeed feed, string program)
+    {
+        var repo = new TestRepo(feed, viaDirectoryBuildProps: false);
+        repo.Write("src/Tool/Tool.csproj", $"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup><OutputType>Exe</OutputType><TargetFramework>net10.0</TargetFramework></PropertyGroup>
+              <ItemGroup><PackageReference Include="BuildState.Core" Version="{PackageFeed.Version}" /></ItemGroup>
+            </Project>
+            """);
+        repo.Write("src/Tool/release.buildstate.json", Table);
+        repo.Write("src/Tool/Program.cs", program);
+        return repo;
+    }
+
+    [Fact]
+    public void A_table_file_becomes_typestate_that_compiles_runs_and_plugs_into_the_store()
+    {
+        using var repo = Repo(feed, """
+            using Contoso.Build;
+            var end = Release.Start().ToBuilt().ToSigned().ToPublished();
+            var again = Release.FromPhaseName("Built");
+            System.Console.WriteLine($"{end.Phase} {ReleaseTransitions.IsTerminal(end.Phase)} {again.Phase} {ReleaseTransitions.Definition.Name} {string.Join(",", ReleaseTransitions.AllowedFrom(ReleasePhase.Draft))}");
+            """);
+        var result = repo.Ok("run", "--project", "src/Tool");
+        Assert.Contains("Published True Built Release Built,Failed", result.Output);
+    }
+
+    [Fact]
+    public void An_illegal_chain_does_not_compile()
+    {
+        using var repo = Repo(feed, "Contoso.Build.Release.Start().ToPublished();\n");
+        var result = repo.Dotnet("build", "src/Tool");
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("error CS1061", result.Output);
+        Assert.Contains("ToPublished", result.Output);
+    }
+
+    [Fact]
+    public void A_bad_table_is_a_compile_error_at_its_position_and_generates_nothing()
+    {
+        using var repo = Repo(feed, "System.Console.WriteLine(1);\n");
+        repo.Write("src/Tool/release.buildstate.json", Table.Replace("\"Signed\", \"Failed\"]", "\"Sined\", \"Failed\"]"));
+        var result = repo.Dotnet("build", "src/Tool");
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Matches(@"release\.buildstate\.json\(9,\d+\): error BST0002", result.Output);
+        Assert.DoesNotContain("CS8785", result.Output); // the generator never fails
+    }
+}
