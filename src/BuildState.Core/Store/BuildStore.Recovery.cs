@@ -28,8 +28,17 @@ public sealed partial class BuildStore
             RecoverOne(key, buildId, report);
         }
 
-        RebuildIndex();
-        report.IndexRebuilt = true;
+        if (buildId is null)
+        {
+            RebuildIndex();
+            report.IndexRebuilt = true;
+        }
+        else if (TryGet(buildId) is { } record)
+        {
+            // One build: its own entry is enough (rebuilding the whole index reads every state).
+            UpdateIndexEntry(BuildKey.For(buildId), record);
+        }
+
         return report;
     }
 
