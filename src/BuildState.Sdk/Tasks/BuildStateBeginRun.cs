@@ -54,6 +54,7 @@ public sealed class BuildStateBeginRun : BuildStateTask
         Project = ProjectPath;
         var projectDir = Path.GetDirectoryName(Path.GetFullPath(ProjectPath))!;
         var root = StoreLocator.StoreRoot(projectDir, StoreRoot);
+        StoreRootInUse = root;
         if (Session.IsDegraded(root, out _))
         {
             return; // warned once already in this build

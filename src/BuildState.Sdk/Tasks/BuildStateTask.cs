@@ -22,6 +22,9 @@ public abstract class BuildStateTask : MSBuildTask
 
     internal BuildSession Session => BuildSession.For(BuildEngine);
 
+    /// <summary>The store a task is about to use before any context exists (set by BuildStateBeginRun), so a failure there degrades that store for the rest of the build.</summary>
+    private protected string? StoreRootInUse { get; set; }
+
     public sealed override bool Execute()
     {
         try
@@ -62,7 +65,7 @@ public abstract class BuildStateTask : MSBuildTask
             Log.LogWarning(null, "BST1001", null, storePath ?? "", 0, 0, 0, 0, message + " (set BuildStateStrict=true to fail instead)");
         }
 
-        if (FindContext()?.Store.Layout.Root is { } root)
+        if ((FindContext()?.Store.Layout.Root ?? StoreRootInUse) is { } root)
         {
             Session.MarkDegraded(root, reason);
         }
