@@ -21,15 +21,18 @@ public class DurabilityTests
         var store = f.Reopen(o => { o.Durability = mode; o.FileSystem = fs; });
         store.StartRun(Id, new StartRunRequest { RunId = "r" });
 
+        // A transition in the middle of a run: under Full the history record (the commit point) is
+        // fsynced, and nothing else (the state file is a cache of the log, synced at run end).
         fs.Reset();
         store.Transition(Id, "Setup");
-        Assert.Equal(transitionSynced, fs.FileSyncs > 0);
-        Assert.Equal(transitionSynced, fs.DirectorySyncs > 0);
+        Assert.Equal(transitionSynced ? [f.Store.Layout.HistoryLog(BuildKey.For(Id))] : [], fs.SyncedFiles);
+        Assert.Equal(0, fs.DirectorySyncs);
 
         store.Transition(Id, "Build");
         fs.Reset();
         store.EndRun(Id, RunOutcome.Failed);
-        Assert.Equal(runEndSynced, fs.FileSyncs > 0);
+        Assert.Equal(runEndSynced, fs.SyncedFiles.Contains(f.Store.Layout.HistoryLog(BuildKey.For(Id))));
+        Assert.Equal(runEndSynced, fs.SyncedFiles.Any(p => p.StartsWith(f.Store.Layout.StateFile(BuildKey.For(Id)), StringComparison.Ordinal)));
         Assert.Equal(runEndSynced, fs.DirectorySyncs > 0);
 
         fs.Reset();
@@ -44,37 +47,52 @@ public class DurabilityTests
         f.Run(Id, "r");
         var fs = new CountingFileSystem { FailDirectorySync = true };
         var store = f.Reopen(o => o.FileSystem = fs);
-        var e = Assert.Throws<BuildStateException>(() => store.Transition(Id, "Setup"));
+        store.Transition(Id, "Setup");
+        var e = Assert.Throws<BuildStateException>(() => store.EndRun(Id, RunOutcome.Failed));
         Assert.Contains("fsync", e.Message);
         Assert.Equal(1, fs.DirectorySyncs);
     }
 
     private sealed class CountingFileSystem : DelegatingFileSystem
     {
-        public int FileSyncs { get; private set; }
+        public int FileSyncs => SyncedFiles.Count;
+
+        public List<string> SyncedFiles { get; } = [];
 
         public int DirectorySyncs { get; private set; }
 
         public bool FailDirectorySync { get; init; }
 
-        public void Reset() => (FileSyncs, DirectorySyncs) = (0, 0);
+        public void Reset()
+        {
+            SyncedFiles.Clear();
+            DirectorySyncs = 0;
+        }
 
         public override void WriteFile(string path, ReadOnlySpan<byte> data, bool sync)
         {
-            FileSyncs += sync ? 1 : 0;
+            Count(path, sync);
             base.WriteFile(path, data, sync);
         }
 
         public override void AppendFile(string path, ReadOnlySpan<byte> data, bool sync)
         {
-            FileSyncs += sync ? 1 : 0;
+            Count(path, sync);
             base.AppendFile(path, data, sync);
         }
 
         public override void SyncFile(string path)
         {
-            FileSyncs++;
+            Count(path, true);
             base.SyncFile(path);
+        }
+
+        private void Count(string path, bool sync)
+        {
+            if (sync)
+            {
+                SyncedFiles.Add(path);
+            }
         }
 
         public override void SyncDirectory(string path)

@@ -117,6 +117,14 @@ public class MultiProcessTests
                 Hammer.WaitForLine(w, "started", TimeSpan.FromSeconds(60));
             }
 
+            // "started" comes before the first commit; on a loaded machine a writer can take longer
+            // than the random delay to commit anything. Kill only once every writer has a build.
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            while (f.Reopen().List().Count(b => b.Id.StartsWith('k')) < 3 && DateTime.UtcNow < deadline)
+            {
+                Thread.Sleep(20);
+            }
+
             Thread.Sleep(random.Next(150, 900));
             foreach (var w in writers)
             {

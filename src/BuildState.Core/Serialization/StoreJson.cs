@@ -40,6 +40,11 @@ public static class StoreJson
 
     private static readonly StoreJsonContext CompactContext = new(new JsonSerializerOptions(CreateOptions()) { WriteIndented = false });
 
+    /// <summary>Index journal records are one line each, like history records.</summary>
+    public static byte[] SerializeCompact(IndexJournalRecord value) => JsonSerializer.SerializeToUtf8Bytes(value, CompactContext.IndexJournalRecord);
+
+    public static IndexJournalRecord DeserializeIndexJournal(ReadOnlySpan<byte> utf8, string path) => Read(utf8, path, Context.IndexJournalRecord);
+
     public static BuildRecord DeserializeState(ReadOnlySpan<byte> utf8, string path) => Read(utf8, path, Context.BuildRecord);
 
     public static IndexFile DeserializeIndex(ReadOnlySpan<byte> utf8, string path) => Read(utf8, path, Context.IndexFile);
@@ -80,6 +85,7 @@ public static class StoreJson
 
 [JsonSerializable(typeof(BuildRecord))]
 [JsonSerializable(typeof(IndexFile))]
+[JsonSerializable(typeof(IndexJournalRecord))]
 [JsonSerializable(typeof(HistoryEntry))]
 [JsonSerializable(typeof(CheckpointFile))]
 [JsonSerializable(typeof(LockOwnerFile))]

@@ -87,14 +87,19 @@ public sealed partial class BuildStore
     }
 
     /// <summary>
-    /// The commit protocol: (1) append the history record (the commit point), (2) replace
-    /// current_state.json atomically, (3) update the index. A crash after (1) is rolled forward by
-    /// the next load; after (2) the index is found stale and refreshed. Whether each step is fsynced
-    /// follows <see cref="Durability"/>.
+    /// The commit protocol, write-ahead style: (1) append the history record, which holds the whole
+    /// new state (the commit point); (2) replace current_state.json atomically; (3) update the index.
+    /// The log is the truth and the state file a cache of its last record: a load rolls a state that
+    /// is behind the log forward (a crash after (1)) and rebuilds a torn one from the log; a stale
+    /// index is refreshed. So a commit that must be durable fsyncs the log alone (one fsync, like
+    /// a database's WAL commit); under Full that is every commit. The state file and its folder are
+    /// fsynced at the durable points of a run (run end, checkpoint: <paramref name="durableNow"/>)
+    /// so that readers other than this library find a whole, recent file after a power loss.
     /// </summary>
     private void Commit(string key, BuildRecord record, HistoryEntry entry, bool durableNow)
     {
-        var sync = Options.Durability == Durability.Full || (Options.Durability == Durability.Normal && durableNow);
+        var syncLog = Options.Durability == Durability.Full || (Options.Durability != Durability.None && durableNow);
+        var syncState = Options.Durability != Durability.None && durableNow;
         EnsureBuildDirectories(key);
 
         var logPath = Layout.HistoryLog(key);
@@ -103,7 +108,7 @@ public sealed partial class BuildStore
         entry.State = record;
         var frame = HistoryLog.Frame(entry);
         entry.State = null;
-        _fs.AppendFile(logPath, frame, sync);
+        _fs.AppendFile(logPath, frame, syncLog);
         if (stamp is null && Options.Durability != Durability.None)
         {
             // A new log's name lives in its folder: without this fsync a power loss can drop the
@@ -114,7 +119,7 @@ public sealed partial class BuildStore
         record.HistoryBytes = before + frame.Length;
 
         var statePath = Layout.StateFile(key);
-        WriteAtomic(statePath, StoreJson.Serialize(record), sync);
+        WriteAtomic(statePath, StoreJson.Serialize(record), syncState);
         UpdateIndexEntry(key, record);
     }
 

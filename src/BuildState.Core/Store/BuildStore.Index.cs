@@ -4,13 +4,22 @@ using BuildState.Serialization;
 
 namespace BuildState.Store;
 
+/// <summary>
+/// The index: <c>index.json</c> (a snapshot) plus <c>index.journal</c> (the changes since, one JSON
+/// line each). A commit appends one line instead of rewriting the whole index, so its cost does not
+/// grow with the number of builds; the journal is folded into the snapshot once it outgrows it
+/// (amortised O(1) per commit). Both are caches of active/, checked and never trusted blindly.
+/// </summary>
 public sealed partial class BuildStore
 {
+    /// <summary>The journal is folded into index.json once it is larger than this or than the snapshot.</summary>
+    internal const long IndexJournalFoldBytes = 64 * 1024;
+
     /// <summary>
-    /// Every active build, from the index. The index is a cache and is checked, not trusted: a
-    /// missing or corrupt index is rebuilt from active/; entries whose current_state.json changed
-    /// since they were indexed (a crash between the two writes) are refreshed; builds missing from
-    /// it are added. Costs one directory listing and one stat per build.
+    /// Every active build, from the index. An entry whose current_state.json changed since it was
+    /// indexed (a crash between the two writes) is read again; builds missing from the index are
+    /// added and vanished ones dropped; what was found stale is written back (best effort). A corrupt
+    /// index is rebuilt from active/. Costs one directory listing and one stat per build.
     /// </summary>
     public IReadOnlyList<IndexEntry> List()
     {
@@ -20,22 +29,47 @@ public sealed partial class BuildStore
         }
 
         var index = TryReadIndex();
-        if (index is null || !IsFresh(index))
+        if (index is null)
         {
-            index = RefreshIndex();
+            return Sorted(RefreshIndex().Builds);
         }
 
-        return index.Builds.OrderBy(b => b.Id, StringComparer.Ordinal).ToList();
+        var known = index.Builds.ToDictionary(b => b.Key, StringComparer.Ordinal);
+        var current = new List<IndexEntry>(known.Count);
+        var refreshed = new List<IndexJournalRecord>();
+        var active = ActiveKeys().ToHashSet(StringComparer.Ordinal);
+        foreach (var key in active)
+        {
+            if (known.TryGetValue(key, out var entry) && IsFresh(entry))
+            {
+                current.Add(entry);
+            }
+            else if (TryEntryFor(key) is { } fresh)
+            {
+                current.Add(fresh);
+                refreshed.Add(new IndexJournalRecord { Key = key, Entry = fresh });
+            }
+        }
+
+        refreshed.AddRange(known.Keys.Where(k => !active.Contains(k)).Select(k => new IndexJournalRecord { Key = k }));
+        if (refreshed.Count > 0)
+        {
+            TryWriteBack(refreshed);
+        }
+
+        return Sorted(current);
     }
 
-    /// <summary>Rebuilds index.json from active/ and returns it.</summary>
+    private static List<IndexEntry> Sorted(IEnumerable<IndexEntry> builds) => builds.OrderBy(b => b.Id, StringComparer.Ordinal).ToList();
+
+    /// <summary>Rebuilds index.json from active/ (dropping the journal) and returns it.</summary>
     public IndexFile RebuildIndex()
     {
         EnsureStoreDirectories();
         using (Locks.Acquire(Layout.IndexLock, "rebuild index"))
         {
             var index = new IndexFile { UpdatedAt = Now, Builds = ScanActive().ToList() };
-            WriteAtomic(Layout.IndexFile, StoreJson.Serialize(index), sync: false);
+            WriteSnapshot(index);
             return index;
         }
     }
@@ -53,25 +87,12 @@ public sealed partial class BuildStore
         }
     }
 
+    /// <summary>The snapshot with the journal applied, or null when either is unusable (then the index is rebuilt).</summary>
     private IndexFile? TryReadIndex()
     {
-        if (!_fs.FileExists(Layout.IndexFile))
-        {
-            return null;
-        }
-
         try
         {
-            GuardNoLinks(Layout.IndexFile);
-            var bytes = _fs.ReadAllBytes(Layout.IndexFile, StoreLimits.MaxIndexFileBytes);
-            var version = Migrations.PeekSchemaVersion(bytes, Layout.IndexFile);
-            if (version != StoreSchema.Current)
-            {
-                return null; // an index of another schema is simply rebuilt
-            }
-
-            var index = StoreJson.DeserializeIndex(bytes, Layout.IndexFile);
-            return index.Builds is null || index.Builds.Any(b => b is null || string.IsNullOrEmpty(b.Id) || b.Id.Length > StoreLimits.MaxBuildIdLength || b.Key != BuildKey.For(b.Id)) ? null : index;
+            return ReadIndex();
         }
         catch (BuildStateException e) when (e.Kind is StoreErrorKind.Corruption or StoreErrorKind.Validation or StoreErrorKind.NotFound)
         {
@@ -79,29 +100,106 @@ public sealed partial class BuildStore
         }
     }
 
-    private bool IsFresh(IndexFile index)
+    /// <summary>
+    /// The snapshot with the journal applied in order (the last line for a key wins). A missing
+    /// snapshot counts as empty (a new store has only a journal). A journal line cut off by a crash
+    /// or still being appended (no newline yet) is ignored: the entry it would have updated is found
+    /// stale by its file stamp. Anything else malformed throws a corruption error naming the file.
+    /// </summary>
+    internal IndexFile ReadIndex()
     {
-        var keys = ActiveKeys().ToHashSet(StringComparer.Ordinal);
-        if (keys.Count != index.Builds.Count)
-        {
-            return false;
-        }
-
+        var index = ReadSnapshot() ?? new IndexFile();
+        var builds = new Dictionary<string, IndexEntry>(StringComparer.Ordinal);
         foreach (var entry in index.Builds)
         {
-            if (!keys.Contains(entry.Key))
+            if (!builds.TryAdd(entry.Key, entry))
             {
-                return false;
-            }
-
-            var stamp = _fs.GetFileStamp(Layout.StateFile(entry.Key));
-            if (stamp is null || stamp.Value.Length != entry.StateLength || stamp.Value.WriteTicks != entry.StateWriteTicks)
-            {
-                return false;
+                throw BuildStateException.Corrupt(Layout.IndexFile, $"build key {entry.Key} is listed twice");
             }
         }
 
-        return true;
+        foreach (var record in ReadJournal())
+        {
+            if (record.Entry is null)
+            {
+                builds.Remove(record.Key);
+            }
+            else
+            {
+                builds[record.Key] = record.Entry;
+            }
+        }
+
+        index.Builds = builds.Values.ToList();
+        return index;
+    }
+
+    private IndexFile? ReadSnapshot()
+    {
+        var path = Layout.IndexFile;
+        if (!_fs.FileExists(path))
+        {
+            return null;
+        }
+
+        GuardNoLinks(path);
+        var bytes = _fs.ReadAllBytes(path, StoreLimits.MaxIndexFileBytes);
+        var version = Migrations.PeekSchemaVersion(bytes, path);
+        if (version != StoreSchema.Current)
+        {
+            throw BuildStateException.Corrupt(path, $"the index has schema version {version}; it is rebuilt");
+        }
+
+        var index = StoreJson.DeserializeIndex(bytes, path);
+        if (index.Builds is null || index.Builds.Any(b => !IsWellFormed(b)))
+        {
+            throw BuildStateException.Corrupt(path, "an index entry has no id, an over-long id or a key that does not match its id");
+        }
+
+        return index;
+    }
+
+    private List<IndexJournalRecord> ReadJournal()
+    {
+        var path = Layout.IndexJournal;
+        var records = new List<IndexJournalRecord>();
+        if (!_fs.FileExists(path))
+        {
+            return records;
+        }
+
+        GuardNoLinks(path);
+        var bytes = _fs.ReadAllBytes(path, StoreLimits.MaxIndexFileBytes);
+        var span = bytes.AsSpan();
+        var line = 0;
+        for (int start = 0, end; start < span.Length; start = end + 1)
+        {
+            line++;
+            end = span[start..].IndexOf((byte)'\n') is var at and >= 0 ? start + at : -1;
+            if (end < 0)
+            {
+                break; // a line without its newline: cut off by a crash, or being appended right now
+            }
+
+            var record = StoreJson.DeserializeIndexJournal(span[start..end], $"{path}:{line}");
+            if (string.IsNullOrEmpty(record.Key) || !BuildKey.LooksLikeKey(record.Key) || (record.Entry is not null && (!IsWellFormed(record.Entry) || record.Entry.Key != record.Key)))
+            {
+                throw BuildStateException.Corrupt($"{path}:{line}", "a journal line has no valid build key, or an entry that does not match it");
+            }
+
+            records.Add(record);
+        }
+
+        return records;
+    }
+
+    private static bool IsWellFormed(IndexEntry? entry) =>
+        entry is not null && !string.IsNullOrEmpty(entry.Id) && entry.Id.Length <= StoreLimits.MaxBuildIdLength && entry.Key == BuildKey.For(entry.Id);
+
+    private bool IsFresh(IndexEntry entry)
+    {
+        var stamp = _fs.GetFileStamp(Layout.StateFile(entry.Key));
+        return stamp is not null && stamp.Value.Length == entry.StateLength && stamp.Value.WriteTicks == entry.StateWriteTicks;
     }
 
     private IEnumerable<string> ActiveKeys() =>
@@ -167,30 +265,91 @@ public sealed partial class BuildStore
     {
         var stamp = _fs.GetFileStamp(Layout.StateFile(key));
         var entry = IndexEntry.From(record, key, stamp?.Length ?? -1, stamp?.WriteTicks ?? -1);
-        ChangeIndex(builds =>
-        {
-            var at = builds.FindIndex(b => b.Key == key);
-            if (at >= 0)
-            {
-                builds[at] = entry;
-            }
-            else
-            {
-                builds.Add(entry);
-            }
-        });
+        AppendToIndex([new IndexJournalRecord { Key = key, Entry = entry }]);
     }
 
-    private void RemoveIndexEntry(string key) => ChangeIndex(builds => builds.RemoveAll(b => b.Key == key));
+    private void RemoveIndexEntry(string key) => AppendToIndex([new IndexJournalRecord { Key = key }]);
 
-    private void ChangeIndex(Action<List<IndexEntry>> change)
+    /// <summary>
+    /// Writes back what a reader found stale, without holding any build lock. Under the index lock
+    /// each entry is kept only if it is still what the build holds: its state file has the stamp the
+    /// reader saw and the index has nothing newer (a writer may have committed meanwhile). Best
+    /// effort: a read-only, full or busy store simply answers without writing.
+    /// </summary>
+    private void TryWriteBack(List<IndexJournalRecord> refreshed)
+    {
+        try
+        {
+            EnsureStoreDirectories();
+            using (Locks.Acquire(Layout.IndexLock, "refresh index"))
+            {
+                var now = TryReadIndex()?.Builds.ToDictionary(b => b.Key, StringComparer.Ordinal);
+                var current = refreshed.Where(r => r.Entry is null
+                    ? !_fs.DirectoryExists(Layout.BuildDir(r.Key))
+                    : IsFresh(r.Entry) && !(now?.TryGetValue(r.Key, out var indexed) == true && indexed.Sequence > r.Entry.Sequence)).ToList();
+                AppendLocked(current);
+            }
+        }
+        catch (BuildStateException e) when (e.Kind is StoreErrorKind.PermissionDenied or StoreErrorKind.DiskFull or StoreErrorKind.LockTimeout or StoreErrorKind.Corruption)
+        {
+            // The answer is right without the write-back; the next reader tries again.
+        }
+    }
+
+    private void AppendToIndex(IReadOnlyList<IndexJournalRecord> records)
     {
         using (Locks.Acquire(Layout.IndexLock, "update index"))
         {
-            var index = TryReadIndex() ?? new IndexFile { Builds = ScanActive().ToList() };
-            change(index.Builds);
-            index.UpdatedAt = Now;
-            WriteAtomic(Layout.IndexFile, StoreJson.Serialize(index), sync: false);
+            AppendLocked(records);
+        }
+    }
+
+    /// <summary>Appends journal lines (caller holds the index lock) and folds the journal into the snapshot when it outgrows it.</summary>
+    private void AppendLocked(IReadOnlyList<IndexJournalRecord> records)
+    {
+        if (records.Count == 0)
+        {
+            return;
+        }
+
+        using var lines = new MemoryStream();
+        foreach (var record in records)
+        {
+            lines.Write(StoreJson.SerializeCompact(record));
+            lines.WriteByte((byte)'\n');
+        }
+
+        // A line cut off by a crash stays in front of this one and makes it malformed: readers
+        // then refuse the journal and rebuild the index from active/, which drops the journal.
+        var journal = Layout.IndexJournal;
+        var journalBytes = (_fs.GetFileStamp(journal)?.Length ?? 0) + lines.Length;
+        _fs.AppendFile(journal, lines.ToArray(), sync: false);
+        var snapshotBytes = _fs.GetFileStamp(Layout.IndexFile)?.Length ?? 0;
+        if (journalBytes > Math.Max(IndexJournalFoldBytes, snapshotBytes))
+        {
+            FoldJournal();
+        }
+    }
+
+    /// <summary>Writes the snapshot with the journal applied and removes the journal (caller holds the index lock).</summary>
+    private void FoldJournal()
+    {
+        var index = TryReadIndex() ?? new IndexFile { Builds = ScanActive().ToList() };
+        index.UpdatedAt = Now;
+        WriteSnapshot(index);
+    }
+
+    /// <summary>
+    /// index.json replaced atomically, then the journal deleted. A crash in between leaves a journal
+    /// whose lines are already in the snapshot: replaying them again changes nothing.
+    /// </summary>
+    private void WriteSnapshot(IndexFile index)
+    {
+        index.Builds = Sorted(index.Builds);
+        WriteAtomic(Layout.IndexFile, StoreJson.Serialize(index), sync: false);
+        if (_fs.FileExists(Layout.IndexJournal))
+        {
+            _fs.DeleteFile(Layout.IndexJournal);
         }
     }
 }

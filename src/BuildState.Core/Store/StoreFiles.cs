@@ -26,6 +26,18 @@ public sealed class IndexFile
     public List<IndexEntry> Builds { get; set; } = [];
 }
 
+/// <summary>
+/// One line of <c>index.journal</c>: a change to the index since <c>index.json</c> was written
+/// (<see cref="Entry"/> null: the build left active/). Commits append a line instead of rewriting
+/// the whole index; the journal is folded into index.json when it outgrows it.
+/// </summary>
+public sealed class IndexJournalRecord
+{
+    public string Key { get; set; } = "";
+
+    public IndexEntry? Entry { get; set; }
+}
+
 /// <summary>One build in the index.</summary>
 public sealed class IndexEntry
 {

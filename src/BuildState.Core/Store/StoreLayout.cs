@@ -12,6 +12,9 @@ public sealed class StoreLayout
 
     public string IndexFile => Path.Combine(Root, "index.json");
 
+    /// <summary>Changes to the index since index.json was written, one JSON line each.</summary>
+    public string IndexJournal => Path.Combine(Root, "index.journal");
+
     public string ActiveDir => Path.Combine(Root, "active");
 
     public string ArchivedDir => Path.Combine(Root, "archived");

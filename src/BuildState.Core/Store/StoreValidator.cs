@@ -282,7 +282,7 @@ public sealed class StoreValidator(BuildStore store)
     {
         var fs = store.Options.FileSystem;
         var path = Layout.IndexFile;
-        if (!fs.FileExists(path))
+        if (!fs.FileExists(path) && !fs.FileExists(Layout.IndexJournal))
         {
             if (records.Count > 0)
             {
@@ -295,13 +295,13 @@ public sealed class StoreValidator(BuildStore store)
         IndexFile index;
         try
         {
-            var bytes = fs.ReadAllBytes(path, StoreLimits.MaxIndexFileBytes);
-            report.FilesChecked++;
-            index = Serialization.StoreJson.DeserializeIndex(bytes, path);
+            // The snapshot with its journal applied: what every reader of the index sees.
+            index = store.ReadIndex();
+            report.FilesChecked += (fs.FileExists(path) ? 1 : 0) + (fs.FileExists(Layout.IndexJournal) ? 1 : 0);
         }
         catch (BuildStateException e)
         {
-            report.Add(e.Kind, path, e.Message + "; any command that lists builds rebuilds it");
+            report.Add(e.Kind, e.FilePath ?? path, e.Message + "; any command that lists builds rebuilds it");
             return;
         }
 
