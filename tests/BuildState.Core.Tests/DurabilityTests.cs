@@ -41,6 +41,46 @@ public class DurabilityTests
     }
 
     [Fact]
+    public void Group_commit_defers_the_fsyncs_of_durable_points_to_Flush()
+    {
+        using var f = new StoreFixture(Durability.Normal);
+        var fs = new CountingFileSystem();
+        var store = f.Reopen(o => { o.FileSystem = fs; o.GroupCommit = true; });
+        store.StartRun(Id, new StartRunRequest { RunId = "r" });
+        store.Transition(Id, "Setup");
+        store.CreateCheckpoint(Id, "cp");
+        store.EndRun(Id, RunOutcome.Failed);
+        store.StartRun("other", new StartRunRequest { RunId = "r" });
+        store.EndRun("other", RunOutcome.Succeeded);
+        Assert.Equal(0, fs.FileSyncs);
+        Assert.Equal(0, fs.DirectorySyncs);
+
+        store.Flush();
+        var key = BuildKey.For(Id);
+        Assert.Contains(f.Store.Layout.HistoryLog(key), fs.SyncedFiles);
+        Assert.Contains(f.Store.Layout.StateFile(key), fs.SyncedFiles);
+        Assert.Contains(f.Store.Layout.HistoryLog(BuildKey.For("other")), fs.SyncedFiles);
+        Assert.Contains(fs.SyncedFiles, p => p.StartsWith(f.Store.Layout.CheckpointsDir(key), StringComparison.Ordinal));
+        Assert.Equal(fs.SyncedFiles.Count, fs.SyncedFiles.Distinct().Count()); // each owed file once
+        Assert.True(fs.DirectorySyncs > 0);
+
+        fs.Reset();
+        store.Flush(); // nothing owed any more
+        Assert.Equal(0, fs.FileSyncs + fs.DirectorySyncs);
+    }
+
+    [Fact]
+    public void Full_ignores_group_commit()
+    {
+        using var f = new StoreFixture(Durability.Full);
+        f.Run(Id, "r");
+        var fs = new CountingFileSystem();
+        var store = f.Reopen(o => { o.FileSystem = fs; o.GroupCommit = true; });
+        store.Transition(Id, "Setup");
+        Assert.Equal([f.Store.Layout.HistoryLog(BuildKey.For(Id))], fs.SyncedFiles);
+    }
+
+    [Fact]
     public void A_failed_fsync_is_an_error_and_is_never_retried()
     {
         using var f = new StoreFixture(Durability.Full);
@@ -91,13 +131,20 @@ public class DurabilityTests
         {
             if (sync)
             {
-                SyncedFiles.Add(path);
+                lock (SyncedFiles)
+                {
+                    SyncedFiles.Add(path); // Flush syncs in parallel
+                }
             }
         }
 
         public override void SyncDirectory(string path)
         {
-            DirectorySyncs++;
+            lock (SyncedFiles)
+            {
+                DirectorySyncs++;
+            }
+
             if (FailDirectorySync)
             {
                 throw new BuildStateException(StoreErrorKind.General, "cannot fsync the directory: Input/output error (errno 5)", path);

@@ -67,7 +67,7 @@ public sealed partial class BuildStore
             Artifacts = manifest,
             State = record.Clone(),
         };
-        WriteAtomic(Layout.CheckpointFile(key, id), StoreJson.Serialize(file), sync: Options.Durability != Durability.None);
+        WriteAtomic(Layout.CheckpointFile(key, id), StoreJson.Serialize(file), sync: SyncNow(Layout.CheckpointFile(key, id)));
         var created = new CheckpointRef { Id = id, Name = name, Phase = record.Phase, CreatedAt = now, HasArtifactCopies = copyArtifacts, Automatic = automatic };
         record.Checkpoints.Add(created);
         return (created, Rotate(record).Count > 0);
@@ -105,7 +105,7 @@ public sealed partial class BuildStore
             throw new BuildStateException(StoreErrorKind.Validation, $"the artifact changed while the checkpoint was taken (expected {artifact.Sha256}, read {actual})", artifact.Path);
         }
 
-        WriteAtomic(blob, bytes, sync: Options.Durability != Durability.None);
+        WriteAtomic(blob, bytes, sync: SyncNow(blob));
     }
 
     /// <summary>Deletes checkpoint files the state no longer lists, then blobs no remaining checkpoint needs. Returns how many files went.</summary>

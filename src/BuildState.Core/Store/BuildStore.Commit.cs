@@ -98,18 +98,19 @@ public sealed partial class BuildStore
     /// </summary>
     private void Commit(string key, BuildRecord record, HistoryEntry entry, bool durableNow)
     {
-        var syncLog = Options.Durability == Durability.Full || (Options.Durability != Durability.None && durableNow);
-        var syncState = Options.Durability != Durability.None && durableNow;
+        var logPath = Layout.HistoryLog(key);
+        var statePath = Layout.StateFile(key);
+        var syncLog = Options.Durability == Durability.Full || (durableNow && SyncNow(logPath));
+        var syncState = durableNow && SyncNow(statePath);
         EnsureBuildDirectories(key);
 
-        var logPath = Layout.HistoryLog(key);
         var stamp = _fs.GetFileStamp(logPath);
         var before = stamp?.Length ?? 0;
         entry.State = record;
         var frame = HistoryLog.Frame(entry);
         entry.State = null;
         _fs.AppendFile(logPath, frame, syncLog);
-        if (stamp is null && Options.Durability != Durability.None)
+        if (stamp is null && SyncDirectoryNow(Layout.HistoryDir(key)))
         {
             // A new log's name lives in its folder: without this fsync a power loss can drop the
             // whole file even though its content was fsynced. Once per build, so even Normal pays it.
@@ -118,7 +119,6 @@ public sealed partial class BuildStore
 
         record.HistoryBytes = before + frame.Length;
 
-        var statePath = Layout.StateFile(key);
         WriteAtomic(statePath, StoreJson.Serialize(record), syncState);
         UpdateIndexEntry(key, record);
     }
@@ -209,7 +209,7 @@ public sealed partial class BuildStore
         }
 
         _fs.CreateDirectory(path);
-        if (Options.Durability != Durability.None && Path.GetDirectoryName(path) is { } parent && _fs.DirectoryExists(parent))
+        if (Path.GetDirectoryName(path) is { } parent && _fs.DirectoryExists(parent) && SyncDirectoryNow(parent))
         {
             _fs.SyncDirectory(parent);
         }

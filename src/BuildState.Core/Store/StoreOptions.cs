@@ -23,6 +23,13 @@ public sealed class StoreOptions
 {
     public Durability Durability { get; set; } = Durability.Normal;
 
+    /// <summary>
+    /// Under <see cref="Durability.Normal"/>: defer the fsyncs of durable points (run end,
+    /// checkpoints) until <see cref="BuildStore.Flush"/>, which pays them all at once (group commit).
+    /// Durable points are then durable when Flush returns. Ignored under Full and None.
+    /// </summary>
+    public bool GroupCommit { get; set; }
+
     /// <summary>Checkpoints kept per build; the oldest are rotated out.</summary>
     public int MaxCheckpoints { get; set; } = 10;
 

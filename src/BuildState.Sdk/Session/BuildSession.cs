@@ -11,7 +11,8 @@ namespace BuildState.Sdk.Session;
 /// Everything the SDK keeps for one build in one MSBuild node: open stores, the invocation's run id,
 /// the contexts of the projects it records. Registered with build lifetime, so MSBuild disposes it
 /// at the end of every build in every node (failed and cancelled builds included): that is where
-/// runs still open are closed, so no run is left Running once the command has ended.
+/// runs still open are closed, so no run is left Running once the command has ended, and where the
+/// fsyncs the build's run ends owe are paid in one group commit.
 /// </summary>
 internal sealed class BuildSession : IDisposable
 {
@@ -101,6 +102,19 @@ internal sealed class BuildSession : IDisposable
             catch (Exception e) when (e is BuildStateException or IOException or UnauthorizedAccessException)
             {
                 // The build is over; a store that cannot be written now is found by the next sweep.
+            }
+        }
+
+        foreach (var store in _stores.Values)
+        {
+            try
+            {
+                store.Flush(); // the group commit of this build's durable points in this node
+            }
+            catch (Exception e) when (e is BuildStateException or IOException or UnauthorizedAccessException)
+            {
+                // No logger is left at this point; what was not made durable is still written, and a
+                // power loss before the OS writes it back is recovered from history like a torn file.
             }
         }
 

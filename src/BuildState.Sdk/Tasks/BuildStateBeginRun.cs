@@ -72,6 +72,11 @@ public sealed class BuildStateBeginRun : BuildStateTask
             MaxCheckpoints = Math.Max(1, MaxCheckpoints),
             MaxBackups = Math.Max(0, MaxBackups),
             RepositoryRoot = repo,
+
+            // Normal: the fsyncs of run ends and checkpoints are paid once, at the end of the build
+            // (BuildSession.Dispose), not by each project on the build's critical path. Strict mode
+            // keeps them inline, so a failing fsync fails the task that caused it.
+            GroupCommit = !Strict,
         };
         var store = Session.Store(root, options);
         var machines = LoadTables(store);

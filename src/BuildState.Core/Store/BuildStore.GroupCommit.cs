@@ -1,0 +1,118 @@
+using System.Collections.Concurrent;
+using BuildState.Errors;
+
+namespace BuildState.Store;
+
+/// <summary>
+/// Group commit: with <see cref="StoreOptions.GroupCommit"/> under <see cref="Durability.Normal"/>,
+/// the fsyncs a durable point owes (run end, checkpoint) are not paid on the spot; the files and
+/// folders are remembered and <see cref="Flush"/> syncs them all at once, in parallel, so the
+/// file system can fold many journal commits into a few. The SDK flushes at the end of every
+/// build in every MSBuild node: ten projects finishing along a dependency chain then pay no fsync
+/// on the build's critical path. Full ignores it (every commit is durable when it returns).
+/// </summary>
+public sealed partial class BuildStore
+{
+    private readonly ConcurrentDictionary<string, byte> _owedFiles = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, byte> _owedDirectories = new(StringComparer.Ordinal);
+
+    private bool Deferring => Options.GroupCommit && Options.Durability == Durability.Normal;
+
+    /// <summary>
+    /// Whether a write at a durable point fsyncs <paramref name="path"/> (and, for atomic writes, its
+    /// folder) now. False under None; under group commit the file and its folder are owed to Flush.
+    /// </summary>
+    private bool SyncNow(string path)
+    {
+        if (Options.Durability == Durability.None)
+        {
+            return false;
+        }
+
+        if (!Deferring)
+        {
+            return true;
+        }
+
+        _owedFiles.TryAdd(path, 0);
+        if (Path.GetDirectoryName(path) is { } dir)
+        {
+            _owedDirectories.TryAdd(dir, 0);
+        }
+
+        return false;
+    }
+
+    /// <summary>Whether a new entry in <paramref name="directory"/> is fsynced now (else owed to Flush, or never under None).</summary>
+    private bool SyncDirectoryNow(string directory)
+    {
+        if (Options.Durability == Durability.None)
+        {
+            return false;
+        }
+
+        if (!Deferring)
+        {
+            return true;
+        }
+
+        _owedDirectories.TryAdd(directory, 0);
+        return false;
+    }
+
+    /// <summary>
+    /// Pays the fsyncs deferred by group commit: every owed file, then every owed folder. After it
+    /// returns, everything committed before the call is as durable as Normal promises. A failed
+    /// fsync throws and is not retried (see docs/store-format.md, "Durability"). Without group commit
+    /// there is nothing owed and this returns at once.
+    /// </summary>
+    public void Flush()
+    {
+        var files = Drain(_owedFiles);
+        var directories = Drain(_owedDirectories);
+        SyncAll(files, _fs.FileExists, _fs.SyncFile);
+        SyncAll(directories, _fs.DirectoryExists, _fs.SyncDirectory);
+    }
+
+    private static List<string> Drain(ConcurrentDictionary<string, byte> owed)
+    {
+        var paths = new List<string>();
+        foreach (var path in owed.Keys)
+        {
+            if (owed.TryRemove(path, out _))
+            {
+                paths.Add(path);
+            }
+        }
+
+        return paths;
+    }
+
+    private static void SyncAll(List<string> paths, Func<string, bool> exists, Action<string> sync)
+    {
+        var failures = new ConcurrentQueue<BuildStateException>();
+        Parallel.ForEach(paths, new ParallelOptions { MaxDegreeOfParallelism = 8 }, path =>
+        {
+            try
+            {
+                if (exists(path))
+                {
+                    sync(path);
+                }
+            }
+            catch (BuildStateException e) when (e.Kind == StoreErrorKind.NotFound)
+            {
+                // Deleted since (a rotated checkpoint): nothing left to make durable.
+            }
+            catch (BuildStateException e)
+            {
+                failures.Enqueue(e);
+            }
+        });
+
+        if (failures.TryDequeue(out var first))
+        {
+            throw first;
+        }
+    }
+}
