@@ -7,7 +7,7 @@ namespace Bench.Micro;
 /// <summary>
 /// <see cref="BuildStore.CreateCheckpoint"/> of a build whose state lists 200 real artifact files
 /// (recorded through <see cref="BuildStore.RecordArtifacts"/>: assemblies, symbols, docs and deps
-/// files of a 10-project output, about 12 MB), unchanged since the last checkpoint, Normal
+/// files of a 10-project output, about 8 MB), unchanged since the last checkpoint, Normal
 /// durability (a checkpoint is durable under Normal and Full alike), MaxCheckpoints 10 (so every
 /// checkpoint also rotates the oldest one out: the steady state). For comparison, the same with
 /// artifact copies (every blob already stored, so no file is copied; rotation collects blobs) and
