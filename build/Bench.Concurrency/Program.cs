@@ -321,8 +321,15 @@ internal static class Worker
 
         File.WriteAllText(Path.Combine(dir, $"ready-{index}"), "ready");
         var start = Path.Combine(dir, "start");
+        var waiting = Stopwatch.StartNew();
         while (!File.Exists(start))
         {
+            if (waiting.Elapsed > TimeSpan.FromMinutes(5))
+            {
+                Console.Error.WriteLine("no start signal in 5 minutes: the coordinator is gone");
+                return 2;
+            }
+
             Thread.Sleep(1);
         }
 
