@@ -20,7 +20,7 @@ using BuildState.Store;
 // Measured per configuration: total transitions/s, per-process transitions/s (min and max: a
 // starved process shows as a low min), latency of each API call (p50, p99), and lock wait per
 // transition (time spent taking the build and index locks, from LockManager.Acquired; p50, p99,
-// max). Percentiles are over all transitions made, so a starved process (few transitions, long
+// max; and the index lock's part alone, p99). Percentiles are over all transitions made, so a starved process (few transitions, long
 // waits) weighs little in them: read them with the per-process min and the max wait.
 //
 // Options: --short (1 and 8 processes, loop, 1 s each: a few seconds in all), --seconds N (5),
@@ -40,8 +40,8 @@ var durabilities = (Option(args, "--durability") ?? "Normal").Split(',').Select(
 
 Console.WriteLine($"Bench.Concurrency: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}, {DateTime.UtcNow:yyyy-MM-dd}; {seconds:0.#} s per configuration");
 Console.WriteLine();
-Console.WriteLine("| workload | scenario | durability | processes | transitions/s | per process min / max | latency p50 / p99 | lock wait p50 / p99 / max | errors |");
-Console.WriteLine("|---|---|---|---|---|---|---|---|---|");
+Console.WriteLine("| workload | scenario | durability | processes | transitions/s | per process min / max | latency p50 / p99 | lock wait p50 / p99 / max | index lock p99 | errors |");
+Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|");
 var failed = false;
 var goalRows = new List<Row>();
 foreach (var workload in workloads)
@@ -95,12 +95,12 @@ static string? Option(string[] args, string name)
 
 /// <summary>One configuration's results, aggregated over its workers.</summary>
 internal sealed record Row(string Workload, string Scenario, Durability Durability, int Processes, double Total, double MinPerProcess, double MaxPerProcess,
-    double LatencyP50Ms, double LatencyP99Ms, double LockP50Ms, double LockP99Ms, double LockMaxMs, long Errors, List<string> Failures)
+    double LatencyP50Ms, double LatencyP99Ms, double LockP50Ms, double LockP99Ms, double LockMaxMs, double IndexLockP99Ms, long Errors, List<string> Failures)
 {
     public double Fairness => MaxPerProcess > 0 ? MinPerProcess / MaxPerProcess : 0;
 
     public string Format() =>
-        $"| {Workload} | {Scenario} | {Durability} | {Processes} | {Total:N0} | {MinPerProcess:N0} / {MaxPerProcess:N0} | {LatencyP50Ms:0.00} / {LatencyP99Ms:0.00} ms | {LockP50Ms:0.00} / {LockP99Ms:0.00} / {LockMaxMs:0} ms | {Errors} |";
+        $"| {Workload} | {Scenario} | {Durability} | {Processes} | {Total:N0} | {MinPerProcess:N0} / {MaxPerProcess:N0} | {LatencyP50Ms:0.00} / {LatencyP99Ms:0.00} ms | {LockP50Ms:0.00} / {LockP99Ms:0.00} / {LockMaxMs:0} ms | {IndexLockP99Ms:0.00} ms | {Errors} |";
 }
 
 /// <summary>What a worker reports: counts, and its samples in microseconds.</summary>
@@ -119,6 +119,8 @@ internal sealed class WorkerResult
     public List<float> LatencyUs { get; set; } = [];
 
     public List<float> LockWaitUs { get; set; } = [];
+
+    public List<float> IndexLockWaitUs { get; set; } = [];
 }
 
 internal static class Coordinator
@@ -213,20 +215,23 @@ internal static class Coordinator
 
             if (results.Count == 0)
             {
-                return new Row(workload, scenario, durability, processes, 0, 0, 0, 0, 0, 0, 0, 0, 0, failures);
+                return new Row(workload, scenario, durability, processes, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, failures);
             }
 
             var perProcess = results.Select(r => r.Transitions / r.ElapsedSeconds).ToList();
             var latency = results.SelectMany(r => r.LatencyUs).ToArray();
             var locks = results.SelectMany(r => r.LockWaitUs).ToArray();
+            var indexLocks = results.SelectMany(r => r.IndexLockWaitUs).ToArray();
             Array.Sort(latency);
             Array.Sort(locks);
+            Array.Sort(indexLocks);
             return new Row(
                 workload, scenario, durability, processes,
                 results.Sum(r => r.Transitions) / results.Max(r => r.ElapsedSeconds),
                 perProcess.Min(), perProcess.Max(),
                 Percentile(latency, 0.50) / 1000, Percentile(latency, 0.99) / 1000,
                 Percentile(locks, 0.50) / 1000, Percentile(locks, 0.99) / 1000, locks.Length == 0 ? 0 : locks[^1] / 1000,
+                Percentile(indexLocks, 0.99) / 1000,
                 results.Sum(r => r.Errors), failures);
         }
         finally
@@ -290,7 +295,15 @@ internal static class Worker
         var result = new WorkerResult { Index = index };
 
         long lockTicks = 0;
-        store.Locks.Acquired += (_, waited) => lockTicks += waited.Ticks;
+        long indexLockTicks = 0;
+        store.Locks.Acquired += (path, waited) =>
+        {
+            lockTicks += waited.Ticks;
+            if (path == store.Layout.IndexLock)
+            {
+                indexLockTicks += waited.Ticks;
+            }
+        };
 
         var own = $"src/Worker{index:D2}/Worker{index:D2}.csproj|Release|net10.0";
         var id = scenario == "same" ? SharedBuild : own;
@@ -339,6 +352,7 @@ internal static class Worker
         while (clock.Elapsed < limit)
         {
             lockTicks = 0;
+            indexLockTicks = 0;
             var began = Stopwatch.GetTimestamp();
             try
             {
@@ -367,6 +381,7 @@ internal static class Worker
             step = (step + 1) % (RunSteps.Length + 1);
             result.LatencyUs.Add((float)Stopwatch.GetElapsedTime(began).TotalMicroseconds);
             result.LockWaitUs.Add((float)TimeSpan.FromTicks(lockTicks).TotalMicroseconds);
+            result.IndexLockWaitUs.Add((float)TimeSpan.FromTicks(indexLockTicks).TotalMicroseconds);
         }
 
         result.ElapsedSeconds = clock.Elapsed.TotalSeconds;
