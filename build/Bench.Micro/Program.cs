@@ -7,8 +7,8 @@ using Perfolizer.Horology;
 // dotnet run --project build/Bench.Micro -c Release [-- --short] [BenchmarkDotNet arguments, e.g. --filter *Sqlite*]
 // Without --short: BenchmarkDotNet's default job (a process per benchmark, as many iterations as it needs).
 // --short: a quick pass of a few seconds per benchmark, in this process (no generated project to
-// build), 1 warm-up and 3 iterations of about 150 ms (or one call, when longer). CI uses it so the benchmarks never rot; the
-// figures are rough, and CI never fails on a timing.
+// build), 1 warm-up and 3 iterations of about 150 ms (or one call, when longer). CI uses it so the
+// benchmarks never rot; the figures are rough, and CI never fails on a timing.
 var quick = args.Contains("--short");
 var rest = args.Where(a => a != "--short").ToArray();
 var config = DefaultConfig.Instance.WithOptions(ConfigOptions.DisableOptimizationsValidator);
