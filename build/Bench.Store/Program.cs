@@ -3,11 +3,17 @@ using BuildState.Model;
 using BuildState.Store;
 
 // dotnet run --project build/Bench.Store -c Release [-- --builds 1000 --runs 100] [--short]
+// dotnet run --project build/Bench.Store -c Release -- --breakdown   (where a commit's and a checkpoint's time goes, see Breakdown.cs)
 //
 // Makes a store of BUILDS builds with RUNS runs each (six history records per run, as the SDK
 // writes them), then measures what the CLI's status/list do (BuildStore.List from the index, cold
 // process and warm), `buildstate status --json` as a real process when the CLI is built, recovery
 // of one corrupted build, and validate throughput.
+if (args.Contains("--breakdown"))
+{
+    return Breakdown.Run();
+}
+
 var quick = args.Contains("--short");
 var builds = quick ? 100 : ReadInt(args, "--builds", 1000);
 var runs = quick ? 10 : ReadInt(args, "--runs", 100);

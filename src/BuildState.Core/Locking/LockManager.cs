@@ -35,6 +35,15 @@ public sealed class LockManager
     /// <summary>Raised when a stale lock is broken, with the lock path and the dead owner.</summary>
     public event Action<string, string>? StaleLockBroken;
 
+    /// <summary>
+    /// Raised after every lock taken, with the lock path and how long taking it took: the wait on the
+    /// in-process gate plus the file lock's tries and backoff sleeps. For measurements only
+    /// (build/Bench.Concurrency reports lock-wait percentiles from it); nothing in the store
+    /// subscribes, and without a subscriber it costs one null check per lock. Handlers run on the
+    /// acquiring thread while the lock is held: keep them short (one that throws fails the acquire).
+    /// </summary>
+    public event Action<string, TimeSpan>? Acquired;
+
     /// <summary>Takes the lock or throws a <see cref="StoreErrorKind.LockTimeout"/> error naming its holder.</summary>
     public IDisposable Acquire(string lockPath, string purpose)
     {
@@ -59,7 +68,21 @@ public sealed class LockManager
                         StaleLockBroken?.Invoke(lockPath, previousOwner);
                     }
 
-                    Interlocked.Add(ref _waitTicks, Stopwatch.GetElapsedTime(started).Ticks);
+                    var waited = Stopwatch.GetElapsedTime(started);
+                    Interlocked.Add(ref _waitTicks, waited.Ticks);
+                    if (Acquired is { } observer)
+                    {
+                        try
+                        {
+                            observer(lockPath, waited);
+                        }
+                        catch
+                        {
+                            held.Dispose(); // a throwing observer must not leave the lock taken (the gate is released below)
+                            throw;
+                        }
+                    }
+
                     return new Release(held, gate);
                 }
 
