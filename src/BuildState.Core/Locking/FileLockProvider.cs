@@ -102,11 +102,21 @@ public sealed class FileLockProvider : ILockProvider
 
     private static unsafe string? ReadLeftOwner(int fd, string lockPath)
     {
-        var buffer = new byte[StoreLimits.MaxLockFileBytes];
+        // A cleanly released lock file is empty: read a little first, and the most only when there is more.
+        var buffer = new byte[1024];
         nint read;
         fixed (byte* p = buffer)
         {
             read = Posix.PRead(fd, p, (nuint)buffer.Length, 0);
+        }
+
+        if (read == buffer.Length)
+        {
+            buffer = new byte[StoreLimits.MaxLockFileBytes];
+            fixed (byte* p = buffer)
+            {
+                read = Posix.PRead(fd, p, (nuint)buffer.Length, 0);
+            }
         }
 
         if (read <= 0)

@@ -36,12 +36,26 @@ public static class StoreJson
     public static byte[] Serialize(LockOwnerFile value) => JsonSerializer.SerializeToUtf8Bytes(value, Context.LockOwnerFile);
 
     /// <summary>History records are one line each: compact, no indentation.</summary>
-    public static byte[] SerializeCompact(HistoryEntry value) => JsonSerializer.SerializeToUtf8Bytes(value, CompactContext.HistoryEntry);
+    public static byte[] SerializeCompact(HistoryEntry value) => Compact(value, Context.HistoryEntry);
 
-    private static readonly StoreJsonContext CompactContext = new(new JsonSerializerOptions(CreateOptions()) { WriteIndented = false });
+    /// <summary>
+    /// One line, through the same context as the indented files: a writer's own options decide the
+    /// formatting, so the type metadata is built once per process, not once per format (building it
+    /// is most of what the first store call in an MSBuild node costs).
+    /// </summary>
+    private static byte[] Compact<T>(T value, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> info)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(1024);
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = false, MaxDepth = StoreLimits.MaxJsonDepth, SkipValidation = true }))
+        {
+            JsonSerializer.Serialize(writer, value, info);
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
 
     /// <summary>Index journal records are one line each, like history records.</summary>
-    public static byte[] SerializeCompact(IndexJournalRecord value) => JsonSerializer.SerializeToUtf8Bytes(value, CompactContext.IndexJournalRecord);
+    public static byte[] SerializeCompact(IndexJournalRecord value) => Compact(value, Context.IndexJournalRecord);
 
     public static IndexJournalRecord DeserializeIndexJournal(ReadOnlySpan<byte> utf8, string path) => Read(utf8, path, Context.IndexJournalRecord);
 
