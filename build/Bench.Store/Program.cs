@@ -2,13 +2,15 @@ using System.Diagnostics;
 using BuildState.Model;
 using BuildState.Store;
 
-// dotnet run --project build/Bench.Store -c Release [-- --builds 1000 --runs 100] [--short]
+// dotnet run --project build/Bench.Store -c Release [-- --builds 1000 --runs 100] [--short] [--keep]
 //
 // Makes a store of BUILDS builds with RUNS runs each (six history records per run, as the SDK
 // writes them), then measures what the CLI's status/list do (BuildStore.List from the index, cold
 // process and warm), `buildstate status --json` as a real process when the CLI is built, recovery
-// of one corrupted build, and validate throughput.
+// of one corrupted build, and validate throughput. --keep leaves the store in place (its path is
+// printed) for timing the CLI by hand, e.g. with hyperfine.
 var quick = args.Contains("--short");
+var keep = args.Contains("--keep");
 var builds = quick ? 100 : ReadInt(args, "--builds", 1000);
 var runs = quick ? 10 : ReadInt(args, "--runs", 100);
 var root = Path.Combine(Path.GetTempPath(), "bst-store-bench-" + Guid.NewGuid().ToString("N")[..8], ".buildstate");
@@ -53,7 +55,16 @@ var report = new StoreValidator(BuildStore.Open(root)).Validate();
 watch.Stop();
 Console.WriteLine($"Validate: {report.BuildsChecked} builds, {report.FilesChecked} files, {report.BytesChecked / 1048576.0:0} MiB in {watch.Elapsed.TotalSeconds:0.00} s = {report.FilesChecked / watch.Elapsed.TotalSeconds:0} files/s, {report.BytesChecked / 1048576.0 / watch.Elapsed.TotalSeconds:0} MiB/s; problems: {report.Problems.Count}");
 Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}; date {DateTime.UtcNow:yyyy-MM-dd}");
-Directory.Delete(Path.GetDirectoryName(root)!, recursive: true);
+if (keep)
+{
+    BuildStore.Open(root).Recover(victim);
+    Console.WriteLine($"store kept: {root}");
+}
+else
+{
+    Directory.Delete(Path.GetDirectoryName(root)!, recursive: true);
+}
+
 return 0;
 
 static double Time(Action action)
