@@ -6,16 +6,8 @@ namespace BuildState.Cli.Rendering;
 /// <summary>The --json shapes of DESIGN.md (names fixed: fields may be added, never renamed or removed).</summary>
 internal static class JsonShapes
 {
-    public static object Entry(IndexEntry e) => new
-    {
-        id = e.Id,
-        phase = e.Phase,
-        status = e.Status,
-        runId = e.RunId,
-        updatedAt = e.UpdatedAt,
-        lifecycle = e.Lifecycle,
-        sequence = e.Sequence,
-    };
+    /// <summary>An index entry (status, list): a named type, for source-generated serialization.</summary>
+    public static EntryJson Entry(IndexEntry e) => new(e.Id, e.Phase, e.Status.ToString(), e.RunId, e.UpdatedAt, e.Lifecycle, e.Sequence);
 
     public static object Build(BuildRecord r) => new
     {
@@ -83,3 +75,12 @@ internal static class JsonShapes
         column = e.Column,
     };
 }
+
+/// <summary>One entry of <c>status --json</c> and <c>list --json</c>.</summary>
+internal sealed record EntryJson(string Id, string Phase, string Status, string? RunId, DateTimeOffset UpdatedAt, string Lifecycle, long Sequence);
+
+/// <summary><c>status --json</c>.</summary>
+internal sealed record StatusJson(string Root, IReadOnlyList<EntryJson> Builds);
+
+/// <summary><c>list --json</c>.</summary>
+internal sealed record BuildsJson(IReadOnlyList<EntryJson> Builds);
