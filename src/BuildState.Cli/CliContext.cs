@@ -111,7 +111,7 @@ internal sealed class CliContext
 
     private static string Sanitize(string part) => new(part.Select(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' ? c : '_').ToArray());
 
-    public void WriteJson(object value) => Out.WriteLine(CliJson.Serialize(value));
+    public void WriteJson<T>(T value, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> info) => Out.WriteLine(CliJson.Serialize(value, info));
 
     public void Verbose_(string line)
     {

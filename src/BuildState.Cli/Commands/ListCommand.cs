@@ -32,7 +32,7 @@ internal static class ListCommand
             .ToList();
         if (ctx.Json)
         {
-            ctx.Out.WriteLine(CliJson.Serialize(new BuildsJson(entries.Select(JsonShapes.Entry).ToList()), CliJsonContext.Default.BuildsJson));
+            ctx.WriteJson(new BuildsJson(entries.Select(JsonShapes.Entry).ToList()), CliJsonContext.Default.BuildsJson);
             return 0;
         }
 
@@ -61,10 +61,9 @@ internal static class ListCommand
             .ToList();
         if (ctx.Json)
         {
-            ctx.WriteJson(new
-            {
-                builds = archived.Select(a => new { id = a.Id, phase = a.Phase, status = a.Status, updatedAt = a.UpdatedAt, archived = true, directory = a.Directory, problem = a.Problem }),
-            });
+            ctx.WriteJson(
+                new ArchivedBuildsJson(archived.Select(a => new ArchivedEntryJson(a.Id, a.Phase, a.Status, a.UpdatedAt, Archived: true, a.Directory, a.Problem))),
+                CliJsonContext.Default.ArchivedBuildsJson);
             return 0;
         }
 

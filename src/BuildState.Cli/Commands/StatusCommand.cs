@@ -15,7 +15,7 @@ internal static class StatusCommand
         var entries = ctx.Store.List();
         if (ctx.Json)
         {
-            ctx.Out.WriteLine(CliJson.Serialize(new StatusJson(ctx.StoreRoot, entries.Select(JsonShapes.Entry).ToList()), CliJsonContext.Default.StatusJson));
+            ctx.WriteJson(new StatusJson(ctx.StoreRoot, entries.Select(JsonShapes.Entry).ToList()), CliJsonContext.Default.StatusJson);
             return 0;
         }
 
