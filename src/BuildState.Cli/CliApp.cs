@@ -9,6 +9,33 @@ public static class CliApp
 {
     public static int Run(string[] args, CliEnvironment environment)
     {
+        var code = RunCore(args, environment);
+        if (FlushOutput(environment) is { } failure)
+        {
+            var wrapped = BuildStateException.FromIo(failure, "", "write the output");
+            environment.Error.WriteLine($"{wrapped.Message} ({wrapped.Kind}, exit code {wrapped.ExitCode})");
+            return code == ExitCodes.Success ? wrapped.ExitCode : code;
+        }
+
+        return code;
+    }
+
+    /// <summary>Writes out what standard output holds (it is buffered: see <see cref="CliEnvironment.FromProcess"/>); returns the failure, if any.</summary>
+    internal static IOException? FlushOutput(CliEnvironment environment)
+    {
+        try
+        {
+            environment.Out.Flush();
+            return null;
+        }
+        catch (IOException e)
+        {
+            return e;
+        }
+    }
+
+    private static int RunCore(string[] args, CliEnvironment environment)
+    {
         var runner = new Runner(environment);
         var root = BuildRoot(runner);
         ParseResult parse;

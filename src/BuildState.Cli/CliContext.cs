@@ -18,7 +18,6 @@ internal sealed class CliContext
         Json = parse.GetValue(GlobalOptions.Json);
         Verbose = parse.GetValue(GlobalOptions.Verbose);
         UseColor = environment.IsTerminal && string.IsNullOrEmpty(environment.GetVariable("NO_COLOR"));
-        Console = CreateConsole(environment.Out, environment, UseColor);
     }
 
     public CliEnvironment Environment { get; }
@@ -31,8 +30,10 @@ internal sealed class CliContext
 
     public bool UseColor { get; }
 
-    /// <summary>Standard output through Spectre (tables, colour when allowed).</summary>
-    public IAnsiConsole Console { get; }
+    /// <summary>Standard output through Spectre (tables, colour when allowed); made when first used (--json output never needs it).</summary>
+    public IAnsiConsole Console => _console ??= CreateConsole(Environment.Out, Environment, UseColor);
+
+    private IAnsiConsole? _console;
 
     public TextWriter Out => Environment.Out;
 
@@ -110,7 +111,7 @@ internal sealed class CliContext
 
     private static string Sanitize(string part) => new(part.Select(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' ? c : '_').ToArray());
 
-    public void WriteJson(object value) => Out.WriteLine(CliJson.Serialize(value));
+    public void WriteJson<T>(T value, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> info) => Out.WriteLine(CliJson.Serialize(value, info));
 
     public void Verbose_(string line)
     {

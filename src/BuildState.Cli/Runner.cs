@@ -38,46 +38,49 @@ internal sealed class Runner(CliEnvironment environment)
     public int Execute(ParseResult parse, Func<CliContext, int> handler)
     {
         var verbose = parse.GetValue(GlobalOptions.Verbose);
-        var error = Environment.Error;
         try
         {
             var context = new CliContext(Environment, parse);
             return handler(context);
         }
-        catch (UsageException e)
-        {
-            error.WriteLine($"error: {e.Message}");
-            error.WriteLine();
-            if (Root is not null)
-            {
-                CliApp.PrintUsage(Root, parse.CommandResult.Command, error);
-            }
-
-            return ExitCodes.Usage;
-        }
-        catch (BuildStateException e)
-        {
-            error.WriteLine(e.ToOneLine());
-            Details(e, verbose);
-            return e.ExitCode;
-        }
-        catch (OperationCanceledException)
-        {
-            error.WriteLine("cancelled");
-            return 130;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            var wrapped = BuildStateException.FromIo(e, PathOf(e) ?? "", "complete the command");
-            error.WriteLine(wrapped.FilePath is "" ? $"{wrapped.Message} ({wrapped.Kind}, exit code {wrapped.ExitCode})" : wrapped.ToOneLine());
-            Details(e, verbose);
-            return wrapped.ExitCode;
-        }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            error.WriteLine($"error: {e.GetType().Name}: {e.Message} (exit code {ExitCodes.General}; --verbose shows details)");
-            Details(e, verbose);
-            return ExitCodes.General;
+            // What the verb printed before it failed comes before the error line (standard output is buffered).
+            CliApp.FlushOutput(Environment);
+            return Fail(e, parse, verbose);
+        }
+    }
+
+    private int Fail(Exception exception, ParseResult parse, bool verbose)
+    {
+        var error = Environment.Error;
+        switch (exception)
+        {
+            case UsageException e:
+                error.WriteLine($"error: {e.Message}");
+                error.WriteLine();
+                if (Root is not null)
+                {
+                    CliApp.PrintUsage(Root, parse.CommandResult.Command, error);
+                }
+
+                return ExitCodes.Usage;
+            case BuildStateException e:
+                error.WriteLine(e.ToOneLine());
+                Details(e, verbose);
+                return e.ExitCode;
+            case OperationCanceledException:
+                error.WriteLine("cancelled");
+                return 130;
+            case IOException or UnauthorizedAccessException:
+                var wrapped = BuildStateException.FromIo(exception, PathOf(exception) ?? "", "complete the command");
+                error.WriteLine(wrapped.FilePath is "" ? $"{wrapped.Message} ({wrapped.Kind}, exit code {wrapped.ExitCode})" : wrapped.ToOneLine());
+                Details(exception, verbose);
+                return wrapped.ExitCode;
+            default:
+                error.WriteLine($"error: {exception.GetType().Name}: {exception.Message} (exit code {ExitCodes.General}; --verbose shows details)");
+                Details(exception, verbose);
+                return ExitCodes.General;
         }
     }
 

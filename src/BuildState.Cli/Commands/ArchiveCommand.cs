@@ -34,7 +34,7 @@ internal static class ArchiveCommand
         }
         if (ctx.Json)
         {
-            ctx.WriteJson(new { archived });
+            ctx.WriteJson(new ArchivedJson(archived), CliJsonContext.Default.ArchivedJson);
             return 0;
         }
 

@@ -19,7 +19,7 @@ internal static class CheckpointCommand
         var created = ctx.Store.CreateCheckpoint(id, ctx.Get(Name), copyArtifacts: !ctx.Get(NoArtifacts));
         if (ctx.Json)
         {
-            ctx.WriteJson(new { buildId = id, checkpoint = JsonShapes.Checkpoint(created) });
+            ctx.WriteJson(new CheckpointCreatedJson(id, JsonShapes.Checkpoint(created)), CliJsonContext.Default.CheckpointCreatedJson);
             return 0;
         }
 

@@ -18,21 +18,17 @@ internal static class CheckpointsCommand
         var files = ctx.Store.GetCheckpoints(id).ToDictionary(f => f.Id, StringComparer.Ordinal);
         if (ctx.Json)
         {
-            ctx.WriteJson(new
-            {
-                id,
-                checkpoints = record.Checkpoints.Select(c => new
-                {
-                    id = c.Id,
-                    phase = c.Phase,
-                    createdAt = c.CreatedAt,
-                    name = c.Name,
-                    hasArtifactCopies = c.HasArtifactCopies,
-                    automatic = c.Automatic,
-                    readable = files.ContainsKey(c.Id),
-                    artifacts = files.TryGetValue(c.Id, out var f) ? f.Artifacts.Select(JsonShapes.Artifact) : [],
-                }),
-            });
+            ctx.WriteJson(
+                new CheckpointsJson(id, record.Checkpoints.Select(c => new CheckpointDetailJson(
+                    c.Id,
+                    c.Phase,
+                    c.CreatedAt,
+                    c.Name,
+                    c.HasArtifactCopies,
+                    c.Automatic,
+                    Readable: files.ContainsKey(c.Id),
+                    files.TryGetValue(c.Id, out var f) ? f.Artifacts.Select(JsonShapes.Artifact) : []))),
+                CliJsonContext.Default.CheckpointsJson);
             return 0;
         }
 

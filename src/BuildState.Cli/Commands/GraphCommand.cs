@@ -44,7 +44,7 @@ internal static class GraphCommand
 
         if (ctx.Json)
         {
-            ctx.WriteJson(new { subject, format, graph = text });
+            ctx.WriteJson(new GraphJson(subject, format, text), CliJsonContext.Default.GraphJson);
         }
         else
         {

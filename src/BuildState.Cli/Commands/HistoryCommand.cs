@@ -30,22 +30,9 @@ internal static class HistoryCommand
         var list = entries.ToList();
         if (ctx.Json)
         {
-            ctx.WriteJson(new
-            {
-                id,
-                history = list.Select(e => new
-                {
-                    sequence = e.Sequence,
-                    at = e.At,
-                    kind = e.Kind,
-                    runId = e.RunId,
-                    from = e.From,
-                    to = e.To,
-                    message = e.Message,
-                    phase = e.State?.Phase,
-                    status = e.State?.Status,
-                }),
-            });
+            ctx.WriteJson(
+                new HistoryJson(id, list.Select(e => new HistoryRecordJson(e.Sequence, e.At, e.Kind, e.RunId, e.From, e.To, e.Message, e.State?.Phase, e.State?.Status))),
+                CliJsonContext.Default.HistoryJson);
             return 0;
         }
 

@@ -32,14 +32,15 @@ internal static class ListCommand
             .ToList();
         if (ctx.Json)
         {
-            ctx.WriteJson(new { builds = entries.Select(JsonShapes.Entry) });
+            ctx.WriteJson(new BuildsJson(entries.Select(JsonShapes.Entry).ToList()), CliJsonContext.Default.BuildsJson);
             return 0;
         }
 
-        var table = Styles.Table("BUILD", "LIFECYCLE", "PHASE", "STATUS", "RUN", "UPDATED");
+        var table = new AlignedTable("BUILD", "LIFECYCLE", "PHASE", "STATUS", "RUN", "UPDATED");
+        var now = ctx.Now;
         foreach (var e in entries)
         {
-            table.AddRow(Styles.E(e.Id), Styles.E(e.Lifecycle), Styles.Phase(e.Phase), Styles.Status(e.Status), Styles.E(e.RunId), Styles.E(Units.Relative(e.UpdatedAt, ctx.Now)));
+            table.AddRow(new(e.Id), new(e.Lifecycle), Styles.PhaseCell(e.Phase), Styles.StatusCell(e.Status), new(e.RunId ?? ""), new(Units.Relative(e.UpdatedAt, now)));
         }
 
         if (entries.Count > 0)
@@ -60,10 +61,9 @@ internal static class ListCommand
             .ToList();
         if (ctx.Json)
         {
-            ctx.WriteJson(new
-            {
-                builds = archived.Select(a => new { id = a.Id, phase = a.Phase, status = a.Status, updatedAt = a.UpdatedAt, archived = true, directory = a.Directory, problem = a.Problem }),
-            });
+            ctx.WriteJson(
+                new ArchivedBuildsJson(archived.Select(a => new ArchivedEntryJson(a.Id, a.Phase, a.Status, a.UpdatedAt, Archived: true, a.Directory, a.Problem))),
+                CliJsonContext.Default.ArchivedBuildsJson);
             return 0;
         }
 

@@ -14,7 +14,7 @@ internal static class MigrateCommand
         var migrated = ctx.Store.Migrate();
         if (ctx.Json)
         {
-            ctx.WriteJson(new { migrated });
+            ctx.WriteJson(new MigratedJson(migrated), CliJsonContext.Default.MigratedJson);
             return 0;
         }
 

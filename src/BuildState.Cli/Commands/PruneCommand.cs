@@ -29,7 +29,7 @@ internal static class PruneCommand
         var pruned = ctx.Store.Prune(age, keep);
         if (ctx.Json)
         {
-            ctx.WriteJson(new { pruned = pruned.Select(p => new { id = p.Id, directory = p.Directory, updatedAt = p.UpdatedAt }) });
+            ctx.WriteJson(new PrunedJson(pruned.Select(p => new PrunedBuildJson(p.Id, p.Directory, p.UpdatedAt))), CliJsonContext.Default.PrunedJson);
             return 0;
         }
 

@@ -21,15 +21,9 @@ internal static class RecoverCommand
         var code = report.Unrecoverable.Count > 0 || report.Lost.Count > 0 ? ExitCodes.Corruption : ExitCodes.Success;
         if (ctx.Json)
         {
-            ctx.WriteJson(new
-            {
-                repaired = report.Repaired,
-                interrupted = report.Interrupted,
-                unrecoverable = report.Unrecoverable,
-                lost = report.Lost,
-                tempFilesRemoved = report.TempFilesRemoved,
-                indexRebuilt = report.IndexRebuilt,
-            });
+            ctx.WriteJson(
+                new RecoverJson(report.Repaired, report.Interrupted, report.Unrecoverable, report.Lost, report.TempFilesRemoved, report.IndexRebuilt),
+                CliJsonContext.Default.RecoverJson);
             return code;
         }
 

@@ -36,7 +36,7 @@ internal static class ReportCommand
 
         if (ctx.Json)
         {
-            ctx.WriteJson(new { path = output, builds = model.Builds.Count, runs = model.Runs.Select(r => r.RunId), bytes = html.Length });
+            ctx.WriteJson(new ReportJson(output, model.Builds.Count, model.Runs.Select(r => r.RunId), html.Length), CliJsonContext.Default.ReportJson);
             return 0;
         }
 

@@ -19,7 +19,7 @@ internal static class RestoreCommand
         var result = ctx.Store.RestoreCheckpoint(id, ctx.Get(Checkpoint)!, ctx.Get(Artifacts));
         if (ctx.Json)
         {
-            ctx.WriteJson(new { id, checkpoint = result.CheckpointId, phase = result.Phase, restored = result.Restored, unchanged = result.Unchanged });
+            ctx.WriteJson(new RestoredJson(id, result.CheckpointId, result.Phase, result.Restored, result.Unchanged), CliJsonContext.Default.RestoredJson);
             return 0;
         }
 

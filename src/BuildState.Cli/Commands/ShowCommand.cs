@@ -18,7 +18,7 @@ internal static class ShowCommand
         var r = ctx.Store.Get(id);
         if (ctx.Json)
         {
-            ctx.WriteJson(JsonShapes.Build(r));
+            ctx.WriteJson(JsonShapes.Build(r), CliJsonContext.Default.BuildJson);
             return 0;
         }
 

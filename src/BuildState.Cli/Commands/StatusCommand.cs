@@ -15,7 +15,7 @@ internal static class StatusCommand
         var entries = ctx.Store.List();
         if (ctx.Json)
         {
-            ctx.WriteJson(new { root = ctx.StoreRoot, builds = entries.Select(JsonShapes.Entry) });
+            ctx.WriteJson(new StatusJson(ctx.StoreRoot, entries.Select(JsonShapes.Entry).ToList()), CliJsonContext.Default.StatusJson);
             return 0;
         }
 
@@ -25,10 +25,11 @@ internal static class StatusCommand
             return 0;
         }
 
-        var table = Styles.Table("BUILD", "PHASE", "STATUS", "RUN", "UPDATED");
+        var table = new AlignedTable("BUILD", "PHASE", "STATUS", "RUN", "UPDATED");
+        var now = ctx.Now;
         foreach (var e in entries)
         {
-            table.AddRow(Styles.E(e.Id), Styles.Phase(e.Phase), Styles.Status(e.Status), Styles.E(e.RunId), Styles.E(Units.Relative(e.UpdatedAt, ctx.Now)));
+            table.AddRow(new(e.Id), Styles.PhaseCell(e.Phase), Styles.StatusCell(e.Status), new(e.RunId ?? ""), new(Units.Relative(e.UpdatedAt, now)));
         }
 
         ctx.Console.Write(table);

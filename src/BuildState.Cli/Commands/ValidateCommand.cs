@@ -38,18 +38,18 @@ internal static class ValidateCommand
         var code = ExitCodeFor(problems.Select(p => p.Kind).ToList());
         if (ctx.Json)
         {
-            ctx.WriteJson(new
-            {
-                valid = problems.Count == 0,
-                buildsChecked = report.BuildsChecked,
-                filesChecked = report.FilesChecked,
-                bytesChecked = report.BytesChecked,
-                elapsedMs = watch.Elapsed.TotalMilliseconds,
-                filesPerSecond = report.FilesChecked / seconds,
-                bytesPerSecond = report.BytesChecked / seconds,
-                problems = problems.Select(p => new { kind = p.Kind, file = p.File, message = p.Message, buildId = p.BuildId }),
-                exitCode = code,
-            });
+            ctx.WriteJson(
+                new ValidateJson(
+                    problems.Count == 0,
+                    report.BuildsChecked,
+                    report.FilesChecked,
+                    report.BytesChecked,
+                    watch.Elapsed.TotalMilliseconds,
+                    report.FilesChecked / seconds,
+                    report.BytesChecked / seconds,
+                    problems.Select(p => new ProblemJson(p.Kind, p.File, p.Message, p.BuildId)),
+                    code),
+                CliJsonContext.Default.ValidateJson);
             return code;
         }
 

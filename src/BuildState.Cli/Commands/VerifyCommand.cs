@@ -31,12 +31,9 @@ internal static class VerifyCommand
         var bad = results.Count(r => r.Status != "ok");
         if (ctx.Json)
         {
-            ctx.WriteJson(new
-            {
-                id,
-                ok = bad == 0,
-                artifacts = results.Select(r => new { path = r.Artifact.Path, size = r.Artifact.Size, sha256 = r.Artifact.Sha256, status = r.Status, actualSha256 = r.Actual }),
-            });
+            ctx.WriteJson(
+                new VerifyJson(id, bad == 0, results.Select(r => new VerifiedArtifactJson(r.Artifact.Path, r.Artifact.Size, r.Artifact.Sha256, r.Status, r.Actual))),
+                CliJsonContext.Default.VerifyJson);
             return bad == 0 ? ExitCodes.Success : ExitCodes.ValidationFailed;
         }
 

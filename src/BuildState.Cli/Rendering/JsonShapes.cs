@@ -1,85 +1,144 @@
+using BuildState.Errors;
 using BuildState.Model;
 using BuildState.Store;
 
 namespace BuildState.Cli.Rendering;
 
-/// <summary>The --json shapes of DESIGN.md (names fixed: fields may be added, never renamed or removed).</summary>
+/// <summary>
+/// The --json shapes of DESIGN.md and docs/cli.md (names fixed: fields may be added, never renamed
+/// or removed). Each is a record serialized by source-generated code (<see cref="CliJsonContext"/>):
+/// camelCase names in declaration order, enums as their names, nulls written.
+/// </summary>
 internal static class JsonShapes
 {
-    public static object Entry(IndexEntry e) => new
-    {
-        id = e.Id,
-        phase = e.Phase,
-        status = e.Status,
-        runId = e.RunId,
-        updatedAt = e.UpdatedAt,
-        lifecycle = e.Lifecycle,
-        sequence = e.Sequence,
-    };
+    /// <summary>An index entry (status, list).</summary>
+    public static EntryJson Entry(IndexEntry e) => new(e.Id, e.Phase, e.Status.ToString(), e.RunId, e.UpdatedAt, e.Lifecycle, e.Sequence);
 
-    public static object Build(BuildRecord r) => new
-    {
-        id = r.Id,
-        phase = r.Phase,
-        status = r.Status,
-        runId = r.RunId,
-        lifecycle = r.Lifecycle,
-        sequence = r.Sequence,
-        createdAt = r.CreatedAt,
-        updatedAt = r.UpdatedAt,
-        run = r.Run is null ? null : new
-        {
-            runId = r.Run.RunId,
-            status = r.Run.Status,
-            startedAt = r.Run.StartedAt,
-            endedAt = r.Run.EndedAt,
-            durationMs = r.Run.EndedAt is { } end ? (end - r.Run.StartedAt).TotalMilliseconds : (double?)null,
-            reason = r.Run.Reason,
-            owner = r.Run.Owner is null ? null : new { processId = r.Run.Owner.ProcessId, host = r.Run.Owner.Host },
-        },
-        transitions = r.Transitions.Select(t => new { from = t.From, to = t.To, at = t.At, durationMs = t.DurationMs }),
-        artifacts = r.Artifacts.Select(Artifact),
-        checkpoints = r.Checkpoints.Select(Checkpoint),
-        errors = r.Errors.Select(Error),
-        dependencies = r.Dependencies,
-        resources = new
-        {
-            machine = r.Resources.Machine,
-            processId = r.Resources.ProcessId,
-            nodeId = r.Resources.NodeId,
-            phaseDurationsMs = r.Resources.PhaseDurationsMs,
-        },
-        metadata = r.Metadata,
-    };
+    public static BuildJson Build(BuildRecord r) => new(
+        r.Id,
+        r.Phase,
+        r.Status,
+        r.RunId,
+        r.Lifecycle,
+        r.Sequence,
+        r.CreatedAt,
+        r.UpdatedAt,
+        r.Run is null ? null : new RunJson(
+            r.Run.RunId,
+            r.Run.Status,
+            r.Run.StartedAt,
+            r.Run.EndedAt,
+            r.Run.EndedAt is { } end ? (end - r.Run.StartedAt).TotalMilliseconds : null,
+            r.Run.Reason,
+            r.Run.Owner is null ? null : new OwnerJson(r.Run.Owner.ProcessId, r.Run.Owner.Host)),
+        r.Transitions.Select(t => new TransitionJson(t.From, t.To, t.At, t.DurationMs)),
+        r.Artifacts.Select(Artifact),
+        r.Checkpoints.Select(Checkpoint),
+        r.Errors.Select(Error),
+        r.Dependencies,
+        new ResourcesJson(r.Resources.Machine, r.Resources.ProcessId, r.Resources.NodeId, r.Resources.PhaseDurationsMs),
+        r.Metadata);
 
-    public static object Artifact(ArtifactRecord a) => new
-    {
-        path = a.Path,
-        size = a.Size,
-        sha256 = a.Sha256,
-        kind = a.Kind,
-        lastWriteUtc = a.LastWriteUtc,
-    };
+    public static ArtifactJson Artifact(ArtifactRecord a) => new(a.Path, a.Size, a.Sha256, a.Kind, a.LastWriteUtc);
 
-    public static object Checkpoint(CheckpointRef c) => new
-    {
-        id = c.Id,
-        phase = c.Phase,
-        createdAt = c.CreatedAt,
-        name = c.Name,
-        hasArtifactCopies = c.HasArtifactCopies,
-        automatic = c.Automatic,
-    };
+    public static CheckpointJson Checkpoint(CheckpointRef c) => new(c.Id, c.Phase, c.CreatedAt, c.Name, c.HasArtifactCopies, c.Automatic);
 
-    public static object Error(ErrorRecord e) => new
-    {
-        at = e.At,
-        phase = e.Phase,
-        code = e.Code,
-        message = e.Message,
-        target = e.Target,
-        file = e.File,
-        line = e.Line,
-        column = e.Column,
-    };
+    public static ErrorJson Error(ErrorRecord e) => new(e.At, e.Phase, e.Code, e.Message, e.Target, e.File, e.Line, e.Column);
 }
+
+/// <summary>One entry of <c>status --json</c> and <c>list --json</c>.</summary>
+internal sealed record EntryJson(string Id, string Phase, string Status, string? RunId, DateTimeOffset UpdatedAt, string Lifecycle, long Sequence);
+
+/// <summary><c>status --json</c>.</summary>
+internal sealed record StatusJson(string Root, IReadOnlyList<EntryJson> Builds);
+
+/// <summary><c>list --json</c>.</summary>
+internal sealed record BuildsJson(IReadOnlyList<EntryJson> Builds);
+
+/// <summary>One entry of <c>list --archived --json</c>.</summary>
+internal sealed record ArchivedEntryJson(string Id, string Phase, RunStatus Status, DateTimeOffset UpdatedAt, bool Archived, string Directory, string? Problem);
+
+/// <summary><c>list --archived --json</c>.</summary>
+internal sealed record ArchivedBuildsJson(IEnumerable<ArchivedEntryJson> Builds);
+
+/// <summary><c>show --json</c>.</summary>
+internal sealed record BuildJson(
+    string Id,
+    string Phase,
+    RunStatus Status,
+    string? RunId,
+    string Lifecycle,
+    long Sequence,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt,
+    RunJson? Run,
+    IEnumerable<TransitionJson> Transitions,
+    IEnumerable<ArtifactJson> Artifacts,
+    IEnumerable<CheckpointJson> Checkpoints,
+    IEnumerable<ErrorJson> Errors,
+    List<string> Dependencies,
+    ResourcesJson Resources,
+    Dictionary<string, string> Metadata);
+
+internal sealed record RunJson(string RunId, RunStatus Status, DateTimeOffset StartedAt, DateTimeOffset? EndedAt, double? DurationMs, string? Reason, OwnerJson? Owner);
+
+internal sealed record OwnerJson(int ProcessId, string Host);
+
+internal sealed record TransitionJson(string From, string To, DateTimeOffset At, double DurationMs);
+
+internal sealed record ArtifactJson(string Path, long Size, string Sha256, string? Kind, DateTimeOffset LastWriteUtc);
+
+internal sealed record CheckpointJson(string Id, string Phase, DateTimeOffset CreatedAt, string? Name, bool HasArtifactCopies, bool Automatic);
+
+internal sealed record ErrorJson(DateTimeOffset At, string Phase, string? Code, string Message, string? Target, string? File, int? Line, int? Column);
+
+internal sealed record ResourcesJson(string? Machine, int? ProcessId, int? NodeId, Dictionary<string, double> PhaseDurationsMs);
+
+/// <summary><c>history --json</c>.</summary>
+internal sealed record HistoryJson(string Id, IEnumerable<HistoryRecordJson> History);
+
+internal sealed record HistoryRecordJson(long Sequence, DateTimeOffset At, string Kind, string? RunId, string? From, string? To, string? Message, string? Phase, RunStatus? Status);
+
+/// <summary><c>checkpoints --json</c>.</summary>
+internal sealed record CheckpointsJson(string Id, IEnumerable<CheckpointDetailJson> Checkpoints);
+
+internal sealed record CheckpointDetailJson(string Id, string Phase, DateTimeOffset CreatedAt, string? Name, bool HasArtifactCopies, bool Automatic, bool Readable, IEnumerable<ArtifactJson> Artifacts);
+
+/// <summary><c>checkpoint --json</c>.</summary>
+internal sealed record CheckpointCreatedJson(string BuildId, CheckpointJson Checkpoint);
+
+/// <summary><c>restore --json</c>.</summary>
+internal sealed record RestoredJson(string Id, string Checkpoint, string Phase, List<string> Restored, List<string> Unchanged);
+
+/// <summary><c>validate --json</c>.</summary>
+internal sealed record ValidateJson(bool Valid, int BuildsChecked, int FilesChecked, long BytesChecked, double ElapsedMs, double FilesPerSecond, double BytesPerSecond, IEnumerable<ProblemJson> Problems, int ExitCode);
+
+internal sealed record ProblemJson(StoreErrorKind Kind, string File, string Message, string? BuildId);
+
+/// <summary><c>verify --json</c>.</summary>
+internal sealed record VerifyJson(string Id, bool Ok, IEnumerable<VerifiedArtifactJson> Artifacts);
+
+internal sealed record VerifiedArtifactJson(string Path, long Size, string Sha256, string Status, string? ActualSha256);
+
+/// <summary><c>recover --json</c>.</summary>
+internal sealed record RecoverJson(List<string> Repaired, List<string> Interrupted, List<string> Unrecoverable, List<string> Lost, int TempFilesRemoved, bool IndexRebuilt);
+
+/// <summary><c>archive --json</c>.</summary>
+internal sealed record ArchivedJson(IReadOnlyList<string> Archived);
+
+/// <summary><c>prune --json</c>.</summary>
+internal sealed record PrunedJson(IEnumerable<PrunedBuildJson> Pruned);
+
+internal sealed record PrunedBuildJson(string Id, string Directory, DateTimeOffset UpdatedAt);
+
+/// <summary><c>migrate --json</c>.</summary>
+internal sealed record MigratedJson(IReadOnlyList<string> Migrated);
+
+/// <summary><c>report --json</c>.</summary>
+internal sealed record ReportJson(string Path, int Builds, IEnumerable<string> Runs, int Bytes);
+
+/// <summary><c>graph --json</c>.</summary>
+internal sealed record GraphJson(string Subject, string Format, string Graph);
+
+/// <summary>One line of <c>watch --json</c>.</summary>
+internal sealed record WatchEventJson(string Event, string? Id, string? RunId, DateTimeOffset At, string? Phase, string? From, string? To, RunStatus? Status, double? DurationMs, int? Builds, string? Message);

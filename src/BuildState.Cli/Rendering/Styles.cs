@@ -6,19 +6,23 @@ namespace BuildState.Cli.Rendering;
 /// <summary>Colours and small markup pieces (colours are dropped by the console when they are off).</summary>
 internal static class Styles
 {
-    public static string Status(RunStatus status) => status switch
+    public static string Status(RunStatus status) => StatusCell(status).ToMarkup();
+
+    public static string Phase(string phase) => PhaseCell(phase).ToMarkup();
+
+    public static TableCell StatusCell(RunStatus status) => status switch
     {
-        RunStatus.Succeeded => "[green]Succeeded[/]",
-        RunStatus.Failed => "[red bold]Failed[/]",
-        RunStatus.Running => "[blue]Running[/]",
-        _ => "[yellow]Interrupted[/]",
+        RunStatus.Succeeded => new("Succeeded", "green"),
+        RunStatus.Failed => new("Failed", "red bold"),
+        RunStatus.Running => new("Running", "blue"),
+        _ => new("Interrupted", "yellow"),
     };
 
-    public static string Phase(string phase) => phase switch
+    public static TableCell PhaseCell(string phase) => phase switch
     {
-        "Error" or "Failed" => $"[red]{Markup.Escape(phase)}[/]",
-        "Complete" => $"[green]{Markup.Escape(phase)}[/]",
-        _ => Markup.Escape(phase),
+        "Error" or "Failed" => new(phase, "red"),
+        "Complete" => new(phase, "green"),
+        _ => new(phase),
     };
 
     public static string Dim(string text) => $"[grey]{Markup.Escape(text)}[/]";

@@ -21,20 +21,8 @@ internal sealed class JsonWatchView(CliContext ctx) : IWatchView
     public void OnEvent(WatchEvent e, RunFollower follower)
     {
         var line = CliJson.Serialize(
-            new
-            {
-                @event = e.Event,
-                id = e.Id,
-                runId = e.RunId,
-                at = e.At,
-                phase = e.Phase,
-                from = e.From,
-                to = e.To,
-                status = e.Status,
-                durationMs = e.ElapsedMs,
-                builds = e.Builds,
-                message = e.Message,
-            },
+            new WatchEventJson(e.Event, e.Id, e.RunId, e.At, e.Phase, e.From, e.To, e.Status, e.ElapsedMs, e.Builds, e.Message),
+            CliJsonContext.Default.WatchEventJson,
             indented: false);
         ctx.Out.WriteLine(line);
         ctx.Out.Flush();

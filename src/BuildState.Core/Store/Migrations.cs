@@ -111,7 +111,7 @@ public static class Migrations
         var artifacts = new JsonArray();
         foreach (var item in v1["artifacts"] as JsonArray ?? [])
         {
-            artifacts.Add(new JsonObject { ["path"] = item!.GetValue<string>(), ["size"] = 0, ["sha256"] = "", ["lastWriteUtc"] = timestamp });
+            artifacts.Add((JsonNode)new JsonObject { ["path"] = item!.GetValue<string>(), ["size"] = 0, ["sha256"] = "", ["lastWriteUtc"] = timestamp });
         }
 
         var dependencies = new JsonArray();
@@ -120,14 +120,14 @@ public static class Migrations
             case JsonObject deps:
                 foreach (var (name, _) in deps)
                 {
-                    dependencies.Add(name);
+                    dependencies.Add((JsonNode)name);
                 }
 
                 break;
             case JsonArray list:
                 foreach (var item in list)
                 {
-                    dependencies.Add(item!.GetValue<string>());
+                    dependencies.Add((JsonNode)item!.GetValue<string>());
                 }
 
                 break;
@@ -136,7 +136,7 @@ public static class Migrations
         var checkpoints = new JsonArray();
         foreach (var item in v1["checkpoints"] as JsonArray ?? [])
         {
-            checkpoints.Add(new JsonObject { ["id"] = item!.GetValue<string>(), ["phase"] = phase, ["createdAt"] = timestamp });
+            checkpoints.Add((JsonNode)new JsonObject { ["id"] = item!.GetValue<string>(), ["phase"] = phase, ["createdAt"] = timestamp });
         }
 
         var metadata = new JsonObject();
