@@ -22,29 +22,12 @@ public sealed partial class BuildStore
     /// Whether a write at a durable point fsyncs <paramref name="path"/> (and, for atomic writes, its
     /// folder) now. False under None; under group commit the file and its folder are owed to Flush.
     /// </summary>
-    private bool SyncNow(string path)
-    {
-        if (Options.Durability == Durability.None)
-        {
-            return false;
-        }
-
-        if (!Deferring)
-        {
-            return true;
-        }
-
-        _owedFiles.TryAdd(path, 0);
-        if (Path.GetDirectoryName(path) is { } dir)
-        {
-            _owedDirectories.TryAdd(dir, 0);
-        }
-
-        return false;
-    }
+    private bool SyncNow(string path) => SyncOrOwe(path, isDirectory: false);
 
     /// <summary>Whether a new entry in <paramref name="directory"/> is fsynced now (else owed to Flush, or never under None).</summary>
-    private bool SyncDirectoryNow(string directory)
+    private bool SyncDirectoryNow(string directory) => SyncOrOwe(directory, isDirectory: true);
+
+    private bool SyncOrOwe(string path, bool isDirectory)
     {
         if (Options.Durability == Durability.None)
         {
@@ -56,7 +39,19 @@ public sealed partial class BuildStore
             return true;
         }
 
-        _owedDirectories.TryAdd(directory, 0);
+        if (isDirectory)
+        {
+            _owedDirectories.TryAdd(path, 0);
+        }
+        else
+        {
+            _owedFiles.TryAdd(path, 0);
+            if (Path.GetDirectoryName(path) is { } dir)
+            {
+                _owedDirectories.TryAdd(dir, 0);
+            }
+        }
+
         return false;
     }
 

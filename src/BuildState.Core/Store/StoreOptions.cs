@@ -14,7 +14,7 @@ public enum Durability
     /// <summary>fsync at checkpoints and run end: those points survive power loss; transitions between them survive a process crash.</summary>
     Normal,
 
-    /// <summary>fsync of file and directory on every write: every committed change survives power loss.</summary>
+    /// <summary>Every commit's history record (the commit point) fsynced before the call returns: every committed change survives power loss.</summary>
     Full,
 }
 
