@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 using BuildState.Errors;
 
@@ -32,7 +31,7 @@ public static class BuildKey
             prefix.Append(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? c : '_');
         }
 
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(buildId));
+        var hash = IO.SmallSha256.Hash(Encoding.UTF8.GetBytes(buildId));
         return $"{prefix}-{Convert.ToHexStringLower(hash, 0, 16)}";
     }
 

@@ -82,7 +82,7 @@ public sealed class InvocationRegistry(BuildStore store)
         }
 
         pairs.Sort(StringComparer.Ordinal);
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\0', pairs))))[..32];
+        return Convert.ToHexStringLower(IO.SmallSha256.Hash(Encoding.UTF8.GetBytes(string.Join('\0', pairs))))[..32];
     }
 
     private static string NewRunId(DateTimeOffset now) => $"{now:yyyyMMdd'T'HHmmss'Z'}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(3))}";
