@@ -7,12 +7,16 @@ namespace BuildState.Store;
 /// <summary>
 /// The index: <c>index.json</c> (a snapshot) plus <c>index.journal</c> (the changes since, one JSON
 /// line each). A commit appends one line instead of rewriting the whole index, so its cost does not
-/// grow with the number of builds; the journal is folded into the snapshot once it outgrows it
-/// (amortised O(1) per commit). Both are caches of active/, checked and never trusted blindly.
+/// grow with the number of builds; the journal is folded into the snapshot once it outgrows a
+/// quarter of it (amortised O(1) per commit). Both are caches of active/, checked and never trusted blindly.
 /// </summary>
 public sealed partial class BuildStore
 {
-    /// <summary>The journal is folded into index.json once it is larger than this or than the snapshot.</summary>
+    /// <summary>
+    /// The journal is folded into index.json once it is larger than this and than a quarter of the
+    /// snapshot: a reader then parses at most a quarter more than the index itself, and a commit
+    /// still writes O(1) bytes amortised (the snapshot is rewritten once per quarter of its size).
+    /// </summary>
     internal const long IndexJournalFoldBytes = 64 * 1024;
 
     /// <summary>
@@ -325,7 +329,7 @@ public sealed partial class BuildStore
         var journalBytes = (_fs.GetFileStamp(journal)?.Length ?? 0) + lines.Length;
         _fs.AppendFile(journal, lines.ToArray(), sync: false);
         var snapshotBytes = _fs.GetFileStamp(Layout.IndexFile)?.Length ?? 0;
-        if (journalBytes > Math.Max(IndexJournalFoldBytes, snapshotBytes))
+        if (journalBytes > Math.Max(IndexJournalFoldBytes, snapshotBytes / 4))
         {
             FoldJournal();
         }
