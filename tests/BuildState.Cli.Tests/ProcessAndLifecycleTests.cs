@@ -60,21 +60,7 @@ public sealed class ProcessAndLifecycleTests : IDisposable
         }
     }
 
-    private const string Release = """
-        {
-          "name": "Release",
-          "namespace": "Contoso.Build",
-          "initial": "Draft",
-          "terminal": ["Published"],
-          "error": "Failed",
-          "transitions": {
-            "Draft":  ["Built", "Failed"],
-            "Built":  ["Signed", "Failed"],
-            "Signed": ["Published", "Failed"],
-            "Failed": ["Draft"]
-          }
-        }
-        """;
+    private const string Release = BuildState.Tests.Shared.SampleTables.Release;
 
     [Fact]
     public void Custom_lifecycles_from_the_store_are_validated_and_drawn()

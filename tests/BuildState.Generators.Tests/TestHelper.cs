@@ -61,21 +61,7 @@ internal static class TestHelper
 
     public static string LifecycleDefinitionSource => File.ReadAllText(Path.Combine(RepoRoot, "src", "BuildState.Core", "Lifecycle", "ILifecycleDefinition.cs"));
 
-    public const string ReleaseTable = """
-{
-  "name": "Release",
-  "namespace": "Contoso.Build",
-  "initial": "Draft",
-  "terminal": ["Published"],
-  "error": "Failed",
-  "transitions": {
-    "Draft":  ["Built", "Failed"],
-    "Built":  ["Signed", "Failed"],
-    "Signed": ["Published", "Failed"],
-    "Failed": ["Draft"]
-  }
-}
-""";
+    public const string ReleaseTable = BuildState.Tests.Shared.SampleTables.Release;
 
     public const string ReleaseEnum = """
 using BuildState;

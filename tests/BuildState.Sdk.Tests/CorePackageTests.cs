@@ -6,21 +6,7 @@ namespace BuildState.Sdk.Tests;
 [Collection("e2e")]
 public class CorePackageTests(PackageFeed feed)
 {
-    private const string Table = """
-        {
-          "name": "Release",
-          "namespace": "Contoso.Build",
-          "initial": "Draft",
-          "terminal": ["Published"],
-          "error": "Failed",
-          "transitions": {
-            "Draft":  ["Built", "Failed"],
-            "Built":  ["Signed", "Failed"],
-            "Signed": ["Published", "Failed"],
-            "Failed": ["Draft"]
-          }
-        }
-        """;
+    private const string Table = BuildState.Tests.Shared.SampleTables.Release;
 
     private static TestRepo Repo(PackageFeed feed, string program)
     {

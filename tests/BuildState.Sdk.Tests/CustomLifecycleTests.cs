@@ -7,21 +7,7 @@ namespace BuildState.Sdk.Tests;
 [Collection("e2e")]
 public class CustomLifecycleTests(PackageFeed feed)
 {
-    private const string Table = """
-        {
-          "name": "Release",
-          "namespace": "Contoso.Build",
-          "initial": "Draft",
-          "terminal": ["Published"],
-          "error": "Failed",
-          "transitions": {
-            "Draft":  ["Built", "Failed"],
-            "Built":  ["Signed", "Failed"],
-            "Signed": ["Published", "Failed"],
-            "Failed": ["Draft"]
-          }
-        }
-        """;
+    private const string Table = BuildState.Tests.Shared.SampleTables.Release;
 
     private static string Targets(params string[] phases) =>
         "<Target Name=\"Release\" AfterTargets=\"Build\">"
