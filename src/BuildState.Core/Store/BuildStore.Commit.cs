@@ -113,7 +113,8 @@ public sealed partial class BuildStore
         if (stamp is null && SyncDirectoryNow(Layout.HistoryDir(key)))
         {
             // A new log's name lives in its folder: without this fsync a power loss can drop the
-            // whole file even though its content was fsynced. Once per build, so even Normal pays it.
+            // whole file even though its content was fsynced. Once per build, so even Normal pays it
+            // (under group commit, at the flush).
             _fs.SyncDirectory(Layout.HistoryDir(key));
         }
 
@@ -196,8 +197,8 @@ public sealed partial class BuildStore
     }
 
     /// <summary>
-    /// Creates a directory and, unless durability is None, fsyncs its parent so the new entry survives
-    /// power loss. Under Normal too: a later durable point (a run end) fsyncs files and their own
+    /// Creates a directory and, unless durability is None, fsyncs its parent (now, or at the flush
+    /// under group commit) so the new entry survives power loss. Under Normal too: a later durable point (a run end) fsyncs files and their own
     /// folder, not the folders above, so the entry must be made durable when it is created. Folders
     /// are created once per build, so this costs little.
     /// </summary>
