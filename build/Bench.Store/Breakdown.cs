@@ -170,6 +170,8 @@ internal static class Breakdown
 
         public byte[] ReadAllBytes(string path, long maxBytes) => Time($"read {Kind(path)}", () => Real.ReadAllBytes(path, maxBytes));
 
+        public byte[] ReadFrom(string path, long offset, long maxBytes) => Time($"read {Kind(path)} from an offset", () => Real.ReadFrom(path, offset, maxBytes));
+
         public void WriteFile(string path, ReadOnlySpan<byte> data, bool sync)
         {
             var bytes = data.ToArray();

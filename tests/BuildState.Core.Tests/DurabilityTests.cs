@@ -1,3 +1,4 @@
+using BuildState.Serialization;
 using BuildState.Core.Tests.Infrastructure;
 using BuildState.Errors;
 using BuildState.IO;
@@ -19,10 +20,12 @@ public class DurabilityTests
         using var f = new StoreFixture(mode);
         var fs = new CountingFileSystem();
         var store = f.Reopen(o => { o.Durability = mode; o.FileSystem = fs; });
+        store.StartRun(Id, new StartRunRequest { RunId = "first" });
+        store.EndRun(Id, RunOutcome.Failed); // creates the build's folders (a new folder's parent is fsynced once)
         store.StartRun(Id, new StartRunRequest { RunId = "r" });
 
         // A transition in the middle of a run: under Full the history record (the commit point) is
-        // fsynced, and nothing else (the state file is a cache of the log, synced at run end).
+        // fsynced, and nothing else (the state file is a snapshot of the log, never fsynced).
         fs.Reset();
         store.Transition(Id, "Setup");
         Assert.Equal(transitionSynced ? [f.Store.Layout.HistoryLog(BuildKey.For(Id))] : [], fs.SyncedFiles);
@@ -31,9 +34,12 @@ public class DurabilityTests
         store.Transition(Id, "Build");
         fs.Reset();
         store.EndRun(Id, RunOutcome.Failed);
-        Assert.Equal(runEndSynced, fs.SyncedFiles.Contains(f.Store.Layout.HistoryLog(BuildKey.For(Id))));
-        Assert.Equal(runEndSynced, fs.SyncedFiles.Any(p => p.StartsWith(f.Store.Layout.StateFile(BuildKey.For(Id)), StringComparison.Ordinal)));
-        Assert.Equal(runEndSynced, fs.DirectorySyncs > 0);
+        // The run end is durable by its history record alone: the snapshot and the backup written
+        // with it are copies of that record, so neither they nor their folders are fsynced.
+        Assert.Equal(runEndSynced ? [f.Store.Layout.HistoryLog(BuildKey.For(Id))] : [], fs.SyncedFiles);
+        Assert.Equal(0, fs.DirectorySyncs);
+        var statePath = f.Store.Layout.StateFile(BuildKey.For(Id));
+        Assert.Equal(f.Store.Get(Id).Sequence, StoreJson.DeserializeState(File.ReadAllBytes(statePath), statePath).Sequence); // the run end wrote the snapshot
 
         fs.Reset();
         store.CreateCheckpoint(Id, "cp");
@@ -58,7 +64,7 @@ public class DurabilityTests
         store.Flush();
         var key = BuildKey.For(Id);
         Assert.Contains(f.Store.Layout.HistoryLog(key), fs.SyncedFiles);
-        Assert.Contains(f.Store.Layout.StateFile(key), fs.SyncedFiles);
+        Assert.DoesNotContain(f.Store.Layout.StateFile(key), fs.SyncedFiles);
         Assert.Contains(f.Store.Layout.HistoryLog(BuildKey.For("other")), fs.SyncedFiles);
         Assert.Contains(fs.SyncedFiles, p => p.StartsWith(f.Store.Layout.CheckpointsDir(key), StringComparison.Ordinal));
         Assert.Equal(fs.SyncedFiles.Count, fs.SyncedFiles.Distinct().Count()); // each owed file once

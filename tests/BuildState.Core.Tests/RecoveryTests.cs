@@ -31,7 +31,7 @@ public class RecoveryTests
     [Fact]
     public void Without_history_the_newest_valid_backup_is_used()
     {
-        using var f = new StoreFixture();
+        using var f = new StoreFixture(backupInterval: 1);
         f.Run(Id, "r1", StoreFixture.FullRun);
         f.Run(Id, "r2", "Setup", "Build");
         f.Store.EndRun(Id, RunOutcome.Failed);
@@ -223,12 +223,14 @@ public class RecoveryTests
     {
         using var f = new StoreFixture();
         f.Run("a", "r", "Setup");
+        f.Store.EndRun("a", RunOutcome.Failed); // a run end writes the snapshot
         var statePath = f.Store.Layout.StateFile(BuildKey.For("a"));
         var text = File.ReadAllText(statePath).Replace("\"to\": \"Setup\"", "\"to\": \"Complete\"");
         File.WriteAllText(statePath, text);
         var report = new StoreValidator(f.Store).Validate();
         Assert.Contains(report.Problems, p => p.Message.Contains("Init -> Complete is not allowed"));
         Assert.Contains(report.Problems, p => p.File == statePath);
+        Assert.Contains(report.Problems, p => p.Message.Contains("differs from history record"));
     }
 
     [Fact]

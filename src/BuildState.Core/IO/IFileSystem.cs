@@ -20,6 +20,17 @@ public interface IFileSystem
     /// <summary>Reads a whole file; throws a Corruption error when it is longer than <paramref name="maxBytes"/>.</summary>
     byte[] ReadAllBytes(string path, long maxBytes);
 
+    /// <summary>
+    /// Reads a file from <paramref name="offset"/> to its end (empty when the file is shorter); throws
+    /// a Corruption error when that is more than <paramref name="maxBytes"/>. Lets a reader take only
+    /// the records appended to a log since it last looked.
+    /// </summary>
+    byte[] ReadFrom(string path, long offset, long maxBytes)
+    {
+        var all = ReadAllBytes(path, offset + maxBytes);
+        return offset >= all.Length ? [] : all[(int)offset..];
+    }
+
     /// <summary>Creates or replaces a file's content (owner-only on Unix); with <paramref name="sync"/>, fsyncs it.</summary>
     void WriteFile(string path, ReadOnlySpan<byte> data, bool sync);
 

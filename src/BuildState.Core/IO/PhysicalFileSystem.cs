@@ -34,7 +34,9 @@ public sealed class PhysicalFileSystem : IFileSystem
         return info.Exists ? (info.Length, info.LastWriteTimeUtc.Ticks) : null;
     }
 
-    public byte[] ReadAllBytes(string path, long maxBytes)
+    public byte[] ReadAllBytes(string path, long maxBytes) => ReadFrom(path, 0, maxBytes);
+
+    public byte[] ReadFrom(string path, long offset, long maxBytes)
     {
         try
         {
@@ -45,13 +47,16 @@ public sealed class PhysicalFileSystem : IFileSystem
                 Share = FileShare.ReadWrite | FileShare.Delete,
                 Options = FileOptions.SequentialScan,
             });
-            var length = stream.Length;
+            var length = Math.Max(0, stream.Length - offset);
             if (length > maxBytes)
             {
-                throw BuildStateException.Corrupt(path, $"the file is {length} bytes, more than the limit of {maxBytes}");
+                throw BuildStateException.Corrupt(path, offset == 0
+                    ? $"the file is {length} bytes, more than the limit of {maxBytes}"
+                    : $"the file has {length} bytes past offset {offset}, more than the limit of {maxBytes}");
             }
 
             var buffer = new byte[length];
+            stream.Position = Math.Min(offset, stream.Length);
             stream.ReadExactly(buffer);
             return buffer;
         }

@@ -15,10 +15,17 @@ public sealed partial class BuildStore
         EnsureStoreDirectories();
         using (Locks.Acquire(Layout.BuildLock(key), "archive"))
         {
-            var record = Load(key, buildId, repair: true).Record ?? throw BuildStateException.NotFound($"no build '{buildId}' in the store", Layout.Root);
+            var loaded = Load(key, buildId, repair: true);
+            var record = loaded.Record ?? throw BuildStateException.NotFound($"no build '{buildId}' in the store", Layout.Root);
             if (record.Run is { Status: RunStatus.Running, Owner: { } owner } && ProcessLiveness.Check(owner) != Liveness.Dead)
             {
                 throw new BuildStateException(StoreErrorKind.Validation, $"build '{buildId}' is running (process {owner.ProcessId}); archive it when the run has ended");
+            }
+
+            if (loaded.SnapshotSequence != record.Sequence)
+            {
+                // Archived builds are read from their snapshot alone: bring it up to the log first.
+                WriteAtomic(Layout.StateFile(key), Serialization.StoreJson.Serialize(record), sync: Options.Durability != Durability.None);
             }
 
             CreateDirectoryDurably(Layout.ArchivedDir);

@@ -6,16 +6,31 @@ namespace BuildState.Store;
 
 public sealed partial class BuildStore
 {
+    /// <summary>The newest backup's sequence per build key, as this store object last saw or wrote it.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _newestBackup = new(StringComparer.Ordinal);
+
     /// <summary>
     /// Writes a rotated backup copy of the state (backups/&lt;key&gt;/&lt;sequence&gt;.json), keeping
-    /// <see cref="StoreOptions.MaxBackups"/>. Taken at run end and before restores and repairs.
+    /// <see cref="StoreOptions.MaxBackups"/>. Taken before restores and repairs (<paramref name="always"/>)
+    /// and at run ends once the newest backup is <see cref="StoreOptions.BackupInterval"/> commits
+    /// old: every state is in the history log already, so backups are the copy of last resort for a
+    /// log that is lost, and need not cost every run a write, a rename and a delete.
     /// </summary>
-    internal void WriteBackup(string key, BuildRecord record)
+    internal void WriteBackup(string key, BuildRecord record, bool always = true)
     {
         if (Options.MaxBackups <= 0)
         {
             return;
         }
+
+        if (!always && NewestBackupSequence(key) is var newest and >= 0
+            && newest <= record.Sequence // else the build was archived and started anew: list again
+            && record.Sequence - newest < Options.BackupInterval)
+        {
+            return;
+        }
+
+        _newestBackup.TryRemove(key, out _);
 
         var dir = Layout.BackupDir(key);
         CreateDirectoryDurably(Layout.BackupsDir);
@@ -23,14 +38,31 @@ public sealed partial class BuildStore
         var path = Path.Combine(dir, $"{record.Sequence:D12}.json");
         if (!_fs.FileExists(path))
         {
-            // Backups back up history, which is already durable per the mode: only Full pays an fsync for them.
-            WriteAtomic(path, StoreJson.Serialize(record), sync: Options.Durability == Durability.Full);
+            // Backups back up history, which is already durable per the mode: no fsync (a backup a
+            // power loss tore is skipped when backups are read, as any unreadable one is).
+            WriteAtomic(path, StoreJson.Serialize(record), sync: false);
         }
 
         foreach (var old in BackupFiles(key).Skip(Options.MaxBackups))
         {
             _fs.DeleteFile(old);
         }
+
+        _newestBackup[key] = record.Sequence;
+    }
+
+    /// <summary>The sequence in the newest backup's name (-1 when there is none), listed once per build per store object.</summary>
+    private long NewestBackupSequence(string key)
+    {
+        if (_newestBackup.TryGetValue(key, out var known))
+        {
+            return known;
+        }
+
+        var newest = _fs.DirectoryExists(Layout.BackupDir(key))
+            ? BackupFiles(key).Select(p => long.TryParse(Path.GetFileNameWithoutExtension(p), out var n) ? n : 0).DefaultIfEmpty(-1).Max()
+            : -1;
+        return _newestBackup[key] = newest;
     }
 
     /// <summary>Backup files of a build, newest first.</summary>

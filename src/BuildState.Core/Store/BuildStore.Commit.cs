@@ -59,10 +59,10 @@ public sealed partial class BuildStore
             entry.Sequence = record.Sequence;
             entry.At = now;
             entry.RunId ??= record.RunId;
-            Commit(key, record, entry, durableNow);
+            Commit(key, record, entry, durableNow, loaded.SnapshotSequence);
             if (backup)
             {
-                WriteBackup(key, record);
+                WriteBackup(key, record, always: false);
             }
 
             afterCommit?.Invoke();
@@ -83,25 +83,30 @@ public sealed partial class BuildStore
             RunId = record.RunId,
             Message = string.Join("; ", loaded.Repairs),
         };
-        Commit(key, record, entry, durableNow: true);
+        Commit(key, record, entry, durableNow: true, snapshotSequence: -1);
     }
 
     /// <summary>
-    /// The commit protocol, write-ahead style: (1) append the history record, which holds the whole
-    /// new state (the commit point); (2) replace current_state.json atomically; (3) update the index.
-    /// The log is the truth and the state file a cache of its last record: a load rolls a state that
-    /// is behind the log forward (a crash after (1)) and rebuilds a torn one from the log; a stale
-    /// index is refreshed. So a commit that must be durable fsyncs the log alone (one fsync, like
-    /// a database's WAL commit); under Full that is every commit. The state file and its folder are
-    /// fsynced at the durable points of a run (run end, checkpoint: <paramref name="durableNow"/>)
-    /// so that readers other than this library find a whole, recent file after a power loss.
+    /// current_state.json is rewritten at most every this many commits between durable points: it
+    /// is a snapshot of the log, which a load rolls forward by reading only what was appended since.
     /// </summary>
-    private void Commit(string key, BuildRecord record, HistoryEntry entry, bool durableNow)
+    internal const int SnapshotEvery = 8;
+
+    /// <summary>
+    /// The commit protocol, write-ahead style: (1) append the history record, which holds the whole
+    /// new state: the commit point, and under Full or at a durable point the only fsync; (2) when due,
+    /// replace the snapshot current_state.json atomically; (3) update the index. The log is the truth
+    /// and the snapshot a cache of one of its records: a load rolls a snapshot that is behind forward
+    /// from the records after it (reading only those) and rebuilds a torn one from the log; a stale
+    /// index entry (its stamp is the log's) is refreshed. The snapshot is due at every durable point
+    /// of a run (run end, checkpoint: <paramref name="durableNow"/>), when the build has none, and
+    /// every <see cref="SnapshotEvery"/> commits; it is never fsynced: a power loss can only cost a
+    /// copy that the log still holds (docs/store-format.md).
+    /// </summary>
+    private void Commit(string key, BuildRecord record, HistoryEntry entry, bool durableNow, long snapshotSequence)
     {
         var logPath = Layout.HistoryLog(key);
-        var statePath = Layout.StateFile(key);
-        var syncLog = Options.Durability == Durability.Full || (durableNow && SyncNow(logPath));
-        var syncState = durableNow && SyncNow(statePath);
+        var syncLog = Options.Durability == Durability.Full || (durableNow && SyncAppendNow(logPath));
         EnsureBuildDirectories(key);
 
         var stamp = _fs.GetFileStamp(logPath);
@@ -119,8 +124,11 @@ public sealed partial class BuildStore
         }
 
         record.HistoryBytes = before + frame.Length;
+        if (durableNow || snapshotSequence < 0 || record.Sequence - snapshotSequence >= SnapshotEvery)
+        {
+            WriteAtomic(Layout.StateFile(key), StoreJson.Serialize(record), sync: false);
+        }
 
-        WriteAtomic(statePath, StoreJson.Serialize(record), syncState);
         UpdateIndexEntry(key, record);
     }
 

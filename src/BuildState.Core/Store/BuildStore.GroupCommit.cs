@@ -24,10 +24,13 @@ public sealed partial class BuildStore
     /// </summary>
     private bool SyncNow(string path) => SyncOrOwe(path, isDirectory: false);
 
+    /// <summary>Like <see cref="SyncNow"/> for a file appended to in place: its folder is not owed (no rename happened).</summary>
+    private bool SyncAppendNow(string path) => SyncOrOwe(path, isDirectory: false, renamed: false);
+
     /// <summary>Whether a new entry in <paramref name="directory"/> is fsynced now (else owed to Flush, or never under None).</summary>
     private bool SyncDirectoryNow(string directory) => SyncOrOwe(directory, isDirectory: true);
 
-    private bool SyncOrOwe(string path, bool isDirectory)
+    private bool SyncOrOwe(string path, bool isDirectory, bool renamed = true)
     {
         if (Options.Durability == Durability.None)
         {
@@ -46,7 +49,7 @@ public sealed partial class BuildStore
         else
         {
             _owedFiles.TryAdd(path, 0);
-            if (Path.GetDirectoryName(path) is { } dir)
+            if (renamed && Path.GetDirectoryName(path) is { } dir)
             {
                 _owedDirectories.TryAdd(dir, 0);
             }

@@ -20,8 +20,8 @@ public sealed partial class BuildStore
     internal const long IndexJournalFoldBytes = 64 * 1024;
 
     /// <summary>
-    /// Every active build, from the index. An entry whose current_state.json changed since it was
-    /// indexed (a crash between the two writes) is read again; builds missing from the index are
+    /// Every active build, from the index. An entry whose history log changed since it was indexed
+    /// (a crash between the two writes) is read again; builds missing from the index are
     /// added and vanished ones dropped; what was found stale is written back (best effort). A corrupt
     /// index is rebuilt from active/. Costs one directory listing and one stat per build.
     /// </summary>
@@ -202,8 +202,8 @@ public sealed partial class BuildStore
 
     private bool IsFresh(IndexEntry entry)
     {
-        var stamp = _fs.GetFileStamp(Layout.StateFile(entry.Key));
-        return stamp is not null && stamp.Value.Length == entry.StateLength && stamp.Value.WriteTicks == entry.StateWriteTicks;
+        var stamp = _fs.GetFileStamp(Layout.HistoryLog(entry.Key));
+        return stamp is not null && stamp.Value.Length == entry.LogLength && stamp.Value.WriteTicks == entry.LogWriteTicks;
     }
 
     private IEnumerable<string> ActiveKeys() =>
@@ -227,9 +227,10 @@ public sealed partial class BuildStore
         var path = Layout.StateFile(key);
         try
         {
-            var stamp = _fs.GetFileStamp(path);
+            // Taken before reading: a commit in between leaves the entry stale, never wrongly fresh.
+            var stamp = _fs.GetFileStamp(Layout.HistoryLog(key));
             BuildRecord? record = null;
-            if (stamp is not null)
+            if (_fs.FileExists(path))
             {
                 try
                 {
@@ -267,7 +268,7 @@ public sealed partial class BuildStore
     /// <summary>Puts one build's entry in the index. Called with the build lock held; takes the index lock (always last).</summary>
     private void UpdateIndexEntry(string key, BuildRecord record)
     {
-        var stamp = _fs.GetFileStamp(Layout.StateFile(key));
+        var stamp = _fs.GetFileStamp(Layout.HistoryLog(key));
         var entry = IndexEntry.From(record, key, stamp?.Length ?? -1, stamp?.WriteTicks ?? -1);
         AppendToIndex([new IndexJournalRecord { Key = key, Entry = entry }]);
     }

@@ -6,8 +6,12 @@ namespace BuildState.Store;
 
 public sealed partial class BuildStore
 {
-    /// <summary>How a state was obtained: what a reader or a repair found.</summary>
-    internal sealed record LoadResult(BuildRecord? Record, List<string> Repairs, bool NeedsWrite);
+    /// <summary>
+    /// How a state was obtained: what a reader or a repair found. <paramref name="SnapshotSequence"/>
+    /// is the sequence current_state.json holds (-1 when it is missing or unusable): a commit uses it
+    /// to decide when the snapshot is next due.
+    /// </summary>
+    internal sealed record LoadResult(BuildRecord? Record, List<string> Repairs, bool NeedsWrite, long SnapshotSequence = -1);
 
     /// <summary>Reads and parses one state file (migrating older schema versions in memory).</summary>
     internal BuildRecord ReadStateFile(string path)
@@ -117,7 +121,13 @@ public sealed partial class BuildStore
 
         if (state is not null && logLength == state.HistoryBytes && !verifyHistory)
         {
-            return new LoadResult(state, repairs, false); // the common case: one read, one stat
+            return new LoadResult(state, repairs, false, state.Sequence); // the snapshot is current: one read, one stat
+        }
+
+        if (state is not null && logLength > state.HistoryBytes && !verifyHistory
+            && RollForward(key, buildId, state, repair) is { } rolled)
+        {
+            return new LoadResult(rolled, repairs, false, state.Sequence); // the snapshot is behind its log, as between snapshots
         }
 
         // The state is missing, corrupt, or the log has more (or less) than the state has seen.
@@ -144,9 +154,20 @@ public sealed partial class BuildStore
         {
             if (last is { } newer && newer.Entry.Sequence > state.Sequence)
             {
-                repairs.Add($"rolled forward from sequence {state.Sequence} to {newer.Entry.Sequence} from history (a write was cut off after its history record)");
+                // The snapshot is behind its log (normal between snapshots): only damage is a repair.
+                var snapshot = state.Sequence;
                 state = FromHistory(newer.Entry, newer.End);
-                needsWrite = true;
+                return new LoadResult(state, repairs, needsWrite, needsWrite ? -1 : snapshot);
+            }
+            else if (verifyHistory && last is { } same && same.Entry.Sequence == state.Sequence && !IsCopyOf(state, same.Entry.State!, same.End))
+            {
+                repairs.Add($"the state differed from history record {state.Sequence}, which it is a copy of; rewrote it from history (the old file is kept in {Layout.DamagedDir})");
+                if (repair)
+                {
+                    KeepAside(statePath, key);
+                }
+
+                return new LoadResult(FromHistory(same.Entry, same.End), repairs, true);
             }
             else if (logLength < state.HistoryBytes)
             {
@@ -160,7 +181,7 @@ public sealed partial class BuildStore
                 needsWrite = true;
             }
 
-            return new LoadResult(state, repairs, needsWrite);
+            return new LoadResult(state, repairs, needsWrite, needsWrite ? -1 : state.Sequence);
         }
 
         if (stateError is not null)
@@ -193,6 +214,45 @@ public sealed partial class BuildStore
         throw stateError ?? BuildStateException.Corrupt(statePath, "the state file is missing and neither history nor backups hold a copy");
     }
 
+    /// <summary>
+    /// The newest state from the records appended since the snapshot <paramref name="state"/> was
+    /// written: the log is read from the snapshot's length on, and only its last record is parsed.
+    /// Null when that part of the log is not a clean run of records that continue the snapshot (then
+    /// the whole log is scanned, and repaired when <paramref name="repair"/>); a record cut off at the
+    /// end is skipped by a reader, while a writer (holding the lock) has it repaired.
+    /// </summary>
+    private BuildRecord? RollForward(string key, string buildId, BuildRecord state, bool repair)
+    {
+        var path = Layout.HistoryLog(key);
+        GuardNoLinks(path);
+        var tail = _fs.ReadFrom(path, state.HistoryBytes, StoreLimits.MaxHistoryFileBytes);
+        if (HistoryLog.ReadLast(tail, path, out var torn) is not { } last || (torn && repair)
+            || last.Entry.Sequence <= state.Sequence || !IsUsableHistoryState(last.Entry, buildId))
+        {
+            return null;
+        }
+
+        return FromHistory(last.Entry, state.HistoryBytes + last.End);
+    }
+
+    /// <summary>
+    /// True when <paramref name="snapshot"/> is what the history record <paramref name="logged"/>
+    /// (ending at <paramref name="end"/>) holds; records of another schema version are not compared.
+    /// </summary>
+    internal static bool IsCopyOf(BuildRecord snapshot, BuildRecord logged, long end)
+    {
+        if (logged.SchemaVersion != snapshot.SchemaVersion)
+        {
+            return true;
+        }
+
+        var historyBytes = logged.HistoryBytes;
+        logged.HistoryBytes = end;
+        var same = StoreJson.Serialize(logged).AsSpan().SequenceEqual(StoreJson.Serialize(snapshot));
+        logged.HistoryBytes = historyBytes;
+        return same;
+    }
+
     /// <summary>A history record whose state belongs to this build and passes the same shape checks as a state file.</summary>
     private static bool IsUsableHistoryState(HistoryEntry entry, string buildId)
     {
@@ -214,7 +274,7 @@ public sealed partial class BuildStore
 
     private static BuildRecord FromHistory(HistoryEntry entry, long end)
     {
-        var state = entry.State!.Clone();
+        var state = entry.State!; // just parsed from the log: not shared, no copy needed
         state.HistoryBytes = end;
         return state;
     }

@@ -1,5 +1,4 @@
 using System.Buffers.Text;
-using System.Globalization;
 using System.Text;
 using BuildState.Errors;
 using BuildState.IO;
@@ -72,57 +71,118 @@ public static class HistoryLog
         return new HistoryScan(entries, validEnd, damageAt, tornTail, problems);
     }
 
+    /// <summary>
+    /// The newest record of <paramref name="data"/>, a run of records that a reader already knows to
+    /// start at a record boundary (the part of a log appended since a state snapshot). Every frame's
+    /// length and checksum are verified but only the last one is parsed, so reading a tail of many
+    /// records costs one parse. Null when the data holds no whole record or any damage other than a
+    /// cut-off last record; <paramref name="tornTail"/> tells about that one (a crash mid-append, or
+    /// an append still in progress).
+    /// </summary>
+    public static (HistoryEntry Entry, long End)? ReadLast(ReadOnlySpan<byte> data, string path, out bool tornTail)
+    {
+        tornTail = false;
+        var offset = 0;
+        (int Start, int Length, int End)? last = null;
+        while (offset < data.Length)
+        {
+            if (TryFrame(data[offset..], out var payloadLength, out var consumed) is { } error)
+            {
+                tornTail = error.CutOff;
+                if (!tornTail)
+                {
+                    return null;
+                }
+
+                break;
+            }
+
+            last = (offset + HeaderLength, payloadLength, offset + consumed);
+            offset += consumed;
+        }
+
+        if (last is not { } frame)
+        {
+            return null;
+        }
+
+        try
+        {
+            return (StoreJson.DeserializeHistory(data.Slice(frame.Start, frame.Length), path), frame.End);
+        }
+        catch (BuildStateException)
+        {
+            return null;
+        }
+    }
+
     private static string? TryRead(ReadOnlySpan<byte> data, string path, out HistoryEntry? entry, out int consumed)
     {
         entry = null;
+        if (TryFrame(data, out var length, out consumed) is { } error)
+        {
+            consumed = 0;
+            return error.Message;
+        }
+
+        try
+        {
+            entry = StoreJson.DeserializeHistory(data.Slice(HeaderLength, length), path);
+        }
+        catch (BuildStateException e)
+        {
+            consumed = 0;
+            return e.Message;
+        }
+
+        return null;
+    }
+
+    /// <summary>Checks one frame's header, length, terminator and checksum; null when it is whole.</summary>
+    private static (string Message, bool CutOff)? TryFrame(ReadOnlySpan<byte> data, out int payloadLength, out int consumed)
+    {
+        payloadLength = 0;
         consumed = 0;
         if (data.Length < HeaderLength)
         {
-            return "the record header is cut off";
+            var seen = Math.Min(data.Length, Magic.Length);
+            return ("the record header is cut off", data[..seen].SequenceEqual(Magic.AsSpan(0, seen)));
         }
 
         if (!data[..5].SequenceEqual(Magic) || data[13] != (byte)' ' || data[22] != (byte)' ')
         {
-            return "not a record header";
+            return ("not a record header", false);
         }
 
         if (!Utf8Parser.TryParse(data.Slice(5, 8), out uint length, out var used1, 'x') || used1 != 8
             || !Utf8Parser.TryParse(data.Slice(14, 8), out uint crc, out var used2, 'x') || used2 != 8)
         {
-            return "the record header has no valid length or checksum";
+            return ("the record header has no valid length or checksum", false);
         }
 
         if (length > StoreLimits.MaxHistoryRecordBytes)
         {
-            return $"the record claims {length} bytes, more than the limit";
+            return ($"the record claims {length} bytes, more than the limit", false);
         }
 
         var total = HeaderLength + (int)length + 1;
         if (data.Length < total)
         {
-            return "the record is cut off (torn write)";
+            return ("the record is cut off (torn write)", true);
         }
 
         var payload = data.Slice(HeaderLength, (int)length);
         if (data[total - 1] != (byte)'\n')
         {
-            return "the record does not end where its length says";
+            return ("the record does not end where its length says", false);
         }
 
         if (Crc32.Compute(payload) != crc)
         {
-            return string.Create(CultureInfo.InvariantCulture, $"checksum mismatch (the record was altered or torn)");
+            return ("checksum mismatch (the record was altered or torn)", false);
         }
 
-        try
-        {
-            entry = StoreJson.DeserializeHistory(payload, path);
-        }
-        catch (BuildStateException e)
-        {
-            return e.Message;
-        }
-
+        payloadLength = (int)length;
         consumed = total;
         return null;
     }

@@ -57,10 +57,14 @@ public sealed class IndexEntry
 
     public long Sequence { get; set; }
 
-    /// <summary>Length and last-write ticks of current_state.json when indexed: a mismatch marks the entry stale.</summary>
-    public long StateLength { get; set; }
+    /// <summary>
+    /// Length and last-write ticks of the build's history log when indexed: every commit appends to
+    /// the log, so a mismatch marks the entry stale. (Entries written before the log was the stamp
+    /// carried the state file's; they lack these fields, read as 0, and are simply refreshed.)
+    /// </summary>
+    public long LogLength { get; set; }
 
-    public long StateWriteTicks { get; set; }
+    public long LogWriteTicks { get; set; }
 
     public static IndexEntry From(BuildRecord record, string key, long length, long writeTicks) => new()
     {
@@ -72,8 +76,8 @@ public sealed class IndexEntry
         RunId = record.RunId,
         UpdatedAt = record.UpdatedAt,
         Sequence = record.Sequence,
-        StateLength = length,
-        StateWriteTicks = writeTicks,
+        LogLength = length,
+        LogWriteTicks = writeTicks,
     };
 }
 

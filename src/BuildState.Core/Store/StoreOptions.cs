@@ -36,6 +36,12 @@ public sealed class StoreOptions
     /// <summary>Backups of the current state kept per build.</summary>
     public int MaxBackups { get; set; } = 5;
 
+    /// <summary>
+    /// A run end takes a backup once the newest is at least this many commits old (1: at every run
+    /// end). Restores and repairs always take one first.
+    /// </summary>
+    public int BackupInterval { get; set; } = 32;
+
     /// <summary>How long to wait for a lock before failing with a lock-timeout error.</summary>
     public TimeSpan LockTimeout { get; set; } = TimeSpan.FromSeconds(60);
 

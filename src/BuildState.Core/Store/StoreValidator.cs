@@ -115,13 +115,20 @@ public sealed class StoreValidator(BuildStore store)
             report.Add(e.Kind == StoreErrorKind.NotFound ? StoreErrorKind.Corruption : e.Kind, statePath, e.Message);
         }
 
-        ValidateHistory(key, record, report);
+        var newest = ValidateHistory(key, record, report);
         if (record is null)
         {
             return null;
         }
 
         ValidatePhases(record, statePath, report);
+        if (newest is not null && newest.Sequence > record.Sequence && newest.Id == record.Id)
+        {
+            // The snapshot is behind its log, as between snapshots: the build is what the log says.
+            record = newest;
+            ValidatePhases(record, Layout.HistoryLog(key), report);
+        }
+
         ValidateCheckpoints(key, record, report);
         if (options.CheckArtifacts)
         {
@@ -176,7 +183,8 @@ public sealed class StoreValidator(BuildStore store)
         }
     }
 
-    private void ValidateHistory(string key, BuildRecord? record, ValidationReport report)
+    /// <summary>Checks the log and returns the state its newest record holds (null when none).</summary>
+    private BuildRecord? ValidateHistory(string key, BuildRecord? record, ValidationReport report)
     {
         var path = Layout.HistoryLog(key);
         HistoryScan scan;
@@ -188,7 +196,7 @@ public sealed class StoreValidator(BuildStore store)
         catch (BuildStateException e)
         {
             report.Add(e.Kind, path, e.Message, record?.Id);
-            return;
+            return null;
         }
 
         report.BytesChecked += scan.ValidEnd;
@@ -208,10 +216,29 @@ public sealed class StoreValidator(BuildStore store)
             previous = entry.Sequence;
         }
 
-        if (record is not null && scan.Entries.Count > 0 && scan.Entries[^1].Entry.Sequence != record.Sequence)
+        // The snapshot must be the state of the history record with its sequence (when both have
+        // this schema): anything else was edited or damaged after it was written.
+        if (record is not null && scan.Entries.FirstOrDefault(e => e.Entry.Sequence == record.Sequence) is { Entry.State: { } logged } match)
+        {
+            if (!BuildStore.IsCopyOf(record, logged, match.End))
+            {
+                report.Add(StoreErrorKind.Corruption, Layout.StateFile(key), $"the state differs from history record {record.Sequence}, which it is a copy of; `buildstate recover` rewrites it from history", record.Id);
+            }
+        }
+
+        // A snapshot behind its log is normal; one ahead of it means committed records were lost.
+        if (record is not null && scan.Entries.Count > 0 && scan.Entries[^1].Entry.Sequence < record.Sequence)
         {
             report.Add(StoreErrorKind.Corruption, Layout.StateFile(key), $"the state is at sequence {record.Sequence} but history ends at {scan.Entries[^1].Entry.Sequence}; `buildstate recover` reconciles them", record.Id);
         }
+
+        if (scan.Entries.Count > 0 && scan.Entries[^1].Entry.State is { } newest)
+        {
+            newest.HistoryBytes = scan.Entries[^1].End;
+            return newest;
+        }
+
+        return null;
     }
 
     private void ValidateCheckpoints(string key, BuildRecord record, ValidationReport report)

@@ -17,6 +17,8 @@ public abstract class DelegatingFileSystem : IFileSystem
 
     public virtual byte[] ReadAllBytes(string path, long maxBytes) => Real.ReadAllBytes(path, maxBytes);
 
+    public virtual byte[] ReadFrom(string path, long offset, long maxBytes) => Real.ReadFrom(path, offset, maxBytes);
+
     public virtual IEnumerable<string> EnumerateFiles(string directory, string pattern) => Real.EnumerateFiles(directory, pattern);
 
     public virtual IEnumerable<string> EnumerateDirectories(string directory) => Real.EnumerateDirectories(directory);

@@ -7,9 +7,9 @@ public sealed class StoreFixture : IDisposable
 {
     private readonly TempDir _dir = new();
 
-    public StoreFixture(Durability durability = Durability.Normal, int maxCheckpoints = 10, int maxBackups = 5)
+    public StoreFixture(Durability durability = Durability.Normal, int maxCheckpoints = 10, int maxBackups = 5, int backupInterval = 32)
     {
-        Options = new StoreOptions { Durability = durability, MaxCheckpoints = maxCheckpoints, MaxBackups = maxBackups, LockTimeout = TimeSpan.FromSeconds(30) };
+        Options = new StoreOptions { Durability = durability, MaxCheckpoints = maxCheckpoints, MaxBackups = maxBackups, BackupInterval = backupInterval, LockTimeout = TimeSpan.FromSeconds(30) };
         Store = BuildStore.Open(StoreRoot, Options);
     }
 
@@ -24,7 +24,7 @@ public sealed class StoreFixture : IDisposable
     /// <summary>Another store object on the same folder, as another process would open it.</summary>
     public BuildStore Reopen(Action<StoreOptions>? change = null)
     {
-        var options = new StoreOptions { Durability = Options.Durability, MaxCheckpoints = Options.MaxCheckpoints, MaxBackups = Options.MaxBackups, LockTimeout = Options.LockTimeout };
+        var options = new StoreOptions { Durability = Options.Durability, MaxCheckpoints = Options.MaxCheckpoints, MaxBackups = Options.MaxBackups, BackupInterval = Options.BackupInterval, LockTimeout = Options.LockTimeout };
         change?.Invoke(options);
         return BuildStore.Open(StoreRoot, options);
     }
