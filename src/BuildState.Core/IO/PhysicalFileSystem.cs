@@ -20,6 +20,13 @@ public sealed class PhysicalFileSystem : IFileSystem
         try
         {
             var info = new FileInfo(path);
+            if (!OperatingSystem.IsWindows())
+            {
+                // One lstat: on Unix ReparsePoint means exactly "symbolic link" (-1 when nothing is there).
+                var attributes = info.Attributes;
+                return (int)attributes != -1 && attributes.HasFlag(FileAttributes.ReparsePoint);
+            }
+
             return info.Exists || Directory.Exists(path) ? info.LinkTarget is not null : false;
         }
         catch (IOException)

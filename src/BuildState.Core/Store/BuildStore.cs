@@ -100,18 +100,37 @@ public sealed partial class BuildStore
         }
     }
 
-    /// <summary>Refuses to work through a symbolic link anywhere between the store root and <paramref name="path"/>.</summary>
+    /// <summary>Folders of this store already found not to be links (by this object): they are not checked again.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _folderNotALink = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Refuses to work through a symbolic link anywhere between the store root and <paramref name="path"/>.
+    /// The path itself is checked every time; a folder above it once per store object (links planted
+    /// in a store, e.g. by a checked-out repository, exist before it is opened; one made later by a
+    /// process that can write the store could as well have changed the files themselves).
+    /// </summary>
     internal void GuardNoLinks(string path)
     {
         var current = Path.GetFullPath(path);
+        var isTarget = true;
         while (current.Length >= Layout.Root.Length)
         {
+            if (!isTarget && _folderNotALink.ContainsKey(current))
+            {
+                return;
+            }
+
             if (_fs.IsSymbolicLink(current))
             {
                 throw new BuildStateException(
                     StoreErrorKind.PermissionDenied,
                     "the store holds a symbolic link; it never follows links inside the store (remove the link)",
                     current);
+            }
+
+            if (!isTarget && _fs.DirectoryExists(current))
+            {
+                _folderNotALink.TryAdd(current, 0);
             }
 
             var parent = Path.GetDirectoryName(current);
@@ -121,6 +140,7 @@ public sealed partial class BuildStore
             }
 
             current = parent;
+            isTarget = false;
         }
     }
 }
