@@ -126,6 +126,38 @@ public sealed class SnapshotTests
         Assert.Equal([6, 18, 30], sequences);
     }
 
+    [Fact]
+    public void A_store_object_that_remembers_its_last_commit_still_sees_and_continues_a_commit_made_by_another()
+    {
+        using var f = new StoreFixture();
+        f.Run(Id, "r", "Setup");
+        var other = f.Reopen();
+        other.Transition(Id, "Build"); // the log changes under the first object's memory
+
+        Assert.Equal("Build", f.Store.Get(Id).Phase);
+        f.Store.Transition(Id, "Test");
+        var history = other.GetHistory(Id);
+        Assert.Equal(Enumerable.Range(1, history.Count).Select(i => (long)i), history.Select(h => h.Sequence));
+        Assert.Equal(["Setup", "Build", "Test"], other.Get(Id).Transitions.Select(t => t.To));
+    }
+
+    [Fact]
+    public void Editing_a_returned_record_changes_nothing_the_store_remembers()
+    {
+        using var f = new StoreFixture();
+        f.Run(Id, "r", "Setup");
+        var returned = f.Store.Transition(Id, "Build");
+        returned.Phase = "Edited";
+        returned.Transitions.Clear();
+        var read = f.Store.Get(Id);
+        read.Metadata["x"] = "y";
+
+        var again = f.Store.Get(Id);
+        Assert.Equal("Build", again.Phase);
+        Assert.Equal(2, again.Transitions.Count);
+        Assert.Empty(again.Metadata);
+    }
+
     private sealed class ReadRecordingFileSystem : DelegatingFileSystem
     {
         public List<string> WholeReads { get; } = [];

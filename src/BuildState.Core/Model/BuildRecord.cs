@@ -58,17 +58,36 @@ public sealed class BuildRecord
 
     /// <summary>
     /// Length of the history log just after this state's record was appended. A longer log means
-    /// records newer than this file (a crash between the two writes): readers roll forward to them.
+    /// records newer than this snapshot (written since, or cut off by a crash): readers roll forward to them.
     /// </summary>
     public long HistoryBytes { get; set; }
 
-    /// <summary>A deep copy, so a caller's mutation cannot leak into a cached or committed value.</summary>
-    public BuildRecord Clone() => Serialization.StoreJson.Clone(this);
+    /// <summary>
+    /// A deep copy, so a caller's mutation cannot leak into a cached or committed value. Written out
+    /// (not a JSON round trip: a commit copies a record twice); the leaf records are copied member
+    /// by member, OwnerInfo is immutable and shared. A test checks every reference held is copied.
+    /// </summary>
+    public BuildRecord Clone()
+    {
+        var copy = (BuildRecord)MemberwiseClone();
+        copy.Run = Run is null ? null : (RunInfo)Run.CopyMembers();
+        copy.Transitions = Transitions.ConvertAll(t => (TransitionRecord)t.CopyMembers());
+        copy.Artifacts = Artifacts.ConvertAll(a => (ArtifactRecord)a.CopyMembers());
+        copy.Dependencies = [.. Dependencies];
+        copy.Checkpoints = Checkpoints.ConvertAll(c => (CheckpointRef)c.CopyMembers());
+        copy.Errors = Errors.ConvertAll(e => (ErrorRecord)e.CopyMembers());
+        copy.Resources = (ResourceInfo)Resources.CopyMembers();
+        copy.Resources.PhaseDurationsMs = new Dictionary<string, double>(Resources.PhaseDurationsMs, StringComparer.Ordinal);
+        copy.Metadata = new Dictionary<string, string>(Metadata, StringComparer.Ordinal);
+        return copy;
+    }
 }
 
 /// <summary>One run: one invocation's pass over a build.</summary>
 public sealed class RunInfo
 {
+    internal object CopyMembers() => MemberwiseClone();
+
     public string RunId { get; set; } = "";
 
     public RunStatus Status { get; set; }
@@ -87,6 +106,8 @@ public sealed class RunInfo
 /// <summary>A phase change.</summary>
 public sealed class TransitionRecord
 {
+    internal object CopyMembers() => MemberwiseClone();
+
     public string From { get; set; } = "";
 
     public string To { get; set; } = "";
@@ -100,6 +121,8 @@ public sealed class TransitionRecord
 /// <summary>A file the build produced.</summary>
 public sealed class ArtifactRecord
 {
+    internal object CopyMembers() => MemberwiseClone();
+
     /// <summary>The path, relative to the repository root with forward slashes when it lies under it.</summary>
     public string Path { get; set; } = "";
 
@@ -118,6 +141,8 @@ public sealed class ArtifactRecord
 /// <summary>A checkpoint as listed in the build's state.</summary>
 public sealed class CheckpointRef
 {
+    internal object CopyMembers() => MemberwiseClone();
+
     public string Id { get; set; } = "";
 
     public string? Name { get; set; }
@@ -136,6 +161,8 @@ public sealed class CheckpointRef
 /// <summary>A failure.</summary>
 public sealed class ErrorRecord
 {
+    internal object CopyMembers() => MemberwiseClone();
+
     public DateTimeOffset At { get; set; }
 
     public string Phase { get; set; } = "";
@@ -158,6 +185,8 @@ public sealed class ErrorRecord
 /// <summary>Where and how a run ran.</summary>
 public sealed class ResourceInfo
 {
+    internal object CopyMembers() => MemberwiseClone();
+
     public string? Machine { get; set; }
 
     public int? ProcessId { get; set; }

@@ -30,6 +30,7 @@ public sealed partial class BuildStore
 
             CreateDirectoryDurably(Layout.ArchivedDir);
             var target = Path.Combine(Layout.ArchivedDir, $"{key}.{Now:yyyyMMddTHHmmssfff}");
+            Forget(key);
             _fs.MoveDirectory(Layout.BuildDir(key), target);
             if (_fs.DirectoryExists(Layout.BackupDir(key)))
             {

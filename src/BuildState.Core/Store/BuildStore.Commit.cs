@@ -127,9 +127,13 @@ public sealed partial class BuildStore
         if (durableNow || snapshotSequence < 0 || record.Sequence - snapshotSequence >= SnapshotEvery)
         {
             WriteAtomic(Layout.StateFile(key), StoreJson.Serialize(record), sync: false);
+            snapshotSequence = record.Sequence;
         }
 
-        UpdateIndexEntry(key, record);
+        // Under the build's lock nobody else appends: the stamp is this record's.
+        var logStamp = _fs.GetFileStamp(logPath);
+        Remember(key, record, logStamp, snapshotSequence);
+        UpdateIndexEntry(key, record, logStamp);
     }
 
     /// <summary>Temp file in the same folder, write, optional fsync, rename over, optional directory fsync.</summary>

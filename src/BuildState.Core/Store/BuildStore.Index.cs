@@ -266,9 +266,8 @@ public sealed partial class BuildStore
     }
 
     /// <summary>Puts one build's entry in the index. Called with the build lock held; takes the index lock (always last).</summary>
-    private void UpdateIndexEntry(string key, BuildRecord record)
+    private void UpdateIndexEntry(string key, BuildRecord record, (long Length, long WriteTicks)? stamp)
     {
-        var stamp = _fs.GetFileStamp(Layout.HistoryLog(key));
         var entry = IndexEntry.From(record, key, stamp?.Length ?? -1, stamp?.WriteTicks ?? -1);
         AppendToIndex([new IndexJournalRecord { Key = key, Entry = entry }]);
     }

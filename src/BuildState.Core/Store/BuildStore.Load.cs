@@ -95,6 +95,11 @@ public sealed partial class BuildStore
         }
 
         GuardNoLinks(buildDir);
+        if (!verifyHistory && TryRecent(key, buildId) is { } recent)
+        {
+            return recent; // this object made or saw the last change, and the log has not changed since
+        }
+
         BuildRecord? state = null;
         BuildStateException? stateError = null;
         if (_fs.FileExists(statePath))
@@ -121,12 +126,14 @@ public sealed partial class BuildStore
 
         if (state is not null && logLength == state.HistoryBytes && !verifyHistory)
         {
+            Remember(key, state, logStamp, state.Sequence);
             return new LoadResult(state, repairs, false, state.Sequence); // the snapshot is current: one read, one stat
         }
 
         if (state is not null && logLength > state.HistoryBytes && !verifyHistory
             && RollForward(key, buildId, state, repair) is { } rolled)
         {
+            Remember(key, rolled, logStamp, state.Sequence);
             return new LoadResult(rolled, repairs, false, state.Sequence); // the snapshot is behind its log, as between snapshots
         }
 

@@ -33,10 +33,11 @@ public sealed partial class BuildStore
             RebuildIndex();
             report.IndexRebuilt = true;
         }
-        else if (TryGet(buildId) is { } record)
+        else if (_fs.GetFileStamp(Layout.HistoryLog(BuildKey.For(buildId))) is var stamp && TryGet(buildId) is { } record)
         {
-            // One build: its own entry is enough (rebuilding the whole index reads every state).
-            UpdateIndexEntry(BuildKey.For(buildId), record);
+            // One build: its own entry is enough (rebuilding the whole index reads every state). The
+            // stamp is taken first: a commit racing the read leaves the entry stale, never wrongly fresh.
+            UpdateIndexEntry(BuildKey.For(buildId), record, stamp);
         }
 
         return report;
@@ -56,6 +57,7 @@ public sealed partial class BuildStore
                 var never = NeverCommitted(key);
                 var aside = Path.Combine(Layout.DamagedDir, $"{key}.{Now:yyyyMMddTHHmmssfff}.{(never ? "uncommitted" : "unreadable")}");
                 _fs.CreateDirectory(Layout.DamagedDir);
+                Forget(key);
                 _fs.MoveDirectory(Layout.BuildDir(key), aside);
                 if (never)
                 {
