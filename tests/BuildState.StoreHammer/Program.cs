@@ -6,6 +6,7 @@ using BuildState.Store;
 //   hammer ROOT counter BUILD UPDATES THREADS DURABILITY   increments metadata["count"] UPDATES times in total
 //   hammer ROOT lifecycle PREFIX RUNS THREADS DURABILITY   runs full default lifecycles on PREFIX-<thread> builds, forever when RUNS is 0
 //   hammer ROOT hold-lock BUILD                            takes the build's lock, prints "locked", then sleeps until killed
+//   hammer FILE append TAG COUNT                           appends COUNT lines "TAG-<i>" to FILE with IFileSystem.AppendConcurrent
 try
 {
     var root = args[0];
@@ -34,6 +35,15 @@ try
                     }
                 }
             });
+            break;
+        case "append":
+            var count = int.Parse(args[3], CultureInfo.InvariantCulture);
+            Console.WriteLine("started");
+            for (var i = 0; i < count; i++)
+            {
+                BuildState.IO.PhysicalFileSystem.Instance.AppendConcurrent(root, System.Text.Encoding.UTF8.GetBytes($"{args[2]}-{i}\n"));
+            }
+
             break;
         case "hold-lock":
             using (store.Locks.Acquire(store.Layout.BuildLock(BuildKey.For(args[2])), "hold for a test"))

@@ -37,6 +37,32 @@ public interface IFileSystem
     /// <summary>Appends to a file (created owner-only when missing); with <paramref name="sync"/>, fsyncs it.</summary>
     void AppendFile(string path, ReadOnlySpan<byte> data, bool sync);
 
+    /// <summary>
+    /// True when <see cref="AppendConcurrent"/> is safe for many processes at once without any other
+    /// lock (see ConcurrentAppend); false makes the store take its own lock around those appends.
+    /// </summary>
+    bool AppendsAreConcurrent => false;
+
+    /// <summary>Appends in one write (created owner-only when missing); returns the file's length after it.</summary>
+    long AppendConcurrent(string path, ReadOnlySpan<byte> data)
+    {
+        AppendFile(path, data, sync: false);
+        return GetFileStamp(path)?.Length ?? data.Length;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="drain"/> while no <see cref="AppendConcurrent"/> to <paramref name="path"/>
+    /// is in progress, then empties (or removes) the file.
+    /// </summary>
+    void DrainAppends(string path, Action drain)
+    {
+        drain();
+        if (FileExists(path))
+        {
+            DeleteFile(path);
+        }
+    }
+
     /// <summary>fsyncs an existing file.</summary>
     void SyncFile(string path);
 

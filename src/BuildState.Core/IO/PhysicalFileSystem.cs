@@ -45,6 +45,11 @@ public sealed class PhysicalFileSystem : IFileSystem
 
     public byte[] ReadFrom(string path, long offset, long maxBytes)
     {
+        if (ConcurrentAppend.Supported)
+        {
+            return ConcurrentAppend.ReadFrom(path, offset, maxBytes);
+        }
+
         try
         {
             using var stream = new FileStream(path, new FileStreamOptions
@@ -88,6 +93,35 @@ public sealed class PhysicalFileSystem : IFileSystem
     public void WriteFile(string path, ReadOnlySpan<byte> data, bool sync) => Write(path, data, FileMode.Create, sync);
 
     public void AppendFile(string path, ReadOnlySpan<byte> data, bool sync) => Write(path, data, FileMode.Append, sync);
+
+    public bool AppendsAreConcurrent => ConcurrentAppend.Supported;
+
+    public long AppendConcurrent(string path, ReadOnlySpan<byte> data)
+    {
+        if (!ConcurrentAppend.Supported)
+        {
+            AppendFile(path, data, sync: false);
+            return GetFileStamp(path)?.Length ?? data.Length;
+        }
+
+        return ConcurrentAppend.Append(path, data);
+    }
+
+    public void DrainAppends(string path, Action drain)
+    {
+        if (!ConcurrentAppend.Supported)
+        {
+            drain();
+            if (FileExists(path))
+            {
+                DeleteFile(path);
+            }
+
+            return;
+        }
+
+        ConcurrentAppend.Drain(path, drain);
+    }
 
     private static void Write(string path, ReadOnlySpan<byte> data, FileMode mode, bool sync)
     {

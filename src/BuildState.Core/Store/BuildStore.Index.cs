@@ -66,15 +66,46 @@ public sealed partial class BuildStore
 
     private static List<IndexEntry> Sorted(IEnumerable<IndexEntry> builds) => builds.OrderBy(b => b.Id, StringComparer.Ordinal).ToList();
 
-    /// <summary>Rebuilds index.json from active/ (dropping the journal) and returns it.</summary>
+    /// <summary>
+    /// Rebuilds index.json from active/ and empties the journal. active/ is read first, without
+    /// holding up any commit; journal lines appended meanwhile are newer than what was read for
+    /// their build only when their sequence is higher, and only then are they kept.
+    /// </summary>
     public IndexFile RebuildIndex()
     {
         EnsureStoreDirectories();
         using (Locks.Acquire(Layout.IndexLock, "rebuild index"))
         {
-            var index = new IndexFile { UpdatedAt = Now, Builds = ScanActive().ToList() };
-            WriteSnapshot(index);
+            var builds = ScanActive().ToDictionary(b => b.Key, StringComparer.Ordinal);
+            var index = new IndexFile { UpdatedAt = Now };
+            _fs.DrainAppends(Layout.IndexJournal, () =>
+            {
+                foreach (var line in TryReadJournal())
+                {
+                    if (line.Entry is { } newer && (!builds.TryGetValue(line.Key, out var scanned) || newer.Sequence > scanned.Sequence)
+                        && _fs.DirectoryExists(Layout.BuildDir(line.Key)))
+                    {
+                        builds[line.Key] = newer;
+                    }
+                }
+
+                index.Builds = Sorted(builds.Values);
+                WriteAtomic(Layout.IndexFile, StoreJson.Serialize(index), sync: false);
+            });
             return index;
+        }
+    }
+
+    /// <summary>The journal's lines, or none when it is unreadable (a rebuild replaces it anyway).</summary>
+    private List<IndexJournalRecord> TryReadJournal()
+    {
+        try
+        {
+            return ReadJournal();
+        }
+        catch (BuildStateException e) when (e.Kind is StoreErrorKind.Corruption or StoreErrorKind.Validation or StoreErrorKind.NotFound)
+        {
+            return [];
         }
     }
 
@@ -300,16 +331,30 @@ public sealed partial class BuildStore
         }
     }
 
+    /// <summary>
+    /// Appends journal lines. Where the file system makes concurrent appends safe (Linux: O_APPEND
+    /// under a shared flock of the journal itself) no lock is taken, so commits to different builds
+    /// never wait for each other here; elsewhere the index lock serialises them.
+    /// </summary>
     private void AppendToIndex(IReadOnlyList<IndexJournalRecord> records)
     {
+        if (_fs.AppendsAreConcurrent)
+        {
+            AppendLocked(records, holdingIndexLock: false);
+            return;
+        }
+
         using (Locks.Acquire(Layout.IndexLock, "update index"))
         {
             AppendLocked(records);
         }
     }
 
-    /// <summary>Appends journal lines (caller holds the index lock) and folds the journal into the snapshot when it outgrows it.</summary>
-    private void AppendLocked(IReadOnlyList<IndexJournalRecord> records)
+    /// <summary>
+    /// Appends journal lines and folds the journal into the snapshot when it outgrows it. The caller
+    /// holds the index lock unless appends are concurrent (then the fold takes it).
+    /// </summary>
+    private void AppendLocked(IReadOnlyList<IndexJournalRecord> records, bool holdingIndexLock = true)
     {
         if (records.Count == 0)
         {
@@ -324,36 +369,46 @@ public sealed partial class BuildStore
         }
 
         // A line cut off by a crash stays in front of this one and makes it malformed: readers
-        // then refuse the journal and rebuild the index from active/, which drops the journal.
-        var journal = Layout.IndexJournal;
-        var journalBytes = (_fs.GetFileStamp(journal)?.Length ?? 0) + lines.Length;
-        _fs.AppendFile(journal, lines.ToArray(), sync: false);
-        var snapshotBytes = _fs.GetFileStamp(Layout.IndexFile)?.Length ?? 0;
-        if (journalBytes > Math.Max(IndexJournalFoldBytes, snapshotBytes / 4))
+        // then refuse the journal and rebuild the index from active/, which empties the journal.
+        var journalBytes = _fs.AppendConcurrent(Layout.IndexJournal, lines.GetBuffer().AsSpan(0, (int)lines.Length));
+        if (JournalNeedsFolding(journalBytes))
         {
-            FoldJournal();
+            if (!holdingIndexLock)
+            {
+                using (Locks.Acquire(Layout.IndexLock, "fold index"))
+                {
+                    FoldJournal(onlyIfLarge: true);
+                }
+            }
+            else
+            {
+                FoldJournal(onlyIfLarge: false);
+            }
         }
     }
 
-    /// <summary>Writes the snapshot with the journal applied and removes the journal (caller holds the index lock).</summary>
-    private void FoldJournal()
-    {
-        var index = TryReadIndex() ?? new IndexFile { Builds = ScanActive().ToList() };
-        index.UpdatedAt = Now;
-        WriteSnapshot(index);
-    }
+    private bool JournalNeedsFolding(long journalBytes) =>
+        journalBytes > IndexJournalFoldBytes && journalBytes > (_fs.GetFileStamp(Layout.IndexFile)?.Length ?? 0) / 4;
 
     /// <summary>
-    /// index.json replaced atomically, then the journal deleted. A crash in between leaves a journal
-    /// whose lines are already in the snapshot: replaying them again changes nothing.
+    /// Writes the snapshot with the journal applied and empties the journal (caller holds the index
+    /// lock), while no append is in progress. index.json is replaced atomically before the journal is
+    /// emptied: a crash in between leaves lines already in the snapshot, and replaying them again
+    /// changes nothing.
     /// </summary>
-    private void WriteSnapshot(IndexFile index)
+    private void FoldJournal(bool onlyIfLarge)
     {
-        index.Builds = Sorted(index.Builds);
-        WriteAtomic(Layout.IndexFile, StoreJson.Serialize(index), sync: false);
-        if (_fs.FileExists(Layout.IndexJournal))
+        if (onlyIfLarge && !JournalNeedsFolding(_fs.GetFileStamp(Layout.IndexJournal)?.Length ?? 0))
         {
-            _fs.DeleteFile(Layout.IndexJournal);
+            return; // another process folded it while this one waited for the lock
         }
+
+        _fs.DrainAppends(Layout.IndexJournal, () =>
+        {
+            var index = TryReadIndex() ?? new IndexFile { Builds = ScanActive().ToList() };
+            index.UpdatedAt = Now;
+            index.Builds = Sorted(index.Builds);
+            WriteAtomic(Layout.IndexFile, StoreJson.Serialize(index), sync: false);
+        });
     }
 }

@@ -1,0 +1,18 @@
+using System.Runtime.InteropServices;
+
+namespace BuildState.IO;
+
+/// <summary>The libc calls behind appends that many processes make to one file at once (Linux).</summary>
+internal static partial class Posix
+{
+    internal const int O_WRONLY = 1, O_APPEND = 0x400;
+    internal const int LOCK_SH = 1;
+    internal const int SEEK_CUR = 1, SEEK_END = 2;
+    internal const int ENOENT = 2;
+
+    [LibraryImport("libc", EntryPoint = "write", SetLastError = true)]
+    internal static unsafe partial nint Write(int fd, byte* buffer, nuint count);
+
+    [LibraryImport("libc", EntryPoint = "lseek", SetLastError = true)]
+    internal static partial long LSeek(int fd, long offset, int whence);
+}
