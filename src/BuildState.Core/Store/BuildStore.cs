@@ -9,9 +9,10 @@ namespace BuildState.Store;
 /// <summary>
 /// The embedded JSON state store under one root folder (normally <c>.buildstate/</c> at the
 /// repository root). Safe for many threads and many processes at once: every change of a build
-/// happens under that build's lock, is appended to its history (the commit point), then written
-/// atomically to <c>current_state.json</c>, then to the index (a rebuildable cache). The layout,
-/// lock order and guarantees are documented in docs/store-format.md.
+/// happens under that build's lock and is appended to its history (the commit point, which holds
+/// the whole new state); <c>current_state.json</c> is a snapshot of that log, rewritten at durable
+/// points and every few changes, and the index a rebuildable cache. The layout, lock order and
+/// guarantees are documented in docs/store-format.md.
 /// </summary>
 public sealed partial class BuildStore
 {
