@@ -12,9 +12,9 @@ namespace Bench.Micro;
 ///
 /// Our side goes through the public API: <see cref="BuildStore.StartRun"/> then
 /// <see cref="BuildStore.Transition"/> x5. Each commit appends a history record (which carries the
-/// whole state), replaces current_state.json atomically and updates index.json. Under Full every
-/// commit fsyncs (history, state file and its folder); under Normal only the run end (Complete)
-/// does, and it also writes a backup copy of the state.
+/// whole state: the commit point) and a line to index.journal; current_state.json, a snapshot of
+/// the log, is replaced at the run end (Complete) and every 8 commits, and a backup copy every 32.
+/// Under Full every commit fsyncs its history record; under Normal only the run end does.
 ///
 /// SQLite side, one connection kept open, prepared commands, one BEGIN IMMEDIATE..COMMIT per commit:
 /// insert a history row (build, sequence, kind, from, to, time, run) into a table indexed by build,
