@@ -13,13 +13,14 @@ public sealed class WatchTests : IDisposable
     public void Dispose() => _store.Dispose();
 
     /// <summary>Drives a run of two builds in another BuildStore instance, with pauses between steps.</summary>
-    private Thread Drive(string runId, bool failLib, ManualResetEventSlim started, int pauseMs = 120)
+    private Thread Drive(string runId, bool failLib, ManualResetEventSlim started, int pauseMs = 120, Action? afterStart = null)
     {
         var thread = new Thread(() =>
         {
             var writer = _store.Open();
             writer.StartRun(TestStore.Lib, new StartRunRequest { RunId = runId });
             started.Set();
+            afterStart?.Invoke();
             foreach (var phase in new[] { "Setup", "Build" })
             {
                 Thread.Sleep(pauseMs);
@@ -104,14 +105,29 @@ public sealed class WatchTests : IDisposable
         // Wait for a run that has not started yet: the watcher is a real `dotnet buildstate.dll` process.
         Directory.CreateDirectory(_store.Root);
         using var watcher = Bs.Start(_store.Repo, null, "watch", "--wait", "--json", "--interval", "50ms", "--timeout", "90s");
-        var stdout = watcher.StandardOutput.ReadToEndAsync();
+        var lines = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        using var sawStart = new ManualResetEventSlim();
+        watcher.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is { } line)
+            {
+                lines.Enqueue(line);
+                sawStart.Set();
+            }
+        };
+        watcher.BeginOutputReadLine();
         var stderr = watcher.StandardError.ReadToEndAsync();
-        Thread.Sleep(1500);
+        Thread.Sleep(1500); // usually the watcher is waiting before the run starts
         using var started = new ManualResetEventSlim();
-        Drive("watch-3", failLib: false, started, pauseMs: 80).Join();
+
+        // On a loaded machine the watcher may start after the run has ended, and would then wait for
+        // the next one: the run goes on only once the watcher has reported its start.
+        Drive("watch-3", failLib: false, started, pauseMs: 80, afterStart: () => sawStart.Wait(TimeSpan.FromSeconds(60))).Join();
         Assert.True(watcher.WaitForExit(60_000), "the watcher did not end with the run");
-        Assert.True(watcher.ExitCode == 0, $"exit {watcher.ExitCode}\n{stdout.Result}\n{stderr.Result}");
-        var events = Events(stdout.Result);
+        watcher.WaitForExit(); // drains the output events
+        var stdout = string.Join("\n", lines);
+        Assert.True(watcher.ExitCode == 0, $"exit {watcher.ExitCode}\n{stdout}\n{stderr.Result}");
+        var events = Events(stdout);
         Assert.Equal("watch-3", events[0].GetProperty("runId").GetString());
         Assert.Contains(events, e => e.GetProperty("event").GetString() == "transition" && e.GetProperty("to").GetString() == "Test");
         Assert.Equal("done", events[^1].GetProperty("event").GetString());
