@@ -21,12 +21,20 @@ internal static class AbandonableWait
     /// Runs <paramref name="blocking"/> (it returns 0 or an errno) and waits for it up to
     /// <paramref name="timeout"/>. True with its result when it finished in time; false when the
     /// caller gave up, and then <paramref name="late"/> gets the result whenever it comes.
+    /// <paramref name="longWait"/> runs on the caller's thread once the call has taken <paramref name="longWaitAfter"/>.
     /// </summary>
-    public static bool Run(Func<int> blocking, Action<int> late, TimeSpan timeout, out int result)
+    public static bool Run(Func<int> blocking, Action<int> late, TimeSpan timeout, TimeSpan longWaitAfter, Action longWait, out int result)
     {
         var call = new Call(blocking, late);
         RentHelper().Start(call);
-        if (!call.Done.Wait(timeout) && Interlocked.CompareExchange(ref call.State, Call.Abandoned, Call.Pending) == Call.Pending)
+        var done = longWaitAfter < timeout && call.Done.Wait(longWaitAfter);
+        if (!done && longWaitAfter < timeout)
+        {
+            longWait();
+        }
+
+        done = done || call.Done.Wait(longWaitAfter < timeout ? timeout - longWaitAfter : timeout);
+        if (!done && Interlocked.CompareExchange(ref call.State, Call.Abandoned, Call.Pending) == Call.Pending)
         {
             result = 0;
             return false;

@@ -38,6 +38,9 @@ public sealed class FileLockProvider : ILockProvider, IWaitingLockProvider
     /// <summary>The turnstile's byte. Byte-range locks do not touch the file's content (the owner record).</summary>
     internal const long TurnstileOffset = 0;
 
+    /// <summary>The byte on which waiters that have waited long hold shared locks (see <c>UnixLockSteps.HandOffAfter</c>).</summary>
+    internal const long StarvingOffset = 1;
+
     public IHeldLock? TryAcquire(string lockPath, string purpose, out string? previousOwner) =>
         OperatingSystem.IsWindows() ? TryAcquireWindows(lockPath, purpose, out previousOwner) : AcquireUnix(lockPath, purpose, null, out previousOwner);
 

@@ -12,7 +12,7 @@ namespace BuildState.Locking;
 internal static unsafe partial class OfdLocks
 {
     private const int F_OFD_GETLK = 36, F_OFD_SETLK = 37, F_OFD_SETLKW = 38;
-    private const short F_WRLCK = 1, F_UNLCK = 2, SEEK_SET = 0;
+    private const short F_RDLCK = 0, F_WRLCK = 1, F_UNLCK = 2, SEEK_SET = 0;
 
     /// <summary>EAGAIN and EACCES: the range is locked by another open file.</summary>
     internal const int EAGAIN = 11, EACCES = 13;
@@ -24,9 +24,12 @@ internal static unsafe partial class OfdLocks
     /// <summary>Takes an exclusive lock on one byte; 0 or the errno (EAGAIN/EACCES when taken and not waiting, EINTR).</summary>
     public static int Lock(int fd, long offset, bool wait) => Call(fd, wait ? F_OFD_SETLKW : F_OFD_SETLK, F_WRLCK, offset);
 
+    /// <summary>Takes a shared lock on one byte without waiting; 0 or the errno.</summary>
+    public static int LockShared(int fd, long offset) => Call(fd, F_OFD_SETLK, F_RDLCK, offset);
+
     public static int Unlock(int fd, long offset) => Call(fd, F_OFD_SETLK, F_UNLCK, offset);
 
-    /// <summary>Whether another open file holds the byte (for tests: seeing that a waiter has queued).</summary>
+    /// <summary>Whether another open file holds the byte, shared or exclusive.</summary>
     public static bool IsLockedByAnother(int fd, long offset)
     {
         var range = new Range { Type = F_WRLCK, Whence = SEEK_SET, Start = offset, Length = 1 };

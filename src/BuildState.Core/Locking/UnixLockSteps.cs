@@ -30,6 +30,18 @@ internal static class UnixLockSteps
         place = QueuePlace.NoTurnstile;
         if (OfdLocks.Supported)
         {
+            if (!OfdLocks.IsLockedByAnother(fd, FileLockProvider.StarvingOffset))
+            {
+                // Nobody has waited long: a free lock is taken at once, ahead of queued waiters (they
+                // are woken and retry). Handing every release to the next in line instead costs a
+                // wake-up per lock taken, and short locks (the index lock) then form a convoy.
+                var barged = TryFlock(fd);
+                if (barged != Posix.EWOULDBLOCK)
+                {
+                    return barged == 0 ? true : throw BuildStateException.FromErrno(barged, lockPath, "lock the lock file");
+                }
+            }
+
             var error = Retry(() => OfdLocks.Lock(fd, FileLockProvider.TurnstileOffset, wait: false));
             place = error switch
             {
@@ -62,12 +74,13 @@ internal static class UnixLockSteps
     public static bool Wait(int fd, string lockPath, QueuePlace place, TimeSpan timeout, out bool abandoned)
     {
         abandoned = false;
-        var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
+        var started = Stopwatch.GetTimestamp();
+        var deadline = started + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
         if (place == QueuePlace.BehindTurnstile)
         {
             // The long wait, in the kernel's queue for the turnstile (arrival order, one waiter woken
             // per release). On a helper thread: the kernel's wait has no timeout, ours has.
-            if (!Blocking(() => Retry(() => OfdLocks.Lock(fd, FileLockProvider.TurnstileOffset, wait: true)), fd, lockPath, deadline))
+            if (!Blocking(() => Retry(() => OfdLocks.Lock(fd, FileLockProvider.TurnstileOffset, wait: true)), fd, lockPath, started, deadline))
             {
                 abandoned = true;
                 return false;
@@ -83,11 +96,11 @@ internal static class UnixLockSteps
             using var watch = CloseWatch.TryOpen(lockPath);
             if (watch is not null)
             {
-                return WaitWatching(fd, lockPath, watch, deadline);
+                return WaitWatching(fd, lockPath, watch, started, deadline);
             }
         }
 
-        abandoned = !Blocking(() => Retry(() => Posix.FLock(fd, Posix.LOCK_EX) == 0 ? 0 : Marshal.GetLastPInvokeError()), fd, lockPath, deadline);
+        abandoned = !Blocking(() => Retry(() => Posix.FLock(fd, Posix.LOCK_EX) == 0 ? 0 : Marshal.GetLastPInvokeError()), fd, lockPath, started, deadline);
         if (!abandoned)
         {
             LeaveTurnstile(fd, place); // the next waiter moves up to wait for the flock
@@ -96,8 +109,9 @@ internal static class UnixLockSteps
         return !abandoned;
     }
 
-    private static bool WaitWatching(int fd, string lockPath, CloseWatch watch, long deadline)
+    private static bool WaitWatching(int fd, string lockPath, CloseWatch watch, long started, long deadline)
     {
+        var starving = false;
         // A holder that dies is closed by the kernel a moment before its flock goes: a bounded nap
         // catches that (and a file system whose closes inotify does not see) without a close to wake us.
         var recheck = TimeSpan.FromMilliseconds(20);
@@ -121,15 +135,22 @@ internal static class UnixLockSteps
                 return false;
             }
 
-            watch.Wait(left < recheck ? left : recheck);
+            starving = starving || MarkStarvingOnceLong(fd, started);
+            var nap = starving ? recheck : HandOffAfter - Stopwatch.GetElapsedTime(started) + TimeSpan.FromMilliseconds(1);
+            nap = nap < recheck ? nap : recheck;
+            watch.Wait(left < nap ? left : nap);
         }
     }
 
     /// <summary>Runs a kernel wait on a helper until the deadline; false when abandoned (the helper then closes <paramref name="fd"/>).</summary>
-    private static bool Blocking(Func<int> wait, int fd, string lockPath, long deadline)
+    private static bool Blocking(Func<int> wait, int fd, string lockPath, long started, long deadline)
     {
-        var left = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), deadline);
-        if (!AbandonableWait.Run(wait, _ => Posix.Close(fd), left < TimeSpan.Zero ? TimeSpan.Zero : left, out var error))
+        var now = Stopwatch.GetTimestamp();
+        var left = Stopwatch.GetElapsedTime(now, deadline);
+        var untilLong = HandOffAfter - Stopwatch.GetElapsedTime(started, now);
+        if (!AbandonableWait.Run(
+                wait, _ => Posix.Close(fd), left < TimeSpan.Zero ? TimeSpan.Zero : left,
+                untilLong < TimeSpan.Zero ? TimeSpan.Zero : untilLong, () => MarkStarvingOnceLong(fd, started), out var error))
         {
             return false;
         }
@@ -137,12 +158,24 @@ internal static class UnixLockSteps
         return error == 0 ? true : throw BuildStateException.FromErrno(error, lockPath, "lock the lock file");
     }
 
+    /// <summary>How long a waiter lets newcomers take a free lock ahead of it before it asks for strict turns.</summary>
+    internal static readonly TimeSpan HandOffAfter = TimeSpan.FromMilliseconds(5);
+
+    /// <summary>
+    /// A waiter past <see cref="HandOffAfter"/> holds a shared lock on the starving byte until it has
+    /// the lock: while any does, newcomers queue at the turnstile instead of taking a free lock.
+    /// True once marked.
+    /// </summary>
+    private static bool MarkStarvingOnceLong(int fd, long started) =>
+        OfdLocks.Supported && Stopwatch.GetElapsedTime(started) >= HandOffAfter && OfdLocks.LockShared(fd, FileLockProvider.StarvingOffset) == 0;
+
     private static int TryFlock(int fd) => Retry(() => Posix.FLock(fd, Posix.LOCK_EX | Posix.LOCK_NB) == 0 ? 0 : Marshal.GetLastPInvokeError());
 
     private static void LeaveTurnstile(int fd, QueuePlace place)
     {
         if (place == QueuePlace.AtTurnstile)
         {
+            OfdLocks.Unlock(fd, FileLockProvider.StarvingOffset);
             OfdLocks.Unlock(fd, FileLockProvider.TurnstileOffset);
         }
     }
