@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using System.Globalization;
 using BuildState.Errors;
+using BuildState.Locking;
 using BuildState.Store;
 
 // A helper for the concurrency and kill tests: started as many real processes that hammer one store.
@@ -7,10 +9,20 @@ using BuildState.Store;
 //   hammer ROOT lifecycle PREFIX RUNS THREADS DURABILITY   runs full default lifecycles on PREFIX-<thread> builds, forever when RUNS is 0
 //   hammer ROOT hold-lock BUILD                            takes the build's lock, prints "locked", then sleeps until killed
 //   hammer FILE append TAG COUNT                           appends COUNT lines "TAG-<i>" to FILE with IFileSystem.AppendConcurrent
+// Lock modes take a lock file directly (LockManager over FileLockProvider), no store:
+//   hammer LOCKFILE lock-hold                              takes the lock (waiting up to 120 s), prints "locked", releases
+//                                                          it at a line on standard input (or when killed), prints "released"
+//   hammer LOCKFILE lock-loop SECONDS HOLD_MS GOFILE       prints "ready", waits for GOFILE, then takes and releases the lock
+//                                                          (holding it HOLD_MS) for SECONDS; prints "COUNT MAX_WAIT_MS"
 try
 {
     var root = args[0];
     var mode = args[1];
+    if (mode.StartsWith("lock-", StringComparison.Ordinal))
+    {
+        return LockModes.Run(root, mode, args);
+    }
+
     var durability = args.Length > 5 ? Enum.Parse<Durability>(args[5]) : Durability.Normal;
     var store = BuildStore.Open(root, new StoreOptions { Durability = durability, LockTimeout = TimeSpan.FromSeconds(120) });
     switch (mode)
@@ -76,4 +88,80 @@ static void RunThreads(int threads, int total, Action<int> work)
             work(next);
         }
     });
+}
+
+/// <summary>The lock modes: processes that only take one lock file, for the lock layer's tests.</summary>
+internal static class LockModes
+{
+    public static int Run(string lockPath, string mode, string[] args)
+    {
+        var locks = new LockManager(FileLockProvider.Instance, TimeSpan.FromSeconds(120));
+        switch (mode)
+        {
+            case "lock-hold":
+                using (locks.Acquire(lockPath, "held by a test helper"))
+                {
+                    Console.WriteLine("locked");
+                    Console.ReadLine();
+                }
+
+                Console.WriteLine("released");
+                return 0;
+            case "lock-loop":
+                var seconds = double.Parse(args[2], CultureInfo.InvariantCulture);
+                var hold = TimeSpan.FromMilliseconds(double.Parse(args[3], CultureInfo.InvariantCulture));
+                WarmUp(lockPath);
+                Console.WriteLine("ready");
+                while (!File.Exists(args[4]))
+                {
+                    Thread.Sleep(1);
+                }
+
+                var (count, maxWait) = (0, TimeSpan.Zero);
+                var clock = Stopwatch.StartNew();
+                while (clock.Elapsed.TotalSeconds < seconds)
+                {
+                    var asked = Stopwatch.GetTimestamp();
+                    using (locks.Acquire(lockPath, "lock-loop"))
+                    {
+                        var waited = Stopwatch.GetElapsedTime(asked);
+                        maxWait = waited > maxWait ? waited : maxWait;
+                        count++;
+                        var held = Stopwatch.StartNew();
+                        while (held.Elapsed < hold)
+                        {
+                            // Busy, like a commit: a sleeping holder would let the others run anyway.
+                        }
+                    }
+                }
+
+                Console.WriteLine(FormattableString.Invariant($"{count} {maxWait.TotalMilliseconds:0.0}"));
+                return 0;
+            default:
+                Console.Error.WriteLine($"unknown mode {mode}");
+                return 64;
+        }
+    }
+
+    /// <summary>Compiles the waiting path before the measured loop: a wait that times out behind our own hold.</summary>
+    private static void WarmUp(string lockPath)
+    {
+        using (new LockManager(FileLockProvider.Instance, TimeSpan.FromSeconds(120)).Acquire(lockPath, "warm-up"))
+        {
+        }
+
+        var impatient = new LockManager(FileLockProvider.Instance, TimeSpan.FromMilliseconds(20));
+        using (FileLockProvider.Instance.TryAcquire(lockPath, "warm-up", out _))
+        {
+            try
+            {
+                using (impatient.Acquire(lockPath, "warm-up"))
+                {
+                }
+            }
+            catch (BuildStateException e) when (e.Kind == StoreErrorKind.LockTimeout)
+            {
+            }
+        }
+    }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.InteropServices;
 using BuildState.Errors;
 using BuildState.IO;
@@ -14,13 +15,37 @@ namespace BuildState.Locking;
 /// the owner (process id, host, start time); it is emptied on a clean release, so finding an owner
 /// recorded in a lock we just took means its owner died holding it: that stale lock is reported as
 /// broken.
+/// <para>
+/// Waiting on Unix is fair and woken by the kernel, never polled. On Linux a waiter passes a
+/// turnstile first: an exclusive OFD lock on byte <see cref="TurnstileOffset"/> of the same file, held
+/// from the moment a waiter is first in line until it has the <c>flock</c>. The kernel queues blocked
+/// requests for the turnstile in arrival order and wakes one per release; a releaser that asks again
+/// at once finds the turnstile held by the next waiter and queues behind everyone, so it cannot take
+/// the lock back before a woken waiter runs (what starved processes when waiters polled). The wait in
+/// the turnstile's queue runs on a helper thread (<see cref="AbandonableWait"/>: the kernel's wait has no
+/// timeout, the caller's has); first in line, the caller waits on its own thread for the holder to
+/// close the file (<see cref="CloseWatch"/>), one wake-up between a release and the next owner.
+/// Exclusion rests on the <c>flock</c> alone (the turnstile only orders), so a waiter killed in the
+/// queue, or an older version that does not know the turnstile, cannot break it. Elsewhere on Unix
+/// a blocking <c>flock</c> on a helper thread (woken by the kernel, not ordered); Windows keeps the
+/// share mode, polled with backoff.
+/// </para>
 /// </summary>
-public sealed class FileLockProvider : ILockProvider
+public sealed class FileLockProvider : ILockProvider, IWaitingLockProvider
 {
     public static readonly FileLockProvider Instance = new();
 
+    /// <summary>The turnstile's byte. Byte-range locks do not touch the file's content (the owner record).</summary>
+    internal const long TurnstileOffset = 0;
+
+    /// <summary>The byte on which waiters that have waited long hold shared locks (see <c>UnixLockSteps.HandOffAfter</c>).</summary>
+    internal const long StarvingOffset = 1;
+
     public IHeldLock? TryAcquire(string lockPath, string purpose, out string? previousOwner) =>
-        OperatingSystem.IsWindows() ? TryAcquireWindows(lockPath, purpose, out previousOwner) : TryAcquireUnix(lockPath, purpose, out previousOwner);
+        OperatingSystem.IsWindows() ? TryAcquireWindows(lockPath, purpose, out previousOwner) : AcquireUnix(lockPath, purpose, null, out previousOwner);
+
+    IHeldLock? IWaitingLockProvider.Acquire(string lockPath, string purpose, TimeSpan timeout, out string? previousOwner) =>
+        OperatingSystem.IsWindows() ? LockPolling.Acquire(this, lockPath, purpose, timeout, out previousOwner) : AcquireUnix(lockPath, purpose, timeout, out previousOwner);
 
     public string? DescribeOwner(string lockPath)
     {
@@ -39,7 +64,7 @@ public sealed class FileLockProvider : ILockProvider
 
         try
         {
-            return ReadLeftOwner(fd, lockPath);
+            return ReadLeftOwner(fd, lockPath, leftBehind: false);
         }
         finally
         {
@@ -47,13 +72,30 @@ public sealed class FileLockProvider : ILockProvider
         }
     }
 
-    private static string Describe(LockOwnerFile owner) =>
-        $"process {owner.Owner.ProcessId} on {owner.Owner.Host} ({owner.Purpose ?? "unknown purpose"}, since {owner.AcquiredAt:O}, {ProcessLiveness.Check(owner.Owner).ToString().ToLowerInvariant()})";
+    private static string Describe(LockOwnerFile owner, bool leftBehind)
+    {
+        var liveness = ProcessLiveness.Check(owner.Owner);
+        if (leftBehind)
+        {
+            // A lock we took that still names its owner was let go of by a dying process: the kernel
+            // closes a process's files (releasing its locks and waking our wait) before the process
+            // is gone. Give it a moment to be gone, so that the report says what happened.
+            var deadline = Stopwatch.GetTimestamp() + Stopwatch.Frequency;
+            while (liveness == Liveness.Alive && Stopwatch.GetTimestamp() < deadline)
+            {
+                Thread.Sleep(10);
+                liveness = ProcessLiveness.Check(owner.Owner);
+            }
+        }
+
+        return $"process {owner.Owner.ProcessId} on {owner.Owner.Host} ({owner.Purpose ?? "unknown purpose"}, since {owner.AcquiredAt:O}, {liveness.ToString().ToLowerInvariant()})";
+    }
 
     private static byte[] OwnerBytes(string purpose) =>
         StoreJson.Serialize(new LockOwnerFile { Owner = OwnerInfo.Current, AcquiredAt = DateTimeOffset.UtcNow, Purpose = purpose });
 
-    private static unsafe IHeldLock? TryAcquireUnix(string lockPath, string purpose, out string? previousOwner)
+    /// <summary>Takes the lock: only when free (<paramref name="timeout"/> null), or waiting up to <paramref name="timeout"/>.</summary>
+    private static IHeldLock? AcquireUnix(string lockPath, string purpose, TimeSpan? timeout, out string? previousOwner)
     {
         previousOwner = null;
         var flags = Posix.O_RDWR | Posix.O_CREAT | Posix.O_CLOEXEC | (Posix.FlagsKnown ? Posix.O_NOFOLLOW : 0);
@@ -63,44 +105,51 @@ public sealed class FileLockProvider : ILockProvider
             throw BuildStateException.FromErrno(Marshal.GetLastPInvokeError(), lockPath, "open the lock file");
         }
 
-        var keep = false;
+        var closeHere = true; // false once the lock is returned, or an abandoned wait owns the descriptor
         try
         {
-            while (Posix.FLock(fd, Posix.LOCK_EX | Posix.LOCK_NB) != 0)
+            if (!UnixLockSteps.TryTake(fd, lockPath, out var place))
             {
-                var errno = Marshal.GetLastPInvokeError();
-                if (errno == Posix.EWOULDBLOCK)
+                if (timeout is null)
                 {
                     return null;
                 }
 
-                if (errno != Posix.EINTR)
+                if (!UnixLockSteps.Wait(fd, lockPath, place, timeout.Value, out var abandoned))
                 {
-                    throw BuildStateException.FromErrno(errno, lockPath, "lock the lock file");
+                    closeHere = !abandoned;
+                    return null;
                 }
             }
 
-            previousOwner = ReadLeftOwner(fd, lockPath);
-            var bytes = OwnerBytes(purpose);
-            Posix.FTruncate(fd, 0);
-            fixed (byte* p = bytes)
-            {
-                Posix.PWrite(fd, p, (nuint)bytes.Length, 0);
-            }
-
-            keep = true;
+            previousOwner = ClaimOwnership(fd, purpose, lockPath);
+            closeHere = false;
             return new UnixLock(fd);
         }
         finally
         {
-            if (!keep)
+            if (closeHere)
             {
                 Posix.Close(fd);
             }
         }
     }
 
-    private static unsafe string? ReadLeftOwner(int fd, string lockPath)
+    /// <summary>Reads what a dead owner left, then writes ourselves in as the owner.</summary>
+    private static unsafe string? ClaimOwnership(int fd, string purpose, string lockPath)
+    {
+        var previousOwner = ReadLeftOwner(fd, lockPath, leftBehind: true);
+        var bytes = OwnerBytes(purpose);
+        Posix.FTruncate(fd, 0);
+        fixed (byte* p = bytes)
+        {
+            Posix.PWrite(fd, p, (nuint)bytes.Length, 0);
+        }
+
+        return previousOwner;
+    }
+
+    private static unsafe string? ReadLeftOwner(int fd, string lockPath, bool leftBehind)
     {
         // A cleanly released lock file is empty: read a little first, and the most only when there is more.
         var buffer = new byte[1024];
@@ -126,7 +175,7 @@ public sealed class FileLockProvider : ILockProvider
 
         try
         {
-            return Describe(StoreJson.DeserializeLockOwner(buffer.AsSpan(0, (int)read), lockPath));
+            return Describe(StoreJson.DeserializeLockOwner(buffer.AsSpan(0, (int)read), lockPath), leftBehind);
         }
         catch (BuildStateException)
         {
@@ -174,7 +223,7 @@ public sealed class FileLockProvider : ILockProvider
             stream.ReadExactly(left);
             try
             {
-                previousOwner = Describe(StoreJson.DeserializeLockOwner(left, lockPath));
+                previousOwner = Describe(StoreJson.DeserializeLockOwner(left, lockPath), leftBehind: true);
             }
             catch (BuildStateException)
             {

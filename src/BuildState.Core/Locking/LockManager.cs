@@ -5,11 +5,14 @@ using BuildState.Errors;
 namespace BuildState.Locking;
 
 /// <summary>
-/// Waits for locks with exponential backoff and a timeout, and keeps the one lock order of the
-/// store: build locks first (in ordinal order of their keys), the index lock last. Nothing ever
-/// waits for a build lock while holding the index lock, so no two lockers can wait on each other.
-/// Threads of one process queue on an in-process gate first, so only one of them at a time touches
-/// the file lock (MSBuild runs the tasks of many projects in one process).
+/// Waits for locks up to a timeout, and keeps the one lock order of the store: build locks first
+/// (in ordinal order of their keys), the index lock last. Nothing ever waits for a build lock while
+/// holding the index lock, so no two lockers can wait on each other. Threads of one process queue on
+/// an in-process gate first, so only one of them at a time touches the file lock (MSBuild runs the
+/// tasks of many projects in one process); the gate is not reentrant: a thread that asks again for
+/// a lock it holds waits for itself until the timeout. Across processes a provider that can wait
+/// (<see cref="FileLockProvider"/> on Unix: the kernel wakes waiters in arrival order) waits by
+/// itself; any other is polled with backoff.
 /// </summary>
 public sealed class LockManager
 {
@@ -37,7 +40,7 @@ public sealed class LockManager
 
     /// <summary>
     /// Raised after every lock taken, with the lock path and how long taking it took: the wait on the
-    /// in-process gate plus the file lock's tries and backoff sleeps. For measurements only
+    /// in-process gate plus the wait for the file lock. For measurements only
     /// (build/Bench.Concurrency reports lock-wait percentiles from it); nothing in the store
     /// subscribes, and without a subscriber it costs one null check per lock. Handlers run on the
     /// acquiring thread while the lock is held: keep them short (one that throws fails the acquire).
@@ -56,48 +59,43 @@ public sealed class LockManager
 
         try
         {
-            var delay = TimeSpan.FromMilliseconds(0.5);
-            while (true)
+            // The gate's wait counts against the timeout too.
+            var remaining = _timeout - Stopwatch.GetElapsedTime(started);
+            if (remaining < TimeSpan.Zero)
             {
-                var held = _provider.TryAcquire(lockPath, purpose, out var previousOwner);
-                if (held is not null)
-                {
-                    if (previousOwner is not null)
-                    {
-                        Interlocked.Increment(ref _staleBroken);
-                        StaleLockBroken?.Invoke(lockPath, previousOwner);
-                    }
-
-                    var waited = Stopwatch.GetElapsedTime(started);
-                    Interlocked.Add(ref _waitTicks, waited.Ticks);
-                    if (Acquired is { } observer)
-                    {
-                        try
-                        {
-                            observer(lockPath, waited);
-                        }
-                        catch
-                        {
-                            held.Dispose(); // a throwing observer must not leave the lock taken (the gate is released below)
-                            throw;
-                        }
-                    }
-
-                    return new Release(held, gate);
-                }
-
-                var elapsed = Stopwatch.GetElapsedTime(started);
-                if (elapsed >= _timeout)
-                {
-                    throw Timeout(lockPath, started);
-                }
-
-                // Exponential backoff with jitter, capped, so many waiters neither spin nor sleep long.
-                var jitter = Random.Shared.NextDouble() * 0.5 + 0.75;
-                var sleep = TimeSpan.FromTicks(Math.Min((long)(delay.Ticks * jitter), (_timeout - elapsed).Ticks));
-                Thread.Sleep(sleep < TimeSpan.FromMilliseconds(1) ? TimeSpan.FromMilliseconds(1) : sleep);
-                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromMilliseconds(25).Ticks));
+                remaining = TimeSpan.Zero;
             }
+
+            var held = _provider is IWaitingLockProvider waiting
+                ? waiting.Acquire(lockPath, purpose, remaining, out var previousOwner)
+                : LockPolling.Acquire(_provider, lockPath, purpose, remaining, out previousOwner);
+            if (held is null)
+            {
+                throw Timeout(lockPath, started);
+            }
+
+            if (previousOwner is not null)
+            {
+                Interlocked.Increment(ref _staleBroken);
+                StaleLockBroken?.Invoke(lockPath, previousOwner);
+            }
+
+            var waited = Stopwatch.GetElapsedTime(started);
+            Interlocked.Add(ref _waitTicks, waited.Ticks);
+            if (Acquired is { } observer)
+            {
+                try
+                {
+                    observer(lockPath, waited);
+                }
+                catch
+                {
+                    held.Dispose(); // a throwing observer must not leave the lock taken (the gate is released below)
+                    throw;
+                }
+            }
+
+            return new Release(held, gate);
         }
         catch
         {
