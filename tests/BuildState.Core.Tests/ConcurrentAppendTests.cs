@@ -21,7 +21,7 @@ public sealed class ConcurrentAppendTests
 
         using var dir = new TempDir();
         var path = dir.Combine("index.journal");
-        const int perProcess = 3000;
+        const int perProcess = 10_000;
         var writers = Enumerable.Range(0, 4).Select(i => Hammer.Start(path, "append", $"p{i}", perProcess.ToString(System.Globalization.CultureInfo.InvariantCulture))).ToList();
         var drained = new StringBuilder();
         var drains = 0;
@@ -56,7 +56,7 @@ public sealed class ConcurrentAppendTests
 
         var lines = drained.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
         var expected = Enumerable.Range(0, 4).SelectMany(p => Enumerable.Range(0, perProcess).Select(i => $"p{p}-{i}")).ToHashSet();
-        Assert.True(drains > 10, $"only {drains} drains ran while the writers wrote");
+        Assert.True(drains >= 3, $"only {drains} drains ran while the writers wrote");
         Assert.Equal(expected.Count, lines.Length); // nothing lost, nothing read twice
         Assert.True(expected.SetEquals(lines), "a line was torn or is not one that was written");
         Assert.Equal(0, new FileInfo(path).Length);

@@ -104,6 +104,43 @@ public sealed class LockManager
         }
     }
 
+    /// <summary>
+    /// Takes the lock only if it is free now (no wait, no queue); null otherwise. For work that is
+    /// optional when someone else holds the lock (folding the index journal: the holder is folding
+    /// or rebuilding it), so that it never holds up the caller.
+    /// </summary>
+    public IDisposable? TryAcquire(string lockPath, string purpose)
+    {
+        var gate = Gates.GetOrAdd(lockPath, _ => new SemaphoreSlim(1, 1));
+        if (!gate.Wait(0))
+        {
+            return null;
+        }
+
+        try
+        {
+            var held = _provider.TryAcquire(lockPath, purpose, out var previousOwner);
+            if (held is null)
+            {
+                gate.Release();
+                return null;
+            }
+
+            if (previousOwner is not null)
+            {
+                Interlocked.Increment(ref _staleBroken);
+                StaleLockBroken?.Invoke(lockPath, previousOwner);
+            }
+
+            return new Release(held, gate);
+        }
+        catch
+        {
+            gate.Release();
+            throw;
+        }
+    }
+
     private BuildStateException Timeout(string lockPath, long started)
     {
         var owner = _provider.DescribeOwner(lockPath);

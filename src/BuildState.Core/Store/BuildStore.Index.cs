@@ -375,7 +375,10 @@ public sealed partial class BuildStore
         {
             if (!holdingIndexLock)
             {
-                using (Locks.Acquire(Layout.IndexLock, "fold index"))
+                // The change is committed already: if another process holds the index lock (it is
+                // folding or rebuilding the index), leave the fold to it or to a later commit.
+                using var folding = Locks.TryAcquire(Layout.IndexLock, "fold index");
+                if (folding is not null)
                 {
                     FoldJournal(onlyIfLarge: true);
                 }

@@ -76,7 +76,7 @@ public class LockRulesTests
     }
 
     [Fact]
-    public void A_timeout_on_the_index_lock_releases_the_build_lock_taken_before_it()
+    public void A_held_index_lock_holds_up_no_commit_or_its_timeout_releases_the_build_lock_taken_before_it()
     {
         using var f = new StoreFixture();
         const string id = "ordered|Debug|net10.0";
@@ -88,6 +88,16 @@ public class LockRulesTests
             var impatient = f.Reopen(o => o.LockTimeout = TimeSpan.FromMilliseconds(300));
             var taken = new List<string>();
             impatient.Locks.Acquired += (path, _) => taken.Add(path);
+            if (impatient.Options.FileSystem.AppendsAreConcurrent)
+            {
+                // Commits append to the index journal without the index lock (Linux): a held index
+                // lock holds up no commit, and the change is in the index at once.
+                impatient.Transition(id, "Setup");
+                Assert.Equal([f.Store.Layout.BuildLock(BuildKey.For(id))], taken);
+                Assert.Equal("Setup", Assert.Single(f.Reopen().List()).Phase);
+                return;
+            }
+
             var e = Assert.Throws<BuildStateException>(() => impatient.Transition(id, "Setup"));
             Assert.Equal(StoreErrorKind.LockTimeout, e.Kind);
             Assert.Equal([f.Store.Layout.BuildLock(BuildKey.For(id))], taken); // the build lock first, then the wait for the index lock
