@@ -64,6 +64,7 @@ internal sealed class BuildSession : IDisposable
     public BuildStore Store(string root, StoreOptions options) => _stores.GetOrAdd(root, r =>
     {
         var store = BuildStore.Open(r, options);
+        using var _ = SdkTrace.Time("begin.sweep");
         // First use of this store in this node and build: runs that a kill cut off earlier are marked now.
         store.SweepInterruptedRuns();
         return store;
@@ -92,6 +93,7 @@ internal sealed class BuildSession : IDisposable
 
     public void Dispose()
     {
+        using var _ = SdkTrace.Time("session.dispose");
         _sigint?.Dispose();
         foreach (var context in _contexts.Values)
         {

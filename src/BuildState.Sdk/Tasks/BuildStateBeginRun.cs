@@ -78,9 +78,19 @@ public sealed class BuildStateBeginRun : BuildStateTask
             // keeps them inline, so a failing fsync fails the task that caused it.
             GroupCommit = !Strict,
         };
-        var store = Session.Store(root, options);
+        BuildStore store;
+        using (SdkTrace.Time("begin.store"))
+        {
+            store = Session.Store(root, options);
+        }
+
         var machines = LoadTables(store);
-        var runId = Session.RunId(store, RunId);
+        string runId;
+        using (SdkTrace.Time("begin.runid"))
+        {
+            runId = Session.RunId(store, RunId);
+        }
+
         var buildId = StoreLocator.BuildId(repo, Path.GetFullPath(ProjectPath), Configuration, TargetFramework);
         var context = new ProjectContext
         {
@@ -103,7 +113,11 @@ public sealed class BuildStateBeginRun : BuildStateTask
         var metadata = BuildState.Model.EnvironmentCapture.Capture(EnvironmentAllowList);
         metadata["msbuild.configuration"] = Configuration ?? "";
         metadata["msbuild.targetFramework"] = TargetFramework ?? "";
-        store.StartRun(buildId, new StartRunRequest { RunId = runId, Metadata = metadata, ThenTransitionTo = DefaultLifecycle.Setup });
+        using (SdkTrace.Time("begin.startrun"))
+        {
+            store.StartRun(buildId, new StartRunRequest { RunId = runId, Metadata = metadata, ThenTransitionTo = DefaultLifecycle.Setup });
+        }
+
         Session.Add(context);
         BuildId = buildId;
         ResolvedRunId = runId;

@@ -29,6 +29,7 @@ public abstract class BuildStateTask : MSBuildTask
     {
         try
         {
+            using var _ = SdkTrace.Time(GetType().Name);
             ExecuteCore();
         }
         catch (UserError e)
