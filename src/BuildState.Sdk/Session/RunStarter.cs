@@ -41,10 +41,10 @@ internal sealed class RunStart
 
 /// <summary>
 /// Starts a project instance's run (Init, then Setup) and sets up its context: the work of
-/// BuildStateBeginRun. Kept out of the task class on purpose: a class deriving from MSBuild's Task
-/// has a base whose layout differs between the MSBuild we compile against and the one that runs,
-/// so the runtime throws away the ReadyToRun code of its methods and JIT-compiles them in every
-/// node; code here keeps its precompiled form.
+/// BuildStateBeginRun. Kept out of the task class on purpose: the ReadyToRun code of a class
+/// deriving from MSBuild's Task assumes the base's layout of the MSBuild that packed the SDK, and
+/// the runtime JIT-compiles its methods instead wherever another MSBuild runs; code here keeps its
+/// precompiled form on any MSBuild.
 /// </summary>
 internal static class RunStarter
 {
