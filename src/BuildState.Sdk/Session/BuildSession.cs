@@ -86,6 +86,15 @@ internal sealed class BuildSession : IDisposable
 
     public ProjectContext? Find(string key) => _contexts.TryGetValue(key, out var context) ? context : null;
 
+    /// <summary>Any task other than the SDK's own three may change any build (a custom target's transition, a restore): every context reads its state again.</summary>
+    public void ForgetCommittedStates()
+    {
+        foreach (var context in _contexts.Values)
+        {
+            context.Committed = null;
+        }
+    }
+
     /// <summary>A store that failed once is not tried again in this build (one warning, not hundreds).</summary>
     public bool IsDegraded(string root, out string reason) => _degraded.TryGetValue(root, out reason!);
 

@@ -30,9 +30,9 @@ public abstract class BuildStateTask : MSBuildTask
         try
         {
             using var _ = SdkTrace.Time(GetType().Name);
-            if (!TracksCommittedState && FindContext() is { } context)
+            if (!TracksCommittedState)
             {
-                context.Committed = null; // this task may change the build: the next one reads it again
+                Session.ForgetCommittedStates(); // this task may change a build: the next step reads it again
             }
 
             ExecuteCore();
