@@ -24,18 +24,40 @@ public static class EnvironmentCapture
     /// </summary>
     public static Dictionary<string, string> Capture(IEnumerable<string> allowList, IDictionary? environment = null)
     {
-        environment ??= Environment.GetEnvironmentVariables();
         var comparer = OperatingSystem.IsWindows() ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal;
         var allowed = new HashSet<string>(allowList.Where(n => !string.IsNullOrWhiteSpace(n)), comparer);
         var captured = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (allowed.Count == 0)
+        {
+            return captured; // the common case: nothing to look up, so the environment is not copied
+        }
+
+        if (environment is null && !OperatingSystem.IsWindows())
+        {
+            // Names match exactly here, so looking each one up finds what a scan would, without
+            // copying the whole environment (the SDK does this for every project).
+            foreach (var name in allowed)
+            {
+                if (Environment.GetEnvironmentVariable(name) is { } value)
+                {
+                    captured["env." + name] = Truncate(value);
+                }
+            }
+
+            return captured;
+        }
+
+        environment ??= Environment.GetEnvironmentVariables();
         foreach (DictionaryEntry entry in environment)
         {
             if (entry.Key is string name && allowed.Contains(name) && entry.Value is string value)
             {
-                captured["env." + name] = value.Length > 1024 ? value[..1024] : value;
+                captured["env." + name] = Truncate(value);
             }
         }
 
         return captured;
     }
+
+    private static string Truncate(string value) => value.Length > 1024 ? value[..1024] : value;
 }

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using BuildState.Errors;
 using BuildState.Model;
 using BuildState.Store;
@@ -7,76 +7,79 @@ using BuildState.Store;
 namespace BuildState.Serialization;
 
 /// <summary>
-/// JSON for every store file, through System.Text.Json source generation (no reflection; safe in
-/// MSBuild's process and under trimming). Reading enforces the limits of <see cref="StoreLimits"/>.
+/// JSON for every store file. The store's own shapes are written and read by hand-written code over
+/// <see cref="Utf8JsonWriter"/>/<see cref="Utf8JsonReader"/> (precompiled with the rest of the
+/// assembly: no JIT work in an MSBuild node's first store call); anything else falls back to
+/// System.Text.Json source generation (<see cref="StoreJsonFallback"/>), which defines the format:
+/// both give the same bytes, the same values and the same errors. No reflection: safe in MSBuild's
+/// process and under trimming. Reading enforces the limits of <see cref="StoreLimits"/>.
 /// </summary>
 public static class StoreJson
 {
-    private static readonly StoreJsonContext Context = new(CreateOptions());
+    public static byte[] Serialize(BuildRecord value) => Write(value, StoreJsonWriter.BuildRecord, indented: true, static c => c.BuildRecord);
 
-    private static JsonSerializerOptions CreateOptions() => new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        DictionaryKeyPolicy = null,
-        WriteIndented = true,
-        MaxDepth = StoreLimits.MaxJsonDepth,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        Converters = { new JsonStringEnumConverter<RunStatus>() },
-        AllowTrailingCommas = false,
-        ReadCommentHandling = JsonCommentHandling.Disallow,
-        UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip,
-    };
+    public static byte[] Serialize(IndexFile value) => Write(value, StoreJsonWriter.IndexFile, indented: true, static c => c.IndexFile);
 
-    public static byte[] Serialize(BuildRecord value) => JsonSerializer.SerializeToUtf8Bytes(value, Context.BuildRecord);
+    public static byte[] Serialize(CheckpointFile value) => Write(value, StoreJsonWriter.CheckpointFile, indented: true, static c => c.CheckpointFile);
 
-    public static byte[] Serialize(IndexFile value) => JsonSerializer.SerializeToUtf8Bytes(value, Context.IndexFile);
-
-    public static byte[] Serialize(CheckpointFile value) => JsonSerializer.SerializeToUtf8Bytes(value, Context.CheckpointFile);
-
-    public static byte[] Serialize(LockOwnerFile value) => JsonSerializer.SerializeToUtf8Bytes(value, Context.LockOwnerFile);
+    public static byte[] Serialize(LockOwnerFile value) => Write(value, StoreJsonWriter.LockOwnerFile, indented: true, static c => c.LockOwnerFile);
 
     /// <summary>History records are one line each: compact, no indentation.</summary>
-    public static byte[] SerializeCompact(HistoryEntry value) => Compact(value, Context.HistoryEntry);
-
-    /// <summary>
-    /// One line, through the same context as the indented files: a writer's own options decide the
-    /// formatting, so the type metadata is built once per process, not once per format (building it
-    /// is most of what the first store call in an MSBuild node costs).
-    /// </summary>
-    private static byte[] Compact<T>(T value, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> info)
-    {
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>(1024);
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = false, MaxDepth = StoreLimits.MaxJsonDepth, SkipValidation = true }))
-        {
-            JsonSerializer.Serialize(writer, value, info);
-        }
-
-        return buffer.WrittenSpan.ToArray();
-    }
+    public static byte[] SerializeCompact(HistoryEntry value) => Write(value, StoreJsonWriter.HistoryEntry, indented: false, static c => c.HistoryEntry);
 
     /// <summary>Index journal records are one line each, like history records.</summary>
-    public static byte[] SerializeCompact(IndexJournalRecord value) => Compact(value, Context.IndexJournalRecord);
+    public static byte[] SerializeCompact(IndexJournalRecord value) => Write(value, StoreJsonWriter.IndexJournalRecord, indented: false, static c => c.IndexJournalRecord);
 
-    public static IndexJournalRecord DeserializeIndexJournal(ReadOnlySpan<byte> utf8, string path) => Read(utf8, path, Context.IndexJournalRecord);
+    public static IndexJournalRecord DeserializeIndexJournal(ReadOnlySpan<byte> utf8, string path) => Read(utf8, path, StoreJsonReader.IndexJournalRecord, static c => c.IndexJournalRecord);
 
-    public static BuildRecord DeserializeState(ReadOnlySpan<byte> utf8, string path) => Read(utf8, path, Context.BuildRecord);
+    public static BuildRecord DeserializeState(ReadOnlySpan<byte> utf8, string path) => Read(utf8, path, StoreJsonReader.BuildRecord, static c => c.BuildRecord);
 
-    public static IndexFile DeserializeIndex(ReadOnlySpan<byte> utf8, string path) => Read(utf8, path, Context.IndexFile);
+    public static IndexFile DeserializeIndex(ReadOnlySpan<byte> utf8, string path) => Read(utf8, path, StoreJsonReader.IndexFile, static c => c.IndexFile);
 
-    public static CheckpointFile DeserializeCheckpoint(ReadOnlySpan<byte> utf8, string path) => Read(utf8, path, Context.CheckpointFile);
+    public static CheckpointFile DeserializeCheckpoint(ReadOnlySpan<byte> utf8, string path) => Read(utf8, path, StoreJsonReader.CheckpointFile, static c => c.CheckpointFile);
 
-    public static HistoryEntry DeserializeHistory(ReadOnlySpan<byte> utf8, string path) => Read(utf8, path, Context.HistoryEntry);
+    public static HistoryEntry DeserializeHistory(ReadOnlySpan<byte> utf8, string path) => Read(utf8, path, StoreJsonReader.HistoryEntry, static c => c.HistoryEntry);
 
-    public static LockOwnerFile DeserializeLockOwner(ReadOnlySpan<byte> utf8, string path) => Read(utf8, path, Context.LockOwnerFile);
+    public static LockOwnerFile DeserializeLockOwner(ReadOnlySpan<byte> utf8, string path) => Read(utf8, path, StoreJsonReader.LockOwnerFile, static c => c.LockOwnerFile);
 
     public static BuildRecord Clone(BuildRecord value) => DeserializeState(Serialize(value), "(memory)");
 
-    private static T Read<T>(ReadOnlySpan<byte> utf8, string path, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> info)
+    /// <summary>Hand-written first; a value it does not write the way the serializer would (an undefined enum value, a number JSON cannot hold) goes to the serializer, which gives the same bytes or the same exception.</summary>
+    private static byte[] Write<T>(T value, Action<Utf8JsonWriter, T> write, bool indented, Func<StoreJsonContext, JsonTypeInfo<T>> info)
+    {
+        try
+        {
+            return StoreJsonWriter.Write(value, write, indented);
+        }
+        catch (Exception e) when (e is NotCanonicalException or ArgumentException or InvalidOperationException)
+        {
+            // The context (and the metadata it builds) is touched only here, never on the common path.
+            var metadata = info(StoreJsonFallback.Context);
+            return indented ? StoreJsonFallback.Indented(value, metadata) : StoreJsonFallback.Compact(value, metadata);
+        }
+    }
+
+    private static T Read<T>(ReadOnlySpan<byte> utf8, string path, StoreJsonReader.ReadObject<T> read, Func<StoreJsonContext, JsonTypeInfo<T>> info)
         where T : class
     {
         try
         {
-            return JsonSerializer.Deserialize(utf8, info)
+            return StoreJsonReader.Read(utf8, read);
+        }
+        catch (Exception e) when (e is NotCanonicalException or JsonException or InvalidOperationException or FormatException or ArgumentException or OverflowException)
+        {
+            // Not of the shape the store writes (or not JSON at all): the serializer decides.
+        }
+
+        return ReadWithSerializer(utf8, path, info(StoreJsonFallback.Context));
+    }
+
+    private static T ReadWithSerializer<T>(ReadOnlySpan<byte> utf8, string path, JsonTypeInfo<T> info)
+        where T : class
+    {
+        try
+        {
+            return StoreJsonFallback.Deserialize(utf8, info)
                 ?? throw BuildStateException.Corrupt(path, "the file holds JSON null instead of an object");
         }
         catch (JsonException e)
@@ -95,14 +98,4 @@ public static class StoreJson
         var end = message.IndexOfAny(['\r', '\n']);
         return end < 0 ? message : message[..end];
     }
-}
-
-[JsonSerializable(typeof(BuildRecord))]
-[JsonSerializable(typeof(IndexFile))]
-[JsonSerializable(typeof(IndexJournalRecord))]
-[JsonSerializable(typeof(HistoryEntry))]
-[JsonSerializable(typeof(CheckpointFile))]
-[JsonSerializable(typeof(LockOwnerFile))]
-internal sealed partial class StoreJsonContext : JsonSerializerContext
-{
 }

@@ -64,6 +64,7 @@ internal sealed class BuildSession : IDisposable
     public BuildStore Store(string root, StoreOptions options) => _stores.GetOrAdd(root, r =>
     {
         var store = BuildStore.Open(r, options);
+        using var _ = SdkTrace.Time("begin.sweep");
         // First use of this store in this node and build: runs that a kill cut off earlier are marked now.
         store.SweepInterruptedRuns();
         return store;
@@ -85,6 +86,15 @@ internal sealed class BuildSession : IDisposable
 
     public ProjectContext? Find(string key) => _contexts.TryGetValue(key, out var context) ? context : null;
 
+    /// <summary>Any task other than the SDK's own three may change any build (a custom target's transition, a restore): every context reads its state again.</summary>
+    public void ForgetCommittedStates()
+    {
+        foreach (var context in _contexts.Values)
+        {
+            context.Committed = null;
+        }
+    }
+
     /// <summary>A store that failed once is not tried again in this build (one warning, not hundreds).</summary>
     public bool IsDegraded(string root, out string reason) => _degraded.TryGetValue(root, out reason!);
 
@@ -92,6 +102,7 @@ internal sealed class BuildSession : IDisposable
 
     public void Dispose()
     {
+        using var _ = SdkTrace.Time("session.dispose");
         _sigint?.Dispose();
         foreach (var context in _contexts.Values)
         {

@@ -29,6 +29,13 @@ internal sealed class ProjectContext
 
     public DateTimeOffset StartedAt { get; init; }
 
+    /// <summary>
+    /// The default build's state as this project's own tasks last committed it in this build, so
+    /// they need not read it back before each step; null when unknown (then it is read). A step
+    /// the store refuses because the state moved on meanwhile is retried from a fresh read.
+    /// </summary>
+    public Model.BuildRecord? Committed { get; set; }
+
     /// <summary>True once the default-lifecycle run of this project has ended (terminal or error).</summary>
     public bool DefaultRunEnded { get; set; }
 
@@ -40,6 +47,33 @@ internal sealed class ProjectContext
 
     /// <summary>Custom-lifecycle builds with a run open in this build, by build id.</summary>
     public HashSet<string> OpenMachineRuns { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// A project instance's key: its project file plus its global properties, sorted by name (inner
+    /// builds of a multi-targeted project differ by TargetFramework there). Plain loops: generic
+    /// LINQ over key-value pairs would be JIT-compiled in every node.
+    /// </summary>
+    public static string KeyOf(string projectPath, IReadOnlyDictionary<string, string>? globalProperties)
+    {
+        var key = new System.Text.StringBuilder(Path.GetFullPath(projectPath)).Append('|');
+        if (globalProperties is { Count: > 0 })
+        {
+            var names = new string[globalProperties.Count];
+            var i = 0;
+            foreach (var name in globalProperties.Keys)
+            {
+                names[i++] = name;
+            }
+
+            Array.Sort(names, StringComparer.OrdinalIgnoreCase);
+            for (i = 0; i < names.Length; i++)
+            {
+                key.Append(i == 0 ? "" : ";").Append(names[i]).Append('=').Append(globalProperties[names[i]]);
+            }
+        }
+
+        return key.ToString();
+    }
 
     /// <summary>The build id of a custom lifecycle of this project.</summary>
     public string MachineBuildId(string machine) => $"{BuildId}|{machine}";

@@ -1,4 +1,6 @@
+using BuildState.Errors;
 using BuildState.Lifecycle;
+using BuildState.Model;
 using BuildState.Store;
 
 namespace BuildState.Sdk.Session;
@@ -8,11 +10,30 @@ internal static class RunCloser
 {
     /// <summary>
     /// Walks a successful default-lifecycle run to Complete from wherever it is (Build or Test), with
-    /// the outputs and an optional checkpoint, as one commit.
+    /// the outputs and an optional checkpoint, as one commit. Decided on the state this node last
+    /// committed when it has it (no read back), else on the stored one; a step refused because the
+    /// build moved on meanwhile is decided again from the stored state.
     /// </summary>
     public static void Complete(ProjectContext context, IReadOnlyList<ArtifactInput>? artifacts = null, string? checkpoint = null)
     {
-        var record = context.Store.Get(context.BuildId);
+        if (context.Committed is { } known)
+        {
+            try
+            {
+                CompleteFrom(known, context, artifacts, checkpoint);
+                return;
+            }
+            catch (BuildStateException e) when (e.Kind == StoreErrorKind.Validation)
+            {
+                // Another writer moved the build on: decide again from what is stored.
+            }
+        }
+
+        CompleteFrom(context.Store.Get(context.BuildId), context, artifacts, checkpoint);
+    }
+
+    private static void CompleteFrom(BuildRecord record, ProjectContext context, IReadOnlyList<ArtifactInput>? artifacts, string? checkpoint)
+    {
         if (record.Run?.EndedAt is not null)
         {
             context.DefaultRunEnded = true;
@@ -22,7 +43,7 @@ internal static class RunCloser
         IReadOnlyList<string> path = record.Phase is DefaultLifecycle.Build or DefaultLifecycle.Test
             ? [DefaultLifecycle.Cleanup, DefaultLifecycle.Complete]
             : [DefaultLifecycle.Complete];
-        context.Store.Advance(context.BuildId, new AdvanceRequest
+        context.Committed = context.Store.Advance(context.BuildId, new AdvanceRequest
         {
             Artifacts = artifacts ?? [],
             CheckpointName = checkpoint,
@@ -30,6 +51,29 @@ internal static class RunCloser
             Transitions = path,
         });
         context.DefaultRunEnded = true;
+    }
+
+    /// <summary>
+    /// After Build: the outputs recorded, and the run completed, or (tests follow) moved on to Test
+    /// with a "before-test" checkpoint. BuildStateFinishRun's work, outside the task class so it
+    /// keeps its ReadyToRun code (see <see cref="RunStarter"/>).
+    /// </summary>
+    public static void Finish(ProjectContext context, IEnumerable<Microsoft.Build.Framework.ITaskItem> outputs, bool recordArtifacts, bool testsFollow)
+    {
+        var artifacts = recordArtifacts ? ArtifactRecorder.Inputs(outputs) : [];
+        if (testsFollow)
+        {
+            context.Committed = context.Store.Advance(context.BuildId, new AdvanceRequest
+            {
+                Artifacts = artifacts,
+                CheckpointName = context.AutoCheckpoints ? "before-test" : null,
+                CheckpointCopiesArtifacts = context.CheckpointArtifacts,
+                Transitions = [DefaultLifecycle.Test],
+            });
+            return;
+        }
+
+        Complete(context, artifacts, context.AutoCheckpoints ? "built" : null);
     }
 
     /// <summary>

@@ -1,6 +1,4 @@
-using BuildState.Lifecycle;
 using BuildState.Sdk.Session;
-using BuildState.Store;
 using Microsoft.Build.Framework;
 
 namespace BuildState.Sdk.Tasks;
@@ -49,6 +47,8 @@ public sealed class BuildStateBeginRun : BuildStateTask
     [Output]
     public string? ResolvedRunId { get; set; }
 
+    private protected override bool TracksCommittedState => true;
+
     private protected override void ExecuteCore()
     {
         Project = ProjectPath;
@@ -60,83 +60,30 @@ public sealed class BuildStateBeginRun : BuildStateTask
             return; // warned once already in this build
         }
 
-        if (!Enum.TryParse<Durability>(Durability, ignoreCase: true, out var durability))
+        if (!RunStarter.TryParseDurability(Durability, out var durability))
         {
             throw new UserError("BST1002", $"BuildStateDurability must be Full, Normal or None, not '{Durability}'", ProjectPath);
         }
 
-        var repo = Path.GetDirectoryName(root)!;
-        var options = new StoreOptions
+        var context = RunStarter.Begin(Session, Log, new RunStart
         {
+            ContextKey = ContextKey(ProjectPath),
+            ProjectPath = ProjectPath,
+            StoreRoot = root,
+            Configuration = Configuration,
+            TargetFramework = TargetFramework,
+            RunId = RunId,
             Durability = durability,
-            MaxCheckpoints = Math.Max(1, MaxCheckpoints),
-            MaxBackups = Math.Max(0, MaxBackups),
-            RepositoryRoot = repo,
-
-            // Normal: the fsyncs of run ends and checkpoints are paid once, at the end of the build
-            // (BuildSession.Dispose), not by each project on the build's critical path. Strict mode
-            // keeps them inline, so a failing fsync fails the task that caused it.
-            GroupCommit = !Strict,
-        };
-        var store = Session.Store(root, options);
-        var machines = LoadTables(store);
-        var runId = Session.RunId(store, RunId);
-        var buildId = StoreLocator.BuildId(repo, Path.GetFullPath(ProjectPath), Configuration, TargetFramework);
-        var context = new ProjectContext
-        {
-            Key = ContextKey(ProjectPath),
-            BuildId = buildId,
-            RepositoryRoot = repo,
-            Store = store,
-            RunId = runId,
-            Strict = Strict,
-            ErrorLogPath = ErrorLog,
+            MaxCheckpoints = MaxCheckpoints,
+            MaxBackups = MaxBackups,
             AutoCheckpoints = AutoCheckpoints,
             CheckpointArtifacts = CheckpointArtifacts,
-            StartedAt = DateTimeOffset.UtcNow,
-        };
-        foreach (var (name, definition) in machines)
-        {
-            context.Machines[name] = definition;
-        }
-
-        var metadata = BuildState.Model.EnvironmentCapture.Capture(EnvironmentAllowList);
-        metadata["msbuild.configuration"] = Configuration ?? "";
-        metadata["msbuild.targetFramework"] = TargetFramework ?? "";
-        store.StartRun(buildId, new StartRunRequest { RunId = runId, Metadata = metadata, ThenTransitionTo = DefaultLifecycle.Setup });
-        Session.Add(context);
-        BuildId = buildId;
-        ResolvedRunId = runId;
-        Log.LogMessage(MessageImportance.Low, $"BuildState: recording {buildId} (run {runId}) in {root}");
-    }
-
-    private Dictionary<string, ILifecycleDefinition> LoadTables(BuildStore store)
-    {
-        var machines = new Dictionary<string, ILifecycleDefinition>(StringComparer.Ordinal);
-        foreach (var item in Tables)
-        {
-            var path = item.GetMetadata("FullPath");
-            var loaded = TableLoader.Load(path);
-            foreach (var d in loaded.Diagnostics)
-            {
-                if (d.IsError)
-                {
-                    Log.LogError(null, d.Id, null, d.HelpLink, path, d.Line, d.Column, d.Span.EndLine, d.Span.EndColumn, d.Message);
-                }
-                else
-                {
-                    Log.LogWarning(null, d.Id, null, d.HelpLink, path, d.Line, d.Column, d.Span.EndLine, d.Span.EndColumn, d.Message);
-                }
-            }
-
-            if (loaded.Definition is { } definition)
-            {
-                store.Lifecycles.Register(definition);
-                machines[definition.Name] = definition;
-                store.SaveLifecycleTable(definition.Name, loaded.Text);
-            }
-        }
-
-        return machines;
+            Strict = Strict,
+            ErrorLog = ErrorLog,
+            Tables = Tables,
+            EnvironmentAllowList = EnvironmentAllowList,
+        });
+        BuildId = context.BuildId;
+        ResolvedRunId = context.RunId;
     }
 }

@@ -1,4 +1,3 @@
-using BuildState.Store;
 using BuildState.Sdk.Session;
 using Microsoft.Build.Framework;
 
@@ -18,6 +17,8 @@ public sealed class BuildStateEnterPhase : BuildStateTask
 
     public string? Configuration { get; set; }
 
+    private protected override bool TracksCommittedState => true;
+
     private protected override void ExecuteCore()
     {
         var context = FindContext();
@@ -26,33 +27,6 @@ public sealed class BuildStateEnterPhase : BuildStateTask
             return;
         }
 
-        var record = context.Store.Get(context.BuildId);
-        if (record.Phase == Phase || record.Run?.EndedAt is not null)
-        {
-            return;
-        }
-
-        var dependencies = ProjectReferences.Length == 0
-            ? null
-            : ProjectReferences.Select(r => DependencyId(context, r)).Distinct(StringComparer.Ordinal).ToList();
-        context.Store.Advance(context.BuildId, new AdvanceRequest { Dependencies = dependencies, Transitions = [Phase] });
-    }
-
-    private string DependencyId(ProjectContext context, ITaskItem reference)
-    {
-        var project = reference.GetMetadata("MSBuildSourceProjectFile");
-        if (string.IsNullOrEmpty(project))
-        {
-            project = reference.ItemSpec;
-        }
-
-        var tfm = reference.GetMetadata("NearestTargetFramework");
-        if (string.IsNullOrEmpty(tfm))
-        {
-            var set = reference.GetMetadata("SetTargetFramework");
-            tfm = set.StartsWith("TargetFramework=", StringComparison.OrdinalIgnoreCase) ? set["TargetFramework=".Length..] : "";
-        }
-
-        return StoreLocator.BuildId(context.RepositoryRoot, Path.GetFullPath(project), Configuration, tfm);
+        PhaseEntry.Enter(context, Phase, ProjectReferences, Configuration);
     }
 }

@@ -1,6 +1,4 @@
-using BuildState.Lifecycle;
 using BuildState.Sdk.Session;
-using BuildState.Store;
 using Microsoft.Build.Framework;
 
 namespace BuildState.Sdk.Tasks;
@@ -22,6 +20,8 @@ public sealed class BuildStateFinishRun : BuildStateTask
     /// <summary>When true, only record the artifacts: tests follow, the run goes on to Test.</summary>
     public bool TestsFollow { get; set; }
 
+    private protected override bool TracksCommittedState => true;
+
     private protected override void ExecuteCore()
     {
         var context = FindContext();
@@ -30,19 +30,6 @@ public sealed class BuildStateFinishRun : BuildStateTask
             return;
         }
 
-        var artifacts = RecordArtifacts ? ArtifactRecorder.Inputs(Artifacts) : [];
-        if (TestsFollow)
-        {
-            context.Store.Advance(context.BuildId, new AdvanceRequest
-            {
-                Artifacts = artifacts,
-                CheckpointName = context.AutoCheckpoints ? "before-test" : null,
-                CheckpointCopiesArtifacts = context.CheckpointArtifacts,
-                Transitions = [DefaultLifecycle.Test],
-            });
-            return;
-        }
-
-        RunCloser.Complete(context, artifacts, context.AutoCheckpoints ? "built" : null);
+        RunCloser.Finish(context, Artifacts, RecordArtifacts, TestsFollow);
     }
 }

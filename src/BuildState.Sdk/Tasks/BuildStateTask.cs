@@ -29,6 +29,12 @@ public abstract class BuildStateTask : MSBuildTask
     {
         try
         {
+            using var _ = SdkTrace.Time(GetType().Name);
+            if (!TracksCommittedState)
+            {
+                Session.ForgetCommittedStates(); // this task may change a build: the next step reads it again
+            }
+
             ExecuteCore();
         }
         catch (UserError e)
@@ -48,6 +54,13 @@ public abstract class BuildStateTask : MSBuildTask
     }
 
     private protected abstract void ExecuteCore();
+
+    /// <summary>
+    /// True for the SDK's own three tasks, which keep <see cref="ProjectContext.Committed"/> up to
+    /// date; any other task (a custom target's transition, restore...) makes the next one read the
+    /// state again.
+    /// </summary>
+    private protected virtual bool TracksCommittedState => false;
 
     /// <summary>The context BuildStateBeginRun made for this project instance, or null when recording is off for it.</summary>
     private protected ProjectContext? FindContext() => Session.Find(ContextKey(Project ?? BuildEngine.ProjectFileOfTaskNode));
@@ -75,13 +88,8 @@ public abstract class BuildStateTask : MSBuildTask
     /// A project instance is its project file plus its global properties (inner builds of a
     /// multi-targeted project differ by TargetFramework there).
     /// </summary>
-    private protected string ContextKey(string projectPath)
-    {
-        var globals = BuildEngine is IBuildEngine6 engine6
-            ? string.Join(";", engine6.GetGlobalProperties().OrderBy(p => p.Key, StringComparer.OrdinalIgnoreCase).Select(p => $"{p.Key}={p.Value}"))
-            : "";
-        return Path.GetFullPath(projectPath) + "|" + globals;
-    }
+    private protected string ContextKey(string projectPath) =>
+        ProjectContext.KeyOf(projectPath, BuildEngine is IBuildEngine6 engine6 ? engine6.GetGlobalProperties() : null);
 
     /// <summary>A mistake in how the tasks are used: always an error, strict or not.</summary>
     private protected sealed class UserError(string code, string message, string? file = null, int line = 0, int column = 0) : Exception(message)

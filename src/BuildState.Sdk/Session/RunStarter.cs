@@ -1,0 +1,165 @@
+using BuildState.Lifecycle;
+using BuildState.Store;
+using Microsoft.Build.Framework;
+using Microsoft.Build.Utilities;
+
+namespace BuildState.Sdk.Session;
+
+/// <summary>What BuildStateBeginRun was given, resolved (the store root found, the durability parsed).</summary>
+internal sealed class RunStart
+{
+    public required string ContextKey { get; init; }
+
+    public required string ProjectPath { get; init; }
+
+    public required string StoreRoot { get; init; }
+
+    public string? Configuration { get; init; }
+
+    public string? TargetFramework { get; init; }
+
+    public string? RunId { get; init; }
+
+    public Durability Durability { get; init; }
+
+    public int MaxCheckpoints { get; init; }
+
+    public int MaxBackups { get; init; }
+
+    public bool AutoCheckpoints { get; init; }
+
+    public bool CheckpointArtifacts { get; init; }
+
+    public bool Strict { get; init; }
+
+    public string? ErrorLog { get; init; }
+
+    public ITaskItem[] Tables { get; init; } = [];
+
+    public string[] EnvironmentAllowList { get; init; } = [];
+}
+
+/// <summary>
+/// Starts a project instance's run (Init, then Setup) and sets up its context: the work of
+/// BuildStateBeginRun. Kept out of the task class on purpose: the ReadyToRun code of a class
+/// deriving from MSBuild's Task assumes the base's layout of the MSBuild that packed the SDK, and
+/// the runtime JIT-compiles its methods instead wherever another MSBuild runs; code here keeps its
+/// precompiled form on any MSBuild.
+/// </summary>
+internal static class RunStarter
+{
+    public static ProjectContext Begin(BuildSession session, TaskLoggingHelper log, RunStart start)
+    {
+        var repo = Path.GetDirectoryName(start.StoreRoot)!;
+        var options = new StoreOptions
+        {
+            Durability = start.Durability,
+            MaxCheckpoints = Math.Max(1, start.MaxCheckpoints),
+            MaxBackups = Math.Max(0, start.MaxBackups),
+            RepositoryRoot = repo,
+
+            // Normal: the fsyncs of run ends and checkpoints are paid once, at the end of the build
+            // (BuildSession.Dispose), not by each project on the build's critical path. Strict mode
+            // keeps them inline, so a failing fsync fails the task that caused it.
+            GroupCommit = !start.Strict,
+        };
+        BuildStore store;
+        using (SdkTrace.Time("begin.store"))
+        {
+            store = session.Store(start.StoreRoot, options);
+        }
+
+        var machines = LoadTables(store, log, start.Tables);
+        string runId;
+        using (SdkTrace.Time("begin.runid"))
+        {
+            runId = session.RunId(store, start.RunId);
+        }
+
+        var buildId = StoreLocator.BuildId(repo, Path.GetFullPath(start.ProjectPath), start.Configuration, start.TargetFramework);
+        var context = new ProjectContext
+        {
+            Key = start.ContextKey,
+            BuildId = buildId,
+            RepositoryRoot = repo,
+            Store = store,
+            RunId = runId,
+            Strict = start.Strict,
+            ErrorLogPath = start.ErrorLog,
+            AutoCheckpoints = start.AutoCheckpoints,
+            CheckpointArtifacts = start.CheckpointArtifacts,
+            StartedAt = DateTimeOffset.UtcNow,
+        };
+        foreach (var (name, definition) in machines)
+        {
+            context.Machines[name] = definition;
+        }
+
+        var metadata = Model.EnvironmentCapture.Capture(start.EnvironmentAllowList);
+        metadata["msbuild.configuration"] = start.Configuration ?? "";
+        metadata["msbuild.targetFramework"] = start.TargetFramework ?? "";
+        using (SdkTrace.Time("begin.startrun"))
+        {
+            context.Committed = store.StartRun(buildId, new StartRunRequest { RunId = runId, Metadata = metadata, ThenTransitionTo = DefaultLifecycle.Setup });
+        }
+
+        session.Add(context);
+        log.LogMessage(MessageImportance.Low, $"BuildState: recording {buildId} (run {runId}) in {start.StoreRoot}");
+        return context;
+    }
+
+    /// <summary>
+    /// BuildStateDurability: the three names in any case; anything else as Enum.TryParse takes it
+    /// (the generic parse is JIT-compiled in each node, so it only runs for unusual values).
+    /// </summary>
+    public static bool TryParseDurability(string value, out Durability durability)
+    {
+        foreach (var known in (ReadOnlySpan<Durability>)[Durability.Full, Durability.Normal, Durability.None])
+        {
+            if (string.Equals(value, Name(known), StringComparison.OrdinalIgnoreCase))
+            {
+                durability = known;
+                return true;
+            }
+        }
+
+        return Enum.TryParse(value, ignoreCase: true, out durability);
+    }
+
+    private static string Name(Durability durability) => durability switch
+    {
+        Durability.Full => "Full",
+        Durability.Normal => "Normal",
+        _ => "None",
+    };
+
+    private static Dictionary<string, ILifecycleDefinition> LoadTables(BuildStore store, TaskLoggingHelper log, ITaskItem[] tables)
+    {
+        var machines = new Dictionary<string, ILifecycleDefinition>(StringComparer.Ordinal);
+        foreach (var item in tables)
+        {
+            var path = item.GetMetadata("FullPath");
+            var loaded = TableLoader.Load(path);
+            foreach (var d in loaded.Diagnostics)
+            {
+                if (d.IsError)
+                {
+                    log.LogError(null, d.Id, null, d.HelpLink, path, d.Line, d.Column, d.Span.EndLine, d.Span.EndColumn, d.Message);
+                }
+                else
+                {
+                    log.LogWarning(null, d.Id, null, d.HelpLink, path, d.Line, d.Column, d.Span.EndLine, d.Span.EndColumn, d.Message);
+                }
+            }
+
+            if (loaded.Definition is { } definition)
+            {
+                store.Lifecycles.Register(definition);
+                machines[definition.Name] = definition;
+                store.SaveLifecycleTable(definition.Name, loaded.Text);
+            }
+        }
+
+        return machines;
+    }
+}
