@@ -176,8 +176,8 @@ internal static class StoreJsonReader
             else if (Is(ref r, "runId"u8, ref seen, 5)) v.RunId = String(ref r);
             else if (Is(ref r, "updatedAt"u8, ref seen, 6)) v.UpdatedAt = Date(ref r);
             else if (Is(ref r, "sequence"u8, ref seen, 7)) v.Sequence = Int64(ref r);
-            else if (Is(ref r, "stateLength"u8, ref seen, 8)) v.StateLength = Int64(ref r);
-            else if (Is(ref r, "stateWriteTicks"u8, ref seen, 9)) v.StateWriteTicks = Int64(ref r);
+            else if (Is(ref r, "logLength"u8, ref seen, 8)) v.LogLength = Int64(ref r);
+            else if (Is(ref r, "logWriteTicks"u8, ref seen, 9)) v.LogWriteTicks = Int64(ref r);
             else throw new NotCanonicalException();
         }
 

@@ -206,8 +206,8 @@ internal static class StoreJsonWriter
         String(w, "runId"u8, v.RunId);
         w.WriteString("updatedAt"u8, v.UpdatedAt);
         w.WriteNumber("sequence"u8, v.Sequence);
-        w.WriteNumber("stateLength"u8, v.StateLength);
-        w.WriteNumber("stateWriteTicks"u8, v.StateWriteTicks);
+        w.WriteNumber("logLength"u8, v.LogLength);
+        w.WriteNumber("logWriteTicks"u8, v.LogWriteTicks);
         w.WriteEndObject();
     }
 

@@ -101,7 +101,7 @@ public sealed class InvocationRegistry(BuildStore store)
         try
         {
             var bytes = store.Options.FileSystem.ReadAllBytes(FilePath, StoreLimits.MaxIndexFileBytes);
-            return JsonSerializer.Deserialize(bytes, InvocationsJson.Default.InvocationsFile) ?? new InvocationsFile();
+            return Serialization.InvocationsJsonCodec.Deserialize(bytes) ?? new InvocationsFile(); // by hand: no serializer code to JIT in a node's first task
         }
         catch (Exception e) when (e is JsonException or BuildStateException)
         {
@@ -110,7 +110,7 @@ public sealed class InvocationRegistry(BuildStore store)
     }
 
     private void Write(InvocationsFile file) =>
-        store.WriteAtomic(FilePath, JsonSerializer.SerializeToUtf8Bytes(file, InvocationsJson.Default.InvocationsFile), sync: false);
+        store.WriteAtomic(FilePath, Serialization.InvocationsJsonCodec.Serialize(file), sync: false);
 
     internal sealed class InvocationsFile
     {

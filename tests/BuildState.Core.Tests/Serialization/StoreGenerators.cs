@@ -178,7 +178,7 @@ internal static class StoreGenerators
         select new IndexEntry
         {
             Id = head.Item1, Key = head.Item2, Lifecycle = head.Item3, Phase = head.Item4, Status = head.Item5, RunId = head.Item6,
-            UpdatedAt = updated, Sequence = sequence, StateLength = length, StateWriteTicks = ticks,
+            UpdatedAt = updated, Sequence = sequence, LogLength = length, LogWriteTicks = ticks,
         };
 
     public static readonly Gen<IndexFile> Index =
