@@ -5,7 +5,8 @@ namespace BuildState.IO;
 /// <summary>The libc calls behind appends that many processes make to one file at once (Linux).</summary>
 internal static partial class Posix
 {
-    internal const int O_WRONLY = 1, O_APPEND = 0x400;
+    internal const int O_WRONLY = 1;
+    internal static readonly int O_APPEND = Bsd ? 0x8 : 0x400; // used on Linux only today (ConcurrentAppend.Supported)
     internal const int LOCK_SH = 1;
     internal const int SEEK_CUR = 1, SEEK_END = 2;
     internal const int ENOENT = 2;

@@ -8,9 +8,16 @@ namespace BuildState.IO;
 /// </summary>
 internal static partial class Posix
 {
-    internal const int O_RDONLY = 0, O_RDWR = 2, O_CREAT = 0x40, O_CLOEXEC = 0x80000, O_NOFOLLOW = 0x20000, O_DIRECTORY = 0x10000;
+    internal const int O_RDONLY = 0, O_RDWR = 2, O_NOFOLLOW = 0x20000, O_DIRECTORY = 0x10000;
     internal const int LOCK_EX = 2, LOCK_NB = 4, LOCK_UN = 8;
-    internal const int EINTR = 4, EWOULDBLOCK = 11, EINVAL = 22;
+    internal const int EINTR = 4, EINVAL = 22;
+
+    // These differ between Linux and the BSDs (macOS): the Linux values would make open() on a Mac
+    // ignore O_CREAT (so lock files were never created) and misread a busy flock as an error.
+    private static readonly bool Bsd = OperatingSystem.IsMacOS() || OperatingSystem.IsFreeBSD() || OperatingSystem.IsIOS();
+    internal static readonly int O_CREAT = Bsd ? 0x200 : 0x40;
+    internal static readonly int O_CLOEXEC = Bsd ? (OperatingSystem.IsFreeBSD() ? 0x100000 : 0x1000000) : 0x80000;
+    internal static readonly int EWOULDBLOCK = Bsd ? 35 : 11;
 
     [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int Open(string path, int flags, int mode);
