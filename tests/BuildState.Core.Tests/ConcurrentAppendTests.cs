@@ -22,7 +22,8 @@ public sealed class ConcurrentAppendTests
         using var dir = new TempDir();
         var path = dir.Combine("index.journal");
         const int perProcess = 10_000;
-        var writers = Enumerable.Range(0, 4).Select(i => Hammer.Start(path, "append", $"p{i}", perProcess.ToString(System.Globalization.CultureInfo.InvariantCulture))).ToList();
+        var go = dir.Combine("go");
+        var writers = Enumerable.Range(0, 4).Select(i => Hammer.Start(path, "append", $"p{i}", perProcess.ToString(System.Globalization.CultureInfo.InvariantCulture), go)).ToList();
         var drained = new StringBuilder();
         var drains = 0;
         try
@@ -31,6 +32,8 @@ public sealed class ConcurrentAppendTests
             {
                 Hammer.WaitForLine(w, "started", TimeSpan.FromSeconds(60));
             }
+
+            File.WriteAllText(go, "go"); // all four start appending now, while this loop drains
 
             while (writers.Any(w => !w.HasExited))
             {

@@ -8,7 +8,8 @@ using BuildState.Store;
 //   hammer ROOT counter BUILD UPDATES THREADS DURABILITY   increments metadata["count"] UPDATES times in total
 //   hammer ROOT lifecycle PREFIX RUNS THREADS DURABILITY   runs full default lifecycles on PREFIX-<thread> builds, forever when RUNS is 0
 //   hammer ROOT hold-lock BUILD                            takes the build's lock, prints "locked", then sleeps until killed
-//   hammer FILE append TAG COUNT                           appends COUNT lines "TAG-<i>" to FILE with IFileSystem.AppendConcurrent
+//   hammer FILE append TAG COUNT GOFILE                    prints "started", waits for GOFILE, appends COUNT lines "TAG-<i>" to FILE
+//                                                          with IFileSystem.AppendConcurrent
 // Lock modes take a lock file directly (LockManager over FileLockProvider), no store:
 //   hammer LOCKFILE lock-hold                              takes the lock (waiting up to 120 s), prints "locked", releases
 //                                                          it at a line on standard input (or when killed), prints "released"
@@ -51,6 +52,11 @@ try
         case "append":
             var count = int.Parse(args[3], CultureInfo.InvariantCulture);
             Console.WriteLine("started");
+            while (!File.Exists(args[4]))
+            {
+                Thread.Sleep(1); // every writer starts at the same moment, once the test is draining
+            }
+
             for (var i = 0; i < count; i++)
             {
                 BuildState.IO.PhysicalFileSystem.Instance.AppendConcurrent(root, System.Text.Encoding.UTF8.GetBytes($"{args[2]}-{i}\n"));
