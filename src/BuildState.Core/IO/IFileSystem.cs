@@ -44,22 +44,28 @@ public interface IFileSystem
     bool AppendsAreConcurrent => false;
 
     /// <summary>Appends in one write (created owner-only when missing); returns the file's length after it.</summary>
-    long AppendConcurrent(string path, ReadOnlySpan<byte> data)
-    {
-        AppendFile(path, data, sync: false);
-        return GetFileStamp(path)?.Length ?? data.Length;
-    }
+    long AppendConcurrent(string path, ReadOnlySpan<byte> data) => AppendThenMeasure(this, path, data);
 
     /// <summary>
     /// Runs <paramref name="drain"/> while no <see cref="AppendConcurrent"/> to <paramref name="path"/>
     /// is in progress, then empties (or removes) the file.
     /// </summary>
-    void DrainAppends(string path, Action drain)
+    void DrainAppends(string path, Action drain) => DrainThenDelete(this, path, drain);
+
+    /// <summary>The plain append behind <see cref="AppendConcurrent"/> where appends need the store's own lock.</summary>
+    internal static long AppendThenMeasure(IFileSystem fs, string path, ReadOnlySpan<byte> data)
+    {
+        fs.AppendFile(path, data, sync: false);
+        return fs.GetFileStamp(path)?.Length ?? data.Length;
+    }
+
+    /// <summary>The plain drain behind <see cref="DrainAppends"/>: the caller's lock keeps appends out.</summary>
+    internal static void DrainThenDelete(IFileSystem fs, string path, Action drain)
     {
         drain();
-        if (FileExists(path))
+        if (fs.FileExists(path))
         {
-            DeleteFile(path);
+            fs.DeleteFile(path);
         }
     }
 

@@ -96,31 +96,19 @@ public sealed class PhysicalFileSystem : IFileSystem
 
     public bool AppendsAreConcurrent => ConcurrentAppend.Supported;
 
-    public long AppendConcurrent(string path, ReadOnlySpan<byte> data)
-    {
-        if (!ConcurrentAppend.Supported)
-        {
-            AppendFile(path, data, sync: false);
-            return GetFileStamp(path)?.Length ?? data.Length;
-        }
-
-        return ConcurrentAppend.Append(path, data);
-    }
+    public long AppendConcurrent(string path, ReadOnlySpan<byte> data) =>
+        ConcurrentAppend.Supported ? ConcurrentAppend.Append(path, data) : IFileSystem.AppendThenMeasure(this, path, data);
 
     public void DrainAppends(string path, Action drain)
     {
-        if (!ConcurrentAppend.Supported)
+        if (ConcurrentAppend.Supported)
         {
-            drain();
-            if (FileExists(path))
-            {
-                DeleteFile(path);
-            }
-
-            return;
+            ConcurrentAppend.Drain(path, drain);
         }
-
-        ConcurrentAppend.Drain(path, drain);
+        else
+        {
+            IFileSystem.DrainThenDelete(this, path, drain);
+        }
     }
 
     private static void Write(string path, ReadOnlySpan<byte> data, FileMode mode, bool sync)
