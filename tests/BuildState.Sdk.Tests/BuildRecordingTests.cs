@@ -82,6 +82,64 @@ public class BuildRecordingTests(PackageFeed feed)
         Assert.Equal(1, error.Line);
         Assert.Contains("undefinedName", error.Message);
         Assert.NotNull(record.Run!.EndedAt); // no run is left Running once the command has ended
+
+        // The codes came from asking the compiler again (BuildStateCompilerErrorLog=OnFailure):
+        // it wrote nothing of the build's own and left no scratch files.
+        var obj = repo.Path_("src/Broken/obj/Debug/net10.0");
+        Assert.False(File.Exists(Path.Combine(obj, "Broken.dll")));
+        Assert.False(Directory.Exists(Path.Combine(obj, "refint")) && Directory.EnumerateFiles(Path.Combine(obj, "refint")).Any());
+        Assert.False(Directory.Exists(Path.Combine(obj, "buildstate-probe")));
+        Assert.DoesNotContain("buildstate-probe", result.Output);
+        var withoutProbe = repo.Dotnet("build", "src/Broken/Broken.csproj", "-p:BuildStateCompilerErrorLog=Never");
+        Assert.Equal(CountOccurrences(withoutProbe.Output, "error CS0103"), CountOccurrences(result.Output, "error CS0103")); // the probe's own output is not logged
+
+        // A successful compile writes no error log: that is what keeps clean builds fast.
+        repo.Write("src/Broken/Bad.cs", "namespace Broken; public class Bad { public int M() => 1; }\n");
+        File.Delete(Path.Combine(obj, "buildstate.sarif")); // the probe's, from the failed build
+        repo.Ok("build", "src/Broken/Broken.csproj");
+        Assert.False(File.Exists(Path.Combine(obj, "buildstate.sarif")));
+    }
+
+    [Fact]
+    public void BuildStateCompilerErrorLog_chooses_how_compile_errors_are_found()
+    {
+        using var repo = new TestRepo(feed);
+        repo.Project("Broken");
+        var obj = repo.Path_("src/Broken/obj/Debug/net10.0");
+
+        // Always: every compile writes the error log, the successful ones too.
+        repo.Ok("build", "src/Broken/Broken.csproj", "-p:BuildStateCompilerErrorLog=Always");
+        Assert.True(File.Exists(Path.Combine(obj, "buildstate.sarif")));
+        repo.Write("src/Broken/Bad.cs", "namespace Broken; public class Bad { public int M() => missingOne; }\n");
+        Assert.NotEqual(0, repo.Dotnet("build", "src/Broken/Broken.csproj", "-p:BuildStateCompilerErrorLog=Always").ExitCode);
+        Assert.Equal("CS0103", Assert.Single(repo.Store().Get(TestRepo.Id("Broken")).Errors).Code);
+
+        // Never: the run still ends failed, without the compiler's errors.
+        Assert.NotEqual(0, repo.Dotnet("build", "src/Broken/Broken.csproj", "-p:BuildStateCompilerErrorLog=Never").ExitCode);
+        var record = repo.Store().Get(TestRepo.Id("Broken"));
+        Assert.Equal(RunStatus.Failed, record.Status);
+        Assert.Empty(record.Errors);
+
+        // The project's own ErrorLog is read (and kept), whatever the setting.
+        Assert.NotEqual(0, repo.Dotnet("build", "src/Broken/Broken.csproj", "-p:ErrorLog=own.sarif").ExitCode);
+        Assert.Equal("CS0103", Assert.Single(repo.Store().Get(TestRepo.Id("Broken")).Errors).Code);
+        Assert.True(File.Exists(repo.Path_("src/Broken/own.sarif")));
+
+        // Anything else is a clear error.
+        var wrong = repo.Dotnet("build", "src/Broken/Broken.csproj", "-p:BuildStateCompilerErrorLog=Sometimes");
+        Assert.NotEqual(0, wrong.ExitCode);
+        Assert.Contains("error BST1002: BuildStateCompilerErrorLog must be OnFailure, Always or Never, not 'Sometimes'", wrong.Output);
+    }
+
+    private static int CountOccurrences(string text, string part)
+    {
+        var count = 0;
+        for (var at = text.IndexOf(part, StringComparison.Ordinal); at >= 0; at = text.IndexOf(part, at + part.Length, StringComparison.Ordinal))
+        {
+            count++;
+        }
+
+        return count;
     }
 
     [Fact]
