@@ -23,6 +23,7 @@ internal sealed class BuildSession : IDisposable
     private readonly ConcurrentDictionary<string, string> _runIds = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ProjectContext> _contexts = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string> _degraded = new(StringComparer.Ordinal);
+    private readonly ConcurrentBag<Task> _sweeps = [];
     private readonly PosixSignalRegistration? _sigint;
     private volatile bool _cancelled;
 
@@ -61,12 +62,29 @@ internal sealed class BuildSession : IDisposable
         }
     }
 
+    /// <summary>
+    /// The store at <paramref name="root"/>, opened on first use in this node and build. That first
+    /// use also marks the runs a kill cut off earlier as Interrupted (the sweep), on a background
+    /// thread: it only changes runs whose owner process is gone, never one this build records, and
+    /// it reads every build's index entry, which the first project of each node should not wait
+    /// for. The end of the build waits for it (<see cref="Dispose"/>).
+    /// </summary>
     public BuildStore Store(string root, StoreOptions options) => _stores.GetOrAdd(root, r =>
     {
         var store = BuildStore.Open(r, options);
-        using var _ = SdkTrace.Time("begin.sweep");
-        // First use of this store in this node and build: runs that a kill cut off earlier are marked now.
-        store.SweepInterruptedRuns();
+        _sweeps.Add(Task.Run(() =>
+        {
+            using var _ = SdkTrace.Time("begin.sweep");
+            try
+            {
+                store.SweepInterruptedRuns();
+            }
+            catch (Exception e) when (e is BuildStateException or IOException or UnauthorizedAccessException)
+            {
+                // A store this build cannot use is reported by the project's own first commit;
+                // the cut-off runs are marked by the next build that can.
+            }
+        }));
         return store;
     });
 
@@ -104,6 +122,18 @@ internal sealed class BuildSession : IDisposable
     {
         using var _ = SdkTrace.Time("session.dispose");
         _sigint?.Dispose();
+        foreach (var sweep in _sweeps)
+        {
+            try
+            {
+                sweep.Wait(); // its changes are part of this build's group commit below
+            }
+            catch (AggregateException)
+            {
+                // an unexpected failure of the sweep; the next build sweeps again
+            }
+        }
+
         foreach (var context in _contexts.Values)
         {
             try
