@@ -51,6 +51,63 @@ public class DegradedModeTests(PackageFeed feed)
     }
 
     [Fact]
+    public void A_store_that_fails_during_a_background_commit_is_reported_by_the_next_task_and_the_build_succeeds()
+    {
+        if (!Mounts.IsRoot)
+        {
+            return; // a read-only bind mount needs root; CI runs as root, so CI always runs this test
+        }
+
+        // Lib's last commit (outputs, Complete) runs on a background thread; the store turns
+        // read-only while Lib pauses after compiling, so that commit fails. App, built next in the
+        // same node (-m:1), reports it.
+        using var repo = new TestRepo(feed);
+        repo.Project("Lib", extra: """
+            <Target Name="PauseAfterCompile" AfterTargets="CoreCompile">
+              <Touch Files="$(MSBuildProjectDirectory)/../../compiled.flag" AlwaysCreate="true" />
+              <Exec Command="sleep 4" />
+            </Target>
+            """);
+        repo.Project("App", exe: true, references: "Lib");
+        repo.Ok("build", "src/App/App.csproj"); // the store exists; Lib's and App's first runs recorded
+        File.Delete(repo.Path_("compiled.flag"));
+
+        var output = new System.Text.StringBuilder();
+        using var build = Process.Start(DotNet.StartInfo(repo.Root, repo.NuGetPackages, "build", "src/App/App.csproj", "-m:1", "-nodeReuse:false"))!;
+        build.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
+        build.ErrorDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
+        build.BeginOutputReadLine();
+        build.BeginErrorReadLine();
+        var deadline = DateTime.UtcNow.AddMinutes(3);
+        while (!File.Exists(repo.Path_("compiled.flag")))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the build never reached Lib's compile");
+            Thread.Sleep(100);
+        }
+
+        using (Mounts.ReadOnly(repo.StoreRoot))
+        {
+            Assert.True(build.WaitForExit(TimeSpan.FromMinutes(3)), "the build did not end");
+            build.WaitForExit();
+        }
+
+        string text;
+        lock (output)
+        {
+            text = output.ToString();
+        }
+
+        Assert.True(build.ExitCode == 0, text);
+        var warnings = text.Split('\n').Where(l => l.Contains("warning BST1001", StringComparison.Ordinal)).Select(l => l.Trim()).Distinct().ToList();
+        Assert.True(warnings.Count == 1, text);
+        Assert.Contains("read-only", warnings[0], StringComparison.OrdinalIgnoreCase);
+        // Lib's failure, reported while App builds: Lib's own commit ran in the background.
+        Assert.Contains("src_Lib_Lib_csproj", warnings[0], StringComparison.Ordinal);
+        Assert.EndsWith("App.csproj]", warnings[0], StringComparison.Ordinal);
+        Assert.NotEqual(RunStatus.Succeeded, repo.Store().Get(TestRepo.Id("Lib")).Status); // its end was never written
+    }
+
+    [Fact]
     public void A_corrupt_store_is_repaired_or_warned_about_and_never_breaks_the_build()
     {
         using var repo = new TestRepo(feed);

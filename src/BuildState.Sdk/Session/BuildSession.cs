@@ -24,6 +24,7 @@ internal sealed class BuildSession : IDisposable
     private readonly ConcurrentDictionary<string, ProjectContext> _contexts = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string> _degraded = new(StringComparer.Ordinal);
     private readonly ConcurrentBag<Task> _sweeps = [];
+    private readonly ConcurrentQueue<(string Root, string? File, string Reason)> _backgroundFailures = new();
     private readonly PosixSignalRegistration? _sigint;
     private volatile bool _cancelled;
 
@@ -109,7 +110,20 @@ internal sealed class BuildSession : IDisposable
     {
         foreach (var context in _contexts.Values)
         {
+            context.WaitForBackgroundCommit();
             context.Committed = null;
+        }
+    }
+
+    /// <summary>A background commit failed (<see cref="BackgroundCommit"/>): the next SDK task in this node reports it.</summary>
+    public void BackgroundFailed(string root, (string? File, string Reason) failure) => _backgroundFailures.Enqueue((root, failure.File, failure.Reason));
+
+    /// <summary>Failures of background commits not yet reported, each once.</summary>
+    public IEnumerable<(string Root, string? File, string Reason)> TakeBackgroundFailures()
+    {
+        while (_backgroundFailures.TryDequeue(out var failure))
+        {
+            yield return failure;
         }
     }
 
@@ -132,6 +146,11 @@ internal sealed class BuildSession : IDisposable
             {
                 // an unexpected failure of the sweep; the next build sweeps again
             }
+        }
+
+        foreach (var context in _contexts.Values)
+        {
+            context.WaitForBackgroundCommit();
         }
 
         foreach (var context in _contexts.Values)

@@ -39,6 +39,22 @@ internal sealed class ProjectContext
     /// <summary>True once the default-lifecycle run of this project has ended (terminal or error).</summary>
     public bool DefaultRunEnded { get; set; }
 
+    /// <summary>This project's commit still running on a background thread, if any (<see cref="BackgroundCommit"/>).</summary>
+    public Task? BackgroundCommit { get; set; }
+
+    /// <summary>True when a background commit of this project failed: its run is not closed again at the end of the build.</summary>
+    public bool RecordingFailed { get; set; }
+
+    /// <summary>Waits for this project's background commit: anything that reads or changes its state comes after it.</summary>
+    public void WaitForBackgroundCommit()
+    {
+        if (BackgroundCommit is { } pending)
+        {
+            pending.Wait(); // never faults: BackgroundCommit catches what a commit may throw
+            BackgroundCommit = null;
+        }
+    }
+
     /// <summary>True when `dotnet test` will run tests after the build (VSTest is the entry target).</summary>
     public bool TestsFollow { get; set; }
 

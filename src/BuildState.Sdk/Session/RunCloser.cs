@@ -58,9 +58,8 @@ internal static class RunCloser
     /// with a "before-test" checkpoint. BuildStateFinishRun's work, outside the task class so it
     /// keeps its ReadyToRun code (see <see cref="RunStarter"/>).
     /// </summary>
-    public static void Finish(ProjectContext context, IEnumerable<Microsoft.Build.Framework.ITaskItem> outputs, bool recordArtifacts, bool testsFollow)
+    public static void Finish(ProjectContext context, IReadOnlyList<ArtifactInput> artifacts, bool testsFollow)
     {
-        var artifacts = recordArtifacts ? ArtifactRecorder.Inputs(outputs) : [];
         if (testsFollow)
         {
             context.Committed = context.Store.Advance(context.BuildId, new AdvanceRequest
@@ -109,10 +108,12 @@ internal static class RunCloser
             context.Store.RecordError(context.BuildId, error);
         }
 
-        var reason = cancelled
-            ? "the build was cancelled"
+        // A background commit that failed (reported as BST1001) left the run open although the
+        // build may have succeeded: the recording, not the build, was cut off.
+        var reason = context.RecordingFailed ? "the store could not record the end of this run (warning BST1001)"
+            : cancelled ? "the build was cancelled"
             : $"the build ended in phase {current.Phase} before the run completed (a target failed)";
-        context.Store.EndRun(context.BuildId, cancelled ? RunOutcome.Interrupted : RunOutcome.Failed, reason);
+        context.Store.EndRun(context.BuildId, cancelled || context.RecordingFailed ? RunOutcome.Interrupted : RunOutcome.Failed, reason);
 
         context.DefaultRunEnded = true;
     }

@@ -57,6 +57,7 @@ internal static class RunStarter
             MaxCheckpoints = Math.Max(1, start.MaxCheckpoints),
             MaxBackups = Math.Max(0, start.MaxBackups),
             RepositoryRoot = repo,
+            Clock = SdkClock.Now,
 
             // Normal: the fsyncs of run ends and checkpoints are paid once, at the end of the build
             // (BuildSession.Dispose), not by each project on the build's critical path. Strict mode

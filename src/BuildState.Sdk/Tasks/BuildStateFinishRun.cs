@@ -7,7 +7,8 @@ namespace BuildState.Sdk.Tasks;
 /// Records the build's outputs and ends a successful default-lifecycle run: Build (or Test) to
 /// Cleanup to Complete, with an automatic checkpoint "built", in one commit. When tests follow
 /// (`dotnet test`) it records the outputs and moves Build to Test instead (checkpoint
-/// "before-test"). Called by the SDK's targets after Build and after VSTest.
+/// "before-test"). Called by the SDK's targets after Build and after VSTest. The commit runs on a
+/// background thread unless the build is strict (<see cref="BackgroundCommit"/>).
 /// </summary>
 public sealed class BuildStateFinishRun : BuildStateTask
 {
@@ -30,6 +31,15 @@ public sealed class BuildStateFinishRun : BuildStateTask
             return;
         }
 
-        RunCloser.Finish(context, Artifacts, RecordArtifacts, TestsFollow);
+        // The items are read here, on the task's thread; the commit itself may run in the background.
+        var artifacts = RecordArtifacts ? ArtifactRecorder.Inputs(Artifacts) : [];
+        if (context.Strict)
+        {
+            RunCloser.Finish(context, artifacts, TestsFollow);
+        }
+        else
+        {
+            BackgroundCommit.Start(Session, context, () => RunCloser.Finish(context, artifacts, TestsFollow));
+        }
     }
 }

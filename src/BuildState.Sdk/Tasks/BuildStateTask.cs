@@ -30,6 +30,7 @@ public abstract class BuildStateTask : MSBuildTask
         try
         {
             using var _ = SdkTrace.Time(GetType().Name);
+            ReportBackgroundFailures();
             if (!TracksCommittedState)
             {
                 Session.ForgetCommittedStates(); // this task may change a build: the next step reads it again
@@ -62,12 +63,40 @@ public abstract class BuildStateTask : MSBuildTask
     /// </summary>
     private protected virtual bool TracksCommittedState => false;
 
-    /// <summary>The context BuildStateBeginRun made for this project instance, or null when recording is off for it.</summary>
-    private protected ProjectContext? FindContext() => Session.Find(ContextKey(Project ?? BuildEngine.ProjectFileOfTaskNode));
+    /// <summary>
+    /// The context BuildStateBeginRun made for this project instance, or null when recording is off
+    /// for it; once the project's background commit, if any, has finished.
+    /// </summary>
+    private protected ProjectContext? FindContext()
+    {
+        var context = Session.Find(ContextKey(Project ?? BuildEngine.ProjectFileOfTaskNode));
+        context?.WaitForBackgroundCommit();
+        return context;
+    }
+
+    /// <summary>Background commits that failed since the last task (<see cref="BackgroundCommit"/>): one warning per store, which is then not used again in this build.</summary>
+    private void ReportBackgroundFailures()
+    {
+        foreach (var (root, file, reason) in Session.TakeBackgroundFailures())
+        {
+            if (Session.IsDegraded(root, out _))
+            {
+                continue;
+            }
+
+            Log.LogWarning(null, "BST1001", null, file ?? "", 0, 0, 0, 0, $"the build state store cannot be used, so this build is not recorded: {reason} (set BuildStateStrict=true to fail instead)");
+            Session.MarkDegraded(root, reason);
+        }
+    }
 
     private protected void Degrade(string? storePath, string reason)
     {
         var strict = Strict || FindContext()?.Strict == true;
+        if (!strict && (FindContext()?.Store.Layout.Root ?? StoreRootInUse) is { } known && Session.IsDegraded(known, out _))
+        {
+            return; // warned once already in this build (a background commit's failure, say)
+        }
+
         var message = $"the build state store cannot be used, so this build is not recorded: {reason}";
         if (strict)
         {

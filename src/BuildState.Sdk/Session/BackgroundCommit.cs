@@ -1,0 +1,47 @@
+using BuildState.Errors;
+
+namespace BuildState.Sdk.Session;
+
+/// <summary>
+/// A project's last commit of a successful build (outputs, checkpoint, Cleanup and Complete),
+/// made on a background thread so the next project on the build's critical path does not wait
+/// for its file work (docs/msbuild.md, "What is recorded, and when").
+///
+/// Order per project is kept: every later task of the same project instance, any task that may
+/// change builds (a custom target's), and the end of the build wait for it first
+/// (<see cref="ProjectContext.WaitForBackgroundCommit"/>). Times are the task's, not the commit's:
+/// the store's clock reads <see cref="SdkClock"/>, which the commit sets to the moment the task ran.
+/// A failure is handed to the session and reported (warning BST1001, the store then unused) by the
+/// next SDK task in this node; strict builds never commit in the background, so a failure there
+/// fails the task that caused it.
+/// </summary>
+internal static class BackgroundCommit
+{
+    public static void Start(BuildSession session, ProjectContext context, Action commit)
+    {
+        context.WaitForBackgroundCommit();
+        var at = DateTimeOffset.UtcNow;
+        context.BackgroundCommit = Task.Run(() =>
+        {
+            using var _ = SdkTrace.Time("background.commit");
+            SdkClock.At.Value = at;
+            try
+            {
+                commit();
+            }
+            catch (Exception e) when (e is BuildStateException or IOException or UnauthorizedAccessException)
+            {
+                context.RecordingFailed = true;
+                session.BackgroundFailed(context.Store.Layout.Root, e is BuildStateException store ? (store.FilePath, store.ToOneLine()) : (null, e.Message));
+            }
+        });
+    }
+}
+
+/// <summary>The store's clock in the SDK: now, or the time of the task whose commit runs in the background.</summary>
+internal static class SdkClock
+{
+    public static readonly AsyncLocal<DateTimeOffset?> At = new();
+
+    public static DateTimeOffset Now() => At.Value ?? DateTimeOffset.UtcNow;
+}
