@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 
-// dotnet run --project build/Bench.BuildOverhead -c Release [-- --rounds N] [--short] [--noop-only]
+// dotnet run --project build/Bench.BuildOverhead -c Release [-- --rounds N] [--short] [--noop-only] [--trace N]
 //
 // Builds two copies of the same 10-project solution (a library chain plus an app), one adopting
 // BuildState.Sdk from Directory.Build.props and one not, from artifacts/packages (run
@@ -13,6 +13,7 @@ using System.Globalization;
 // time, for the goal that needs them most (a 2% gap under a noise of 20% per round).
 var rounds = args.Contains("--short") ? 2 : ReadInt(args, "--rounds", 7);
 var noopOnly = args.Contains("--noop-only");
+var traceBuilds = ReadInt(args, "--trace", 0);
 var repo = FindRepo();
 var packages = Path.Combine(repo, "artifacts", "packages");
 if (!Directory.Exists(packages) || Directory.GetFiles(packages, "BuildState.Sdk.*.nupkg").Length == 0)
@@ -67,6 +68,11 @@ Console.WriteLine($"no-op build, median: {Median(results["noop with"]):0} ms wit
 Console.WriteLine($"no-op ratios by round: {string.Join(" ", Ratios("noop").Select(r => r.ToString("0.00", CultureInfo.InvariantCulture)))}");
 Console.WriteLine(noopOnly ? "clean builds and memory: not measured (--noop-only)" : $"clean build, median: {Median(results["clean with"]):0} ms with, {Median(results["clean without"]):0} ms without, ratio {cleanRatio:0.000}, median of the rounds' ratios {Median(Ratios("clean")):0.000} (goal <= 1.05)");
 Console.WriteLine(noopOnly ? "" : $"peak memory of the build's processes (clean builds, mean): {memory["with"].Average() / 1048576:0} MiB with, {memory["without"].Average() / 1048576:0} MiB without, ratio {memRatio:0.000} (goal <= 1.05)");
+if (traceBuilds > 0)
+{
+    TraceNoopBuilds(with, cache, traceBuilds);
+}
+
 try
 {
     Directory.Delete(work, recursive: true);
@@ -136,7 +142,9 @@ static void Clean(string root)
 
 static (double Ms, long PeakBytes) Build(string root, string cache) => Run(root, cache, "build", "all.proj", "-m", "--no-restore");
 
-static (double Ms, long PeakBytes) Run(string root, string cache, params string[] args)
+static (double Ms, long PeakBytes) Run(string root, string cache, params string[] args) => RunWith(root, cache, null, args);
+
+static (double Ms, long PeakBytes) RunWith(string root, string cache, string? tracePath, params string[] args)
 {
     var info = new ProcessStartInfo("dotnet") { WorkingDirectory = root, RedirectStandardOutput = true, RedirectStandardError = true };
     foreach (var a in args.Append("-nodeReuse:false").Append("-v:q"))
@@ -147,6 +155,10 @@ static (double Ms, long PeakBytes) Run(string root, string cache, params string[
     info.Environment["NUGET_PACKAGES"] = cache;
     info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
     info.Environment["DOTNET_CLI_USE_MSBUILD_SERVER"] = "0";
+    if (tracePath is not null)
+    {
+        info.Environment["BUILDSTATE_TRACE"] = tracePath;
+    }
     var watch = Stopwatch.StartNew();
     using var process = Process.Start(info)!;
     var output = process.StandardOutput.ReadToEndAsync();
@@ -209,6 +221,34 @@ static long TreeRss(int root)
     }
 
     return total;
+}
+
+// --trace N: N more no-op builds with the SDK's own timings on (BUILDSTATE_TRACE), for the figure
+// a 20%-noisy wall time cannot give: how long the SDK's tasks kept MSBuild's threads busy per
+// build, against the build's wall time. Lines of work on background threads (the last commit of
+// each project, the sweep) are summed apart: they delay no target.
+static void TraceNoopBuilds(string root, string cache, int builds)
+{
+    var trace = Path.Combine(Path.GetTempPath(), $"bst-trace-{Guid.NewGuid():N}.txt");
+    var foreground = new List<double>();
+    var background = new List<double>();
+    var walls = new List<double>();
+    var firstBegin = new List<double>();
+    for (var i = 0; i < builds; i++)
+    {
+        File.Delete(trace);
+        var (wall, _) = RunWith(root, cache, trace, "build", "all.proj", "-m", "--no-restore");
+        var lines = File.ReadAllLines(trace).Select(l => l.Split(' ')).Where(f => f.Length == 4).ToList();
+        double Sum(Func<string, bool> step) => lines.Where(f => step(f[2])).Sum(f => double.Parse(f[3], CultureInfo.InvariantCulture));
+        walls.Add(wall);
+        foreground.Add(Sum(s => s.StartsWith("BuildState", StringComparison.Ordinal) || s == "session.dispose"));
+        background.Add(Sum(s => s is "background.commit" or "begin.sweep"));
+        firstBegin.Add(lines.Where(f => f[2] == "BuildStateBeginRun").GroupBy(f => f[0]).Sum(g => double.Parse(g.First()[3], CultureInfo.InvariantCulture)));
+    }
+
+    File.Delete(trace);
+    static double Median(List<double> v) { var s = v.Order().ToList(); return s.Count % 2 == 1 ? s[s.Count / 2] : (s[s.Count / 2 - 1] + s[s.Count / 2]) / 2; }
+    Console.WriteLine($"SDK task time per no-op build (median of {builds}): {Median(foreground):0} ms on MSBuild's threads, all nodes together ({Median(foreground) / Median(walls):P1} of the build's {Median(walls):0} ms wall time; of it, each node's first BuildStateBeginRun: {Median(firstBegin):0} ms), and {Median(background):0} ms on background threads");
 }
 
 static int ReadInt(string[] args, string name, int fallback)

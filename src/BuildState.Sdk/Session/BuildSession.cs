@@ -20,7 +20,9 @@ internal sealed class BuildSession : IDisposable
     private static readonly object Gate = new();
 
     private readonly ConcurrentDictionary<string, BuildStore> _stores = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, string> _runIds = new(StringComparer.Ordinal);
+    // Lazy: run starts of several projects may ask at once from background threads, and a node
+    // must join its invocation once.
+    private readonly ConcurrentDictionary<string, Lazy<string>> _runIds = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ProjectContext> _contexts = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string> _degraded = new(StringComparer.Ordinal);
     private readonly ConcurrentBag<Task> _sweeps = [];
@@ -97,8 +99,8 @@ internal sealed class BuildSession : IDisposable
             return configured.Trim();
         }
 
-        return _runIds.GetOrAdd(store.Layout.Root, _ =>
-            new InvocationRegistry(store).Join(InvocationRegistry.Fingerprint(Environment.GetEnvironmentVariables()), OwnerInfo.Current, DateTimeOffset.UtcNow));
+        return _runIds.GetOrAdd(store.Layout.Root, _ => new Lazy<string>(() =>
+            new InvocationRegistry(store).Join(InvocationRegistry.Fingerprint(Environment.GetEnvironmentVariables()), OwnerInfo.Current, DateTimeOffset.UtcNow))).Value;
     }
 
     public void Add(ProjectContext context) => _contexts[context.Key] = context;
@@ -178,8 +180,14 @@ internal sealed class BuildSession : IDisposable
             }
         }
 
-        foreach (var (root, runId) in _runIds)
+        foreach (var (root, lazyRunId) in _runIds)
         {
+            if (!lazyRunId.IsValueCreated)
+            {
+                continue; // its join failed: nothing to leave
+            }
+
+            var runId = lazyRunId.Value;
             try
             {
                 if (_stores.TryGetValue(root, out var store))

@@ -17,7 +17,8 @@ internal sealed class ProjectContext
 
     public required BuildStore Store { get; init; }
 
-    public required string RunId { get; init; }
+    /// <summary>The run id; set by the run start, which may still be running in the background (<see cref="WaitForBackgroundCommit"/>).</summary>
+    public string RunId { get; set; } = "";
 
     public bool Strict { get; init; }
 

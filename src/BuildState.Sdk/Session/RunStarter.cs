@@ -71,12 +71,6 @@ internal static class RunStarter
         }
 
         var machines = LoadTables(store, log, start.Tables);
-        string runId;
-        using (SdkTrace.Time("begin.runid"))
-        {
-            runId = session.RunId(store, start.RunId);
-        }
-
         var buildId = StoreLocator.BuildId(repo, Path.GetFullPath(start.ProjectPath), start.Configuration, start.TargetFramework);
         var context = new ProjectContext
         {
@@ -84,7 +78,6 @@ internal static class RunStarter
             BuildId = buildId,
             RepositoryRoot = repo,
             Store = store,
-            RunId = runId,
             Strict = start.Strict,
             ErrorLogPath = start.ErrorLog,
             AutoCheckpoints = start.AutoCheckpoints,
@@ -99,13 +92,35 @@ internal static class RunStarter
         var metadata = Model.EnvironmentCapture.Capture(start.EnvironmentAllowList);
         metadata["msbuild.configuration"] = start.Configuration ?? "";
         metadata["msbuild.targetFramework"] = start.TargetFramework ?? "";
-        using (SdkTrace.Time("begin.startrun"))
+        session.Add(context);
+
+        // The run id (the invocation registry, on a node's first use) and the run start are the
+        // first commit of the project; the project itself reaches its next step (CoreCompile) only
+        // after resolving its references, so they run in the background unless the build is
+        // strict or the project drives its own tables (whose tasks read the build at once).
+        void StartRun()
         {
-            context.Committed = store.StartRun(buildId, new StartRunRequest { RunId = runId, Metadata = metadata, ThenTransitionTo = DefaultLifecycle.Setup });
+            using (SdkTrace.Time("begin.runid"))
+            {
+                context.RunId = session.RunId(store, start.RunId);
+            }
+
+            using (SdkTrace.Time("begin.startrun"))
+            {
+                context.Committed = store.StartRun(buildId, new StartRunRequest { RunId = context.RunId, Metadata = metadata, ThenTransitionTo = DefaultLifecycle.Setup });
+            }
         }
 
-        session.Add(context);
-        log.LogMessage(MessageImportance.Low, $"BuildState: recording {buildId} (run {runId}) in {start.StoreRoot}");
+        if (start.Strict || machines.Count > 0)
+        {
+            StartRun();
+        }
+        else
+        {
+            BackgroundCommit.Start(session, context, StartRun);
+        }
+
+        log.LogMessage(MessageImportance.Low, $"BuildState: recording {buildId} in {start.StoreRoot}");
         return context;
     }
 

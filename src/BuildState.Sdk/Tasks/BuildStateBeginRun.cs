@@ -44,9 +44,6 @@ public sealed class BuildStateBeginRun : BuildStateTask
     [Output]
     public string? BuildId { get; set; }
 
-    [Output]
-    public string? ResolvedRunId { get; set; }
-
     private protected override bool TracksCommittedState => true;
 
     private protected override void ExecuteCore()
@@ -84,6 +81,5 @@ public sealed class BuildStateBeginRun : BuildStateTask
             EnvironmentAllowList = EnvironmentAllowList,
         });
         BuildId = context.BuildId;
-        ResolvedRunId = context.RunId;
     }
 }

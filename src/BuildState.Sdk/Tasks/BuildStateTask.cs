@@ -65,13 +65,19 @@ public abstract class BuildStateTask : MSBuildTask
 
     /// <summary>
     /// The context BuildStateBeginRun made for this project instance, or null when recording is off
-    /// for it; once the project's background commit, if any, has finished.
+    /// for it (or failed); once the project's background commit, if any, has finished.
     /// </summary>
     private protected ProjectContext? FindContext()
     {
         var context = Session.Find(ContextKey(Project ?? BuildEngine.ProjectFileOfTaskNode));
-        context?.WaitForBackgroundCommit();
-        return context;
+        if (context?.BackgroundCommit is not null)
+        {
+            context.WaitForBackgroundCommit();
+            ReportBackgroundFailures(); // its failure, if it failed, is this task's to report
+        }
+
+        // A project whose recording failed in the background records nothing more in this build.
+        return context is { RecordingFailed: false } ? context : null;
     }
 
     /// <summary>Background commits that failed since the last task (<see cref="BackgroundCommit"/>): one warning per store, which is then not used again in this build.</summary>
