@@ -1,3 +1,5 @@
+using BuildState.Errors;
+
 namespace BuildState.IO;
 
 /// <summary>
@@ -38,6 +40,12 @@ public interface IFileSystem
     void AppendFile(string path, ReadOnlySpan<byte> data, bool sync);
 
     /// <summary>
+    /// <see cref="AppendFile"/>, then the file's stamp (as <see cref="GetFileStamp"/> gives it) just
+    /// after the append. The caller must keep other writers out (a build's history log: its lock).
+    /// </summary>
+    (long Length, long WriteTicks) AppendAndStamp(string path, ReadOnlySpan<byte> data, bool sync) => AppendThenStamp(this, path, data, sync);
+
+    /// <summary>
     /// True when <see cref="AppendConcurrent"/> is safe for many processes at once without any other
     /// lock (see ConcurrentAppend); false makes the store take its own lock around those appends.
     /// </summary>
@@ -57,6 +65,13 @@ public interface IFileSystem
     {
         fs.AppendFile(path, data, sync: false);
         return fs.GetFileStamp(path)?.Length ?? data.Length;
+    }
+
+    /// <summary>The plain append behind <see cref="AppendAndStamp"/>: an append, then a stat of the path.</summary>
+    internal static (long Length, long WriteTicks) AppendThenStamp(IFileSystem fs, string path, ReadOnlySpan<byte> data, bool sync)
+    {
+        fs.AppendFile(path, data, sync);
+        return fs.GetFileStamp(path) ?? throw BuildStateException.NotFound("the file vanished as it was appended to", path);
     }
 
     /// <summary>The plain drain behind <see cref="DrainAppends"/>: the caller's lock keeps appends out.</summary>

@@ -94,6 +94,9 @@ public sealed class PhysicalFileSystem : IFileSystem
 
     public void AppendFile(string path, ReadOnlySpan<byte> data, bool sync) => Write(path, data, FileMode.Append, sync);
 
+    public (long Length, long WriteTicks) AppendAndStamp(string path, ReadOnlySpan<byte> data, bool sync) =>
+        UnixFiles.Supported ? UnixFiles.AppendAndStamp(path, data, sync) : IFileSystem.AppendThenStamp(this, path, data, sync);
+
     public bool AppendsAreConcurrent => ConcurrentAppend.Supported;
 
     public long AppendConcurrent(string path, ReadOnlySpan<byte> data) =>

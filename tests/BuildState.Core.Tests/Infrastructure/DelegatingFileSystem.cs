@@ -27,6 +27,9 @@ public abstract class DelegatingFileSystem : IFileSystem
 
     public virtual void AppendFile(string path, ReadOnlySpan<byte> data, bool sync) => Real.AppendFile(path, data, sync);
 
+    /// <summary>Through this layer's own AppendFile and GetFileStamp, so that layers overriding those see history appends too.</summary>
+    public virtual (long Length, long WriteTicks) AppendAndStamp(string path, ReadOnlySpan<byte> data, bool sync) => IFileSystem.AppendThenStamp(this, path, data, sync);
+
     public virtual void SyncFile(string path) => Real.SyncFile(path);
 
     public virtual void TruncateFile(string path, long length) => Real.TruncateFile(path, length);
