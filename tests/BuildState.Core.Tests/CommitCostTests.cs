@@ -1,4 +1,5 @@
 using BuildState.Core.Tests.Infrastructure;
+using BuildState.IO;
 using BuildState.Store;
 
 namespace BuildState.Core.Tests;
@@ -33,6 +34,23 @@ public sealed class CommitCostTests
     }
 
     [Fact]
+    public void Whether_the_build_folder_exists_and_is_no_link_is_one_question()
+    {
+        using var f = new StoreFixture();
+        var fs = new CountingFileSystem();
+        var store = f.Reopen(o => o.FileSystem = fs);
+        store.StartRun(Id, new StartRunRequest { RunId = "r" });
+        var buildDir = store.Layout.BuildDir(BuildKey.For(Id));
+        fs.Clear();
+
+        store.Transition(Id, "Setup");
+
+        Assert.Single(fs.Kinds, buildDir);
+        Assert.DoesNotContain(buildDir, fs.FolderChecks);
+        Assert.DoesNotContain(buildDir, fs.LinkChecks);
+    }
+
+    [Fact]
     public void The_first_commit_of_a_build_makes_its_folders()
     {
         using var f = new StoreFixture();
@@ -53,11 +71,29 @@ public sealed class CommitCostTests
 
         public List<string> FolderChecks { get; } = [];
 
+        public List<string> LinkChecks { get; } = [];
+
+        public List<string> Kinds { get; } = [];
+
         public void Clear()
         {
             Stamps.Clear();
             Appends.Clear();
             FolderChecks.Clear();
+            LinkChecks.Clear();
+            Kinds.Clear();
+        }
+
+        public override bool IsSymbolicLink(string path)
+        {
+            LinkChecks.Add(path);
+            return base.IsSymbolicLink(path);
+        }
+
+        public override PathKind GetPathKind(string path)
+        {
+            Kinds.Add(path);
+            return base.GetPathKind(path);
         }
 
         public override (long Length, long WriteTicks)? GetFileStamp(string path)

@@ -19,6 +19,12 @@ public interface IFileSystem
     /// <summary>Length and last-write ticks (UTC), or null when the file does not exist.</summary>
     (long Length, long WriteTicks)? GetFileStamp(string path);
 
+    /// <summary>
+    /// What is at <paramref name="path"/>, the path itself not followed: nothing, a file, a folder or
+    /// a symbolic link. Answers "exists?" and "a link?" at once (one lstat on Unix).
+    /// </summary>
+    PathKind GetPathKind(string path) => KindFromQueries(this, path);
+
     /// <summary>Reads a whole file; throws a Corruption error when it is longer than <paramref name="maxBytes"/>.</summary>
     byte[] ReadAllBytes(string path, long maxBytes);
 
@@ -74,6 +80,13 @@ public interface IFileSystem
         return fs.GetFileStamp(path) ?? throw BuildStateException.NotFound("the file vanished as it was appended to", path);
     }
 
+    /// <summary>The plain answer behind <see cref="GetPathKind"/>, from the other queries.</summary>
+    internal static PathKind KindFromQueries(IFileSystem fs, string path) =>
+        fs.IsSymbolicLink(path) ? PathKind.SymbolicLink
+        : fs.DirectoryExists(path) ? PathKind.Directory
+        : fs.FileExists(path) ? PathKind.File
+        : PathKind.None;
+
     /// <summary>The plain drain behind <see cref="DrainAppends"/>: the caller's lock keeps appends out.</summary>
     internal static void DrainThenDelete(IFileSystem fs, string path, Action drain)
     {
@@ -108,4 +121,13 @@ public interface IFileSystem
     IEnumerable<string> EnumerateFiles(string directory, string pattern);
 
     IEnumerable<string> EnumerateDirectories(string directory);
+}
+
+/// <summary>What a path names, the path itself not followed (see <see cref="IFileSystem.GetPathKind"/>).</summary>
+public enum PathKind
+{
+    None,
+    File,
+    Directory,
+    SymbolicLink,
 }

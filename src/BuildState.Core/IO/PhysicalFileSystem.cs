@@ -35,6 +35,28 @@ public sealed class PhysicalFileSystem : IFileSystem
         }
     }
 
+    public PathKind GetPathKind(string path)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return IFileSystem.KindFromQueries(this, path);
+        }
+
+        try
+        {
+            // One lstat (FileInfo reads the link's own status; only for a link does it stat the target too).
+            var attributes = new FileInfo(path).Attributes;
+            return (int)attributes == -1 ? PathKind.None
+                : attributes.HasFlag(FileAttributes.ReparsePoint) ? PathKind.SymbolicLink
+                : attributes.HasFlag(FileAttributes.Directory) ? PathKind.Directory
+                : PathKind.File;
+        }
+        catch (IOException)
+        {
+            return PathKind.None;
+        }
+    }
+
     public (long Length, long WriteTicks)? GetFileStamp(string path)
     {
         var info = new FileInfo(path);

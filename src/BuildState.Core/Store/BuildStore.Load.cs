@@ -90,12 +90,11 @@ public sealed partial class BuildStore
         var repairs = new List<string>();
         var statePath = Layout.StateFile(key);
         var buildDir = Layout.BuildDir(key);
-        if (!_fs.DirectoryExists(buildDir))
+        if (!BuildFolderExists(buildDir))
         {
             return new LoadResult(null, repairs, false);
         }
 
-        GuardNoLinks(buildDir);
         if (!verifyHistory && TryRecent(key, buildId) is { } recent)
         {
             return recent; // this object made or saw the last change, and the log has not changed since

@@ -15,6 +15,8 @@ public abstract class DelegatingFileSystem : IFileSystem
 
     public virtual (long Length, long WriteTicks)? GetFileStamp(string path) => Real.GetFileStamp(path);
 
+    public virtual PathKind GetPathKind(string path) => Real.GetPathKind(path);
+
     public virtual byte[] ReadAllBytes(string path, long maxBytes) => Real.ReadAllBytes(path, maxBytes);
 
     public virtual byte[] ReadFrom(string path, long offset, long maxBytes) => Real.ReadFrom(path, offset, maxBytes);
