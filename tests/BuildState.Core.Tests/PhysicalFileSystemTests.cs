@@ -61,4 +61,53 @@ public sealed class PhysicalFileSystemTests
         Assert.Equal(StoreErrorKind.PermissionDenied, e.Kind);
         Assert.Equal("keep", File.ReadAllText(target));
     }
+
+    [Fact]
+    public void A_write_replaces_the_whole_content_of_a_longer_file_and_creates_new_files_owner_only()
+    {
+        using var dir = new TempDir();
+        var path = dir.Combine("state.json");
+        Fs.WriteFile(path, "a much longer first content"u8, sync: false);
+        Fs.WriteFile(path, "short"u8, sync: true);
+        Assert.Equal("short", File.ReadAllText(path));
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
+        }
+    }
+
+    [Fact]
+    public void A_write_through_a_symbolic_link_is_refused()
+    {
+        if (!UnixFiles.Supported || !Posix.FlagsKnown)
+        {
+            return;
+        }
+
+        using var dir = new TempDir();
+        var target = dir.Combine("elsewhere.txt");
+        File.WriteAllText(target, "keep");
+        var link = dir.Combine("state.json");
+        File.CreateSymbolicLink(link, target);
+
+        var e = Assert.Throws<BuildStateException>(() => Fs.WriteFile(link, "x"u8, sync: false));
+        Assert.Equal(StoreErrorKind.PermissionDenied, e.Kind);
+        Assert.Equal("keep", File.ReadAllText(target));
+    }
+
+    [Fact]
+    public void A_rename_replaces_the_destination_and_a_missing_source_is_an_error_naming_the_destination()
+    {
+        using var dir = new TempDir();
+        var (temp, path) = (dir.Combine("state.json.tmp"), dir.Combine("state.json"));
+        File.WriteAllText(path, "old");
+        File.WriteAllText(temp, "new");
+        Fs.Rename(temp, path);
+        Assert.Equal("new", File.ReadAllText(path));
+        Assert.False(File.Exists(temp));
+
+        var e = Assert.Throws<BuildStateException>(() => Fs.Rename(temp, path));
+        Assert.Equal(path, e.FilePath);
+        Assert.Equal("new", File.ReadAllText(path));
+    }
 }

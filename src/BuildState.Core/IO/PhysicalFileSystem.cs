@@ -112,7 +112,17 @@ public sealed class PhysicalFileSystem : IFileSystem
         }
     }
 
-    public void WriteFile(string path, ReadOnlySpan<byte> data, bool sync) => Write(path, data, FileMode.Create, sync);
+    public void WriteFile(string path, ReadOnlySpan<byte> data, bool sync)
+    {
+        if (UnixFiles.Supported)
+        {
+            UnixFiles.Write(path, data, sync);
+        }
+        else
+        {
+            Write(path, data, FileMode.Create, sync);
+        }
+    }
 
     public void AppendFile(string path, ReadOnlySpan<byte> data, bool sync) => Write(path, data, FileMode.Append, sync);
 
@@ -190,6 +200,12 @@ public sealed class PhysicalFileSystem : IFileSystem
 
     public void Rename(string source, string destination)
     {
+        if (UnixFiles.Supported)
+        {
+            UnixFiles.Rename(source, destination);
+            return;
+        }
+
         try
         {
             File.Move(source, destination, overwrite: true);

@@ -7,7 +7,8 @@ namespace BuildState.IO;
 /// The store's own writes on Linux, as plain system calls. Appending through a .NET
 /// <c>FileStream</c> takes eight (open, fstatfs, lseek, fstat, the write, close, and the advisory
 /// <c>flock</c> and unlock of its <c>FileShare</c> emulation), and a commit appended that way, then
-/// stat'ed the log for its new stamp: here an append is open, write, statx, close. Nothing in the
+/// stat'ed the log for its new stamp: here an append is open, write, statx, close, and writing a
+/// new file open, write, close. Nothing in the
 /// store relies on FileStream's <c>flock</c>: its readers use plain <c>pread</c>
 /// (<see cref="ConcurrentAppend.ReadFrom"/>).
 /// </summary>
@@ -40,6 +41,33 @@ internal static unsafe partial class UnixFiles
         finally
         {
             Posix.Close(fd);
+        }
+    }
+
+    /// <summary>Creates or replaces a file's content (owner-only when created); with <paramref name="sync"/>, fsyncs it.</summary>
+    public static void Write(string path, ReadOnlySpan<byte> data, bool sync)
+    {
+        var fd = OpenOrThrow(path, Posix.O_WRONLY | Posix.O_CREAT | Posix.O_TRUNC | Posix.O_CLOEXEC | NoFollow, "write the file");
+        try
+        {
+            WriteAll(fd, data, path, "write the file");
+            if (sync)
+            {
+                SyncOrThrow(fd, path);
+            }
+        }
+        finally
+        {
+            Posix.Close(fd);
+        }
+    }
+
+    /// <summary>rename(2): atomically replaces <paramref name="destination"/> (File.Move lstats the source first).</summary>
+    public static void Rename(string source, string destination)
+    {
+        if (Posix.Rename(source, destination) != 0)
+        {
+            throw Error(Marshal.GetLastPInvokeError(), destination, "rename a file into place");
         }
     }
 

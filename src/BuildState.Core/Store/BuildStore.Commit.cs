@@ -143,7 +143,9 @@ public sealed partial class BuildStore
     /// <summary>Temp file in the same folder, write, optional fsync, rename over, optional directory fsync.</summary>
     internal void WriteAtomic(string path, byte[] bytes, bool sync)
     {
-        var temp = $"{path}.tmp-{Environment.ProcessId}-{Guid.NewGuid():N}";
+        // Unique enough without Guid.NewGuid's read of the system's random source: the process id
+        // keeps processes apart, and the caller's lock keeps writers of one file apart.
+        var temp = $"{path}.tmp-{Environment.ProcessId}-{Random.Shared.NextInt64():x16}";
         try
         {
             _fs.WriteFile(temp, bytes, sync);
