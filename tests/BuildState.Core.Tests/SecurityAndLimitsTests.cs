@@ -49,6 +49,23 @@ public class SecurityAndLimitsTests
     }
 
     [Fact]
+    public void A_build_folder_that_is_a_symbolic_link_is_refused()
+    {
+        using var f = new StoreFixture();
+        using var elsewhere = new TempDir();
+        f.Run(Id, "r");
+        var buildDir = f.Store.Layout.BuildDir(BuildKey.For(Id));
+        var target = elsewhere.Combine("build");
+        Directory.Move(buildDir, target);
+        Directory.CreateSymbolicLink(buildDir, target);
+
+        var e = Assert.Throws<BuildStateException>(() => f.Reopen().Get(Id));
+        Assert.Equal(StoreErrorKind.PermissionDenied, e.Kind);
+        Assert.Contains("symbolic link", e.Message);
+        Assert.Throws<BuildStateException>(() => f.Store.Transition(Id, "Setup")); // even for the object that remembers the build
+    }
+
+    [Fact]
     public void A_store_root_that_is_a_link_is_refused_for_writing()
     {
         using var repo = new TempDir();

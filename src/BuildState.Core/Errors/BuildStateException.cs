@@ -55,6 +55,10 @@ public sealed class BuildStateException : Exception
     }
 
     private const int ENOSPC = 28, EDQUOT = 122, EACCES = 13, EPERM = 1, EROFS = 30;
+
+    /// <summary>Linux's "too many symbolic links": what an open with O_NOFOLLOW says when it meets a link.</summary>
+    private const int ELOOP = 40;
+
     private const int WinDiskFull = 0x70, WinHandleDiskFull = 0x27, WinAccessDenied = 5;
 
     private static bool IsDiskFull(IOException io)
@@ -68,6 +72,7 @@ public sealed class BuildStateException : Exception
     {
         var code = io.HResult & 0xFFFF;
         return OperatingSystem.IsWindows() ? code == WinAccessDenied : code is EACCES or EPERM or EROFS
+            || (OperatingSystem.IsLinux() && code == ELOOP)
             || io.Message.Contains("Read-only file system", StringComparison.OrdinalIgnoreCase);
     }
 
@@ -77,6 +82,7 @@ public sealed class BuildStateException : Exception
         {
             ENOSPC or EDQUOT => StoreErrorKind.DiskFull,
             EACCES or EPERM or EROFS => StoreErrorKind.PermissionDenied,
+            ELOOP when OperatingSystem.IsLinux() => StoreErrorKind.PermissionDenied, // a symbolic link where the store opened with O_NOFOLLOW
             _ => StoreErrorKind.General,
         };
         return new BuildStateException(kind, $"cannot {action}: {Marshal.GetPInvokeErrorMessage(errno)} (errno {errno})", path);

@@ -14,8 +14,6 @@ internal static class ConcurrentAppend
 {
     public static bool Supported => OperatingSystem.IsLinux();
 
-    private const int Mode600 = 0x180;
-
     private static int NoFollow => Posix.FlagsKnown ? Posix.O_NOFOLLOW : 0;
 
     /// <summary>Appends <paramref name="data"/> in one write; returns the file's length just after it.</summary>
@@ -25,27 +23,7 @@ internal static class ConcurrentAppend
         try
         {
             LockOrThrow(fd, Posix.LOCK_SH, path);
-            fixed (byte* start = data)
-            {
-                var written = 0;
-                while (written < data.Length)
-                {
-                    var n = Posix.Write(fd, start + written, (nuint)(data.Length - written));
-                    if (n < 0)
-                    {
-                        var errno = Marshal.GetLastPInvokeError();
-                        if (errno == Posix.EINTR)
-                        {
-                            continue;
-                        }
-
-                        throw Error(errno, path, "append to the file");
-                    }
-
-                    written += (int)n;
-                }
-            }
-
+            UnixFiles.WriteAll(fd, data, path, "append to the file");
             return Posix.LSeek(fd, 0, Posix.SEEK_CUR);
         }
         finally
@@ -148,24 +126,6 @@ internal static class ConcurrentAppend
         }
     }
 
-    private static int OpenOrThrow(string path, int flags, string action)
-    {
-        while (true)
-        {
-            var fd = Posix.Open(path, flags, Mode600);
-            if (fd >= 0)
-            {
-                return fd;
-            }
-
-            var errno = Marshal.GetLastPInvokeError();
-            if (errno != Posix.EINTR)
-            {
-                throw Error(errno, path, action);
-            }
-        }
-    }
-
     private static void LockOrThrow(int fd, int operation, string path)
     {
         while (Posix.FLock(fd, operation) != 0)
@@ -178,6 +138,7 @@ internal static class ConcurrentAppend
         }
     }
 
-    private static BuildStateException Error(int errno, string path, string action) =>
-        BuildStateException.FromIo(new IOException(Marshal.GetPInvokeErrorMessage(errno), errno), path, action);
+    private static int OpenOrThrow(string path, int flags, string action) => UnixFiles.OpenOrThrow(path, flags, action);
+
+    private static BuildStateException Error(int errno, string path, string action) => UnixFiles.Error(errno, path, action);
 }

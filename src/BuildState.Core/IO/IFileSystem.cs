@@ -1,3 +1,5 @@
+using BuildState.Errors;
+
 namespace BuildState.IO;
 
 /// <summary>
@@ -16,6 +18,12 @@ public interface IFileSystem
 
     /// <summary>Length and last-write ticks (UTC), or null when the file does not exist.</summary>
     (long Length, long WriteTicks)? GetFileStamp(string path);
+
+    /// <summary>
+    /// What is at <paramref name="path"/>, the path itself not followed: nothing, a file, a folder or
+    /// a symbolic link. Answers "exists?" and "a link?" at once (one lstat on Unix).
+    /// </summary>
+    PathKind GetPathKind(string path) => KindFromQueries(this, path);
 
     /// <summary>Reads a whole file; throws a Corruption error when it is longer than <paramref name="maxBytes"/>.</summary>
     byte[] ReadAllBytes(string path, long maxBytes);
@@ -38,6 +46,12 @@ public interface IFileSystem
     void AppendFile(string path, ReadOnlySpan<byte> data, bool sync);
 
     /// <summary>
+    /// <see cref="AppendFile"/>, then the file's stamp (as <see cref="GetFileStamp"/> gives it) just
+    /// after the append. The caller must keep other writers out (a build's history log: its lock).
+    /// </summary>
+    (long Length, long WriteTicks) AppendAndStamp(string path, ReadOnlySpan<byte> data, bool sync) => AppendThenStamp(this, path, data, sync);
+
+    /// <summary>
     /// True when <see cref="AppendConcurrent"/> is safe for many processes at once without any other
     /// lock (see ConcurrentAppend); false makes the store take its own lock around those appends.
     /// </summary>
@@ -58,6 +72,20 @@ public interface IFileSystem
         fs.AppendFile(path, data, sync: false);
         return fs.GetFileStamp(path)?.Length ?? data.Length;
     }
+
+    /// <summary>The plain append behind <see cref="AppendAndStamp"/>: an append, then a stat of the path.</summary>
+    internal static (long Length, long WriteTicks) AppendThenStamp(IFileSystem fs, string path, ReadOnlySpan<byte> data, bool sync)
+    {
+        fs.AppendFile(path, data, sync);
+        return fs.GetFileStamp(path) ?? throw BuildStateException.NotFound("the file vanished as it was appended to", path);
+    }
+
+    /// <summary>The plain answer behind <see cref="GetPathKind"/>, from the other queries.</summary>
+    internal static PathKind KindFromQueries(IFileSystem fs, string path) =>
+        fs.IsSymbolicLink(path) ? PathKind.SymbolicLink
+        : fs.DirectoryExists(path) ? PathKind.Directory
+        : fs.FileExists(path) ? PathKind.File
+        : PathKind.None;
 
     /// <summary>The plain drain behind <see cref="DrainAppends"/>: the caller's lock keeps appends out.</summary>
     internal static void DrainThenDelete(IFileSystem fs, string path, Action drain)
@@ -93,4 +121,13 @@ public interface IFileSystem
     IEnumerable<string> EnumerateFiles(string directory, string pattern);
 
     IEnumerable<string> EnumerateDirectories(string directory);
+}
+
+/// <summary>What a path names, the path itself not followed (see <see cref="IFileSystem.GetPathKind"/>).</summary>
+public enum PathKind
+{
+    None,
+    File,
+    Directory,
+    SymbolicLink,
 }

@@ -35,6 +35,28 @@ public sealed class PhysicalFileSystem : IFileSystem
         }
     }
 
+    public PathKind GetPathKind(string path)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return IFileSystem.KindFromQueries(this, path);
+        }
+
+        try
+        {
+            // One lstat (FileInfo reads the link's own status; only for a link does it stat the target too).
+            var attributes = new FileInfo(path).Attributes;
+            return (int)attributes == -1 ? PathKind.None
+                : attributes.HasFlag(FileAttributes.ReparsePoint) ? PathKind.SymbolicLink
+                : attributes.HasFlag(FileAttributes.Directory) ? PathKind.Directory
+                : PathKind.File;
+        }
+        catch (IOException)
+        {
+            return PathKind.None;
+        }
+    }
+
     public (long Length, long WriteTicks)? GetFileStamp(string path)
     {
         var info = new FileInfo(path);
@@ -90,9 +112,22 @@ public sealed class PhysicalFileSystem : IFileSystem
         }
     }
 
-    public void WriteFile(string path, ReadOnlySpan<byte> data, bool sync) => Write(path, data, FileMode.Create, sync);
+    public void WriteFile(string path, ReadOnlySpan<byte> data, bool sync)
+    {
+        if (UnixFiles.Supported)
+        {
+            UnixFiles.Write(path, data, sync);
+        }
+        else
+        {
+            Write(path, data, FileMode.Create, sync);
+        }
+    }
 
     public void AppendFile(string path, ReadOnlySpan<byte> data, bool sync) => Write(path, data, FileMode.Append, sync);
+
+    public (long Length, long WriteTicks) AppendAndStamp(string path, ReadOnlySpan<byte> data, bool sync) =>
+        UnixFiles.Supported ? UnixFiles.AppendAndStamp(path, data, sync) : IFileSystem.AppendThenStamp(this, path, data, sync);
 
     public bool AppendsAreConcurrent => ConcurrentAppend.Supported;
 
@@ -165,6 +200,12 @@ public sealed class PhysicalFileSystem : IFileSystem
 
     public void Rename(string source, string destination)
     {
+        if (UnixFiles.Supported)
+        {
+            UnixFiles.Rename(source, destination);
+            return;
+        }
+
         try
         {
             File.Move(source, destination, overwrite: true);

@@ -64,7 +64,7 @@ public sealed class FileLockProvider : ILockProvider, IWaitingLockProvider
 
         try
         {
-            return ReadLeftOwner(fd, lockPath, leftBehind: false);
+            return ReadLeftOwner(fd, lockPath, leftBehind: false, out _);
         }
         finally
         {
@@ -135,12 +135,19 @@ public sealed class FileLockProvider : ILockProvider, IWaitingLockProvider
         }
     }
 
-    /// <summary>Reads what a dead owner left, then writes ourselves in as the owner.</summary>
+    /// <summary>
+    /// Reads what a dead owner left, then writes ourselves in as the owner. A cleanly released lock
+    /// file is empty (the common case): then the record is written at once, with no truncation.
+    /// </summary>
     private static unsafe string? ClaimOwnership(int fd, string purpose, string lockPath)
     {
-        var previousOwner = ReadLeftOwner(fd, lockPath, leftBehind: true);
+        var previousOwner = ReadLeftOwner(fd, lockPath, leftBehind: true, out var empty);
         var bytes = OwnerBytes(purpose);
-        Posix.FTruncate(fd, 0);
+        if (!empty)
+        {
+            Posix.FTruncate(fd, 0);
+        }
+
         fixed (byte* p = bytes)
         {
             Posix.PWrite(fd, p, (nuint)bytes.Length, 0);
@@ -149,7 +156,7 @@ public sealed class FileLockProvider : ILockProvider, IWaitingLockProvider
         return previousOwner;
     }
 
-    private static unsafe string? ReadLeftOwner(int fd, string lockPath, bool leftBehind)
+    private static unsafe string? ReadLeftOwner(int fd, string lockPath, bool leftBehind, out bool empty)
     {
         // A cleanly released lock file is empty: read a little first, and the most only when there is more.
         var buffer = new byte[1024];
@@ -168,6 +175,7 @@ public sealed class FileLockProvider : ILockProvider, IWaitingLockProvider
             }
         }
 
+        empty = read == 0;
         if (read <= 0)
         {
             return null;

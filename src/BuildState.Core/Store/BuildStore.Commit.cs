@@ -59,7 +59,7 @@ public sealed partial class BuildStore
             entry.Sequence = record.Sequence;
             entry.At = now;
             entry.RunId ??= record.RunId;
-            Commit(key, record, entry, durableNow, loaded.SnapshotSequence);
+            Commit(key, record, entry, durableNow, loaded.SnapshotSequence, logExists: loaded.LogStamp is not null);
             if (backup)
             {
                 WriteBackup(key, record, always: false);
@@ -83,7 +83,7 @@ public sealed partial class BuildStore
             RunId = record.RunId,
             Message = string.Join("; ", loaded.Repairs),
         };
-        Commit(key, record, entry, durableNow: true, snapshotSequence: -1);
+        Commit(key, record, entry, durableNow: true, snapshotSequence: -1, logExists: false);
     }
 
     /// <summary>
@@ -101,37 +101,41 @@ public sealed partial class BuildStore
     /// index entry (its stamp is the log's) is refreshed. The snapshot is due at every durable point
     /// of a run (run end, checkpoint: <paramref name="durableNow"/>), when the build has none, and
     /// every <see cref="SnapshotEvery"/> commits; it is never fsynced: a power loss can only cost a
-    /// copy that the log still holds (docs/store-format.md).
+    /// copy that the log still holds (docs/store-format.md). <paramref name="logExists"/>: the load
+    /// under this lock found the log, so its folders exist and need no check.
     /// </summary>
-    private void Commit(string key, BuildRecord record, HistoryEntry entry, bool durableNow, long snapshotSequence)
+    private void Commit(string key, BuildRecord record, HistoryEntry entry, bool durableNow, long snapshotSequence, bool logExists)
     {
         var logPath = Layout.HistoryLog(key);
         var syncLog = Options.Durability == Durability.Full || (durableNow && SyncAppendNow(logPath));
-        EnsureBuildDirectories(key);
+        if (!logExists)
+        {
+            EnsureBuildDirectories(key);
+        }
 
-        var stamp = _fs.GetFileStamp(logPath);
-        var before = stamp?.Length ?? 0;
         entry.State = record;
         var frame = HistoryLog.Frame(entry);
         entry.State = null;
-        _fs.AppendFile(logPath, frame, syncLog);
-        if (stamp is null && SyncDirectoryNow(Layout.HistoryDir(key)))
+
+        // Under the build's lock nobody else appends: the stamp after the append is this record's,
+        // and the log held nothing else since the load.
+        var logStamp = _fs.AppendAndStamp(logPath, frame, syncLog);
+        if (logStamp.Length == frame.Length && SyncDirectoryNow(Layout.HistoryDir(key)))
         {
-            // A new log's name lives in its folder: without this fsync a power loss can drop the
-            // whole file even though its content was fsynced. Once per build, so even Normal pays it
-            // (under group commit, at the flush).
+            // This record starts the log (a new one, or one a repair emptied). A new log's name
+            // lives in its folder: without this fsync a power loss can drop the whole file even
+            // though its content was fsynced. Once per build, so even Normal pays it (under group
+            // commit, at the flush).
             _fs.SyncDirectory(Layout.HistoryDir(key));
         }
 
-        record.HistoryBytes = before + frame.Length;
+        record.HistoryBytes = logStamp.Length;
         if (durableNow || snapshotSequence < 0 || record.Sequence - snapshotSequence >= SnapshotEvery)
         {
             WriteAtomic(Layout.StateFile(key), StoreJson.Serialize(record), sync: false);
             snapshotSequence = record.Sequence;
         }
 
-        // Under the build's lock nobody else appends: the stamp is this record's.
-        var logStamp = _fs.GetFileStamp(logPath);
         Remember(key, record, logStamp, snapshotSequence);
         UpdateIndexEntry(key, record, logStamp);
     }
@@ -139,7 +143,9 @@ public sealed partial class BuildStore
     /// <summary>Temp file in the same folder, write, optional fsync, rename over, optional directory fsync.</summary>
     internal void WriteAtomic(string path, byte[] bytes, bool sync)
     {
-        var temp = $"{path}.tmp-{Environment.ProcessId}-{Guid.NewGuid():N}";
+        // Unique enough without Guid.NewGuid's read of the system's random source: the process id
+        // keeps processes apart, and the caller's lock keeps writers of one file apart.
+        var temp = $"{path}.tmp-{Environment.ProcessId}-{Random.Shared.NextInt64():x16}";
         try
         {
             _fs.WriteFile(temp, bytes, sync);

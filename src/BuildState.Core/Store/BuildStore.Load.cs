@@ -9,9 +9,10 @@ public sealed partial class BuildStore
     /// <summary>
     /// How a state was obtained: what a reader or a repair found. <paramref name="SnapshotSequence"/>
     /// is the sequence current_state.json holds (-1 when it is missing or unusable): a commit uses it
-    /// to decide when the snapshot is next due.
+    /// to decide when the snapshot is next due. <paramref name="LogStamp"/>: the history log's stamp
+    /// when the state came from an unchanged, undamaged log (the fast paths); null otherwise.
     /// </summary>
-    internal sealed record LoadResult(BuildRecord? Record, List<string> Repairs, bool NeedsWrite, long SnapshotSequence = -1);
+    internal sealed record LoadResult(BuildRecord? Record, List<string> Repairs, bool NeedsWrite, long SnapshotSequence = -1, (long Length, long WriteTicks)? LogStamp = null);
 
     /// <summary>Reads and parses one state file (migrating older schema versions in memory).</summary>
     internal BuildRecord ReadStateFile(string path)
@@ -89,12 +90,11 @@ public sealed partial class BuildStore
         var repairs = new List<string>();
         var statePath = Layout.StateFile(key);
         var buildDir = Layout.BuildDir(key);
-        if (!_fs.DirectoryExists(buildDir))
+        if (!BuildFolderExists(buildDir))
         {
             return new LoadResult(null, repairs, false);
         }
 
-        GuardNoLinks(buildDir);
         if (!verifyHistory && TryRecent(key, buildId) is { } recent)
         {
             return recent; // this object made or saw the last change, and the log has not changed since
@@ -127,14 +127,14 @@ public sealed partial class BuildStore
         if (state is not null && logLength == state.HistoryBytes && !verifyHistory)
         {
             Remember(key, state, logStamp, state.Sequence);
-            return new LoadResult(state, repairs, false, state.Sequence); // the snapshot is current: one read, one stat
+            return new LoadResult(state, repairs, false, state.Sequence, logStamp); // the snapshot is current: one read, one stat
         }
 
         if (state is not null && logLength > state.HistoryBytes && !verifyHistory
             && RollForward(key, buildId, state, repair) is { } rolled)
         {
             Remember(key, rolled, logStamp, state.Sequence);
-            return new LoadResult(rolled, repairs, false, state.Sequence); // the snapshot is behind its log, as between snapshots
+            return new LoadResult(rolled, repairs, false, state.Sequence, logStamp); // the snapshot is behind its log, as between snapshots
         }
 
         // The state is missing, corrupt, or the log has more (or less) than the state has seen.

@@ -31,7 +31,7 @@ public sealed partial class BuildStore
             return null;
         }
 
-        return new LoadResult(recent.Record.Clone(), [], false, recent.SnapshotSequence);
+        return new LoadResult(recent.Record.Clone(), [], false, recent.SnapshotSequence, recent.LogStamp);
     }
 
     /// <summary>

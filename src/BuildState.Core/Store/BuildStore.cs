@@ -112,36 +112,67 @@ public sealed partial class BuildStore
     /// </summary>
     internal void GuardNoLinks(string path)
     {
-        var current = Path.GetFullPath(path);
-        var isTarget = true;
-        while (current.Length >= Layout.Root.Length)
+        var full = Path.GetFullPath(path);
+        if (_fs.IsSymbolicLink(full))
         {
-            if (!isTarget && _folderNotALink.ContainsKey(current))
+            throw LinkRefused(full);
+        }
+
+        GuardFoldersAbove(full);
+    }
+
+    /// <summary>
+    /// True when the build's folder exists: one lstat says whether it does and whether it is a link
+    /// (refused, as <see cref="GuardNoLinks"/> refuses any); the folders above it as there.
+    /// </summary>
+    private bool BuildFolderExists(string buildDir)
+    {
+        var full = Path.GetFullPath(buildDir);
+        switch (_fs.GetPathKind(full))
+        {
+            case PathKind.SymbolicLink:
+                throw LinkRefused(full);
+            case PathKind.Directory:
+                GuardFoldersAbove(full);
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>The folders between the store root and <paramref name="full"/> (a full path), each checked once per store object.</summary>
+    private void GuardFoldersAbove(string full)
+    {
+        var current = Path.GetDirectoryName(full);
+        while (current is not null && current.Length >= Layout.Root.Length)
+        {
+            if (_folderNotALink.ContainsKey(current))
             {
                 return;
             }
 
             if (_fs.IsSymbolicLink(current))
             {
-                throw new BuildStateException(
-                    StoreErrorKind.PermissionDenied,
-                    "the store holds a symbolic link; it never follows links inside the store (remove the link)",
-                    current);
+                throw LinkRefused(current);
             }
 
-            if (!isTarget && _fs.DirectoryExists(current))
+            if (_fs.DirectoryExists(current))
             {
                 _folderNotALink.TryAdd(current, 0);
             }
 
             var parent = Path.GetDirectoryName(current);
-            if (parent is null || parent == current)
+            if (parent == current)
             {
                 break;
             }
 
             current = parent;
-            isTarget = false;
         }
     }
+
+    private static BuildStateException LinkRefused(string path) => new(
+        StoreErrorKind.PermissionDenied,
+        "the store holds a symbolic link; it never follows links inside the store (remove the link)",
+        path);
 }

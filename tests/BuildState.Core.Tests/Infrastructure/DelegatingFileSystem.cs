@@ -15,6 +15,8 @@ public abstract class DelegatingFileSystem : IFileSystem
 
     public virtual (long Length, long WriteTicks)? GetFileStamp(string path) => Real.GetFileStamp(path);
 
+    public virtual PathKind GetPathKind(string path) => Real.GetPathKind(path);
+
     public virtual byte[] ReadAllBytes(string path, long maxBytes) => Real.ReadAllBytes(path, maxBytes);
 
     public virtual byte[] ReadFrom(string path, long offset, long maxBytes) => Real.ReadFrom(path, offset, maxBytes);
@@ -26,6 +28,9 @@ public abstract class DelegatingFileSystem : IFileSystem
     public virtual void WriteFile(string path, ReadOnlySpan<byte> data, bool sync) => Real.WriteFile(path, data, sync);
 
     public virtual void AppendFile(string path, ReadOnlySpan<byte> data, bool sync) => Real.AppendFile(path, data, sync);
+
+    /// <summary>Through this layer's own AppendFile and GetFileStamp, so that layers overriding those see history appends too.</summary>
+    public virtual (long Length, long WriteTicks) AppendAndStamp(string path, ReadOnlySpan<byte> data, bool sync) => IFileSystem.AppendThenStamp(this, path, data, sync);
 
     public virtual void SyncFile(string path) => Real.SyncFile(path);
 

@@ -1,0 +1,185 @@
+using System.Runtime.InteropServices;
+using BuildState.Errors;
+
+namespace BuildState.IO;
+
+/// <summary>
+/// The store's own writes on Linux, as plain system calls. Appending through a .NET
+/// <c>FileStream</c> takes eight (open, fstatfs, lseek, fstat, the write, close, and the advisory
+/// <c>flock</c> and unlock of its <c>FileShare</c> emulation), and a commit appended that way, then
+/// stat'ed the log for its new stamp: here an append is open, write, statx, close, and writing a
+/// new file open, write, close. Nothing in the
+/// store relies on FileStream's <c>flock</c>: its readers use plain <c>pread</c>
+/// (<see cref="ConcurrentAppend.ReadFrom"/>).
+/// </summary>
+internal static unsafe partial class UnixFiles
+{
+    public static bool Supported => ConcurrentAppend.Supported;
+
+    private const int Mode600 = 0x180;
+
+    private static int NoFollow => Posix.FlagsKnown ? Posix.O_NOFOLLOW : 0;
+
+    /// <summary>
+    /// Appends <paramref name="data"/> (creating the file owner-only when missing), fsyncs it when
+    /// <paramref name="sync"/>, and returns the file's stamp just after: what a stat of the path would
+    /// say, read from the open file, so the caller needs no stat before or after.
+    /// </summary>
+    public static (long Length, long WriteTicks) AppendAndStamp(string path, ReadOnlySpan<byte> data, bool sync)
+    {
+        var fd = OpenOrThrow(path, Posix.O_WRONLY | Posix.O_APPEND | Posix.O_CREAT | Posix.O_CLOEXEC | NoFollow, "append to the file");
+        try
+        {
+            WriteAll(fd, data, path, "append to the file");
+            if (sync)
+            {
+                SyncOrThrow(fd, path);
+            }
+
+            return Stamp(fd, path);
+        }
+        finally
+        {
+            Posix.Close(fd);
+        }
+    }
+
+    /// <summary>Creates or replaces a file's content (owner-only when created); with <paramref name="sync"/>, fsyncs it.</summary>
+    public static void Write(string path, ReadOnlySpan<byte> data, bool sync)
+    {
+        var fd = OpenOrThrow(path, Posix.O_WRONLY | Posix.O_CREAT | Posix.O_TRUNC | Posix.O_CLOEXEC | NoFollow, "write the file");
+        try
+        {
+            WriteAll(fd, data, path, "write the file");
+            if (sync)
+            {
+                SyncOrThrow(fd, path);
+            }
+        }
+        finally
+        {
+            Posix.Close(fd);
+        }
+    }
+
+    /// <summary>rename(2): atomically replaces <paramref name="destination"/> (File.Move lstats the source first).</summary>
+    public static void Rename(string source, string destination)
+    {
+        if (Posix.Rename(source, destination) != 0)
+        {
+            throw Error(Marshal.GetLastPInvokeError(), destination, "rename a file into place");
+        }
+    }
+
+    /// <summary>Opens, retrying on EINTR; throws the store's error for anything else.</summary>
+    public static int OpenOrThrow(string path, int flags, string action)
+    {
+        while (true)
+        {
+            var fd = Posix.Open(path, flags, Mode600);
+            if (fd >= 0)
+            {
+                return fd;
+            }
+
+            var errno = Marshal.GetLastPInvokeError();
+            if (errno != Posix.EINTR)
+            {
+                throw Error(errno, path, action);
+            }
+        }
+    }
+
+    /// <summary>Writes all of <paramref name="data"/> at the descriptor's position (the end, with O_APPEND).</summary>
+    public static void WriteAll(int fd, ReadOnlySpan<byte> data, string path, string action)
+    {
+        fixed (byte* start = data)
+        {
+            var written = 0;
+            while (written < data.Length)
+            {
+                var n = Posix.Write(fd, start + written, (nuint)(data.Length - written));
+                if (n < 0)
+                {
+                    var errno = Marshal.GetLastPInvokeError();
+                    if (errno == Posix.EINTR)
+                    {
+                        continue;
+                    }
+
+                    throw Error(errno, path, action);
+                }
+
+                written += (int)n;
+            }
+        }
+    }
+
+    /// <summary>A failed fsync throws and is never retried (docs/store-format.md, "Durability").</summary>
+    private static void SyncOrThrow(int fd, string path)
+    {
+        if (Posix.FSync(fd) != 0)
+        {
+            throw Error(Marshal.GetLastPInvokeError(), path, "fsync the file");
+        }
+    }
+
+    /// <summary>
+    /// Length and last-write ticks (UTC) of an open file, the same values <c>FileInfo</c> gives for its
+    /// path (.NET converts st_mtime the same way: seconds since the epoch plus nanoseconds / 100).
+    /// </summary>
+    private static (long Length, long WriteTicks) Stamp(int fd, string path)
+    {
+        var buffer = stackalloc byte[StatxSize];
+        var errno = TryStatx(fd, buffer);
+        if (errno is Posix.ENOSYS or Posix.EPERM)
+        {
+            // No statx here (a libc or kernel from before 2018, or a sandbox that forbids it): the
+            // path has the same stamp, as the caller's lock keeps other writers out.
+            StatxWorks = false;
+            var info = new FileInfo(path);
+            return (info.Length, info.LastWriteTimeUtc.Ticks);
+        }
+
+        if (errno != 0)
+        {
+            throw Error(errno, path, "stat the file");
+        }
+
+        var length = *(long*)(buffer + StatxSizeOffset);
+        var seconds = *(long*)(buffer + StatxMtimeOffset);
+        var nanoseconds = *(uint*)(buffer + StatxMtimeOffset + 8);
+        return (length, DateTime.UnixEpoch.Ticks + (seconds * TimeSpan.TicksPerSecond) + (nanoseconds / TimeSpan.NanosecondsPerTick));
+    }
+
+    private static bool StatxWorks = true;
+
+    private static int TryStatx(int fd, byte* buffer)
+    {
+        if (!StatxWorks)
+        {
+            return Posix.ENOSYS;
+        }
+
+        try
+        {
+            return Statx(fd, "", AT_EMPTY_PATH, STATX_SIZE | STATX_MTIME, buffer) == 0 ? 0 : Marshal.GetLastPInvokeError();
+        }
+        catch (EntryPointNotFoundException)
+        {
+            return Posix.ENOSYS;
+        }
+    }
+
+    // struct statx is the same on every Linux architecture (linux/stat.h): 256 bytes, stx_size at
+    // 40, stx_mtime (a 64-bit tv_sec, then a 32-bit tv_nsec) at 112.
+    private const int StatxSize = 256, StatxSizeOffset = 40, StatxMtimeOffset = 112;
+    private const int AT_EMPTY_PATH = 0x1000;
+    private const uint STATX_MTIME = 0x40, STATX_SIZE = 0x200;
+
+    [LibraryImport("libc", EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int Statx(int dirfd, string path, int flags, uint mask, byte* buffer);
+
+    internal static BuildStateException Error(int errno, string path, string action) =>
+        BuildStateException.FromIo(new IOException(Marshal.GetPInvokeErrorMessage(errno), errno), path, action);
+}
