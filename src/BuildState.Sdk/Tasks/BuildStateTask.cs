@@ -90,19 +90,30 @@ public abstract class BuildStateTask : MSBuildTask
                 continue;
             }
 
-            Log.LogWarning(null, "BST1001", null, file ?? "", 0, 0, 0, 0, $"the build state store cannot be used, so this build is not recorded: {reason} (set BuildStateStrict=true to fail instead)");
+            LogStoreUnusable(file, reason, strict: false); // strict builds never commit in the background
             Session.MarkDegraded(root, reason);
         }
     }
 
     private protected void Degrade(string? storePath, string reason)
     {
-        var strict = Strict || FindContext()?.Strict == true;
-        if (!strict && (FindContext()?.Store.Layout.Root ?? StoreRootInUse) is { } known && Session.IsDegraded(known, out _))
+        var context = FindContext();
+        var strict = Strict || context?.Strict == true;
+        var root = context?.Store.Layout.Root ?? StoreRootInUse;
+        if (!strict && root is not null && Session.IsDegraded(root, out _))
         {
             return; // warned once already in this build (a background commit's failure, say)
         }
 
+        LogStoreUnusable(storePath, reason, strict);
+        if (root is not null)
+        {
+            Session.MarkDegraded(root, reason);
+        }
+    }
+
+    private void LogStoreUnusable(string? storePath, string reason, bool strict)
+    {
         var message = $"the build state store cannot be used, so this build is not recorded: {reason}";
         if (strict)
         {
@@ -111,11 +122,6 @@ public abstract class BuildStateTask : MSBuildTask
         else
         {
             Log.LogWarning(null, "BST1001", null, storePath ?? "", 0, 0, 0, 0, message + " (set BuildStateStrict=true to fail instead)");
-        }
-
-        if ((FindContext()?.Store.Layout.Root ?? StoreRootInUse) is { } root)
-        {
-            Session.MarkDegraded(root, reason);
         }
     }
 
