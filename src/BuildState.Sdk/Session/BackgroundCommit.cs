@@ -11,8 +11,8 @@ namespace BuildState.Sdk.Session;
 /// change builds (a custom target's), and the end of the build wait for it first
 /// (<see cref="ProjectContext.WaitForBackgroundCommit"/>). Times are the task's, not the commit's:
 /// the store's clock reads <see cref="SdkClock"/>, which the commit sets to the moment the task ran.
-/// A failure is handed to the session and reported (warning BST1001, the store then unused) by the
-/// next SDK task in this node; strict builds never commit in the background, so a failure there
+/// A failure (any exception) is handed to the session and reported (warning BST1001, the store
+/// then unused) by the next SDK task in this node; strict builds never commit in the background, so a failure there
 /// fails the task that caused it.
 /// </summary>
 internal static class BackgroundCommit
@@ -29,10 +29,19 @@ internal static class BackgroundCommit
             {
                 commit();
             }
-            catch (Exception e) when (e is BuildStateException or IOException or UnauthorizedAccessException)
+            catch (Exception e)
             {
+                // Everything, not only the store's errors: an exception left in the task would
+                // surface where the project's next step or the end of the build waits for it.
+                // Inline, an unexpected one would fail the task (MSB4018); here it is the same
+                // warning as an unusable store, so a bug of ours never breaks the build.
                 context.RecordingFailed = true;
-                session.BackgroundFailed(context.Store.Layout.Root, e is BuildStateException store ? (store.FilePath, store.ToOneLine()) : (null, e.Message));
+                session.BackgroundFailed(context.Store.Layout.Root, e switch
+                {
+                    BuildStateException store => (store.FilePath, store.ToOneLine()),
+                    IOException or UnauthorizedAccessException => (null, e.Message),
+                    _ => (null, $"{e.GetType().Name}: {e.Message}"),
+                });
             }
         });
     }
