@@ -55,7 +55,7 @@ for (var round = 0; round < rounds; round++)
         : $"round {round + 1}: clean {results["clean with"][^1]:0} / {results["clean without"][^1]:0} ms, no-op {results["noop with"][^1]:0} / {results["noop without"][^1]:0} ms (with / without)");
 }
 
-double Median(List<double> v) { var s = v.Order().ToList(); return s.Count == 0 ? double.NaN : s.Count % 2 == 1 ? s[s.Count / 2] : (s[s.Count / 2 - 1] + s[s.Count / 2]) / 2; }
+static double Median(List<double> v) { var s = v.Order().ToList(); return s.Count == 0 ? double.NaN : s.Count % 2 == 1 ? s[s.Count / 2] : (s[s.Count / 2 - 1] + s[s.Count / 2]) / 2; }
 // Both figures: the ratio of the medians, and the median of each round's ratio (with and without
 // built back to back, so a round shares the machine's mood; it is the steadier of the two here).
 List<double> Ratios(string kind) => results[$"{kind} with"].Zip(results[$"{kind} without"], (w, o) => w / o).ToList();
@@ -247,7 +247,6 @@ static void TraceNoopBuilds(string root, string cache, int builds)
     }
 
     File.Delete(trace);
-    static double Median(List<double> v) { var s = v.Order().ToList(); return s.Count % 2 == 1 ? s[s.Count / 2] : (s[s.Count / 2 - 1] + s[s.Count / 2]) / 2; }
     Console.WriteLine($"SDK task time per no-op build (median of {builds}): {Median(foreground):0} ms on MSBuild's threads, all nodes together ({Median(foreground) / Median(walls):P1} of the build's {Median(walls):0} ms wall time; of it, each node's first BuildStateBeginRun: {Median(firstBegin):0} ms), and {Median(background):0} ms on background threads");
 }
 

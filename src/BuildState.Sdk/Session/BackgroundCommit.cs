@@ -3,9 +3,9 @@ using BuildState.Errors;
 namespace BuildState.Sdk.Session;
 
 /// <summary>
-/// A project's last commit of a successful build (outputs, checkpoint, Cleanup and Complete),
-/// made on a background thread so the next project on the build's critical path does not wait
-/// for its file work (docs/msbuild.md, "What is recorded, and when").
+/// A project's run start (Init, Setup) or its last commit of a successful build (outputs,
+/// checkpoint, Cleanup and Complete), made on a background thread so the next project on the
+/// build's critical path does not wait for its file work (docs/msbuild.md, "What is recorded, and when").
 ///
 /// Order per project is kept: every later task of the same project instance, any task that may
 /// change builds (a custom target's), and the end of the build wait for it first

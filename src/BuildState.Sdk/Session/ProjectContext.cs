@@ -43,7 +43,7 @@ internal sealed class ProjectContext
     /// <summary>This project's commit still running on a background thread, if any (<see cref="BackgroundCommit"/>).</summary>
     public Task? BackgroundCommit { get; set; }
 
-    /// <summary>True when a background commit of this project failed: its run is not closed again at the end of the build.</summary>
+    /// <summary>True when a background commit of this project failed: its tasks record nothing more, and the end of the build closes its run as Interrupted if the store allows.</summary>
     public bool RecordingFailed { get; set; }
 
     /// <summary>Waits for this project's background commit: anything that reads or changes its state comes after it.</summary>
