@@ -232,22 +232,30 @@ static void TraceNoopBuilds(string root, string cache, int builds)
     var trace = Path.Combine(Path.GetTempPath(), $"bst-trace-{Guid.NewGuid():N}.txt");
     var foreground = new List<double>();
     var background = new List<double>();
+    var foregroundCpu = new List<double>();
+    var backgroundCpu = new List<double>();
     var walls = new List<double>();
     var firstBegin = new List<double>();
     for (var i = 0; i < builds; i++)
     {
         File.Delete(trace);
         var (wall, _) = RunWith(root, cache, trace, "build", "all.proj", "-m", "--no-restore");
-        var lines = File.ReadAllLines(trace).Select(l => l.Split(' ')).Where(f => f.Length == 4).ToList();
-        double Sum(Func<string, bool> step) => lines.Where(f => step(f[2])).Sum(f => double.Parse(f[3], CultureInfo.InvariantCulture));
+        // pid, time since process start, step, wall ms, thread CPU ms (-1 where not read)
+        var lines = File.ReadAllLines(trace).Select(l => l.Split(' ')).Where(f => f.Length == 5).ToList();
+        double Sum(Func<string, bool> step, int field) => lines.Where(f => step(f[2])).Sum(f => Math.Max(0, double.Parse(f[field], CultureInfo.InvariantCulture)));
+        bool IsTask(string s) => s.StartsWith("BuildState", StringComparison.Ordinal) || s == "session.dispose";
+        bool IsBackground(string s) => s is "background.commit" or "begin.sweep";
         walls.Add(wall);
-        foreground.Add(Sum(s => s.StartsWith("BuildState", StringComparison.Ordinal) || s == "session.dispose"));
-        background.Add(Sum(s => s is "background.commit" or "begin.sweep"));
+        foreground.Add(Sum(IsTask, 3));
+        background.Add(Sum(IsBackground, 3));
+        foregroundCpu.Add(Sum(IsTask, 4));
+        backgroundCpu.Add(Sum(IsBackground, 4));
         firstBegin.Add(lines.Where(f => f[2] == "BuildStateBeginRun").GroupBy(f => f[0]).Sum(g => double.Parse(g.First()[3], CultureInfo.InvariantCulture)));
     }
 
     File.Delete(trace);
     Console.WriteLine($"SDK task time per no-op build (median of {builds}): {Median(foreground):0} ms on MSBuild's threads, all nodes together ({Median(foreground) / Median(walls):P1} of the build's {Median(walls):0} ms wall time; of it, each node's first BuildStateBeginRun: {Median(firstBegin):0} ms), and {Median(background):0} ms on background threads");
+    Console.WriteLine($"SDK CPU time per no-op build (median of {builds}, the threads' own CPU time): {Median(foregroundCpu):0.0} ms in its tasks on MSBuild's threads, {Median(backgroundCpu):0.0} ms on background threads, {Median(foregroundCpu.Zip(backgroundCpu, (a, b) => a + b).ToList()):0.0} ms in all");
 }
 
 static int ReadInt(string[] args, string name, int fallback)

@@ -99,6 +99,31 @@ public class CheckpointTests
     }
 
     [Fact]
+    public void A_new_run_reuses_the_hashes_of_the_run_before_for_unchanged_files()
+    {
+        using var f = new StoreFixture();
+        f.Run(Id, "r1", "Setup", "Build");
+        var dll = Artifact(f, "App.dll", "v1");
+        var pdb = Artifact(f, "App.pdb", "p1");
+        f.Store.RecordArtifacts(Id, [new ArtifactInput(dll), new ArtifactInput(pdb)]);
+        f.Store.Transition(Id, "Cleanup");
+        f.Store.Transition(Id, "Complete");
+        var stamp = File.GetLastWriteTimeUtc(dll);
+        // The dll: same size and time, other content (a hash would see "v2"): the earlier run's hash is kept.
+        File.WriteAllText(dll, "v2");
+        File.SetLastWriteTimeUtc(dll, stamp);
+        // The pdb: really rewritten (a new time): hashed again.
+        File.WriteAllText(pdb, "p2");
+        File.SetLastWriteTimeUtc(pdb, stamp.AddMinutes(1));
+
+        f.Run(Id, "r2", "Setup", "Build");
+        var record = f.Store.Advance(Id, new AdvanceRequest { Artifacts = [new ArtifactInput(dll), new ArtifactInput(pdb)], Transitions = ["Cleanup", "Complete"] });
+
+        Assert.Equal(ArtifactHasher.HashBytes("v1"u8), record.Artifacts.Single(a => a.Path.EndsWith(".dll", StringComparison.Ordinal)).Sha256);
+        Assert.Equal(ArtifactHasher.HashBytes("p2"u8), record.Artifacts.Single(a => a.Path.EndsWith(".pdb", StringComparison.Ordinal)).Sha256);
+    }
+
+    [Fact]
     public void Restoring_artifacts_from_a_checkpoint_without_copies_is_refused()
     {
         using var f = new StoreFixture();

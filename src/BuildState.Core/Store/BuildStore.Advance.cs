@@ -37,8 +37,7 @@ public sealed partial class BuildStore
     public BuildRecord Advance(string buildId, AdvanceRequest request)
     {
         var key = BuildKey.For(buildId);
-        var previous = (TryGet(buildId)?.Artifacts ?? []).ToDictionary(a => a.Path, StringComparer.Ordinal);
-        var hashed = HashArtifacts(request.Artifacts, previous);
+        var hashed = HashArtifacts(request.Artifacts, KnownArtifacts(buildId));
         return Mutate(buildId, "advance", existing =>
         {
             var record = RequireRunning(existing, buildId);

@@ -1,23 +1,51 @@
+using System.Collections.Concurrent;
 using BuildState.Model;
 
 namespace BuildState.Store;
 
 public sealed partial class BuildStore
 {
+    // Artifacts of the run before the one this store object started, by build id (see KnownArtifacts).
+    private readonly ConcurrentDictionary<string, List<ArtifactRecord>> _earlierRunArtifacts = new(StringComparer.Ordinal);
+
     /// <summary>
     /// Records files the current run produced, with size and SHA-256. Hashing happens before the
     /// lock is taken (it is the slow part); a file recorded again replaces its earlier entry.
     /// </summary>
     public BuildRecord RecordArtifacts(string buildId, IEnumerable<ArtifactInput> files)
     {
-        var previous = (TryGet(buildId)?.Artifacts ?? []).ToDictionary(a => a.Path, StringComparer.Ordinal);
-        var hashed = HashArtifacts(files, previous);
+        var hashed = HashArtifacts(files, KnownArtifacts(buildId));
         return Mutate(buildId, "record artifacts", existing =>
         {
             var record = RequireRun(existing, buildId);
             MergeArtifacts(record, hashed);
             return new Change(record, new HistoryEntry { Kind = HistoryKinds.Artifacts, Message = $"{hashed.Count} artifact(s)" }, DurableNow: false);
         });
+    }
+
+    /// <summary>
+    /// Artifacts whose recorded hash is reused for a file of the same size and write time: those of
+    /// the current run, and those of the run before it when this store object started the current
+    /// one. A new run starts with no artifacts, so without the second every build would hash all of
+    /// its outputs again, unchanged ones included (a no-op build changes none).
+    /// </summary>
+    private Dictionary<string, ArtifactRecord> KnownArtifacts(string buildId)
+    {
+        var known = new Dictionary<string, ArtifactRecord>(StringComparer.Ordinal);
+        if (_earlierRunArtifacts.TryGetValue(buildId, out var earlier))
+        {
+            foreach (var artifact in earlier)
+            {
+                known[artifact.Path] = artifact;
+            }
+        }
+
+        foreach (var artifact in TryGet(buildId)?.Artifacts ?? [])
+        {
+            known[artifact.Path] = artifact;
+        }
+
+        return known;
     }
 
     /// <summary>Hashes files (skipping those whose size and time match <paramref name="previous"/>), once each.</summary>

@@ -26,6 +26,11 @@ public sealed partial class BuildStore
             record.RunId = request.RunId;
             record.Run = new RunInfo { RunId = request.RunId, Status = RunStatus.Running, StartedAt = now, Owner = owner };
             record.Transitions = [];
+            if (record.Artifacts.Count > 0)
+            {
+                _earlierRunArtifacts[buildId] = record.Artifacts; // their hashes serve the new run's unchanged outputs
+            }
+
             record.Artifacts = [];
             record.Errors = [];
             record.Resources = new ResourceInfo { Machine = owner.Host, ProcessId = owner.ProcessId, NodeId = request.NodeId };
