@@ -123,6 +123,61 @@ public class CheckpointTests
         Assert.Equal(ArtifactHasher.HashBytes("p2"u8), record.Artifacts.Single(a => a.Path.EndsWith(".pdb", StringComparison.Ordinal)).Sha256);
     }
 
+    private static BuildRecord BuildOnce(StoreFixture f, string runId, string dll)
+    {
+        f.Run(Id, runId, "Setup", "Build");
+        return f.Store.Advance(Id, new AdvanceRequest { Artifacts = [new ArtifactInput(dll, "assembly")], CheckpointName = "built", Transitions = ["Cleanup", "Complete"] });
+    }
+
+    [Fact]
+    public void An_automatic_checkpoint_holding_the_same_files_as_the_newest_of_its_name_is_not_taken_again()
+    {
+        using var f = new StoreFixture(maxCheckpoints: 2);
+        var dll = Artifact(f, "App.dll", "v1");
+        var first = BuildOnce(f, "r1", dll).Checkpoints.Single();
+        Assert.NotNull(first.ArtifactsSha256);
+
+        // Two no-op builds: nothing new to keep, and the checkpoint of the last real change stays.
+        BuildOnce(f, "r2", dll);
+        var record = BuildOnce(f, "r3", dll);
+        Assert.Equal([first.Id], record.Checkpoints.Select(c => c.Id));
+        Assert.Single(Directory.GetFiles(f.Store.Layout.CheckpointsDir(BuildKey.For(Id)), "*.json"));
+        Assert.Contains(f.Store.GetHistory(Id), h => h.Message?.Contains("checkpoint built unchanged", StringComparison.Ordinal) == true);
+
+        // A real change is checkpointed.
+        File.WriteAllText(dll, "v2, longer");
+        record = BuildOnce(f, "r4", dll);
+        Assert.Equal(2, record.Checkpoints.Count);
+        Assert.NotEqual(first.ArtifactsSha256, record.Checkpoints[^1].ArtifactsSha256);
+        Assert.True(new StoreValidator(f.Store).Validate().IsValid);
+    }
+
+    [Fact]
+    public void Checkpoints_asked_for_by_name_are_always_taken()
+    {
+        using var f = new StoreFixture();
+        f.Run(Id, "r", "Setup", "Build");
+        var dll = Artifact(f, "App.dll", "v1");
+        f.Store.RecordArtifacts(Id, [new ArtifactInput(dll)]);
+        f.Store.CreateCheckpoint(Id, "mine");
+        f.Store.CreateCheckpoint(Id, "mine");
+        Assert.Equal(2, f.Store.Get(Id).Checkpoints.Count);
+    }
+
+    [Fact]
+    public void Validation_reports_a_checkpoint_whose_files_do_not_match_the_digest_its_build_lists()
+    {
+        using var f = new StoreFixture();
+        var dll = Artifact(f, "App.dll", "v1");
+        var checkpoint = BuildOnce(f, "r1", dll).Checkpoints.Single();
+        var path = f.Store.Layout.CheckpointFile(BuildKey.For(Id), checkpoint.Id);
+        var sha = ArtifactHasher.HashBytes("v1"u8);
+        File.WriteAllText(path, File.ReadAllText(path).Replace(sha, ArtifactHasher.HashBytes("v2"u8), StringComparison.Ordinal));
+
+        var report = new StoreValidator(f.Store).Validate();
+        Assert.Contains(report.Problems, p => p.File == path && p.Message.Contains("does not match the digest", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void Restoring_artifacts_from_a_checkpoint_without_copies_is_refused()
     {

@@ -18,7 +18,7 @@ public sealed class CloneTests
             Transitions = [new TransitionRecord { From = "Init", To = "Setup", At = at, DurationMs = 1.5 }],
             Artifacts = [new ArtifactRecord { Path = "bin/A.dll", Size = 3, Sha256 = "ab", LastWriteUtc = at, Kind = "assembly" }],
             Dependencies = ["src/B/B.csproj|Debug|net10.0"],
-            Checkpoints = [new CheckpointRef { Id = "cp-1", Name = "n", Phase = "Build", CreatedAt = at, HasArtifactCopies = true, Automatic = true }],
+            Checkpoints = [new CheckpointRef { Id = "cp-1", Name = "n", Phase = "Build", CreatedAt = at, HasArtifactCopies = true, Automatic = true, ArtifactsSha256 = "cd" }],
             Errors = [new ErrorRecord { At = at, Phase = "Build", Code = "CS1002", Message = "; expected", Target = "CoreCompile", File = "a.cs", Line = 1, Column = 2 }],
             Resources = new ResourceInfo { Machine = "m", ProcessId = 2, NodeId = 3, PhaseDurationsMs = { ["Build"] = 12.5 } },
             Metadata = { ["k"] = "v" },

@@ -156,6 +156,14 @@ public sealed class CheckpointRef
 
     /// <summary>True for checkpoints taken automatically at phase boundaries.</summary>
     public bool Automatic { get; set; }
+
+    /// <summary>
+    /// A digest of the checkpoint's artifact manifest (each file's path, size, SHA-256 and kind) and
+    /// of whether it holds copies: two checkpoints with the same value hold the same files. Lets an
+    /// automatic checkpoint that would repeat the newest one of its name be skipped. Null in
+    /// checkpoints written before it existed.
+    /// </summary>
+    public string? ArtifactsSha256 { get; set; }
 }
 
 /// <summary>A failure.</summary>

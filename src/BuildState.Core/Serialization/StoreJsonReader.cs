@@ -274,6 +274,7 @@ internal static class StoreJsonReader
             else if (Is(ref r, "createdAt"u8, ref seen, 3)) v.CreatedAt = Date(ref r);
             else if (Is(ref r, "hasArtifactCopies"u8, ref seen, 4)) v.HasArtifactCopies = Bool(ref r);
             else if (Is(ref r, "automatic"u8, ref seen, 5)) v.Automatic = Bool(ref r);
+            else if (Is(ref r, "artifactsSha256"u8, ref seen, 6)) v.ArtifactsSha256 = String(ref r);
             else throw new NotCanonicalException();
         }
 

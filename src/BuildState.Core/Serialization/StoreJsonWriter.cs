@@ -293,6 +293,7 @@ internal static class StoreJsonWriter
         w.WriteString("createdAt"u8, v.CreatedAt);
         w.WriteBoolean("hasArtifactCopies"u8, v.HasArtifactCopies);
         w.WriteBoolean("automatic"u8, v.Automatic);
+        String(w, "artifactsSha256"u8, v.ArtifactsSha256);
         w.WriteEndObject();
     }
 

@@ -56,10 +56,10 @@ public sealed partial class BuildStore
                 record.Dependencies = request.Dependencies.Distinct(StringComparer.Ordinal).ToList();
             }
 
-            var rotated = false;
+            var (rotated, checkpointTaken) = (false, false);
             if (request.CheckpointName is not null)
             {
-                (_, rotated) = TakeCheckpoint(key, record, request.CheckpointName, request.CheckpointCopiesArtifacts, request.CheckpointIsAutomatic);
+                (_, rotated, checkpointTaken) = TakeCheckpoint(key, record, request.CheckpointName, request.CheckpointCopiesArtifacts, request.CheckpointIsAutomatic);
             }
 
             var ended = false;
@@ -73,16 +73,16 @@ public sealed partial class BuildStore
                 Kind = request.Transitions.Count > 0 ? HistoryKinds.Transition : HistoryKinds.Update,
                 From = from,
                 To = record.Phase,
-                Message = request.Message ?? Describe(request, hashed.Count),
+                Message = request.Message ?? Describe(request, hashed.Count, checkpointTaken),
             };
-            return new Change(record, entry, DurableNow: ended || request.CheckpointName is not null, Backup: ended)
+            return new Change(record, entry, DurableNow: ended || checkpointTaken, Backup: ended)
             {
                 AfterCommit = rotated ? () => DeleteUnreferencedCheckpointFiles(key, record) : null,
             };
         });
     }
 
-    private static string Describe(AdvanceRequest request, int artifacts)
+    private static string Describe(AdvanceRequest request, int artifacts, bool checkpointTaken)
     {
         var parts = new List<string>();
         if (request.Transitions.Count > 1)
@@ -97,7 +97,7 @@ public sealed partial class BuildStore
 
         if (request.CheckpointName is not null)
         {
-            parts.Add($"checkpoint {request.CheckpointName}");
+            parts.Add(checkpointTaken ? $"checkpoint {request.CheckpointName}" : $"checkpoint {request.CheckpointName} unchanged, not taken again");
         }
 
         if (request.Dependencies is not null)

@@ -24,7 +24,7 @@ public sealed partial class BuildStore
         Mutate(buildId, "checkpoint", existing =>
         {
             var record = existing ?? throw BuildStateException.NotFound($"no build '{buildId}' in the store", Layout.Root);
-            (created, var rotated) = TakeCheckpoint(key, record, name, copyArtifacts, automatic);
+            (created, var rotated, _) = TakeCheckpoint(key, record, name, copyArtifacts, automatic);
             var entry = new HistoryEntry { Kind = HistoryKinds.Checkpoint, Message = $"checkpoint {created.Id}{(name is null ? "" : $" ({name})")}" };
             return new Change(record, entry, DurableNow: true) { AfterCommit = rotated ? () => DeleteUnreferencedCheckpointFiles(key, record) : null };
         });
@@ -35,9 +35,12 @@ public sealed partial class BuildStore
     /// Writes a checkpoint file of <paramref name="record"/> as it is now (with artifact copies when
     /// asked) and lists it in the record, rotating the oldest out of the list. The caller commits the
     /// record; files of rotated checkpoints are deleted only after that commit (a crash in between
-    /// leaves unreferenced files, which recover removes). Returns the checkpoint and whether any rotated out.
+    /// leaves unreferenced files, which recover removes). Returns the checkpoint, whether any rotated
+    /// out, and whether it was taken: an automatic checkpoint that would hold the same files as the
+    /// newest automatic one of its name, at the same phase, is not taken again and that one is
+    /// returned (so no-op builds do not rotate out the checkpoints of real changes).
     /// </summary>
-    private (CheckpointRef Checkpoint, bool Rotated) TakeCheckpoint(string key, BuildRecord record, string? name, bool copyArtifacts, bool automatic)
+    private (CheckpointRef Checkpoint, bool Rotated, bool Taken) TakeCheckpoint(string key, BuildRecord record, string? name, bool copyArtifacts, bool automatic)
     {
         var now = Now;
         var id = $"{now:yyyyMMddTHHmmssfff}-{record.Sequence + 1:D6}";
@@ -45,6 +48,12 @@ public sealed partial class BuildStore
         var manifest = record.Artifacts
             .Select(a => copyArtifacts || _fs.FileExists(ToFullPath(a.Path)) ? SafeRehash(a, previous) : a)
             .ToList();
+        var digest = ManifestDigest(manifest, copyArtifacts);
+        if (automatic && SameAsNewest(key, record, name, digest) is { } same)
+        {
+            return (same, false, false);
+        }
+
         CreateDirectoryDurably(Layout.CheckpointsDir(key));
         if (copyArtifacts)
         {
@@ -68,9 +77,31 @@ public sealed partial class BuildStore
             State = record.Clone(),
         };
         WriteAtomic(Layout.CheckpointFile(key, id), StoreJson.Serialize(file), sync: SyncNow(Layout.CheckpointFile(key, id)));
-        var created = new CheckpointRef { Id = id, Name = name, Phase = record.Phase, CreatedAt = now, HasArtifactCopies = copyArtifacts, Automatic = automatic };
+        var created = new CheckpointRef { Id = id, Name = name, Phase = record.Phase, CreatedAt = now, HasArtifactCopies = copyArtifacts, Automatic = automatic, ArtifactsSha256 = digest };
         record.Checkpoints.Add(created);
-        return (created, Rotate(record).Count > 0);
+        return (created, Rotate(record).Count > 0, true);
+    }
+
+    /// <summary>The newest checkpoint named <paramref name="name"/> when it is automatic, at the record's phase, holds the files <paramref name="digest"/> stands for, and its file is still there.</summary>
+    private CheckpointRef? SameAsNewest(string key, BuildRecord record, string? name, string digest)
+    {
+        var newest = record.Checkpoints.LastOrDefault(c => string.Equals(c.Name, name, StringComparison.Ordinal));
+        return newest is { Automatic: true } && newest.ArtifactsSha256 == digest && newest.Phase == record.Phase
+            && _fs.FileExists(Layout.CheckpointFile(key, newest.Id))
+            ? newest
+            : null;
+    }
+
+    /// <summary>See <see cref="CheckpointRef.ArtifactsSha256"/>: path, size, SHA-256 and kind of each artifact in order, and the copies flag.</summary>
+    internal static string ManifestDigest(IReadOnlyList<ArtifactRecord> manifest, bool copies)
+    {
+        var text = new System.Text.StringBuilder(copies ? "copies\n" : "no copies\n");
+        foreach (var artifact in manifest)
+        {
+            text.Append(artifact.Path).Append('\0').Append(artifact.Size.ToString(System.Globalization.CultureInfo.InvariantCulture)).Append('\0').Append(artifact.Sha256).Append('\0').Append(artifact.Kind).Append('\n');
+        }
+
+        return Convert.ToHexStringLower(IO.SmallSha256.Hash(System.Text.Encoding.UTF8.GetBytes(text.ToString())));
     }
 
     private ArtifactRecord SafeRehash(ArtifactRecord artifact, Dictionary<string, ArtifactRecord> previous) =>

@@ -256,6 +256,11 @@ public sealed class StoreValidator(BuildStore store)
                     report.Add(StoreErrorKind.Corruption, path, $"the checkpoint belongs to build '{file.BuildId}'", record.Id);
                 }
 
+                if (reference.ArtifactsSha256 is { } digest && digest != BuildStore.ManifestDigest(file.Artifacts, file.HasArtifactCopies))
+                {
+                    report.Add(StoreErrorKind.Corruption, path, $"the checkpoint's artifact list does not match the digest the build lists for checkpoint {reference.Id}", record.Id);
+                }
+
                 if (!file.HasArtifactCopies)
                 {
                     continue;

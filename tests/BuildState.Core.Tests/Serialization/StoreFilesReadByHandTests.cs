@@ -163,7 +163,7 @@ public sealed class StoreFilesReadByHandTests
         Transitions = [new TransitionRecord { From = "a", To = "b", DurationMs = 1.5 }],
         Artifacts = [new ArtifactRecord { Path = "p", Sha256 = "s", Kind = "k" }],
         Dependencies = ["d"],
-        Checkpoints = [new CheckpointRef { Id = "c", Name = "n", Phase = "p" }],
+        Checkpoints = [new CheckpointRef { Id = "c", Name = "n", Phase = "p", ArtifactsSha256 = "d" }],
         Errors = [new ErrorRecord { Phase = "p", Code = "c", Message = "m", Target = "t", File = "f", Line = 1, Column = 2 }],
         Resources = new ResourceInfo { Machine = "m", ProcessId = 1, NodeId = 2, PhaseDurationsMs = { ["Build"] = 1 } },
         Metadata = { ["k"] = "v" },

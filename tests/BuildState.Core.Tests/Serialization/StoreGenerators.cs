@@ -97,7 +97,8 @@ internal static class StoreGenerators
         from created in Date
         from copies in Gen.Bool
         from automatic in Gen.Bool
-        select new CheckpointRef { Id = id, Name = name, Phase = phase, CreatedAt = created, HasArtifactCopies = copies, Automatic = automatic };
+        from digest in NullableText
+        select new CheckpointRef { Id = id, Name = name, Phase = phase, CreatedAt = created, HasArtifactCopies = copies, Automatic = automatic, ArtifactsSha256 = digest };
 
     public static readonly Gen<ErrorRecord> Error =
         from at in Date
