@@ -132,12 +132,16 @@ public class DegradedModeTests(PackageFeed feed)
         build.Kill(entireProcessTree: true); // SIGKILL: no end-of-build hook runs
         build.WaitForExit();
         Assert.Equal(RunStatus.Running, repo.Store().Get(id).Status);
+        var writers = Path.Combine(repo.StoreRoot, "locks", "writers");
+        var left = Directory.GetFiles(writers, "*.json"); // the killed node's trace
+        Assert.NotEmpty(left);
 
-        repo.Ok("build", "src/Other/Other.csproj"); // the next build that uses the store sweeps
+        repo.Ok("build", "src/Other/Other.csproj"); // the next build that uses the store finds it and sweeps
         var record = repo.Store().Get(id);
         Assert.Equal(RunStatus.Interrupted, record.Status);
         Assert.Equal("Build", record.Phase);
         Assert.Contains("is gone", record.Run!.Reason);
+        Assert.Empty(Directory.GetFiles(writers, "*.json")); // the trace is gone, and so is the last build's own file
     }
 
     [Fact]

@@ -9,7 +9,8 @@ public sealed partial class BuildStore
     /// Repairs what crashes leave: a corrupt or missing current state is rebuilt from history or the
     /// newest valid backup (the damaged file is kept in damaged/), a torn history tail is cut and
     /// kept aside, a state behind its history is rolled forward, runs whose owner is gone are
-    /// marked Interrupted, leftover temp files are removed, and the index is rebuilt.
+    /// marked Interrupted (and, when the whole store is recovered, the files of writers that died are
+    /// removed), leftover temp files are removed, and the index is rebuilt.
     /// </summary>
     public RecoveryReport Recover(string? buildId = null)
     {
@@ -30,6 +31,12 @@ public sealed partial class BuildStore
 
         if (buildId is null)
         {
+            // Every build was recovered, runs of dead owners included: crashed writers' traces are done with.
+            foreach (var trace in DeadWriterFiles(own: null))
+            {
+                TryDelete(trace);
+            }
+
             RebuildIndex();
             report.IndexRebuilt = true;
         }

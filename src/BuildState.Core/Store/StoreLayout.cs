@@ -24,6 +24,9 @@ public sealed class StoreLayout
     /// <summary>Lock files. Never deleted while the store is in use; they hold their owner while held.</summary>
     public string LocksDir => Path.Combine(Root, "locks");
 
+    /// <summary>One file per process writing runs now (BuildStore.RegisterWriter); one left behind marks a crash.</summary>
+    public string WritersDir => Path.Combine(LocksDir, "writers");
+
     /// <summary>Damaged copies kept aside by recovery (torn history tails, corrupt states): nothing is thrown away.</summary>
     public string DamagedDir => Path.Combine(Root, "damaged");
 

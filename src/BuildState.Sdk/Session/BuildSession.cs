@@ -26,6 +26,7 @@ internal sealed class BuildSession : IDisposable
     private readonly ConcurrentDictionary<string, ProjectContext> _contexts = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string> _degraded = new(StringComparer.Ordinal);
     private readonly ConcurrentBag<Task> _sweeps = [];
+    private readonly ConcurrentDictionary<string, BuildStore.WriterRegistration> _writers = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<(string Root, string? File, string Reason)> _backgroundFailures = new();
     private readonly PosixSignalRegistration? _sigint;
     private volatile bool _cancelled;
@@ -67,20 +68,45 @@ internal sealed class BuildSession : IDisposable
 
     /// <summary>
     /// The store at <paramref name="root"/>, opened on first use in this node and build. That first
-    /// use also marks the runs a kill cut off earlier as Interrupted (the sweep), on a background
-    /// thread: it only changes runs whose owner process is gone, never one this build records, and
-    /// it reads every build's index entry, which the first project of each node should not wait
-    /// for. The end of the build waits for it (<see cref="Dispose"/>).
+    /// use registers the node as a writer of runs (a file the end of the build removes, so one left
+    /// behind marks a killed node), and on a background thread looks for writers that died: only
+    /// then does it mark the runs a kill cut off as Interrupted (the sweep, which reads every
+    /// build's index entry). The sweep only changes runs whose owner process is gone, never one
+    /// this build records. The end of the build waits for it (<see cref="Dispose"/>).
     /// </summary>
-    public BuildStore Store(string root, StoreOptions options) => _stores.GetOrAdd(root, r =>
+    public BuildStore Store(string root, StoreOptions options)
     {
-        var store = BuildStore.Open(r, options);
+        if (_stores.TryGetValue(root, out var open))
+        {
+            return open;
+        }
+
+        lock (_stores) // one store object, one writer file and one sweep per store and node
+        {
+            return _stores.TryGetValue(root, out open) ? open : _stores[root] = OpenStore(root, options);
+        }
+    }
+
+    private BuildStore OpenStore(string root, StoreOptions options)
+    {
+        var store = BuildStore.Open(root, options);
+        BuildStore.WriterRegistration? self = null;
+        try
+        {
+            self = store.RegisterWriter();
+            _writers[store.Layout.Root] = self;
+        }
+        catch (Exception e) when (e is BuildStateException or IOException or UnauthorizedAccessException)
+        {
+            // A store this build cannot write is reported by the project's own first commit.
+        }
+
         _sweeps.Add(Task.Run(() =>
         {
             using var _ = SdkTrace.Time("begin.sweep");
             try
             {
-                store.SweepInterruptedRuns();
+                store.SweepAfterDeadWriters(self);
             }
             catch (Exception e) when (e is BuildStateException or IOException or UnauthorizedAccessException)
             {
@@ -89,7 +115,7 @@ internal sealed class BuildSession : IDisposable
             }
         }));
         return store;
-    });
+    }
 
     /// <summary>The run id: the configured one, else the invocation the store's registry groups this node into.</summary>
     public string RunId(BuildStore store, string? configured)
@@ -155,6 +181,7 @@ internal sealed class BuildSession : IDisposable
             context.WaitForBackgroundCommit();
         }
 
+        var unclosed = new HashSet<string>(StringComparer.Ordinal);
         foreach (var context in _contexts.Values)
         {
             try
@@ -163,7 +190,9 @@ internal sealed class BuildSession : IDisposable
             }
             catch (Exception e) when (e is BuildStateException or IOException or UnauthorizedAccessException)
             {
-                // The build is over; a store that cannot be written now is found by the next sweep.
+                // The build is over; a store that cannot be written now is found by the next sweep
+                // (this node's writer file stays, below).
+                unclosed.Add(context.Store.Layout.Root);
             }
         }
 
@@ -197,6 +226,16 @@ internal sealed class BuildSession : IDisposable
             }
             catch (Exception e) when (e is BuildStateException or IOException or UnauthorizedAccessException)
             {
+            }
+        }
+
+        // Last: this node's runs are closed, so its writer file goes. Where closing failed it stays,
+        // and the next build that finds it (its process gone by then) sweeps.
+        foreach (var (root, writer) in _writers)
+        {
+            if (!unclosed.Contains(root))
+            {
+                writer.Dispose();
             }
         }
     }
