@@ -244,7 +244,7 @@ static void TraceNoopBuilds(string root, string cache, int builds)
         var lines = File.ReadAllLines(trace).Select(l => l.Split(' ')).Where(f => f.Length == 5).ToList();
         double Sum(Func<string, bool> step, int field) => lines.Where(f => step(f[2])).Sum(f => Math.Max(0, double.Parse(f[field], CultureInfo.InvariantCulture)));
         bool IsTask(string s) => s.StartsWith("BuildState", StringComparison.Ordinal) || s == "session.dispose";
-        bool IsBackground(string s) => s is "background.commit" or "begin.sweep";
+        bool IsBackground(string s) => s is "background.commit" or "begin.sweep" or "begin.register";
         walls.Add(wall);
         foreground.Add(Sum(IsTask, 3));
         background.Add(Sum(IsBackground, 3));

@@ -27,6 +27,7 @@ internal sealed class BuildSession : IDisposable
     private readonly ConcurrentDictionary<string, string> _degraded = new(StringComparer.Ordinal);
     private readonly ConcurrentBag<Task> _sweeps = [];
     private readonly ConcurrentDictionary<string, BuildStore.WriterRegistration> _writers = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Task<BuildStore.WriterRegistration?>> _registrations = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<(string Root, string? File, string Reason)> _backgroundFailures = new();
     private readonly PosixSignalRegistration? _sigint;
     private volatile bool _cancelled;
@@ -69,10 +70,11 @@ internal sealed class BuildSession : IDisposable
     /// <summary>
     /// The store at <paramref name="root"/>, opened on first use in this node and build. That first
     /// use registers the node as a writer of runs (a file the end of the build removes, so one left
-    /// behind marks a killed node), and on a background thread looks for writers that died: only
-    /// then does it mark the runs a kill cut off as Interrupted (the sweep, which reads every
-    /// build's index entry). The sweep only changes runs whose owner process is gone, never one
-    /// this build records. The end of the build waits for it (<see cref="Dispose"/>).
+    /// behind marks a killed node) and then looks for writers that died: only then does it mark the
+    /// runs a kill cut off as Interrupted (the sweep, which reads every build's index entry). Both
+    /// run on a background thread; run starts wait for the registration, the end of the build for
+    /// both (<see cref="Dispose"/>). The sweep only changes runs whose owner process is gone, never
+    /// one this build records.
     /// </summary>
     public BuildStore Store(string root, StoreOptions options)
     {
@@ -90,31 +92,52 @@ internal sealed class BuildSession : IDisposable
     private BuildStore OpenStore(string root, StoreOptions options)
     {
         var store = BuildStore.Open(root, options);
-        BuildStore.WriterRegistration? self = null;
-        try
-        {
-            self = store.RegisterWriter();
-            _writers[store.Layout.Root] = self;
-        }
-        catch (Exception e) when (e is BuildStateException or IOException or UnauthorizedAccessException)
-        {
-            // A store this build cannot write is reported by the project's own first commit.
-        }
 
-        _sweeps.Add(Task.Run(() =>
+        // Both in the background: the first project of the node does not wait for either. Run
+        // starts wait for the registration (WaitUntilRegistered), so a kill after any run start
+        // leaves this node's file behind.
+        var registration = Task.Run(() =>
         {
-            using var _ = SdkTrace.Time("begin.sweep");
+            using var _ = SdkTrace.Time("begin.register");
             try
             {
-                store.SweepAfterDeadWriters(self);
+                var self = store.RegisterWriter();
+                _writers[store.Layout.Root] = self;
+                return self;
             }
             catch (Exception e) when (e is BuildStateException or IOException or UnauthorizedAccessException)
             {
-                // A store this build cannot use is reported by the project's own first commit;
-                // the cut-off runs are marked by the next build that can.
+                return null; // a store this build cannot write is reported by the project's own first commit
             }
-        }));
+        });
+        _registrations[store.Layout.Root] = registration;
+        _sweeps.Add(registration.ContinueWith(
+            done =>
+            {
+                using var _ = SdkTrace.Time("begin.sweep");
+                try
+                {
+                    store.SweepAfterDeadWriters(done.Result);
+                }
+                catch (Exception e) when (e is BuildStateException or IOException or UnauthorizedAccessException)
+                {
+                    // A store this build cannot use is reported by the project's own first commit;
+                    // the cut-off runs are marked by the next build that can.
+                }
+            },
+            CancellationToken.None,
+            TaskContinuationOptions.None,
+            TaskScheduler.Default));
         return store;
+    }
+
+    /// <summary>Waits until this node is registered as a writer of <paramref name="store"/> (or failed to be): before any run start.</summary>
+    public void WaitUntilRegistered(BuildStore store)
+    {
+        if (_registrations.TryGetValue(store.Layout.Root, out var registration))
+        {
+            registration.Wait();
+        }
     }
 
     /// <summary>The run id: the configured one, else the invocation the store's registry groups this node into.</summary>

@@ -100,6 +100,7 @@ internal static class RunStarter
         // strict or the project drives its own tables (whose tasks read the build at once).
         void StartRun()
         {
+            session.WaitUntilRegistered(store);
             using (SdkTrace.Time("begin.runid"))
             {
                 context.RunId = session.RunId(store, start.RunId);
