@@ -1,0 +1,99 @@
+using System.Diagnostics;
+using BuildState.Sdk.Tests.Infrastructure;
+using BuildState.Store;
+
+namespace BuildState.Sdk.Tests;
+
+/// <summary>
+/// The invocation grouping rule (docs/msbuild.md, "Run ids") with MSBuild's node reuse on, the
+/// `dotnet build` default the other tests turn off: worker nodes outlive the command that started
+/// them and serve the next one, so "same process" cannot mean "same invocation".
+/// </summary>
+[Collection("e2e")]
+public class NodeReuseTests(PackageFeed feed)
+{
+    [Fact]
+    public void With_node_reuse_an_invocation_shares_one_run_id_across_its_nodes_and_the_next_one_gets_its_own()
+    {
+        using var repo = new TestRepo(feed);
+        var names = Enumerable.Range(0, 4).Select(i => $"N{i}").ToArray();
+        foreach (var name in names)
+        {
+            repo.Project(name);
+        }
+
+        repo.Traversal("all.proj", names);
+        repo.Ok("restore", "all.proj");
+
+        // A handshake salt of this test's own: its reusable nodes serve no other build on the machine,
+        // and no node left by another build serves this one.
+        var salt = Guid.NewGuid().ToString("N");
+        var workers = new HashSet<int>();
+        try
+        {
+            var first = BuildAndRead(repo, names, salt);
+            var second = BuildAndRead(repo, names, salt);
+            workers.UnionWith(first.Select(r => r.Pid).Concat(second.Select(r => r.Pid)));
+
+            Assert.Single(first.Select(r => r.RunId).Distinct());
+            Assert.Single(second.Select(r => r.RunId).Distinct());
+            Assert.NotEqual(first[0].RunId, second[0].RunId);
+
+            // What makes this test mean something: the first invocation ran in two processes (so its
+            // run id was shared across nodes), and a node of the first served the second.
+            Assert.True(first.Select(r => r.Pid).Distinct().Count() >= 2, "the first build used one node only");
+            Assert.True(first.Select(r => r.Pid).Intersect(second.Select(r => r.Pid)).Any(), "no node was reused");
+        }
+        finally
+        {
+            foreach (var pid in workers)
+            {
+                StopNode(pid);
+            }
+        }
+    }
+
+    private static List<(string RunId, int Pid)> BuildAndRead(TestRepo repo, string[] names, string salt)
+    {
+        // The build's output goes to a log file, not to pipes: a reused node inherits the entry
+        // process's standard streams and keeps them open after the command has exited, so reading
+        // them to their end would wait for the node's idle timeout.
+        var log = Path.Combine(repo.Root, $"build-{Guid.NewGuid():N}.log");
+        var info = DotNet.StartInfo(repo.Root, repo.NuGetPackages, "build", "all.proj", "-m:2", "--no-restore", "-nodeReuse:true", "-fl", $"-flp:logfile={log};verbosity=minimal");
+        info.RedirectStandardOutput = false;
+        info.RedirectStandardError = false;
+        info.Environment.Remove("MSBUILDDISABLENODEREUSE");
+        info.Environment["MSBUILDNODEHANDSHAKESALT"] = salt;
+        using (var process = Process.Start(info)!)
+        {
+            if (!process.WaitForExit(TimeSpan.FromMinutes(5)))
+            {
+                process.Kill(entireProcessTree: true);
+                Assert.Fail($"the build did not finish in 5 minutes:\n{File.ReadAllText(log)}");
+            }
+
+            Assert.True(process.ExitCode == 0, File.ReadAllText(log));
+        }
+
+        var store = repo.Store();
+        return names.Select(n => store.Get(TestRepo.Id(n))).Select(r => (r.RunId!, r.Resources.ProcessId ?? 0)).ToList();
+    }
+
+    /// <summary>Ends a reused MSBuild node this test started (the build's entry processes have exited already).</summary>
+    private static void StopNode(int pid)
+    {
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            if (process.ProcessName == "dotnet" && pid != Environment.ProcessId)
+            {
+                process.Kill();
+                process.WaitForExit(10_000);
+            }
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
+        {
+            // gone already
+        }
+    }
+}
