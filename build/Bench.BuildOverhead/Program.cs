@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 
-// dotnet run --project build/Bench.BuildOverhead -c Release [-- --rounds N] [--short] [--noop-only] [--trace N]
+// dotnet run --project build/Bench.BuildOverhead -c Release [-- --rounds N] [--short] [--noop-only] [--trace N] [--node-reuse]
 //
 // Builds two copies of the same 10-project solution (a library chain plus an app), one adopting
 // BuildState.Sdk from Directory.Build.props and one not, from artifacts/packages (run
@@ -11,9 +11,13 @@ using System.Globalization;
 // processes (entry and worker nodes, from /proc), with and without. --noop-only skips the clean
 // builds of the rounds (a clean build takes ten times a no-op one): more no-op rounds in the same
 // time, for the goal that needs them most (a 2% gap under a noise of 20% per round).
+// --node-reuse builds as `dotnet build` does by default (worker nodes stay up between builds),
+// each solution with its own node pool (MSBUILDNODEHANDSHAKESALT), so a node warmed by one
+// variant never serves the other; the nodes are stopped at the end. Without it: -nodeReuse:false.
 var rounds = args.Contains("--short") ? 2 : ReadInt(args, "--rounds", 7);
 var noopOnly = args.Contains("--noop-only");
 var traceBuilds = ReadInt(args, "--trace", 0);
+NodePools.Enabled = args.Contains("--node-reuse");
 var repo = FindRepo();
 var packages = Path.Combine(repo, "artifacts", "packages");
 if (!Directory.Exists(packages) || Directory.GetFiles(packages, "BuildState.Sdk.*.nupkg").Length == 0)
@@ -73,6 +77,7 @@ if (traceBuilds > 0)
     TraceNoopBuilds(with, cache, traceBuilds);
 }
 
+NodePools.StopAll();
 try
 {
     Directory.Delete(work, recursive: true);
@@ -146,10 +151,20 @@ static (double Ms, long PeakBytes) Run(string root, string cache, params string[
 
 static (double Ms, long PeakBytes) RunWith(string root, string cache, string? tracePath, params string[] args)
 {
-    var info = new ProcessStartInfo("dotnet") { WorkingDirectory = root, RedirectStandardOutput = true, RedirectStandardError = true };
-    foreach (var a in args.Append("-nodeReuse:false").Append("-v:q"))
+    // With reused nodes the build's output goes to a log file: a node inherits the entry process's
+    // standard streams and keeps them open after the build, so reading a pipe to its end would wait
+    // for the node's idle timeout.
+    var reuse = NodePools.Enabled && args[0] == "build";
+    var log = reuse ? Path.Combine(root, "build.log") : null;
+    var info = new ProcessStartInfo("dotnet") { WorkingDirectory = root, RedirectStandardOutput = !reuse, RedirectStandardError = !reuse };
+    foreach (var a in reuse ? args.Append("-nodeReuse:true").Append("-v:q").Append("-noConsoleLogger").Append("-fl").Append($"-flp:logfile={log};verbosity=minimal") : args.Append("-nodeReuse:false").Append("-v:q"))
     {
         info.ArgumentList.Add(a);
+    }
+
+    if (reuse)
+    {
+        info.Environment["MSBUILDNODEHANDSHAKESALT"] = NodePools.Salt(root);
     }
 
     info.Environment["NUGET_PACKAGES"] = cache;
@@ -161,25 +176,26 @@ static (double Ms, long PeakBytes) RunWith(string root, string cache, string? tr
     }
     var watch = Stopwatch.StartNew();
     using var process = Process.Start(info)!;
-    var output = process.StandardOutput.ReadToEndAsync();
-    var error = process.StandardError.ReadToEndAsync();
+    var output = reuse ? Task.FromResult("") : process.StandardOutput.ReadToEndAsync();
+    var error = reuse ? Task.FromResult("") : process.StandardError.ReadToEndAsync();
     long peak = 0;
     while (!process.WaitForExit(50))
     {
-        peak = Math.Max(peak, TreeRss(process.Id));
+        peak = Math.Max(peak, TreeRss(process.Id, reuse ? NodePools.Nodes : null));
     }
 
     watch.Stop();
     if (process.ExitCode != 0)
     {
-        throw new InvalidOperationException($"dotnet {string.Join(' ', args)} failed in {root}:\n{output.Result}{error.Result}");
+        throw new InvalidOperationException($"dotnet {string.Join(' ', args)} failed in {root}:\n{output.Result}{error.Result}{(log is not null && File.Exists(log) ? File.ReadAllText(log) : "")}");
     }
 
     return (watch.Elapsed.TotalMilliseconds, peak);
 }
 
 // Resident memory of a process and its descendants (MSBuild worker nodes), from /proc.
-static long TreeRss(int root)
+// `descendants`, when given, collects their ids (the reusable nodes a build started).
+static long TreeRss(int root, HashSet<int>? descendants = null)
 {
     if (!OperatingSystem.IsLinux())
     {
@@ -214,6 +230,11 @@ static long TreeRss(int root)
     {
         var pid = stack.Pop();
         total += rss.GetValueOrDefault(pid);
+        if (pid != root)
+        {
+            descendants?.Add(pid);
+        }
+
         foreach (var child in children.GetValueOrDefault(pid) ?? [])
         {
             stack.Push(child);
@@ -275,4 +296,39 @@ static string FindRepo()
     }
 
     throw new InvalidOperationException("run this from inside the BuildStateSdk repository");
+}
+
+// The reusable nodes of --node-reuse: one handshake salt per solution, and the processes seen under
+// the builds' entry processes, stopped at the end (reused nodes would otherwise idle for minutes).
+internal static class NodePools
+{
+    private static readonly Dictionary<string, string> Salts = [];
+
+    /// <summary>Every process seen under a build's entry process while it ran (its worker nodes).</summary>
+    public static HashSet<int> Nodes { get; } = [];
+
+    public static bool Enabled { get; set; }
+
+    public static string Salt(string root) => Salts.TryGetValue(root, out var salt) ? salt : Salts[root] = Guid.NewGuid().ToString("N");
+
+    public static void StopAll()
+    {
+        foreach (var pid in Nodes)
+        {
+            try
+            {
+                using var node = Process.GetProcessById(pid);
+                if (node.ProcessName != "dotnet")
+                {
+                    continue; // gone, and its id taken by another program
+                }
+
+                node.Kill();
+                node.WaitForExit(10_000);
+            }
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
+            {
+            }
+        }
+    }
 }
