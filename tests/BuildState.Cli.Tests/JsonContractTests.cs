@@ -1,4 +1,5 @@
 using System.Text.Json;
+using BuildState.Model;
 using BuildState.Cli.Tests.Infrastructure;
 
 namespace BuildState.Cli.Tests;
@@ -67,6 +68,17 @@ public sealed class JsonContractTests : IDisposable
         var error = lib.GetProperty("errors").EnumerateArray().Single();
         Assert.Equal("CS0103", error.GetProperty("code").GetString());
         Assert.Contains("Widget", error.GetProperty("message").GetString());
+        Assert.Equal(JsonValueKind.Null, lib.GetProperty("tests").ValueKind); // ran no tests
+    }
+
+    [Fact]
+    public void Show_gives_the_test_counts_of_a_run_that_ran_tests()
+    {
+        _store.Store.Update(TestStore.App, r => r.Tests = new TestResults { Total = 4, Passed = 2, Failed = 1, Skipped = 1, Source = "src/App/obj/buildstate-tests.trx" });
+        var tests = Bs.Run(_store.Repo, "show", "App.csproj|Debug", "--json").Json.GetProperty("tests");
+        HasFields(tests, "total", "passed", "failed", "skipped", "source");
+        Assert.Equal((4, 2, 1, 1), (tests.GetProperty("total").GetInt32(), tests.GetProperty("passed").GetInt32(), tests.GetProperty("failed").GetInt32(), tests.GetProperty("skipped").GetInt32()));
+        Assert.Contains("2 passed, 1 failed, 1 skipped, 4 in all (src/App/obj/buildstate-tests.trx)", Bs.Run(_store.Repo, "show", "App.csproj|Debug").Out);
     }
 
     [Fact]

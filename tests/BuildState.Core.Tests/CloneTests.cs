@@ -22,6 +22,7 @@ public sealed class CloneTests
             Errors = [new ErrorRecord { At = at, Phase = "Build", Code = "CS1002", Message = "; expected", Target = "CoreCompile", File = "a.cs", Line = 1, Column = 2 }],
             Resources = new ResourceInfo { Machine = "m", ProcessId = 2, NodeId = 3, PhaseDurationsMs = { ["Build"] = 12.5 } },
             Metadata = { ["k"] = "v" },
+            Tests = new TestResults { Total = 4, Passed = 2, Failed = 1, Skipped = 1, Source = "src/A/obj/t.trx" },
         };
     }
 

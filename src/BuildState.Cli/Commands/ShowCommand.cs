@@ -43,6 +43,12 @@ internal static class ShowCommand
             grid.AddRow("Depends on", Styles.E(string.Join(", ", r.Dependencies)));
         }
 
+        if (r.Tests is { } tests)
+        {
+            var counts = $"{tests.Passed} passed, {tests.Failed} failed, {tests.Skipped} skipped, {tests.Total} in all";
+            grid.AddRow("Tests", (tests.Failed > 0 ? $"[red]{counts}[/]" : counts) + (tests.Source is null ? "" : $" [grey]({Styles.E(tests.Source)})[/]"));
+        }
+
         c.Write(grid);
         if (r.Transitions.Count > 0)
         {

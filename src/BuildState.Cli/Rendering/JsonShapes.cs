@@ -37,7 +37,8 @@ internal static class JsonShapes
         r.Errors.Select(Error),
         r.Dependencies,
         new ResourcesJson(r.Resources.Machine, r.Resources.ProcessId, r.Resources.NodeId, r.Resources.PhaseDurationsMs),
-        r.Metadata);
+        r.Metadata,
+        r.Tests is null ? null : new TestsJson(r.Tests.Total, r.Tests.Passed, r.Tests.Failed, r.Tests.Skipped, r.Tests.Source));
 
     public static ArtifactJson Artifact(ArtifactRecord a) => new(a.Path, a.Size, a.Sha256, a.Kind, a.LastWriteUtc);
 
@@ -78,7 +79,8 @@ internal sealed record BuildJson(
     IEnumerable<ErrorJson> Errors,
     List<string> Dependencies,
     ResourcesJson Resources,
-    Dictionary<string, string> Metadata);
+    Dictionary<string, string> Metadata,
+    TestsJson? Tests);
 
 internal sealed record RunJson(string RunId, RunStatus Status, DateTimeOffset StartedAt, DateTimeOffset? EndedAt, double? DurationMs, string? Reason, OwnerJson? Owner);
 
@@ -91,6 +93,9 @@ internal sealed record ArtifactJson(string Path, long Size, string Sha256, strin
 internal sealed record CheckpointJson(string Id, string Phase, DateTimeOffset CreatedAt, string? Name, bool HasArtifactCopies, bool Automatic);
 
 internal sealed record ErrorJson(DateTimeOffset At, string Phase, string? Code, string Message, string? Target, string? File, int? Line, int? Column);
+
+/// <summary>The latest run's test counts (null when it ran no tests or they were not reported).</summary>
+internal sealed record TestsJson(int Total, int Passed, int Failed, int Skipped, string? Source);
 
 internal sealed record ResourcesJson(string? Machine, int? ProcessId, int? NodeId, Dictionary<string, double> PhaseDurationsMs);
 

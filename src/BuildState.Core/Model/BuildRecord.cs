@@ -56,6 +56,9 @@ public sealed class BuildRecord
     /// <summary>Free-form string metadata (environment values only when allow-listed).</summary>
     public Dictionary<string, string> Metadata { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>The latest run's test results, when it ran tests and the test platform wrote them down (a TRX file); null otherwise.</summary>
+    public TestResults? Tests { get; set; }
+
     /// <summary>
     /// Length of the history log just after this state's record was appended. A longer log means
     /// records newer than this snapshot (written since, or cut off by a crash): readers roll forward to them.
@@ -79,6 +82,7 @@ public sealed class BuildRecord
         copy.Resources = (ResourceInfo)Resources.CopyMembers();
         copy.Resources.PhaseDurationsMs = new Dictionary<string, double>(Resources.PhaseDurationsMs, StringComparer.Ordinal);
         copy.Metadata = new Dictionary<string, string>(Metadata, StringComparer.Ordinal);
+        copy.Tests = Tests is null ? null : (TestResults)Tests.CopyMembers();
         return copy;
     }
 }
@@ -204,4 +208,26 @@ public sealed class ResourceInfo
 
     /// <summary>Total milliseconds spent in each phase during the latest run.</summary>
     public Dictionary<string, double> PhaseDurationsMs { get; set; } = new(StringComparer.Ordinal);
+}
+
+/// <summary>
+/// What a run's tests did, counted from the test platform's results file. <see cref="Failed"/>
+/// counts every test that did not pass for a reason of its own (failed, error, timeout, aborted);
+/// <see cref="Skipped"/> those not run (skipped, not executed); <see cref="Total"/> every result,
+/// so outcomes the platform reports beyond these (inconclusive, ...) make it larger than the sum.
+/// </summary>
+public sealed class TestResults
+{
+    internal object CopyMembers() => MemberwiseClone();
+
+    public int Total { get; set; }
+
+    public int Passed { get; set; }
+
+    public int Failed { get; set; }
+
+    public int Skipped { get; set; }
+
+    /// <summary>The results file they were read from, relative to the repository root when it lies under it.</summary>
+    public string? Source { get; set; }
 }

@@ -63,6 +63,7 @@ internal static class StoreJsonReader
             else if (Is(ref r, "resources"u8, ref seen, 15)) v.Resources = Object(ref r, ResourceInfo);
             else if (Is(ref r, "metadata"u8, ref seen, 16)) v.Metadata = StringMap(ref r);
             else if (Is(ref r, "historyBytes"u8, ref seen, 17)) v.HistoryBytes = Int64(ref r);
+            else if (Is(ref r, "tests"u8, ref seen, 18)) v.Tests = Object(ref r, TestResults);
             else throw new NotCanonicalException();
         }
 
@@ -296,6 +297,24 @@ internal static class StoreJsonReader
             else if (Is(ref r, "file"u8, ref seen, 5)) v.File = String(ref r);
             else if (Is(ref r, "line"u8, ref seen, 6)) v.Line = Int32(ref r);
             else if (Is(ref r, "column"u8, ref seen, 7)) v.Column = Int32(ref r);
+            else throw new NotCanonicalException();
+        }
+
+        return v;
+    }
+
+    private static TestResults TestResults(ref Utf8JsonReader r)
+    {
+        Expect(ref r, JsonTokenType.StartObject);
+        var v = new TestResults();
+        var seen = new Seen();
+        while (NextProperty(ref r))
+        {
+            if (Is(ref r, "total"u8, ref seen, 0)) v.Total = Int32(ref r);
+            else if (Is(ref r, "passed"u8, ref seen, 1)) v.Passed = Int32(ref r);
+            else if (Is(ref r, "failed"u8, ref seen, 2)) v.Failed = Int32(ref r);
+            else if (Is(ref r, "skipped"u8, ref seen, 3)) v.Skipped = Int32(ref r);
+            else if (Is(ref r, "source"u8, ref seen, 4)) v.Source = String(ref r);
             else throw new NotCanonicalException();
         }
 

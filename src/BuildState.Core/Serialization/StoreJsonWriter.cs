@@ -78,6 +78,12 @@ internal static class StoreJsonWriter
             w.WriteEndObject();
         }
 
+        if (v.Tests is not null)
+        {
+            w.WritePropertyName("tests"u8);
+            TestResults(w, v.Tests);
+        }
+
         w.WriteNumber("historyBytes"u8, v.HistoryBytes);
         w.WriteEndObject();
     }
@@ -322,6 +328,17 @@ internal static class StoreJsonWriter
             w.WriteNumber("column"u8, column);
         }
 
+        w.WriteEndObject();
+    }
+
+    private static void TestResults(Utf8JsonWriter w, TestResults v)
+    {
+        w.WriteStartObject();
+        w.WriteNumber("total"u8, v.Total);
+        w.WriteNumber("passed"u8, v.Passed);
+        w.WriteNumber("failed"u8, v.Failed);
+        w.WriteNumber("skipped"u8, v.Skipped);
+        String(w, "source"u8, v.Source);
         w.WriteEndObject();
     }
 

@@ -24,6 +24,9 @@ public sealed class AdvanceRequest
     public IReadOnlyList<string> Transitions { get; init; } = [];
 
     public string? Message { get; init; }
+
+    /// <summary>The run's test results, recorded with the other changes when not null.</summary>
+    public TestResults? Tests { get; init; }
 }
 
 public sealed partial class BuildStore
@@ -51,6 +54,11 @@ public sealed partial class BuildStore
             }
 
             MergeArtifacts(record, hashed);
+            if (request.Tests is not null)
+            {
+                record.Tests = request.Tests;
+            }
+
             if (request.Dependencies is not null)
             {
                 record.Dependencies = request.Dependencies.Distinct(StringComparer.Ordinal).ToList();
@@ -98,6 +106,11 @@ public sealed partial class BuildStore
         if (request.CheckpointName is not null)
         {
             parts.Add(checkpointTaken ? $"checkpoint {request.CheckpointName}" : $"checkpoint {request.CheckpointName} unchanged, not taken again");
+        }
+
+        if (request.Tests is { } tests)
+        {
+            parts.Add($"tests: {tests.Passed} passed, {tests.Failed} failed, {tests.Skipped} skipped");
         }
 
         if (request.Dependencies is not null)

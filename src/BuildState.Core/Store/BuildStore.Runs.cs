@@ -33,6 +33,7 @@ public sealed partial class BuildStore
 
             record.Artifacts = [];
             record.Errors = [];
+            record.Tests = null;
             record.Resources = new ResourceInfo { Machine = owner.Host, ProcessId = owner.ProcessId, NodeId = request.NodeId };
             if (request.Dependencies is not null)
             {

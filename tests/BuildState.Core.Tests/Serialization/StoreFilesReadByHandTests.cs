@@ -86,7 +86,7 @@ public sealed class StoreFilesReadByHandTests
     public static TheoryData<Type> StoredTypes =>
     [
         typeof(BuildRecord), typeof(RunInfo), typeof(OwnerInfo), typeof(TransitionRecord), typeof(ArtifactRecord), typeof(CheckpointRef),
-        typeof(ErrorRecord), typeof(ResourceInfo), typeof(HistoryEntry), typeof(IndexFile), typeof(IndexEntry), typeof(IndexJournalRecord),
+        typeof(ErrorRecord), typeof(ResourceInfo), typeof(TestResults), typeof(HistoryEntry), typeof(IndexFile), typeof(IndexEntry), typeof(IndexJournalRecord),
         typeof(CheckpointFile), typeof(LockOwnerFile),
     ];
 
@@ -167,6 +167,7 @@ public sealed class StoreFilesReadByHandTests
         Errors = [new ErrorRecord { Phase = "p", Code = "c", Message = "m", Target = "t", File = "f", Line = 1, Column = 2 }],
         Resources = new ResourceInfo { Machine = "m", ProcessId = 1, NodeId = 2, PhaseDurationsMs = { ["Build"] = 1 } },
         Metadata = { ["k"] = "v" },
+        Tests = new TestResults { Total = 3, Passed = 1, Failed = 1, Skipped = 1, Source = "t.trx" },
     };
 
     private static CheckpointFile FullCheckpoint() => new()

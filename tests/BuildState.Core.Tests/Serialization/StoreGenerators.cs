@@ -118,6 +118,11 @@ internal static class StoreGenerators
         from durations in Gen.Dictionary(Text, Double)[0, 6].Null()
         select new ResourceInfo { Machine = machine, ProcessId = pid, NodeId = node, PhaseDurationsMs = durations! };
 
+    public static readonly Gen<TestResults> Tests =
+        from counts in Gen.Select(Int, Int, Int, Int)
+        from source in NullableText
+        select new TestResults { Total = counts.Item1, Passed = counts.Item2, Failed = counts.Item3, Skipped = counts.Item4, Source = source };
+
     /// <summary>Lists that are null now and then (the types allow it; the store's shape checks refuse it later), with a null item now and then.</summary>
     private static Gen<List<T>> ListOf<T>(Gen<T> item)
         where T : class =>
@@ -136,6 +141,7 @@ internal static class StoreGenerators
         from resources in Resources.Null()
         from metadata in Gen.Dictionary(Text, NullableText)[0, 5].Null()
         from historyBytes in Long
+        from tests in Tests.Null()
         select new BuildRecord
         {
             SchemaVersion = head.Item1,
@@ -156,6 +162,7 @@ internal static class StoreGenerators
             Resources = resources!,
             Metadata = metadata!,
             HistoryBytes = historyBytes,
+            Tests = tests,
         };
 
     public static readonly Gen<HistoryEntry> History =
