@@ -39,13 +39,40 @@ public class CommandsTests(PackageFeed feed)
         Assert.True(record.Resources.PhaseDurationsMs["Test"] > 0);
         Assert.Contains(record.Checkpoints, c => c.Name == "before-test");
         Assert.Equal(RunStatus.Succeeded, repo.Store().Get(TestRepo.Id("Calc")).Status); // the library: built, no tests
+        Assert.Null(repo.Store().Get(TestRepo.Id("Calc")).Tests);
+        var passed = Assert.IsType<TestResults>(record.Tests);
+        Assert.Equal((1, 1, 0, 0), (passed.Total, passed.Passed, passed.Failed, passed.Skipped));
+        Assert.Equal("src/Calc.Tests/obj/Debug/net10.0/buildstate-tests.trx", passed.Source);
 
-        repo.Write("src/Calc.Tests/FailingTests.cs", "public class FailingTests { [Xunit.Fact] public void Wrong() => Xunit.Assert.Equal(1, 2); }\n");
+        repo.Write("src/Calc.Tests/FailingTests.cs", """
+            public class FailingTests
+            {
+                [Xunit.Fact] public void Wrong() => Xunit.Assert.Equal(1, 2);
+                [Xunit.Fact(Skip = "later")] public void Later() { }
+            }
+            """);
         Assert.NotEqual(0, repo.Dotnet("test", "src/Calc.Tests/Calc.Tests.csproj").ExitCode);
         var failed = repo.Store().Get(TestRepo.Id("Calc.Tests"));
         Assert.Equal(RunStatus.Failed, failed.Status);
         Assert.Equal("Error", failed.Phase);
         Assert.Equal("Test", failed.Transitions[^1].From);
+        var counts = Assert.IsType<TestResults>(failed.Tests);
+        Assert.Equal((3, 1, 1, 1), (counts.Total, counts.Passed, counts.Failed, counts.Skipped));
+        var wrong = Assert.Single(failed.Errors, e => e.Target == "VSTest");
+        Assert.StartsWith("FailingTests.Wrong: Assert.Equal() Failure", wrong.Message);
+        Assert.Equal(("src/Calc.Tests/FailingTests.cs", 3, "Test"), (wrong.File, wrong.Line, wrong.Phase));
+
+        // The user's own TRX logger is kept (a second one would replace it) and its file is read.
+        File.Delete(repo.Path_("src/Calc.Tests/FailingTests.cs"));
+        File.Delete(repo.Path_("src/Calc.Tests/obj/Debug/net10.0/buildstate-tests.trx"));
+        repo.Ok("test", "src/Calc.Tests/Calc.Tests.csproj", "--logger", "trx;LogFileName=mine.trx");
+        Assert.True(File.Exists(repo.Path_("src/Calc.Tests/TestResults/mine.trx")));
+        var theirs = Assert.IsType<TestResults>(repo.Store().Get(TestRepo.Id("Calc.Tests")).Tests);
+        Assert.Equal((1, 1, "src/Calc.Tests/TestResults/mine.trx"), (theirs.Total, theirs.Passed, theirs.Source));
+        Assert.False(File.Exists(repo.Path_("src/Calc.Tests/obj/Debug/net10.0/buildstate-tests.trx"))); // no logger of ours beside theirs
+
+        repo.Ok("test", "src/Calc.Tests/Calc.Tests.csproj", "-p:BuildStateRecordTestResults=false");
+        Assert.Null(repo.Store().Get(TestRepo.Id("Calc.Tests")).Tests);
     }
 
     [Fact]

@@ -59,6 +59,15 @@ internal sealed class ProjectContext
     /// <summary>True when `dotnet test` will run tests after the build (VSTest is the entry target).</summary>
     public bool TestsFollow { get; set; }
 
+    /// <summary>
+    /// Where this run's test results will be (the SDK's TRX file, or the user's results folder,
+    /// ending in a separator) once its tests ran; null when no tests follow or none are recorded.
+    /// </summary>
+    public string? TestResults { get; set; }
+
+    /// <summary>When the run entered Test: results files older than this belong to an earlier run.</summary>
+    public DateTimeOffset TestsStartedAt { get; set; }
+
     /// <summary>Custom lifecycles declared by the project's table files, by table name.</summary>
     public Dictionary<string, ILifecycleDefinition> Machines { get; } = new(StringComparer.Ordinal);
 

@@ -43,8 +43,10 @@ internal static class RunCloser
         IReadOnlyList<string> path = record.Phase is DefaultLifecycle.Build or DefaultLifecycle.Test
             ? [DefaultLifecycle.Cleanup, DefaultLifecycle.Complete]
             : [DefaultLifecycle.Complete];
+        var tests = record.Phase == DefaultLifecycle.Test ? TrxResults.Read(context.TestResults, context.TestsStartedAt) : null;
         context.Committed = context.Store.Advance(context.BuildId, new AdvanceRequest
         {
+            Tests = tests is { } t ? Stored(context, t.Counts) : null,
             Artifacts = artifacts ?? [],
             CheckpointName = checkpoint,
             CheckpointCopiesArtifacts = context.CheckpointArtifacts,
@@ -73,6 +75,12 @@ internal static class RunCloser
         }
 
         Complete(context, artifacts, context.AutoCheckpoints ? "built" : null);
+    }
+
+    private static TestResults Stored(ProjectContext context, TestResults counts)
+    {
+        counts.Source = counts.Source is null ? null : context.Store.ToStoredPath(counts.Source);
+        return counts;
     }
 
     /// <summary>
@@ -106,6 +114,23 @@ internal static class RunCloser
         {
             error.File = error.File is null ? null : context.Store.ToStoredPath(error.File);
             context.Store.RecordError(context.BuildId, error);
+        }
+
+        // Failed tests fail VSTest, so a run with failures ends here: its counts and failed tests
+        // are recorded in one change before the run ends.
+        if (current.Phase == DefaultLifecycle.Test && TrxResults.Read(context.TestResults, context.TestsStartedAt) is { } tests)
+        {
+            context.Store.Update(context.BuildId, record =>
+            {
+                record.Tests = Stored(context, tests.Counts);
+                foreach (var failure in tests.Failures)
+                {
+                    failure.File = failure.File is null ? null : context.Store.ToStoredPath(failure.File);
+                    failure.Phase = DefaultLifecycle.Test;
+                    failure.At = DateTimeOffset.UtcNow;
+                    record.Errors.Add(failure);
+                }
+            }, $"tests: {tests.Counts.Passed} passed, {tests.Counts.Failed} failed, {tests.Counts.Skipped} skipped");
         }
 
         // A background commit that failed (reported as BST1001) left the run open although the

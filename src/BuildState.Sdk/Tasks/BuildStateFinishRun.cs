@@ -21,6 +21,12 @@ public sealed class BuildStateFinishRun : BuildStateTask
     /// <summary>When true, only record the artifacts: tests follow, the run goes on to Test.</summary>
     public bool TestsFollow { get; set; }
 
+    /// <summary>
+    /// With <see cref="TestsFollow"/>: where the tests' TRX results will be, the SDK's own file or
+    /// the user's results folder (ending in a separator); empty to record no test counts.
+    /// </summary>
+    public string? TestResults { get; set; }
+
     private protected override bool TracksCommittedState => true;
 
     private protected override void ExecuteCore()
@@ -33,6 +39,12 @@ public sealed class BuildStateFinishRun : BuildStateTask
 
         // The items are read here, on the task's thread; the commit itself may run in the background.
         var artifacts = RecordArtifacts ? ArtifactRecorder.Inputs(Artifacts) : [];
+        if (TestsFollow)
+        {
+            context.TestResults = string.IsNullOrEmpty(TestResults) ? null : TestResults;
+            context.TestsStartedAt = DateTimeOffset.UtcNow;
+        }
+
         if (context.Strict)
         {
             RunCloser.Finish(context, artifacts, TestsFollow);
