@@ -72,6 +72,7 @@ public sealed class ReportTests : IDisposable
         Assert.Contains("data-from=\"src/Web/Web.csproj|Release|net10.0\" data-to=\"src/Data/Data.csproj|Release|net10.0\"", dom);
         // Artifact counts per row and the summary.
         Assert.Contains("<div class=\"info num artifacts\">1</div>", dom);
+        Assert.Contains("Release · net10.0 · tests: 121 passed, 0 failed, 2 skipped</small>", dom);
         Assert.Matches("<b>5</b><span>builds</span>", dom);
     }
 

@@ -111,7 +111,8 @@ internal static class ReportHtml
             var failed = b.Status is RunStatus.Failed or RunStatus.Interrupted;
             var took = ReportRun.End_(b, now) - b.Run!.StartedAt;
             sb.Append("<div class=\"row build").Append(failed ? " failed" : "").Append("\" data-build=\"").Append(H(b.Id)).Append("\" data-status=\"").Append(b.Status).Append("\">");
-            sb.Append("<div class=\"name\" title=\"").Append(H(b.Id)).Append("\">").Append(H(ShortName(b.Id))).Append("<small>").Append(H(Config(b.Id))).Append("</small></div>");
+            sb.Append("<div class=\"name\" title=\"").Append(H(b.Id)).Append("\">").Append(H(ShortName(b.Id))).Append("<small>").Append(H(Config(b.Id)))
+                .Append(b.Tests is { } t ? H($" · tests: {t.Passed} passed, {t.Failed} failed, {t.Skipped} skipped") : "").Append("</small></div>");
             sb.Append("<div class=\"info\"><span class=\"badge ").Append(b.Status.ToString().ToLowerInvariant()).Append("\">").Append(b.Status).Append("</span></div>");
             sb.Append("<div class=\"info num\">").Append(H(Units.Duration(took))).Append("</div>");
             sb.Append("<div class=\"info num artifacts\">").Append(b.Artifacts.Count).Append("</div>");
@@ -131,7 +132,7 @@ internal static class ReportHtml
                 foreach (var e in b.Errors)
                 {
                     var where = e.File is null ? "" : $"{e.File}{(e.Line is { } l ? $"({l}{(e.Column is { } c ? $",{c}" : "")})" : "")}: ";
-                    sb.Append("<div class=\"error\"><b>").Append(H(e.Code ?? "error")).Append("</b> <span class=\"where\">").Append(H(where)).Append("</span>").Append(H(e.Message))
+                    sb.Append("<div class=\"error\"><b>").Append(H(e.Code ?? (e.Target == "VSTest" ? "test" : "error"))).Append("</b> <span class=\"where\">").Append(H(where)).Append("</span>").Append(H(e.Message))
                         .Append(" <span class=\"meta\">in ").Append(H(e.Phase)).Append(e.Target is null ? "" : ", target " + H(e.Target)).Append("</span></div>");
                 }
 

@@ -49,6 +49,11 @@ public static class RealisticStore
                     }
 
                     store.Transition(project, phase);
+                    if (phase == "Cleanup" && project.Contains("Tests", StringComparison.Ordinal))
+                    {
+                        store.Update(project, r => r.Tests = new TestResults { Total = 120 + run, Passed = 118 + run, Skipped = 2 });
+                    }
+
                     if (phase == "Cleanup")
                     {
                         var file = test.ArtifactPath($"out/{run}/{ReportName(project)}.dll");
