@@ -75,6 +75,21 @@ public sealed class TrxResultsTests : IDisposable
     }
 
     [Fact]
+    public void In_a_shared_folder_the_newest_file_that_names_the_test_assembly_wins()
+    {
+        // Two target frameworks of one test project write their TRX files to the same folder at once.
+        var ours = Trx(Result("T.A", "Passed") + """<TestMethod codeBase="/src/T/bin/net10.0/T.dll" />""", "ours.trx");
+        File.SetLastWriteTimeUtc(ours, DateTime.UtcNow.AddSeconds(-5));
+        Trx(Result("T.A", "Failed") + Result("T.B", "Failed") + """<TestMethod codeBase="/src/T/bin/net9.0/T.dll" />""", "theirs.trx");
+        var folder = _dir + Path.DirectorySeparatorChar;
+        var since = DateTimeOffset.UtcNow.AddMinutes(-1);
+
+        Assert.Equal(ours, TrxResults.Read(folder, since, "/src/T/bin/net10.0/T.dll")!.Value.Counts.Source);
+        Assert.Equal(Path.Combine(_dir, "theirs.trx"), TrxResults.Read(folder, since, "/src/T/bin/net9.0/T.dll")!.Value.Counts.Source);
+        Assert.Equal(Path.Combine(_dir, "theirs.trx"), TrxResults.Read(folder, since, "/elsewhere/T.dll")!.Value.Counts.Source); // none names it: the newest
+    }
+
+    [Fact]
     public void A_missing_damaged_or_hostile_file_gives_no_results_instead_of_an_exception()
     {
         Assert.Null(TrxResults.Read(Path.Combine(_dir, "none.trx"), DateTimeOffset.UtcNow.AddMinutes(-1)));

@@ -65,6 +65,9 @@ internal sealed class ProjectContext
     /// </summary>
     public string? TestResults { get; set; }
 
+    /// <summary>The assembly the tests run from (its TRX file names it); null when unknown.</summary>
+    public string? TestAssembly { get; set; }
+
     /// <summary>When the run entered Test: results files older than this belong to an earlier run.</summary>
     public DateTimeOffset TestsStartedAt { get; set; }
 

@@ -43,7 +43,7 @@ internal static class RunCloser
         IReadOnlyList<string> path = record.Phase is DefaultLifecycle.Build or DefaultLifecycle.Test
             ? [DefaultLifecycle.Cleanup, DefaultLifecycle.Complete]
             : [DefaultLifecycle.Complete];
-        var tests = record.Phase == DefaultLifecycle.Test ? TrxResults.Read(context.TestResults, context.TestsStartedAt) : null;
+        var tests = record.Phase == DefaultLifecycle.Test ? TrxResults.Read(context.TestResults, context.TestsStartedAt, context.TestAssembly) : null;
         context.Committed = context.Store.Advance(context.BuildId, new AdvanceRequest
         {
             Tests = tests is { } t ? Stored(context, t.Counts) : null,
@@ -118,7 +118,7 @@ internal static class RunCloser
 
         // Failed tests fail VSTest, so a run with failures ends here: its counts and failed tests
         // are recorded in one change before the run ends.
-        if (current.Phase == DefaultLifecycle.Test && TrxResults.Read(context.TestResults, context.TestsStartedAt) is { } tests)
+        if (current.Phase == DefaultLifecycle.Test && TrxResults.Read(context.TestResults, context.TestsStartedAt, context.TestAssembly) is { } tests)
         {
             context.Store.Update(context.BuildId, record =>
             {

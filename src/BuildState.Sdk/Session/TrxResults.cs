@@ -21,11 +21,13 @@ internal static partial class TrxResults
     /// <summary>
     /// The results of the test run, or null when there is no results file written since
     /// <paramref name="notBefore"/> or it cannot be read. <paramref name="fileOrFolder"/> is the
-    /// SDK's own TRX file, or a folder (ending in a separator) whose newest *.trx is taken.
+    /// SDK's own TRX file, or a folder (ending in a separator) whose newest *.trx is taken, the
+    /// newest that names <paramref name="testAssembly"/> when there is one: the inner builds of a
+    /// multi-targeted test project run their tests at the same time and share the user's folder.
     /// </summary>
-    public static (TestResults Counts, List<ErrorRecord> Failures)? Read(string? fileOrFolder, DateTimeOffset notBefore)
+    public static (TestResults Counts, List<ErrorRecord> Failures)? Read(string? fileOrFolder, DateTimeOffset notBefore, string? testAssembly = null)
     {
-        var path = Find(fileOrFolder, notBefore.UtcDateTime.AddSeconds(-2));
+        var path = Find(fileOrFolder, notBefore.UtcDateTime.AddSeconds(-2), testAssembly);
         if (path is null)
         {
             return null;
@@ -49,7 +51,7 @@ internal static partial class TrxResults
         }
     }
 
-    private static string? Find(string? fileOrFolder, DateTime notBeforeUtc)
+    private static string? Find(string? fileOrFolder, DateTime notBeforeUtc, string? testAssembly)
     {
         if (string.IsNullOrEmpty(fileOrFolder))
         {
@@ -66,18 +68,43 @@ internal static partial class TrxResults
             return null;
         }
 
-        string? newest = null;
-        var newestTime = notBeforeUtc;
+        var recent = new List<(DateTime Written, string File)>();
         foreach (var file in Directory.EnumerateFiles(fileOrFolder, "*.trx"))
         {
             var written = File.GetLastWriteTimeUtc(file);
-            if (written >= newestTime)
+            if (written >= notBeforeUtc)
             {
-                (newest, newestTime) = (file, written);
+                recent.Add((written, file));
             }
         }
 
-        return newest;
+        recent.Sort((a, b) => b.Written.CompareTo(a.Written));
+        if (testAssembly is not null)
+        {
+            foreach (var (_, file) in recent)
+            {
+                if (Names(file, testAssembly))
+                {
+                    return file;
+                }
+            }
+        }
+
+        return recent.Count > 0 ? recent[0].File : null;
+    }
+
+    // A TRX file lists each test's assembly as codeBase="<full path>".
+    private static bool Names(string file, string testAssembly)
+    {
+        try
+        {
+            return new FileInfo(file).Length <= MaxBytes
+                && File.ReadAllText(file).Contains("codeBase=\"" + System.Security.SecurityElement.Escape(testAssembly) + "\"", StringComparison.Ordinal);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
     }
 
     /// <summary>Counts the top-level results (a data-driven test's inner results are part of their parent's).</summary>

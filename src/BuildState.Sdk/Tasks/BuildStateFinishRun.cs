@@ -43,6 +43,13 @@ public sealed class BuildStateFinishRun : BuildStateTask
         {
             context.TestResults = string.IsNullOrEmpty(TestResults) ? null : TestResults;
             context.TestsStartedAt = DateTimeOffset.UtcNow;
+            foreach (var item in Artifacts)
+            {
+                if (item.GetMetadata("Kind") == "assembly")
+                {
+                    context.TestAssembly = Path.GetFullPath(item.ItemSpec);
+                }
+            }
         }
 
         if (context.Strict)
