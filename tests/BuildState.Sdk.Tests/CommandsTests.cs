@@ -89,6 +89,24 @@ public class CommandsTests(PackageFeed feed)
     }
 
     [Fact]
+    public void A_multi_targeted_pack_records_the_package_with_each_inner_build()
+    {
+        using var repo = new TestRepo(feed);
+        repo.Project("Multi", targetFramework: "net10.0;netstandard2.0", extra: "<PropertyGroup><PackageId>Contoso.Multi</PackageId><Version>1.2.0</Version></PropertyGroup>");
+        repo.Ok("pack", "src/Multi/Multi.csproj", "-o", "out");
+        foreach (var tfm in new[] { "net10.0", "netstandard2.0" })
+        {
+            var record = repo.Store().Get(TestRepo.Id("Multi", "Release", tfm));
+            var package = Assert.Single(record.Artifacts, a => a.Kind == "package");
+            Assert.Equal("out/Contoso.Multi.1.2.0.nupkg", package.Path);
+            Assert.Equal(BuildState.Store.ArtifactHasher.HashFile(repo.Path_(package.Path)), package.Sha256);
+            Assert.Equal(RunStatus.Succeeded, record.Status);
+        }
+
+        Assert.Equal(2, repo.Store().List().Count); // the outer build is still not a build of its own
+    }
+
+    [Fact]
     public void Dotnet_publish_records_the_published_files()
     {
         using var repo = new TestRepo(feed);

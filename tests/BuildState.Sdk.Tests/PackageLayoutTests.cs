@@ -17,6 +17,12 @@ public class PackageLayoutTests(PackageFeed feed)
         var files = zip.Entries.Select(e => e.FullName).ToList();
         Assert.Contains("tasks/net10.0/BuildState.Sdk.Tasks.dll", files);
         Assert.Contains("tasks/net10.0/BuildState.Core.dll", files);
+        foreach (var entry in new[] { "Sdk/Sdk", "build/BuildState.Sdk", "buildTransitive/BuildState.Sdk", "buildMultiTargeting/BuildState.Sdk" })
+        {
+            Assert.Contains(entry + ".props", files);
+            Assert.Contains(entry + ".targets", files);
+        }
+
         foreach (var rid in ReadyToRunRids)
         {
             Assert.Contains($"tasks/net10.0/{rid}/BuildState.Sdk.Tasks.dll", files);

@@ -48,22 +48,25 @@ internal sealed class RunStart
 /// </summary>
 internal static class RunStarter
 {
+    /// <summary>How the SDK opens a store (the first task of a node to use it decides: one store object per node).</summary>
+    public static StoreOptions Options(string storeRoot, Durability durability, int maxCheckpoints, int maxBackups, bool strict) => new()
+    {
+        Durability = durability,
+        MaxCheckpoints = Math.Max(1, maxCheckpoints),
+        MaxBackups = Math.Max(0, maxBackups),
+        RepositoryRoot = Path.GetDirectoryName(storeRoot)!,
+        Clock = SdkClock.Now,
+
+        // Normal: the fsyncs of run ends and checkpoints are paid once, at the end of the build
+        // (BuildSession.Dispose), not by each project on the build's critical path. Strict mode
+        // keeps them inline, so a failing fsync fails the task that caused it.
+        GroupCommit = !strict,
+    };
+
     public static ProjectContext Begin(BuildSession session, TaskLoggingHelper log, RunStart start)
     {
         var repo = Path.GetDirectoryName(start.StoreRoot)!;
-        var options = new StoreOptions
-        {
-            Durability = start.Durability,
-            MaxCheckpoints = Math.Max(1, start.MaxCheckpoints),
-            MaxBackups = Math.Max(0, start.MaxBackups),
-            RepositoryRoot = repo,
-            Clock = SdkClock.Now,
-
-            // Normal: the fsyncs of run ends and checkpoints are paid once, at the end of the build
-            // (BuildSession.Dispose), not by each project on the build's critical path. Strict mode
-            // keeps them inline, so a failing fsync fails the task that caused it.
-            GroupCommit = !start.Strict,
-        };
+        var options = Options(start.StoreRoot, start.Durability, start.MaxCheckpoints, start.MaxBackups, start.Strict);
         BuildStore store;
         using (SdkTrace.Time("begin.store"))
         {
