@@ -48,19 +48,12 @@ public sealed class BuildStateBeginRun : BuildStateTask
 
     private protected override void ExecuteCore()
     {
-        Project = ProjectPath;
-        var projectDir = Path.GetDirectoryName(Path.GetFullPath(ProjectPath))!;
-        var root = StoreLocator.StoreRoot(projectDir, StoreRoot);
-        StoreRootInUse = root;
-        if (Session.IsDegraded(root, out _))
+        if (UsableStoreRoot(ProjectPath, StoreRoot) is not { } root)
         {
-            return; // warned once already in this build
+            return;
         }
 
-        if (!RunStarter.TryParseDurability(Durability, out var durability))
-        {
-            throw new UserError("BST1002", $"BuildStateDurability must be Full, Normal or None, not '{Durability}'", ProjectPath);
-        }
+        var durability = ParseDurability(Durability, ProjectPath);
 
         var context = RunStarter.Begin(Session, Log, new RunStart
         {

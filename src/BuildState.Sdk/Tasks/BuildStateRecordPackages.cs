@@ -38,20 +38,13 @@ public sealed class BuildStateRecordPackages : BuildStateTask
 
     private protected override void ExecuteCore()
     {
-        Project = ProjectPath;
-        var fullPath = Path.GetFullPath(ProjectPath);
-        var root = StoreLocator.StoreRoot(Path.GetDirectoryName(fullPath)!, StoreRoot);
-        StoreRootInUse = root;
-        if (Files.Length == 0 || Session.IsDegraded(root, out _))
+        if (Files.Length == 0 || UsableStoreRoot(ProjectPath, StoreRoot) is not { } root)
         {
             return;
         }
 
-        if (!RunStarter.TryParseDurability(Durability, out var durability))
-        {
-            throw new UserError("BST1002", $"BuildStateDurability must be Full, Normal or None, not '{Durability}'", ProjectPath);
-        }
-
+        var durability = ParseDurability(Durability, ProjectPath);
+        var fullPath = Path.GetFullPath(ProjectPath);
         var store = Session.Store(root, RunStarter.Options(root, durability, MaxCheckpoints, MaxBackups, Strict));
         var recorded = new List<string>();
         foreach (var framework in TargetFrameworks.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))

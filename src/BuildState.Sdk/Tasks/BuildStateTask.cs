@@ -1,5 +1,6 @@
 using BuildState.Errors;
 using BuildState.Sdk.Session;
+using BuildState.Store;
 using Microsoft.Build.Framework;
 using MSBuildTask = Microsoft.Build.Utilities.Task;
 
@@ -55,6 +56,24 @@ public abstract class BuildStateTask : MSBuildTask
     }
 
     private protected abstract void ExecuteCore();
+
+    /// <summary>
+    /// For the tasks that open the store themselves: the project's store folder (remembered for
+    /// BST1001), or null when the store is degraded in this build (warned once already).
+    /// </summary>
+    private protected string? UsableStoreRoot(string projectPath, string? configuredRoot)
+    {
+        Project = projectPath;
+        var root = StoreLocator.StoreRoot(Path.GetDirectoryName(Path.GetFullPath(projectPath))!, configuredRoot);
+        StoreRootInUse = root;
+        return Session.IsDegraded(root, out _) ? null : root;
+    }
+
+    /// <summary>BuildStateDurability, or BST1002 naming the project.</summary>
+    private protected static Durability ParseDurability(string value, string projectPath) =>
+        RunStarter.TryParseDurability(value, out var durability)
+            ? durability
+            : throw new UserError("BST1002", $"BuildStateDurability must be Full, Normal or None, not '{value}'", projectPath);
 
     /// <summary>
     /// True for the SDK's own three tasks, which keep <see cref="ProjectContext.Committed"/> up to
