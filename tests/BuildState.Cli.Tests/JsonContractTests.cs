@@ -1,5 +1,6 @@
 using System.Text.Json;
 using BuildState.Model;
+using BuildState.Store;
 using BuildState.Cli.Tests.Infrastructure;
 
 namespace BuildState.Cli.Tests;
@@ -69,6 +70,25 @@ public sealed class JsonContractTests : IDisposable
         Assert.Equal("CS0103", error.GetProperty("code").GetString());
         Assert.Contains("Widget", error.GetProperty("message").GetString());
         Assert.Equal(JsonValueKind.Null, lib.GetProperty("tests").ValueKind); // ran no tests
+    }
+
+    [Fact]
+    public void Show_json_lists_every_transition_of_a_run_longer_than_a_state_holds()
+    {
+        var moves = StoreLimits.MaxTransitionsInState + 40;
+        _store.Store.StartRun(TestStore.Core, new StartRunRequest { RunId = "long" });
+        for (var i = 0; i < moves; i++)
+        {
+            _store.Store.Transition(TestStore.Core, i % 2 == 0 ? "Error" : "Init");
+        }
+
+        Assert.Equal(40, _store.Store.Get(TestStore.Core).EarlierTransitions);
+        var result = Bs.Run(_store.Repo, "show", "Core.csproj", "--json");
+        Assert.Equal(0, result.Code);
+        var transitions = result.Json.GetProperty("transitions").EnumerateArray().ToList();
+        Assert.Equal(moves, transitions.Count);
+        Assert.Equal("Init", transitions[0].GetProperty("from").GetString());
+        Assert.Equal("Error", transitions[0].GetProperty("to").GetString());
     }
 
     [Fact]

@@ -16,6 +16,7 @@ public sealed class CloneTests
             Id = "src/A/A.csproj|Debug|net10.0", Phase = "Build", Status = RunStatus.Running, RunId = "r", Sequence = 7, CreatedAt = at, UpdatedAt = at, HistoryBytes = 99,
             Run = new RunInfo { RunId = "r", Status = RunStatus.Running, StartedAt = at, Owner = new OwnerInfo { ProcessId = 1, Host = "h" }, Reason = "x" },
             Transitions = [new TransitionRecord { From = "Init", To = "Setup", At = at, DurationMs = 1.5 }],
+            EarlierTransitions = 2,
             Artifacts = [new ArtifactRecord { Path = "bin/A.dll", Size = 3, Sha256 = "ab", LastWriteUtc = at, Kind = "assembly" }],
             Dependencies = ["src/B/B.csproj|Debug|net10.0"],
             Checkpoints = [new CheckpointRef { Id = "cp-1", Name = "n", Phase = "Build", CreatedAt = at, HasArtifactCopies = true, Automatic = true, ArtifactsSha256 = "cd" }],

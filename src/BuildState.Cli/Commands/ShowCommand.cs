@@ -15,7 +15,7 @@ internal static class ShowCommand
     private static int Execute(CliContext ctx)
     {
         var id = ctx.ResolveBuild(ctx.Get(Build)!);
-        var r = ctx.Store.Get(id);
+        var r = ctx.Store.GetWithAllTransitions(id);
         if (ctx.Json)
         {
             ctx.WriteJson(JsonShapes.Build(r), CliJsonContext.Default.BuildJson);
@@ -59,7 +59,7 @@ internal static class ShowCommand
                 t.AddRow(Styles.E(Units.Time(tr.At)), Styles.Phase(tr.From), Styles.Phase(tr.To), Styles.E(Units.DurationMs(tr.DurationMs)));
             }
 
-            c.MarkupLine("[bold]Transitions[/]");
+            c.MarkupLine(r.EarlierTransitions is { } missing ? $"[bold]Transitions[/] [grey]({missing} earlier ones of this run are no longer in its history)[/]" : "[bold]Transitions[/]");
             c.Write(t);
         }
 

@@ -103,7 +103,10 @@ internal sealed class ReportRun
     public static List<(string Phase, DateTimeOffset From, DateTimeOffset To)> Segments(BuildRecord b, DateTimeOffset now)
     {
         var segments = new List<(string, DateTimeOffset, DateTimeOffset)>();
-        var at = b.Run!.StartedAt;
+        // A long run's state holds only its newest transitions: the timeline then starts at the first one kept.
+        var at = b.EarlierTransitions > 0 && b.Transitions.Count > 0
+            ? b.Transitions[0].At - TimeSpan.FromMilliseconds(b.Transitions[0].DurationMs)
+            : b.Run!.StartedAt;
         foreach (var t in b.Transitions)
         {
             segments.Add((t.From, at, t.At));

@@ -79,8 +79,10 @@ internal sealed class RunFollower(BuildStore store, string? onlyBuild, string? r
                 yield return new WatchEvent("started", record.Id, RunId, RunStatus.Running, record.Run.StartedAt == default ? record.Phase : record.Transitions.FirstOrDefault()?.From ?? record.Phase, null, null, null, null, null) { At = record.Run.StartedAt };
             }
 
-            var from = firstTime ? 0 : seen.Transitions;
-            foreach (var t in record.Transitions.Skip(from))
+            // Counted over the whole run: the state carries only its newest transitions (EarlierTransitions counts the rest).
+            var earlier = (int)(record.EarlierTransitions ?? 0);
+            var from = firstTime ? earlier : Math.Max(seen.Transitions, earlier);
+            foreach (var t in record.Transitions.Skip(from - earlier))
             {
                 yield return new WatchEvent("transition", record.Id, RunId, null, t.To, t.From, t.To, t.DurationMs, null, null) { At = t.At };
             }
@@ -88,7 +90,7 @@ internal sealed class RunFollower(BuildStore store, string? onlyBuild, string? r
             var status = EffectiveStatus(record);
             var previous = firstTime ? RunStatus.Running : seen.Status;
             Builds[record.Id] = record;
-            _seen[record.Id] = (record.Sequence, record.RunId, record.Transitions.Count, status);
+            _seen[record.Id] = (record.Sequence, record.RunId, earlier + record.Transitions.Count, status);
             if (status != RunStatus.Running && previous == RunStatus.Running)
             {
                 var took = (record.Run.EndedAt ?? DateTimeOffset.UtcNow) - record.Run.StartedAt;

@@ -35,8 +35,19 @@ public sealed class BuildRecord
     /// <summary>The latest run.</summary>
     public RunInfo? Run { get; set; }
 
-    /// <summary>The transitions of the latest run, oldest first (earlier runs are in history).</summary>
+    /// <summary>
+    /// The transitions of the latest run, oldest first (earlier runs are in history). At most the
+    /// newest <see cref="Store.StoreLimits.MaxTransitionsInState"/>: see <see cref="EarlierTransitions"/>.
+    /// </summary>
     public List<TransitionRecord> Transitions { get; set; } = [];
+
+    /// <summary>
+    /// How many transitions of the latest run came before the first one in <see cref="Transitions"/>
+    /// and are no longer carried by the state (they are in its history records); null when none.
+    /// Every history record holds the whole state, so without this bound a run with thousands of
+    /// transitions would make every commit write all of them again.
+    /// </summary>
+    public long? EarlierTransitions { get; set; }
 
     /// <summary>Artifacts the latest run produced.</summary>
     public List<ArtifactRecord> Artifacts { get; set; } = [];

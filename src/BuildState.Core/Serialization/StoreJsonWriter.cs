@@ -55,6 +55,11 @@ internal static class StoreJsonWriter
         }
 
         List(w, "transitions"u8, v.Transitions, TransitionRecord);
+        if (v.EarlierTransitions is { } earlier)
+        {
+            w.WriteNumber("earlierTransitions"u8, earlier);
+        }
+
         List(w, "artifacts"u8, v.Artifacts, ArtifactRecord);
         List(w, "dependencies"u8, v.Dependencies, StringValue);
         List(w, "checkpoints"u8, v.Checkpoints, CheckpointRef);

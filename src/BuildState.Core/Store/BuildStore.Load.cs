@@ -42,9 +42,9 @@ public sealed partial class BuildStore
             throw BuildStateException.Corrupt(path, "the state has no id, phase or lifecycle");
         }
 
-        if (record.Sequence < 0 || record.HistoryBytes < 0)
+        if (record.Sequence < 0 || record.HistoryBytes < 0 || record.EarlierTransitions < 0)
         {
-            throw BuildStateException.Corrupt(path, "the state has a negative sequence or history length");
+            throw BuildStateException.Corrupt(path, "the state has a negative sequence, history length or count of earlier transitions");
         }
 
         if (record.Transitions is null || record.Artifacts is null || record.Dependencies is null || record.Checkpoints is null

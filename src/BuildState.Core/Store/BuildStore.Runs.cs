@@ -26,6 +26,7 @@ public sealed partial class BuildStore
             record.RunId = request.RunId;
             record.Run = new RunInfo { RunId = request.RunId, Status = RunStatus.Running, StartedAt = now, Owner = owner };
             record.Transitions = [];
+            record.EarlierTransitions = null;
             if (record.Artifacts.Count > 0)
             {
                 _earlierRunArtifacts[buildId] = record.Artifacts; // their hashes serve the new run's unchanged outputs
@@ -91,6 +92,15 @@ public sealed partial class BuildStore
         var since = record.Transitions.Count > 0 ? record.Transitions[^1].At : record.Run!.StartedAt;
         var duration = Math.Max(0, (now - since).TotalMilliseconds);
         record.Transitions.Add(new TransitionRecord { From = from, To = to, At = now, DurationMs = duration });
+        if (record.Transitions.Count > StoreLimits.MaxTransitionsInState)
+        {
+            // The oldest leave the state (its history records keep them): a commit's cost stays
+            // bounded however long the run.
+            var dropped = record.Transitions.Count - StoreLimits.MaxTransitionsInState;
+            record.Transitions.RemoveRange(0, dropped);
+            record.EarlierTransitions = (record.EarlierTransitions ?? 0) + dropped;
+        }
+
         record.Resources.PhaseDurationsMs[from] = record.Resources.PhaseDurationsMs.GetValueOrDefault(from) + duration;
         record.Phase = to;
 

@@ -93,6 +93,43 @@ public sealed partial class BuildStore
         return ScanHistory(key).Entries.Select(e => e.Entry).ToList();
     }
 
+    /// <summary>
+    /// The build's state with every transition of its latest run: those the state no longer carries
+    /// (<see cref="BuildRecord.EarlierTransitions"/>) are read back from its history records, each of
+    /// which holds the newest ones of its time. Where history lacks some (pruned, or damaged), the
+    /// list starts after the last one missing and EarlierTransitions still counts the rest.
+    /// </summary>
+    public BuildRecord GetWithAllTransitions(string buildId)
+    {
+        var record = Get(buildId);
+        if (record.EarlierTransitions is not > 0 || record.Run is not { } run)
+        {
+            return record;
+        }
+
+        var earlier = record.EarlierTransitions.Value;
+        var all = new TransitionRecord?[earlier + record.Transitions.Count];
+        record.Transitions.CopyTo(all!, (int)earlier);
+        foreach (var entry in GetHistory(buildId))
+        {
+            if (entry.State is not { Run: { } r } state || r.RunId != run.RunId || r.StartedAt != run.StartedAt)
+            {
+                continue; // another run's record
+            }
+
+            var offset = state.EarlierTransitions ?? 0;
+            for (var i = 0; i < state.Transitions.Count && offset + i < earlier; i++)
+            {
+                all[offset + i] ??= state.Transitions[i];
+            }
+        }
+
+        var firstKnown = Array.FindLastIndex(all, t => t is null) + 1;
+        record.Transitions = all[firstKnown..].Select(t => t!).ToList();
+        record.EarlierTransitions = firstKnown > 0 ? firstKnown : null;
+        return record;
+    }
+
     private void EnsureBuildExists(string key, string buildId)
     {
         if (!_fs.DirectoryExists(Layout.BuildDir(key)))

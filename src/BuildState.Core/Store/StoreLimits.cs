@@ -21,6 +21,12 @@ public static class StoreLimits
     /// <summary>Largest history file read in one piece.</summary>
     public const long MaxHistoryFileBytes = 1024L * 1024 * 1024;
 
+    /// <summary>
+    /// Most transitions of the latest run a state carries (the newest; BuildRecord.EarlierTransitions
+    /// counts the rest, which its history holds). A run of the default lifecycle has six.
+    /// </summary>
+    public const int MaxTransitionsInState = 64;
+
     /// <summary>Longest build id accepted.</summary>
     public const int MaxBuildIdLength = 4096;
 

@@ -156,7 +156,8 @@ public sealed class StoreValidator(BuildStore store)
             report.Add(StoreErrorKind.Validation, path, $"phase '{record.Phase}' is not a phase of lifecycle '{table.Name}'", record.Id);
         }
 
-        var expected = table.Initial;
+        // With earlier transitions left to history, the chain starts wherever the first kept one does.
+        var expected = record.EarlierTransitions > 0 && record.Transitions.Count > 0 ? record.Transitions[0].From : table.Initial;
         foreach (var t in record.Transitions)
         {
             if (t.From != expected)

@@ -33,6 +33,9 @@ public sealed class BuildStateQuery : MachineTask
         Phase = record.Phase;
         Status = record.Status.ToString();
         RunId = record.RunId;
-        CompletedPhases = record.Transitions.Select(t => t.From).Distinct(StringComparer.Ordinal).ToArray();
+        // Every phase the run left has a duration; the transitions list may hold only the newest of a long run.
+        CompletedPhases = record.EarlierTransitions > 0
+            ? [.. record.Resources.PhaseDurationsMs.Keys]
+            : record.Transitions.Select(t => t.From).Distinct(StringComparer.Ordinal).ToArray();
     }
 }

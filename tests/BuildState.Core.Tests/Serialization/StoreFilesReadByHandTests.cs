@@ -161,6 +161,7 @@ public sealed class StoreFilesReadByHandTests
         RunId = "r",
         Run = new RunInfo { RunId = "r", EndedAt = DateTimeOffset.UnixEpoch, Owner = FullOwner(), Reason = "why" },
         Transitions = [new TransitionRecord { From = "a", To = "b", DurationMs = 1.5 }],
+        EarlierTransitions = 3,
         Artifacts = [new ArtifactRecord { Path = "p", Sha256 = "s", Kind = "k" }],
         Dependencies = ["d"],
         Checkpoints = [new CheckpointRef { Id = "c", Name = "n", Phase = "p", ArtifactsSha256 = "d" }],

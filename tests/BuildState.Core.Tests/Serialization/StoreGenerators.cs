@@ -142,6 +142,7 @@ internal static class StoreGenerators
         from metadata in Gen.Dictionary(Text, NullableText)[0, 5].Null()
         from historyBytes in Long
         from tests in Tests.Null()
+        from earlier in Gen.Frequency((1, Long.Select(l => (long?)l)), (3, Gen.Const((long?)null)))
         select new BuildRecord
         {
             SchemaVersion = head.Item1,
@@ -155,6 +156,7 @@ internal static class StoreGenerators
             UpdatedAt = updated,
             Run = run,
             Transitions = transitions,
+            EarlierTransitions = earlier,
             Artifacts = artifacts,
             Dependencies = dependencies,
             Checkpoints = checkpoints,
