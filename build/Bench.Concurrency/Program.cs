@@ -32,6 +32,7 @@ if (args.Length > 0 && args[0] == "--worker")
 }
 
 var quick = args.Contains("--short");
+Coordinator.Quick = quick;
 var seconds = double.Parse(Option(args, "--seconds") ?? (quick ? "1" : "5"), CultureInfo.InvariantCulture);
 var processCounts = (Option(args, "--processes") ?? (quick ? "1,8" : "1,2,4,8,16")).Split(',').Select(int.Parse).ToArray();
 var scenarios = (Option(args, "--scenarios") ?? "distinct,same").Split(',');
@@ -131,6 +132,9 @@ internal sealed class WorkerResult
 
 internal static class Coordinator
 {
+    /// <summary>--short: the workers warm up briefly too.</summary>
+    public static bool Quick { get; set; }
+
     public static Row RunConfiguration(string workload, string scenario, Durability durability, int processes, double seconds)
     {
         var dir = Path.Combine(Path.GetTempPath(), "bst-concurrency-" + Guid.NewGuid().ToString("N")[..8]);
@@ -270,6 +274,7 @@ internal static class Coordinator
         // background for seconds, which on 2 cores took half the CPU of the measured time (perf:
         // 51% in the ".NET Tiered Compilation" threads): the JIT was measured, not the store.
         info.Environment["DOTNET_TieredCompilation"] = Environment.GetEnvironmentVariable("DOTNET_TieredCompilation") ?? "0";
+        info.Environment["BENCH_WARMUP_MS"] = Environment.GetEnvironmentVariable("BENCH_WARMUP_MS") ?? (Quick ? "300" : "1000");
         if (Path.GetFileNameWithoutExtension(host) == "dotnet")
         {
             info.ArgumentList.Add(typeof(Coordinator).Assembly.Location);
@@ -289,8 +294,8 @@ internal static class Worker
 
     private static readonly string[] RunSteps = ["Setup", "Build", "Test", "Cleanup", "Complete"];
 
-    /// <summary>How long each worker runs the workloads on a build of its own before the measured start (BENCH_WARMUP_MS overrides).</summary>
-    private static readonly TimeSpan WarmUp = TimeSpan.FromMilliseconds(int.TryParse(Environment.GetEnvironmentVariable("BENCH_WARMUP_MS"), out var ms) ? ms : 3000);
+    /// <summary>How long each worker runs the workloads on a build of its own before the measured start (BENCH_WARMUP_MS; the coordinator sets it).</summary>
+    private static readonly TimeSpan WarmUp = TimeSpan.FromMilliseconds(int.TryParse(Environment.GetEnvironmentVariable("BENCH_WARMUP_MS"), out var ms) ? ms : 1000);
 
     public static BuildStore OpenStore(string root, Durability durability)
     {
