@@ -89,6 +89,7 @@ public sealed class JsonContractTests : IDisposable
         Assert.Equal(moves, transitions.Count);
         Assert.Equal("Init", transitions[0].GetProperty("from").GetString());
         Assert.Equal("Error", transitions[0].GetProperty("to").GetString());
+        Assert.Equal(JsonValueKind.Null, result.Json.GetProperty("earlierTransitions").ValueKind);
     }
 
     [Fact]

@@ -38,7 +38,8 @@ internal static class JsonShapes
         r.Dependencies,
         new ResourcesJson(r.Resources.Machine, r.Resources.ProcessId, r.Resources.NodeId, r.Resources.PhaseDurationsMs),
         r.Metadata,
-        r.Tests is null ? null : new TestsJson(r.Tests.Total, r.Tests.Passed, r.Tests.Failed, r.Tests.Skipped, r.Tests.Source));
+        r.Tests is null ? null : new TestsJson(r.Tests.Total, r.Tests.Passed, r.Tests.Failed, r.Tests.Skipped, r.Tests.Source),
+        r.EarlierTransitions);
 
     public static ArtifactJson Artifact(ArtifactRecord a) => new(a.Path, a.Size, a.Sha256, a.Kind, a.LastWriteUtc);
 
@@ -80,7 +81,8 @@ internal sealed record BuildJson(
     List<string> Dependencies,
     ResourcesJson Resources,
     Dictionary<string, string> Metadata,
-    TestsJson? Tests);
+    TestsJson? Tests,
+    long? EarlierTransitions);
 
 internal sealed record RunJson(string RunId, RunStatus Status, DateTimeOffset StartedAt, DateTimeOffset? EndedAt, double? DurationMs, string? Reason, OwnerJson? Owner);
 
