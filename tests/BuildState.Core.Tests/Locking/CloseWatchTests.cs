@@ -23,17 +23,30 @@ public sealed class CloseWatchTests
             }
         });
 
+    /// <summary>An empty lock file in a new folder; null where there is no inotify (not Linux).</summary>
+    private static TempDir? LockFile(out string path)
+    {
+        path = "";
+        if (!OperatingSystem.IsLinux())
+        {
+            return null;
+        }
+
+        var dir = new TempDir();
+        path = dir.Combine("a.lock");
+        File.WriteAllText(path, "");
+        return dir;
+    }
+
     [Fact]
     public void A_thread_reuses_one_inotify_instance_across_waits()
     {
-        if (!OperatingSystem.IsLinux())
+        using var dir = LockFile(out var path);
+        if (dir is null)
         {
             return;
         }
 
-        using var dir = new TempDir();
-        var path = dir.Combine("a.lock");
-        File.WriteAllText(path, "");
         var before = -1;
         var thread = new Thread(() =>
         {
@@ -57,14 +70,12 @@ public sealed class CloseWatchTests
     [Fact]
     public void A_reused_watch_wakes_on_the_next_close_and_not_on_an_earlier_one()
     {
-        if (!OperatingSystem.IsLinux())
+        using var dir = LockFile(out var path);
+        if (dir is null)
         {
             return;
         }
 
-        using var dir = new TempDir();
-        var path = dir.Combine("a.lock");
-        File.WriteAllText(path, "");
         using (var first = CloseWatch.TryOpen(path)!)
         {
             File.WriteAllText(path, "x"); // a close while the first watch is on, never waited for
