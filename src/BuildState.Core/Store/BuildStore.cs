@@ -107,12 +107,13 @@ public sealed partial class BuildStore
             return record;
         }
 
+        // By their place in the run. Only what history holds is kept: a count or an offset from a
+        // damaged record sizes nothing, and a negative one places nothing.
         var earlier = record.EarlierTransitions.Value;
-        var all = new TransitionRecord?[earlier + record.Transitions.Count];
-        record.Transitions.CopyTo(all!, (int)earlier);
+        var byPlace = new Dictionary<long, TransitionRecord>();
         foreach (var entry in GetHistory(buildId))
         {
-            if (entry.State is not { Run: { } r } state || r.RunId != run.RunId || r.StartedAt != run.StartedAt)
+            if (entry.State is not { Run: { } r } state || r.RunId != run.RunId || r.StartedAt != run.StartedAt || state.EarlierTransitions < 0)
             {
                 continue; // another run's record
             }
@@ -120,13 +121,25 @@ public sealed partial class BuildStore
             var offset = state.EarlierTransitions ?? 0;
             for (var i = 0; i < state.Transitions.Count && offset + i < earlier; i++)
             {
-                all[offset + i] ??= state.Transitions[i];
+                byPlace.TryAdd(offset + i, state.Transitions[i]);
             }
         }
 
-        var firstKnown = Array.FindLastIndex(all, t => t is null) + 1;
-        record.Transitions = all[firstKnown..].Select(t => t!).ToList();
-        record.EarlierTransitions = firstKnown > 0 ? firstKnown : null;
+        var first = earlier;
+        while (first > 0 && byPlace.ContainsKey(first - 1))
+        {
+            first--;
+        }
+
+        var transitions = new List<TransitionRecord>();
+        for (var place = first; place < earlier; place++)
+        {
+            transitions.Add(byPlace[place]);
+        }
+
+        transitions.AddRange(record.Transitions);
+        record.Transitions = transitions;
+        record.EarlierTransitions = first > 0 ? first : null;
         return record;
     }
 
