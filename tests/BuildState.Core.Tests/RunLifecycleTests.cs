@@ -29,6 +29,45 @@ public class RunLifecycleTests
     }
 
     [Fact]
+    public void A_run_started_late_keeps_its_real_start_and_goes_on_in_the_same_commit()
+    {
+        using var f = new StoreFixture();
+        var began = DateTimeOffset.UtcNow.AddSeconds(-5);
+        var record = f.Store.StartRun(Id, new StartRunRequest
+        {
+            RunId = "r",
+            StartedAt = began,
+            ThenTransitionTo = "Setup",
+            AndThen = ["Build"],
+            Dependencies = ["src/Lib/Lib.csproj|Debug|net10.0"],
+        });
+
+        Assert.Equal(1, record.Sequence); // one commit
+        Assert.Equal("Build", record.Phase);
+        Assert.Equal(began, record.Run!.StartedAt);
+        Assert.Equal(["Setup", "Build"], record.Transitions.Select(t => t.To));
+        Assert.Equal(began, record.Transitions[0].At);
+        Assert.True(record.Transitions[1].At >= began.AddSeconds(5));
+        Assert.InRange(record.Transitions[1].DurationMs, 5000, 60_000);
+        Assert.Equal(record.Transitions[1].DurationMs, record.Resources.PhaseDurationsMs["Setup"]);
+        Assert.Equal(["src/Lib/Lib.csproj|Debug|net10.0"], f.Reopen().Get(Id).Dependencies);
+    }
+
+    [Fact]
+    public void A_start_time_in_the_future_is_taken_as_now_and_an_illegal_next_phase_writes_nothing()
+    {
+        using var f = new StoreFixture();
+        var record = f.Store.StartRun(Id, new StartRunRequest { RunId = "r", StartedAt = DateTimeOffset.UtcNow.AddHours(1), ThenTransitionTo = "Setup" });
+        Assert.True(record.Run!.StartedAt <= DateTimeOffset.UtcNow);
+
+        const string other = "src/Other/Other.csproj|Debug|net10.0";
+        var e = Assert.Throws<BuildStateException>(() => f.Store.StartRun(other, new StartRunRequest { RunId = "r2", ThenTransitionTo = "Setup", AndThen = ["Complete"] }));
+        Assert.Equal(StoreErrorKind.Validation, e.Kind);
+        Assert.Contains("Setup -> Complete", e.Message);
+        Assert.Null(f.Store.TryGet(other));
+    }
+
+    [Fact]
     public void Build_may_go_straight_to_cleanup_when_no_tests_run()
     {
         using var f = new StoreFixture();

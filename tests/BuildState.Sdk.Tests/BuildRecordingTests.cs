@@ -101,6 +101,40 @@ public class BuildRecordingTests(PackageFeed feed)
     }
 
     [Fact]
+    public void A_build_failing_before_its_compile_ends_its_run_failed_in_Setup()
+    {
+        // No SDK task runs before CoreCompile (the run's start is only a time there): the failure
+        // path starts the run, and the end of the build closes it.
+        using var repo = new TestRepo(feed);
+        repo.Project("Early", extra: """
+            <Target Name="FailEarly" AfterTargets="ResolveAssemblyReferences">
+              <Error Code="EARLY1" Text="this build fails before it compiles" />
+            </Target>
+            """);
+        var result = repo.Dotnet("build", "src/Early/Early.csproj");
+        Assert.NotEqual(0, result.ExitCode);
+
+        var record = repo.Store().Get(TestRepo.Id("Early"));
+        Assert.Equal(RunStatus.Failed, record.Status);
+        Assert.Equal(["Setup", "Error"], record.Transitions.Select(t => t.To));
+        Assert.Contains("phase Setup", record.Run!.Reason);
+        Assert.NotNull(record.Run.EndedAt);
+        Assert.True(record.Run.StartedAt <= record.Transitions[^1].At);
+        Assert.False(File.Exists(repo.Path_("src/Early/obj/Debug/net10.0/Early.dll")));
+    }
+
+    [Fact]
+    public void A_bad_setting_is_an_error_naming_the_property()
+    {
+        using var repo = new TestRepo(feed);
+        repo.Project("Lib");
+        var result = repo.Dotnet("build", "src/Lib/Lib.csproj", "-p:BuildStateMaxCheckpoints=ten");
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("BST1002", result.Output);
+        Assert.Contains("BuildStateMaxCheckpoints must be a whole number, not 'ten'", result.Output);
+    }
+
+    [Fact]
     public void BuildStateCompilerErrorLog_chooses_how_compile_errors_are_found()
     {
         using var repo = new TestRepo(feed);

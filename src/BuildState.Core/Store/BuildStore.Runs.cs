@@ -17,7 +17,8 @@ public sealed partial class BuildStore
         CloseStaleRun(buildId);
         return Mutate(buildId, "start run", existing =>
         {
-            var now = Now;
+            var commitTime = Now;
+            var now = request.StartedAt is { } began && began < commitTime ? began : commitTime;
             var owner = request.Owner ?? Options.Owner;
             var record = existing ?? new BuildRecord { Id = buildId, CreatedAt = now };
             record.Lifecycle = table.Name;
@@ -49,10 +50,17 @@ public sealed partial class BuildStore
             if (request.ThenTransitionTo is { } next)
             {
                 LifecycleRegistry.EnsureCanTransition(table, table.Initial, next);
-                ApplyTransition(record, table, next);
+                ApplyTransition(record, table, next, now);
             }
 
-            return new Change(record, new HistoryEntry { Kind = HistoryKinds.RunStarted, To = record.Phase }, DurableNow: false);
+            var ended = false;
+            foreach (var phase in request.AndThen ?? [])
+            {
+                LifecycleRegistry.EnsureCanTransition(table, record.Phase, phase);
+                ended = ApplyTransition(record, table, phase, commitTime);
+            }
+
+            return new Change(record, new HistoryEntry { Kind = HistoryKinds.RunStarted, To = record.Phase }, DurableNow: ended, Backup: ended);
         });
     }
 
@@ -85,9 +93,11 @@ public sealed partial class BuildStore
         });
 
     /// <summary>Applies a legal transition to <paramref name="record"/>; returns true when it ended the run.</summary>
-    private bool ApplyTransition(BuildRecord record, ILifecycleDefinition table, string to)
+    private bool ApplyTransition(BuildRecord record, ILifecycleDefinition table, string to) => ApplyTransition(record, table, to, Now);
+
+    /// <summary>Applies a legal transition taken at <paramref name="now"/>.</summary>
+    private bool ApplyTransition(BuildRecord record, ILifecycleDefinition table, string to, DateTimeOffset now)
     {
-        var now = Now;
         var from = record.Phase;
         var since = record.Transitions.Count > 0 ? record.Transitions[^1].At : record.Run!.StartedAt;
         var duration = Math.Max(0, (now - since).TotalMilliseconds);

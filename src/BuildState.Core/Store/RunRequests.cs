@@ -25,6 +25,16 @@ public sealed class StartRunRequest
 
     /// <summary>A phase to move to right after the initial one, in the same commit (the SDK's Init -> Setup).</summary>
     public string? ThenTransitionTo { get; set; }
+
+    /// <summary>
+    /// When the run really began, if earlier than this call: the run's start and
+    /// <see cref="ThenTransitionTo"/> carry it. The SDK takes it in a target (a property function,
+    /// no task) and starts the run later, at its first task; must not lie in the future.
+    /// </summary>
+    public DateTimeOffset? StartedAt { get; set; }
+
+    /// <summary>Phases to move through after <see cref="ThenTransitionTo"/>, in the same commit, at the commit's time (the SDK's Setup -> Build).</summary>
+    public IReadOnlyList<string>? AndThen { get; set; }
 }
 
 /// <summary>How a caller says a run ended.</summary>

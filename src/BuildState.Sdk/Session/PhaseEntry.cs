@@ -6,7 +6,8 @@ namespace BuildState.Sdk.Session;
 
 /// <summary>
 /// Moves a project's default-lifecycle run into a phase (Build, before CoreCompile) with its
-/// ProjectReferences as dependencies, in one commit: BuildStateEnterPhase's work, outside the task
+/// ProjectReferences as dependencies, in one commit: BuildStateBeginRun's work when the run had
+/// started already (a project with tables starts it before PrepareForBuild). Outside the task
 /// class so it keeps its ReadyToRun code (see <see cref="RunStarter"/>).
 /// </summary>
 internal static class PhaseEntry
@@ -43,18 +44,23 @@ internal static class PhaseEntry
 
     private static AdvanceRequest Request(ProjectContext context, string phase, ITaskItem[] projectReferences, string? configuration) => new()
     {
-        Dependencies = projectReferences.Length == 0 ? null : DependencyIds(context, projectReferences, configuration),
+        Dependencies = DependencyIds(context.RepositoryRoot, projectReferences, configuration) ?? [],
         Transitions = [phase],
     };
 
-    /// <summary>Each reference's build id, once, in order.</summary>
-    private static List<string> DependencyIds(ProjectContext context, ITaskItem[] references, string? configuration)
+    /// <summary>Each reference's build id, once, in order; null without references (the build keeps its list).</summary>
+    public static List<string>? DependencyIds(string repositoryRoot, ITaskItem[] references, string? configuration)
     {
+        if (references.Length == 0)
+        {
+            return null;
+        }
+
         var ids = new List<string>(references.Length);
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var reference in references)
         {
-            var id = DependencyId(context, reference, configuration);
+            var id = DependencyId(repositoryRoot, reference, configuration);
             if (seen.Add(id))
             {
                 ids.Add(id);
@@ -64,7 +70,7 @@ internal static class PhaseEntry
         return ids;
     }
 
-    private static string DependencyId(ProjectContext context, ITaskItem reference, string? configuration)
+    private static string DependencyId(string repositoryRoot, ITaskItem reference, string? configuration)
     {
         var project = reference.GetMetadata("MSBuildSourceProjectFile");
         if (string.IsNullOrEmpty(project))
@@ -79,6 +85,6 @@ internal static class PhaseEntry
             tfm = set.StartsWith("TargetFramework=", StringComparison.OrdinalIgnoreCase) ? set["TargetFramework=".Length..] : "";
         }
 
-        return StoreLocator.BuildId(context.RepositoryRoot, Path.GetFullPath(project), configuration, tfm);
+        return StoreLocator.BuildId(repositoryRoot, Path.GetFullPath(project), configuration, tfm);
     }
 }

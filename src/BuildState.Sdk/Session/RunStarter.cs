@@ -5,42 +5,27 @@ using Microsoft.Build.Utilities;
 
 namespace BuildState.Sdk.Session;
 
-/// <summary>What BuildStateBeginRun was given, resolved (the store root found, the durability parsed).</summary>
+/// <summary>What BuildStateBeginRun was given, resolved (the store root found, the settings read).</summary>
 internal sealed class RunStart
 {
     public required string ContextKey { get; init; }
 
-    public required string ProjectPath { get; init; }
-
     public required string StoreRoot { get; init; }
 
-    public string? Configuration { get; init; }
-
-    public string? TargetFramework { get; init; }
-
-    public string? RunId { get; init; }
-
-    public Durability Durability { get; init; }
-
-    public int MaxCheckpoints { get; init; }
-
-    public int MaxBackups { get; init; }
-
-    public bool AutoCheckpoints { get; init; }
-
-    public bool CheckpointArtifacts { get; init; }
+    public required RunSettings Settings { get; init; }
 
     public bool Strict { get; init; }
 
-    public string? ErrorLog { get; init; }
-
     public ITaskItem[] Tables { get; init; } = [];
 
-    public string[] EnvironmentAllowList { get; init; } = [];
+    /// <summary>Go on to Build in the same commit, with <see cref="ProjectReferences"/> as dependencies.</summary>
+    public bool EnterBuild { get; init; }
+
+    public ITaskItem[] ProjectReferences { get; init; } = [];
 }
 
 /// <summary>
-/// Starts a project instance's run (Init, then Setup) and sets up its context: the work of
+/// Starts a project instance's run (Init, then Setup, then Build) and sets up its context: the work of
 /// BuildStateBeginRun. Kept out of the task class on purpose: the ReadyToRun code of a class
 /// deriving from MSBuild's Task assumes the base's layout of the MSBuild that packed the SDK, and
 /// the runtime JIT-compiles its methods instead wherever another MSBuild runs; code here keeps its
@@ -65,8 +50,9 @@ internal static class RunStarter
 
     public static ProjectContext Begin(BuildSession session, TaskLoggingHelper log, RunStart start)
     {
+        var settings = start.Settings;
         var repo = Path.GetDirectoryName(start.StoreRoot)!;
-        var options = Options(start.StoreRoot, start.Durability, start.MaxCheckpoints, start.MaxBackups, start.Strict);
+        var options = Options(start.StoreRoot, settings.Durability, settings.MaxCheckpoints, settings.MaxBackups, start.Strict);
         BuildStore store;
         using (SdkTrace.Time("begin.store"))
         {
@@ -74,7 +60,7 @@ internal static class RunStarter
         }
 
         var machines = LoadTables(store, log, start.Tables);
-        var buildId = StoreLocator.BuildId(repo, Path.GetFullPath(start.ProjectPath), start.Configuration, start.TargetFramework);
+        var buildId = StoreLocator.BuildId(repo, settings.ProjectPath, settings.Configuration, settings.TargetFramework);
         var context = new ProjectContext
         {
             Key = start.ContextKey,
@@ -82,36 +68,46 @@ internal static class RunStarter
             RepositoryRoot = repo,
             Store = store,
             Strict = start.Strict,
-            ErrorLogPath = start.ErrorLog,
-            AutoCheckpoints = start.AutoCheckpoints,
-            CheckpointArtifacts = start.CheckpointArtifacts,
-            StartedAt = DateTimeOffset.UtcNow,
+            ErrorLogPath = settings.ErrorLog,
+            AutoCheckpoints = settings.AutoCheckpoints,
+            CheckpointArtifacts = settings.CheckpointArtifacts,
+            StartedAt = settings.SetupStartedAt ?? DateTimeOffset.UtcNow,
         };
         foreach (var (name, definition) in machines)
         {
             context.Machines[name] = definition;
         }
 
-        var metadata = Model.EnvironmentCapture.Capture(start.EnvironmentAllowList);
-        metadata["msbuild.configuration"] = start.Configuration ?? "";
-        metadata["msbuild.targetFramework"] = start.TargetFramework ?? "";
+        var metadata = Model.EnvironmentCapture.Capture(settings.EnvironmentAllowList);
+        metadata["msbuild.configuration"] = settings.Configuration ?? "";
+        metadata["msbuild.targetFramework"] = settings.TargetFramework ?? "";
+        // Read on the task's thread (the items belong to MSBuild); the commit may run in the background.
+        var dependencies = start.EnterBuild ? PhaseEntry.DependencyIds(repo, start.ProjectReferences, settings.Configuration) ?? [] : null;
         session.Add(context);
 
         // The run id (the invocation registry, on a node's first use) and the run start are the
-        // first commit of the project; the project itself reaches its next step (CoreCompile) only
-        // after resolving its references, so they run in the background unless the build is
-        // strict or the project drives its own tables (whose tasks read the build at once).
+        // project's first commit; they run in the background (the compile does not wait for
+        // them) unless the build is strict or the project drives its own tables (whose tasks
+        // read the build at once).
         void StartRun()
         {
             session.WaitUntilRegistered(store);
             using (SdkTrace.Time("begin.runid"))
             {
-                context.RunId = session.RunId(store, start.RunId);
+                context.RunId = session.RunId(store, settings.RunId);
             }
 
             using (SdkTrace.Time("begin.startrun"))
             {
-                context.Committed = store.StartRun(buildId, new StartRunRequest { RunId = context.RunId, Metadata = metadata, ThenTransitionTo = DefaultLifecycle.Setup });
+                context.Committed = store.StartRun(buildId, new StartRunRequest
+                {
+                    RunId = context.RunId,
+                    Metadata = metadata,
+                    StartedAt = settings.SetupStartedAt,
+                    ThenTransitionTo = DefaultLifecycle.Setup,
+                    AndThen = start.EnterBuild ? [DefaultLifecycle.Build] : null,
+                    Dependencies = dependencies,
+                });
             }
         }
 

@@ -1,45 +1,36 @@
+using BuildState.Lifecycle;
 using BuildState.Sdk.Session;
 using Microsoft.Build.Framework;
 
 namespace BuildState.Sdk.Tasks;
 
 /// <summary>
-/// Starts the run of a project instance (Init, then Setup) and sets up the context the other tasks
-/// use. Called by the SDK's targets before PrepareForBuild; not meant for custom targets.
+/// Starts the run of a project instance and sets up the context the other tasks use. Called by the
+/// SDK's targets before CoreCompile: the run starts at the time PrepareForBuild began (taken there
+/// by a property function, since a task call would cost every build one more task per project) and
+/// goes Init -> Setup -> Build with the ProjectReferences as dependencies, in one commit. When the
+/// run has started already (a project with tables starts it before PrepareForBuild, so its own
+/// targets can use the tasks) only Setup -> Build is committed. <see cref="Phase"/> Setup starts
+/// the run without entering Build: that early start, and a build that failed before CoreCompile.
+/// Not meant for custom targets.
 /// </summary>
 public sealed class BuildStateBeginRun : BuildStateTask
 {
+    /// <summary>
+    /// The project, with the settings as metadata (one item rather than a parameter each: MSBuild
+    /// binds every parameter of every call, see <see cref="RunSettings"/>).
+    /// </summary>
     [Required]
-    public string ProjectPath { get; set; } = "";
+    public ITaskItem? Settings { get; set; }
 
-    public string? Configuration { get; set; }
+    /// <summary>Where the run goes: Build (before CoreCompile, the default) or Setup.</summary>
+    public string Phase { get; set; } = DefaultLifecycle.Build;
 
-    public string? TargetFramework { get; set; }
-
-    /// <summary>BuildStateRoot: the store folder (default: .buildstate at the repository root).</summary>
-    public string? StoreRoot { get; set; }
-
-    /// <summary>BuildStateRunId: groups the runs of one invocation (CI sets its build number).</summary>
-    public string? RunId { get; set; }
-
-    public string Durability { get; set; } = "Normal";
-
-    public int MaxCheckpoints { get; set; } = 10;
-
-    public int MaxBackups { get; set; } = 5;
-
-    public bool AutoCheckpoints { get; set; } = true;
-
-    public bool CheckpointArtifacts { get; set; }
-
-    /// <summary>The compiler's SARIF error log, read when a run fails.</summary>
-    public string? ErrorLog { get; set; }
+    /// <summary>Resolved project references (with NearestTargetFramework/SetTargetFramework metadata), recorded as dependencies on entering Build.</summary>
+    public ITaskItem[] ProjectReferences { get; set; } = [];
 
     /// <summary>The project's table files (BuildStateMachine items): custom lifecycles its targets may drive.</summary>
     public ITaskItem[] Tables { get; set; } = [];
-
-    /// <summary>Environment variable names whose values are recorded with the run (never others).</summary>
-    public string[] EnvironmentAllowList { get; set; } = [];
 
     [Output]
     public string? BuildId { get; set; }
@@ -48,30 +39,45 @@ public sealed class BuildStateBeginRun : BuildStateTask
 
     private protected override void ExecuteCore()
     {
-        if (UsableStoreRoot(ProjectPath, StoreRoot) is not { } root)
+        var settings = RunSettings.Read(Settings!, out var invalid);
+        if (invalid is not null)
+        {
+            throw new UserError("BST1002", invalid, settings.ProjectPath);
+        }
+
+        var enterBuild = Phase switch
+        {
+            DefaultLifecycle.Build => true,
+            DefaultLifecycle.Setup => false,
+            _ => throw new UserError("BST1002", $"BuildStateBeginRun's Phase must be Setup or Build, not '{Phase}'", settings.ProjectPath),
+        };
+        Project = settings.ProjectPath;
+        if (Session.Find(ContextKey(settings.ProjectPath)) is not null)
+        {
+            // The run started early (a project with tables): only the step into Build is left.
+            if (enterBuild && FindContext() is { DefaultRunEnded: false } started)
+            {
+                PhaseEntry.Enter(started, DefaultLifecycle.Build, ProjectReferences, settings.Configuration);
+                BuildId = started.BuildId;
+            }
+
+            return;
+        }
+
+        if (UsableStoreRoot(settings.ProjectPath, settings.StoreRoot) is not { } root)
         {
             return;
         }
 
-        var durability = ParseDurability(Durability, ProjectPath);
-
         var context = RunStarter.Begin(Session, Log, new RunStart
         {
-            ContextKey = ContextKey(ProjectPath),
-            ProjectPath = ProjectPath,
+            ContextKey = ContextKey(settings.ProjectPath),
             StoreRoot = root,
-            Configuration = Configuration,
-            TargetFramework = TargetFramework,
-            RunId = RunId,
-            Durability = durability,
-            MaxCheckpoints = MaxCheckpoints,
-            MaxBackups = MaxBackups,
-            AutoCheckpoints = AutoCheckpoints,
-            CheckpointArtifacts = CheckpointArtifacts,
+            Settings = settings,
             Strict = Strict,
-            ErrorLog = ErrorLog,
             Tables = Tables,
-            EnvironmentAllowList = EnvironmentAllowList,
+            EnterBuild = enterBuild,
+            ProjectReferences = ProjectReferences,
         });
         BuildId = context.BuildId;
     }

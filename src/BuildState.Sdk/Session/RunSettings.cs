@@ -1,0 +1,114 @@
+using System.Globalization;
+using BuildState.Store;
+using Microsoft.Build.Framework;
+
+namespace BuildState.Sdk.Session;
+
+/// <summary>
+/// The settings of a project's run, read from the one item the SDK's targets build from its
+/// properties (_BuildStateRunSettings: the project file, the settings as metadata). One item
+/// parameter instead of a dozen keeps each BuildStateBeginRun call cheap: MSBuild expands and binds
+/// every parameter of every task call, and compiles two reflection stubs per parameter in each node.
+/// </summary>
+internal sealed class RunSettings
+{
+    public required string ProjectPath { get; init; }
+
+    public string? Configuration { get; init; }
+
+    public string? TargetFramework { get; init; }
+
+    /// <summary>BuildStateRoot: the store folder (default: .buildstate at the repository root).</summary>
+    public string? StoreRoot { get; init; }
+
+    /// <summary>BuildStateRunId: groups the runs of one invocation (CI sets its build number).</summary>
+    public string? RunId { get; init; }
+
+    public Durability Durability { get; init; }
+
+    public int MaxCheckpoints { get; init; }
+
+    public int MaxBackups { get; init; }
+
+    public bool AutoCheckpoints { get; init; }
+
+    public bool CheckpointArtifacts { get; init; }
+
+    /// <summary>The compiler's SARIF error log (a full path), read when a run fails.</summary>
+    public string? ErrorLog { get; init; }
+
+    /// <summary>Environment variable names whose values are recorded with the run (never others).</summary>
+    public string[] EnvironmentAllowList { get; init; } = [];
+
+    /// <summary>When PrepareForBuild began: the run's start and its Setup (null: now).</summary>
+    public DateTimeOffset? SetupStartedAt { get; init; }
+
+    /// <summary>The settings, or the first bad one's message (the property to fix, and its value).</summary>
+    public static RunSettings Read(ITaskItem item, out string? error)
+    {
+        string? firstError = null;
+        var project = Path.GetFullPath(item.ItemSpec);
+        string Get(string name) => item.GetMetadata(name).Trim();
+
+        int Int(string name, string property, int fallback)
+        {
+            var text = Get(name);
+            if (text.Length == 0)
+            {
+                return fallback;
+            }
+
+            if (int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value))
+            {
+                return value;
+            }
+
+            firstError ??= $"{property} must be a whole number, not '{text}'";
+            return fallback;
+        }
+
+        bool Bool(string name, string property, bool fallback)
+        {
+            var text = Get(name);
+            switch (text.ToLowerInvariant())
+            {
+                case "": return fallback;
+                case "true" or "on" or "yes" or "!false": return true;
+                case "false" or "off" or "no" or "!true": return false;
+                default:
+                    firstError ??= $"{property} must be true or false, not '{text}'";
+                    return fallback;
+            }
+        }
+
+        var durabilityText = Get("Durability");
+        var durability = Durability.Normal;
+        if (durabilityText.Length > 0 && !RunStarter.TryParseDurability(durabilityText, out durability))
+        {
+            firstError ??= $"BuildStateDurability must be Full, Normal or None, not '{durabilityText}'";
+        }
+
+        var errorLog = Get("ErrorLog");
+        var ticks = Get("SetupStartedAt");
+        var settings = new RunSettings
+        {
+            ProjectPath = project,
+            Configuration = Get("Configuration"),
+            TargetFramework = Get("TargetFramework"),
+            StoreRoot = Get("StoreRoot") is { Length: > 0 } root ? root : null,
+            RunId = Get("RunId"),
+            Durability = durability,
+            MaxCheckpoints = Int("MaxCheckpoints", "BuildStateMaxCheckpoints", 10),
+            MaxBackups = Int("MaxBackups", "BuildStateMaxBackups", 5),
+            AutoCheckpoints = Bool("AutoCheckpoints", "BuildStateAutoCheckpoints", true),
+            CheckpointArtifacts = Bool("CheckpointArtifacts", "BuildStateCheckpointArtifacts", false),
+            ErrorLog = errorLog.Length == 0 ? null : Path.GetFullPath(Path.Combine(Path.GetDirectoryName(project)!, errorLog)),
+            EnvironmentAllowList = Get("EnvironmentAllowList").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+            SetupStartedAt = long.TryParse(ticks, NumberStyles.None, CultureInfo.InvariantCulture, out var t) && t > 0 && t <= DateTime.MaxValue.Ticks
+                ? new DateTimeOffset(t, TimeSpan.Zero)
+                : null,
+        };
+        error = firstError;
+        return settings;
+    }
+}
