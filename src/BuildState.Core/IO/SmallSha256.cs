@@ -28,7 +28,17 @@ public static class SmallSha256
     /// <summary>The 32-byte digest of <paramref name="data"/>.</summary>
     public static byte[] Hash(ReadOnlySpan<byte> data)
     {
-        Span<uint> h = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19];
+        // Filled one by one: a collection expression would go through an inline array's generic
+        // helpers, JIT-compiled in every process (an MSBuild node's first task among them).
+        Span<uint> h = stackalloc uint[8];
+        h[0] = 0x6a09e667;
+        h[1] = 0xbb67ae85;
+        h[2] = 0x3c6ef372;
+        h[3] = 0xa54ff53a;
+        h[4] = 0x510e527f;
+        h[5] = 0x9b05688c;
+        h[6] = 0x1f83d9ab;
+        h[7] = 0x5be0cd19;
         Span<uint> w = stackalloc uint[64];
         var whole = data.Length / 64 * 64;
         for (var offset = 0; offset < whole; offset += 64)

@@ -49,12 +49,22 @@ public sealed partial class BuildStore
     }
 
     /// <summary>Hashes files (skipping those whose size and time match <paramref name="previous"/>), once each.</summary>
-    private List<ArtifactRecord> HashArtifacts(IEnumerable<ArtifactInput> files, IReadOnlyDictionary<string, ArtifactRecord> previous) =>
-        files
-            .Select(f => (Full: ToFullPath(f.Path), f.Kind))
-            .DistinctBy(f => f.Full, StringComparer.Ordinal)
-            .Select(f => ArtifactHasher.Hash(f.Full, ToStoredPath(f.Full), f.Kind, previous))
-            .ToList();
+    private List<ArtifactRecord> HashArtifacts(IEnumerable<ArtifactInput> files, IReadOnlyDictionary<string, ArtifactRecord> previous)
+    {
+        // A loop, not DistinctBy over tuples: that generic code is JIT-compiled in each MSBuild node.
+        var hashed = new List<ArtifactRecord>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var file in files)
+        {
+            var full = ToFullPath(file.Path);
+            if (seen.Add(full))
+            {
+                hashed.Add(ArtifactHasher.Hash(full, ToStoredPath(full), file.Kind, previous));
+            }
+        }
+
+        return hashed;
+    }
 
     /// <summary>Adds artifacts to the record; a file recorded again replaces its earlier entry.</summary>
     private static void MergeArtifacts(BuildRecord record, List<ArtifactRecord> hashed)

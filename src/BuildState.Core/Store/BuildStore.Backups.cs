@@ -7,7 +7,8 @@ namespace BuildState.Store;
 public sealed partial class BuildStore
 {
     /// <summary>The newest backup's sequence per build key, as this store object last saw or wrote it.</summary>
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _newestBackup = new(StringComparer.Ordinal);
+    // The value boxed (a reference type): <string, long> would be JIT-compiled in every MSBuild node.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, object> _newestBackup = new(StringComparer.Ordinal);
 
     /// <summary>
     /// Writes a rotated backup copy of the state (backups/&lt;key&gt;/&lt;sequence&gt;.json), keeping
@@ -48,7 +49,7 @@ public sealed partial class BuildStore
             _fs.DeleteFile(old);
         }
 
-        _newestBackup[key] = record.Sequence;
+        _newestBackup[key] = (object)record.Sequence;
     }
 
     /// <summary>The sequence in the newest backup's name (-1 when there is none), listed once per build per store object.</summary>
@@ -56,13 +57,20 @@ public sealed partial class BuildStore
     {
         if (_newestBackup.TryGetValue(key, out var known))
         {
-            return known;
+            return (long)known;
         }
 
-        var newest = _fs.DirectoryExists(Layout.BackupDir(key))
-            ? BackupFiles(key).Select(p => long.TryParse(Path.GetFileNameWithoutExtension(p), out var n) ? n : 0).DefaultIfEmpty(-1).Max()
-            : -1;
-        return _newestBackup[key] = newest;
+        long newest = -1;
+        if (_fs.DirectoryExists(Layout.BackupDir(key)))
+        {
+            foreach (var path in _fs.EnumerateFiles(Layout.BackupDir(key), "*.json"))
+            {
+                newest = Math.Max(newest, long.TryParse(Path.GetFileNameWithoutExtension(path), out var n) ? n : 0);
+            }
+        }
+
+        _newestBackup[key] = newest;
+        return newest;
     }
 
     /// <summary>Backup files of a build, newest first.</summary>

@@ -1,3 +1,4 @@
+using System.Globalization;
 using BuildState.Errors;
 using BuildState.Model;
 using BuildState.Serialization;
@@ -40,10 +41,10 @@ public sealed partial class BuildStore
     /// newest automatic one of its name, at the same phase, is not taken again and that one is
     /// returned (so no-op builds do not rotate out the checkpoints of real changes).
     /// </summary>
-    private (CheckpointRef Checkpoint, bool Rotated, bool Taken) TakeCheckpoint(string key, BuildRecord record, string? name, bool copyArtifacts, bool automatic)
+    private CheckpointTaken TakeCheckpoint(string key, BuildRecord record, string? name, bool copyArtifacts, bool automatic)
     {
         var now = Now;
-        var id = $"{now:yyyyMMddTHHmmssfff}-{record.Sequence + 1:D6}";
+        var id = now.ToString("yyyyMMddTHHmmssfff", CultureInfo.InvariantCulture) + "-" + (record.Sequence + 1).ToString("D6", CultureInfo.InvariantCulture);
         var previous = record.Artifacts.ToDictionary(a => a.Path, StringComparer.Ordinal);
         var manifest = record.Artifacts
             .Select(a => copyArtifacts || _fs.FileExists(ToFullPath(a.Path)) ? SafeRehash(a, previous) : a)
@@ -51,7 +52,7 @@ public sealed partial class BuildStore
         var digest = ManifestDigest(manifest, copyArtifacts);
         if (automatic && SameAsNewest(key, record, name, digest) is { } same)
         {
-            return (same, false, false);
+            return new(same, false, false);
         }
 
         CreateDirectoryDurably(Layout.CheckpointsDir(key));
@@ -79,7 +80,7 @@ public sealed partial class BuildStore
         WriteAtomic(Layout.CheckpointFile(key, id), StoreJson.Serialize(file), sync: SyncNow(Layout.CheckpointFile(key, id)));
         var created = new CheckpointRef { Id = id, Name = name, Phase = record.Phase, CreatedAt = now, HasArtifactCopies = copyArtifacts, Automatic = automatic, ArtifactsSha256 = digest };
         record.Checkpoints.Add(created);
-        return (created, Rotate(record).Count > 0, true);
+        return new(created, Rotate(record).Count > 0, true);
     }
 
     /// <summary>The newest checkpoint named <paramref name="name"/> when it is automatic, at the record's phase, holds the files <paramref name="digest"/> stands for, and its file is still there.</summary>
@@ -328,6 +329,9 @@ public sealed partial class BuildStore
 
         result.Restored.Add(artifact.Path);
     }
+
+    /// <summary>What taking a checkpoint gave (a class, not a tuple: a tuple of bools is JIT-compiled in each MSBuild node).</summary>
+    private sealed record CheckpointTaken(CheckpointRef Checkpoint, bool Rotated, bool Taken);
 }
 
 /// <summary>What a restore did.</summary>

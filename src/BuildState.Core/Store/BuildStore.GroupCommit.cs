@@ -13,8 +13,10 @@ namespace BuildState.Store;
 /// </summary>
 public sealed partial class BuildStore
 {
-    private readonly ConcurrentDictionary<string, byte> _owedFiles = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, byte> _owedDirectories = new(StringComparer.Ordinal);
+    // Sets as dictionaries of string to itself: instantiations over reference types only run the
+    // framework's precompiled code, where <string, byte> would be JIT-compiled in every MSBuild node.
+    private readonly ConcurrentDictionary<string, string> _owedFiles = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, string> _owedDirectories = new(StringComparer.Ordinal);
 
     private bool Deferring => Options.GroupCommit && Options.Durability == Durability.Normal;
 
@@ -44,14 +46,14 @@ public sealed partial class BuildStore
 
         if (isDirectory)
         {
-            _owedDirectories.TryAdd(path, 0);
+            _owedDirectories.TryAdd(path, path);
         }
         else
         {
-            _owedFiles.TryAdd(path, 0);
+            _owedFiles.TryAdd(path, path);
             if (renamed && Path.GetDirectoryName(path) is { } dir)
             {
-                _owedDirectories.TryAdd(dir, 0);
+                _owedDirectories.TryAdd(dir, dir);
             }
         }
 
@@ -72,7 +74,7 @@ public sealed partial class BuildStore
         SyncAll(directories, _fs.DirectoryExists, _fs.SyncDirectory);
     }
 
-    private static List<string> Drain(ConcurrentDictionary<string, byte> owed)
+    private static List<string> Drain(ConcurrentDictionary<string, string> owed)
     {
         var paths = new List<string>();
         foreach (var path in owed.Keys)
@@ -88,8 +90,28 @@ public sealed partial class BuildStore
 
     private static void SyncAll(List<string> paths, Func<string, bool> exists, Action<string> sync)
     {
+        // Up to 8 fsyncs at once (the disk merges them), on plain tasks: Parallel.ForEach's generic
+        // code is JIT-compiled in each MSBuild node, which costs more than the group commit saves.
         var failures = new ConcurrentQueue<BuildStateException>();
-        Parallel.ForEach(paths, new ParallelOptions { MaxDegreeOfParallelism = 8 }, path =>
+        var next = -1;
+        void Worker()
+        {
+            for (var i = Interlocked.Increment(ref next); i < paths.Count; i = Interlocked.Increment(ref next))
+            {
+                SyncOne(paths[i]);
+            }
+        }
+
+        var helpers = new Task[Math.Min(paths.Count, 8) - 1 is var n and > 0 ? n : 0];
+        for (var i = 0; i < helpers.Length; i++)
+        {
+            helpers[i] = Task.Run(Worker);
+        }
+
+        Worker();
+        Task.WaitAll(helpers);
+
+        void SyncOne(string path)
         {
             try
             {
@@ -106,7 +128,7 @@ public sealed partial class BuildStore
             {
                 failures.Enqueue(e);
             }
-        });
+        }
 
         if (failures.TryDequeue(out var first))
         {

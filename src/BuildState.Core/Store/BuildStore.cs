@@ -152,7 +152,7 @@ public sealed partial class BuildStore
     }
 
     /// <summary>Folders of this store already found not to be links (by this object): they are not checked again.</summary>
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _folderNotALink = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _folderNotALink = new(StringComparer.Ordinal);
 
     /// <summary>
     /// Refuses to work through a symbolic link anywhere between the store root and <paramref name="path"/>.
@@ -208,7 +208,7 @@ public sealed partial class BuildStore
 
             if (_fs.DirectoryExists(current))
             {
-                _folderNotALink.TryAdd(current, 0);
+                _folderNotALink.TryAdd(current, current);
             }
 
             var parent = Path.GetDirectoryName(current);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -33,9 +34,14 @@ public sealed class InvocationRegistry(BuildStore store)
         {
             var file = Read();
             file.Invocations.RemoveAll(i => !i.Participants.Any(IsLiveAndActive) && now - i.LastActivity > TimeSpan.FromDays(1));
-            var open = file.Invocations
-                .Where(i => i.Fingerprint == fingerprint && i.Participants.Any(IsLiveAndActive))
-                .MaxBy(i => i.StartedAt);
+            Invocation? open = null; // the newest live one (a loop: MaxBy's generic code is JIT-compiled in each node)
+            foreach (var invocation in file.Invocations)
+            {
+                if (invocation.Fingerprint == fingerprint && invocation.Participants.Any(IsLiveAndActive) && (open is null || invocation.StartedAt > open.StartedAt))
+                {
+                    open = invocation;
+                }
+            }
             if (open is null)
             {
                 open = new Invocation { RunId = NewRunId(now), Fingerprint = fingerprint, StartedAt = now };
@@ -85,7 +91,7 @@ public sealed class InvocationRegistry(BuildStore store)
         return Convert.ToHexStringLower(IO.SmallSha256.Hash(Encoding.UTF8.GetBytes(string.Join('\0', pairs))))[..32];
     }
 
-    private static string NewRunId(DateTimeOffset now) => $"{now:yyyyMMdd'T'HHmmss'Z'}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(3))}";
+    private static string NewRunId(DateTimeOffset now) => now.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture) + "-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(3));
 
     private static bool SameProcess(OwnerInfo a, OwnerInfo b) => a.ProcessId == b.ProcessId && a.Host == b.Host;
 

@@ -24,7 +24,7 @@ internal static class BackgroundCommit
         context.BackgroundCommit = Task.Run(() =>
         {
             using var _ = SdkTrace.Time("background.commit");
-            SdkClock.At.Value = at;
+            SdkClock.At.Value = new SdkClock.Moment(at);
             try
             {
                 commit();
@@ -36,12 +36,13 @@ internal static class BackgroundCommit
                 // Inline, an unexpected one would fail the task (MSB4018); here it is the same
                 // warning as an unusable store, so a bug of ours never breaks the build.
                 context.RecordingFailed = true;
-                session.BackgroundFailed(context.Store.Layout.Root, e switch
+                var (file, reason) = e switch
                 {
                     BuildStateException store => (store.FilePath, store.ToOneLine()),
                     IOException or UnauthorizedAccessException => (null, e.Message),
                     _ => (null, $"{e.GetType().Name}: {e.Message}"),
-                });
+                };
+                session.BackgroundFailed(context.Store.Layout.Root, file, reason);
             }
         });
     }
@@ -50,7 +51,10 @@ internal static class BackgroundCommit
 /// <summary>The store's clock in the SDK: now, or the time of the task whose commit runs in the background.</summary>
 internal static class SdkClock
 {
-    public static readonly AsyncLocal<DateTimeOffset?> At = new();
+    // Of a class, not DateTimeOffset?: AsyncLocal over a value type is JIT-compiled in each MSBuild node.
+    public static readonly AsyncLocal<Moment?> At = new();
 
-    public static DateTimeOffset Now() => At.Value ?? DateTimeOffset.UtcNow;
+    public static DateTimeOffset Now() => At.Value?.Time ?? DateTimeOffset.UtcNow;
+
+    public sealed record Moment(DateTimeOffset Time);
 }

@@ -28,7 +28,8 @@ internal sealed class BuildSession : IDisposable
     private readonly ConcurrentBag<Task> _sweeps = [];
     private readonly ConcurrentDictionary<string, BuildStore.WriterRegistration> _writers = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Task<BuildStore.WriterRegistration?>> _registrations = new(StringComparer.Ordinal);
-    private readonly ConcurrentQueue<(string Root, string? File, string Reason)> _backgroundFailures = new();
+    // Of a class, not a tuple: generic code over a value type is JIT-compiled in each MSBuild node.
+    private readonly ConcurrentQueue<BackgroundFailure> _backgroundFailures = new();
     private readonly PosixSignalRegistration? _sigint;
     private volatile bool _cancelled;
 
@@ -167,10 +168,10 @@ internal sealed class BuildSession : IDisposable
     }
 
     /// <summary>A background commit failed (<see cref="BackgroundCommit"/>): the next SDK task in this node reports it.</summary>
-    public void BackgroundFailed(string root, (string? File, string Reason) failure) => _backgroundFailures.Enqueue((root, failure.File, failure.Reason));
+    public void BackgroundFailed(string root, string? file, string reason) => _backgroundFailures.Enqueue(new BackgroundFailure(root, file, reason));
 
     /// <summary>Failures of background commits not yet reported, each once.</summary>
-    public IEnumerable<(string Root, string? File, string Reason)> TakeBackgroundFailures()
+    public IEnumerable<BackgroundFailure> TakeBackgroundFailures()
     {
         while (_backgroundFailures.TryDequeue(out var failure))
         {
@@ -263,3 +264,6 @@ internal sealed class BuildSession : IDisposable
         }
     }
 }
+
+/// <summary>A background commit's failure, for the next SDK task in the node to report.</summary>
+internal sealed record BackgroundFailure(string Root, string? File, string Reason);
