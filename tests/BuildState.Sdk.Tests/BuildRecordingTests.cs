@@ -124,6 +124,29 @@ public class BuildRecordingTests(PackageFeed feed)
     }
 
     [Fact]
+    public void A_project_without_CoreCompile_starts_its_run_after_Build()
+    {
+        using var repo = new TestRepo(feed);
+        repo.Write("src/NoCompile/NoCompile.csproj", """
+            <Project>
+              <Import Project="Sdk.props" Sdk="Microsoft.NET.Sdk" />
+              <PropertyGroup>
+                <TargetFramework>net10.0</TargetFramework>
+                <CopyBuildOutputToOutputDirectory>false</CopyBuildOutputToOutputDirectory>
+                <GenerateDependencyFile>false</GenerateDependencyFile>
+                <ProduceReferenceAssembly>false</ProduceReferenceAssembly>
+              </PropertyGroup>
+              <Import Project="Sdk.targets" Sdk="Microsoft.NET.Sdk" />
+              <Target Name="Compile" />
+            </Project>
+            """);
+        repo.Ok("build", "src/NoCompile/NoCompile.csproj");
+        var record = repo.Store().Get(TestRepo.Id("NoCompile"));
+        Assert.Equal(RunStatus.Succeeded, record.Status);
+        Assert.Equal(["Setup", "Build", "Cleanup", "Complete"], record.Transitions.Select(t => t.To));
+    }
+
+    [Fact]
     public void A_bad_setting_is_an_error_naming_the_property()
     {
         using var repo = new TestRepo(feed);
