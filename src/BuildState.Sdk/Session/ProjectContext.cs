@@ -28,6 +28,9 @@ internal sealed class ProjectContext
 
     public bool CheckpointArtifacts { get; init; }
 
+    /// <summary>BuildStateRecordArtifacts: false records no outputs.</summary>
+    public bool RecordArtifacts { get; init; } = true;
+
     public DateTimeOffset StartedAt { get; init; }
 
     /// <summary>

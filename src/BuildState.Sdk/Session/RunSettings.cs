@@ -34,6 +34,12 @@ internal sealed class RunSettings
 
     public bool CheckpointArtifacts { get; init; }
 
+    /// <summary>BuildStateRecordArtifacts: false records no outputs.</summary>
+    public bool RecordArtifacts { get; init; }
+
+    /// <summary>BuildStateStrict: fail instead of warn when the store cannot be used.</summary>
+    public bool Strict { get; init; }
+
     /// <summary>The compiler's SARIF error log (a full path), read when a run fails.</summary>
     public string? ErrorLog { get; init; }
 
@@ -102,6 +108,8 @@ internal sealed class RunSettings
             MaxBackups = Int("MaxBackups", "BuildStateMaxBackups", 5),
             AutoCheckpoints = Bool("AutoCheckpoints", "BuildStateAutoCheckpoints", true),
             CheckpointArtifacts = Bool("CheckpointArtifacts", "BuildStateCheckpointArtifacts", false),
+            RecordArtifacts = Bool("RecordArtifacts", "BuildStateRecordArtifacts", true),
+            Strict = Bool("Strict", "BuildStateStrict", false),
             ErrorLog = errorLog.Length == 0 ? null : Path.GetFullPath(Path.Combine(Path.GetDirectoryName(project)!, errorLog)),
             EnvironmentAllowList = Get("EnvironmentAllowList").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
             SetupStartedAt = long.TryParse(ticks, NumberStyles.None, CultureInfo.InvariantCulture, out var t) && t > 0 && t <= DateTime.MaxValue.Ticks

@@ -71,6 +71,7 @@ internal static class RunStarter
             ErrorLogPath = settings.ErrorLog,
             AutoCheckpoints = settings.AutoCheckpoints,
             CheckpointArtifacts = settings.CheckpointArtifacts,
+            RecordArtifacts = settings.RecordArtifacts,
             StartedAt = settings.SetupStartedAt ?? DateTimeOffset.UtcNow,
         };
         foreach (var (name, definition) in machines)

@@ -40,6 +40,7 @@ public sealed class BuildStateBeginRun : BuildStateTask
     private protected override void ExecuteCore()
     {
         var settings = RunSettings.Read(Settings!, out var invalid);
+        Strict = settings.Strict; // a setting like the others (one parameter less to bind per call)
         if (invalid is not null)
         {
             throw new UserError("BST1002", invalid, settings.ProjectPath);
@@ -74,7 +75,7 @@ public sealed class BuildStateBeginRun : BuildStateTask
             ContextKey = ContextKey(settings.ProjectPath),
             StoreRoot = root,
             Settings = settings,
-            Strict = Strict,
+            Strict = settings.Strict,
             Tables = Tables,
             EnterBuild = enterBuild,
             ProjectReferences = ProjectReferences,

@@ -15,9 +15,6 @@ public sealed class BuildStateFinishRun : BuildStateTask
     /// <summary>Output files to record (assembly, pdb, deps.json, reference assembly...), with optional Kind metadata.</summary>
     public ITaskItem[] Artifacts { get; set; } = [];
 
-    /// <summary>False to record no artifacts (BuildStateRecordArtifacts=false).</summary>
-    public bool RecordArtifacts { get; set; } = true;
-
     /// <summary>When true, only record the artifacts: tests follow, the run goes on to Test.</summary>
     public bool TestsFollow { get; set; }
 
@@ -38,7 +35,7 @@ public sealed class BuildStateFinishRun : BuildStateTask
         }
 
         // The items are read here, on the task's thread; the commit itself may run in the background.
-        var artifacts = RecordArtifacts ? ArtifactRecorder.Inputs(Artifacts) : [];
+        var artifacts = context.RecordArtifacts ? ArtifactRecorder.Inputs(Artifacts) : [];
         if (TestsFollow)
         {
             context.TestResults = string.IsNullOrEmpty(TestResults) ? null : TestResults;
