@@ -225,8 +225,7 @@ public class RecoveryTests
         f.Run("a", "r", "Setup");
         f.Store.EndRun("a", RunOutcome.Failed); // a run end writes the snapshot
         var statePath = f.Store.Layout.StateFile(BuildKey.For("a"));
-        var text = File.ReadAllText(statePath).Replace("\"to\": \"Setup\"", "\"to\": \"Complete\"");
-        File.WriteAllText(statePath, text);
+        StateFileEdits.EditSealed(statePath, text => text.Replace("\"to\": \"Setup\"", "\"to\": \"Complete\""));
         var report = new StoreValidator(f.Store).Validate();
         Assert.Contains(report.Problems, p => p.Message.Contains("Init -> Complete is not allowed"));
         Assert.Contains(report.Problems, p => p.File == statePath);

@@ -103,6 +103,25 @@ public interface IFileSystem
     /// <summary>Cuts a file to <paramref name="length"/> bytes and fsyncs it.</summary>
     void TruncateFile(string path, long length);
 
+    /// <summary>
+    /// Replaces <paramref name="path"/>'s content by name: a reader that opens the path gets the old
+    /// file or the new one, never a missing one. <paramref name="spare"/> (in the same folder) is the
+    /// file the new content is written into; the caller keeps other writers of both out (the build's
+    /// lock). The default writes the spare whole and renames it over the path. On Linux the spare is
+    /// overwritten in place and swapped with the path (<c>renameat2(RENAME_EXCHANGE)</c>), so the old
+    /// file becomes the next spare: no inode is created or freed. A reader that opened the old file
+    /// just before can then see it rewritten under it: the content must carry its own check
+    /// (a state file's <c>crc32</c>).
+    /// </summary>
+    void ReplaceFile(string path, string spare, ReadOnlySpan<byte> data) => WriteThenRename(this, path, spare, data);
+
+    /// <summary>The plain replacement behind <see cref="ReplaceFile"/>: the spare written whole, then renamed over the path.</summary>
+    internal static void WriteThenRename(IFileSystem fs, string path, string spare, ReadOnlySpan<byte> data)
+    {
+        fs.WriteFile(spare, data, sync: false);
+        fs.Rename(spare, path);
+    }
+
     /// <summary>Atomically replaces <paramref name="destination"/> with <paramref name="source"/>.</summary>
     void Rename(string source, string destination);
 

@@ -126,6 +126,18 @@ public sealed class PhysicalFileSystem : IFileSystem
 
     public void AppendFile(string path, ReadOnlySpan<byte> data, bool sync) => Write(path, data, FileMode.Append, sync);
 
+    public void ReplaceFile(string path, string spare, ReadOnlySpan<byte> data)
+    {
+        if (UnixFiles.Supported)
+        {
+            UnixFiles.ReplaceThroughSpare(path, spare, data);
+        }
+        else
+        {
+            IFileSystem.WriteThenRename(this, path, spare, data);
+        }
+    }
+
     public (long Length, long WriteTicks) AppendAndStamp(string path, ReadOnlySpan<byte> data, bool sync) =>
         UnixFiles.Supported ? UnixFiles.AppendAndStamp(path, data, sync) : IFileSystem.AppendThenStamp(this, path, data, sync);
 

@@ -132,7 +132,10 @@ public sealed partial class BuildStore
         record.HistoryBytes = logStamp.Length;
         if (durableNow || snapshotSequence < 0 || record.Sequence - snapshotSequence >= SnapshotEvery)
         {
-            WriteAtomic(Layout.StateFile(key), StoreJson.Serialize(record), sync: false);
+            // In place and swapped in (IFileSystem.ReplaceFile): no inode created or freed per
+            // snapshot. A reader without the lock that catches the file being rewritten sees its
+            // checksum fail and reads it again (Load).
+            _fs.ReplaceFile(Layout.StateFile(key), Layout.SpareStateFile(key), StoreJson.SerializeStateFile(record));
             snapshotSequence = record.Sequence;
         }
 

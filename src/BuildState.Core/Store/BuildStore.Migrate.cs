@@ -48,7 +48,7 @@ public sealed partial class BuildStore
                 CreateDirectoryDurably(dir);
                 WriteAtomic(Path.Combine(dir, $"schema-v{version}.json"), bytes, sync: Options.Durability != Durability.None);
                 record.HistoryBytes = _fs.GetFileStamp(Layout.HistoryLog(key))?.Length ?? 0;
-                WriteAtomic(path, StoreJson.Serialize(record), sync: Options.Durability != Durability.None);
+                WriteAtomic(path, StoreJson.SerializeStateFile(record), sync: Options.Durability != Durability.None);
                 upgraded.Add(path);
             }
         }

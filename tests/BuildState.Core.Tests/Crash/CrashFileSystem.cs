@@ -547,6 +547,38 @@ public sealed class CrashFileSystem : IFileSystem
         }
     }
 
+    /// <summary>
+    /// The Linux replacement (UnixFiles.ReplaceThroughSpare): the spare overwritten in place and cut
+    /// to length (pending writes to the same file, which a power loss can lose, tear or garble
+    /// sector by sector), then swapped with the path in one directory operation (or renamed over
+    /// it when the path is missing). Two boundaries: a crash can fall between the write and the swap.
+    /// </summary>
+    public void ReplaceFile(string path, string spare, ReadOnlySpan<byte> data)
+    {
+        lock (_gate)
+        {
+            Boundary();
+            var (spareDir, spareName) = ParentOf(spare, "write the file");
+            var file = OpenForWrite(spareDir, spareName, spare);
+            file.Pending.Add(new DataOp(0, data.ToArray()));
+            file.Pending.Add(new DataOp(data.Length, null));
+            file.Current = data.ToArray();
+            file.Ticks = Tick();
+
+            var (dir, name) = ParentOf(path, "swap a file into place");
+            if (!dir.Entries.TryGetValue(name, out var old) || old is not FileNode)
+            {
+                Rename(spare, path);
+                return;
+            }
+
+            Boundary();
+            dir.Entries[name] = file;
+            spareDir.Entries[spareName] = old;
+            AddMeta(new MetaOp([(dir, name, file), (spareDir, spareName, old)]));
+        }
+    }
+
     public void SyncDirectory(string path)
     {
         lock (_gate)

@@ -38,6 +38,23 @@ public abstract class DelegatingFileSystem : IFileSystem
 
     public virtual void Rename(string source, string destination) => Real.Rename(source, destination);
 
+    /// <summary>The real replacement (in place and swapped, on Linux) unless a layer overrides WriteFile or Rename, which must then see it.</summary>
+    public virtual void ReplaceFile(string path, string spare, ReadOnlySpan<byte> data)
+    {
+        if (OverridesWritesOrRenames)
+        {
+            IFileSystem.WriteThenRename(this, path, spare, data);
+        }
+        else
+        {
+            Real.ReplaceFile(path, spare, data);
+        }
+    }
+
+    private bool OverridesWritesOrRenames =>
+        GetType().GetMethod(nameof(WriteFile))!.DeclaringType != typeof(DelegatingFileSystem)
+        || GetType().GetMethod(nameof(Rename))!.DeclaringType != typeof(DelegatingFileSystem);
+
     public virtual void SyncDirectory(string path) => Real.SyncDirectory(path);
 
     public virtual void CreateDirectory(string path) => Real.CreateDirectory(path);
