@@ -138,6 +138,9 @@ public sealed class PhysicalFileSystem : IFileSystem
         }
     }
 
+    public (long Length, long WriteTicks) WriteRecord(string path, long offset, ReadOnlySpan<byte> record, (long Length, long WriteTicks)? before, bool sync) =>
+        UnixFiles.Supported ? UnixFiles.WriteRecord(path, offset, record, before, sync) : IFileSystem.AppendRecord(this, path, offset, record, before, sync);
+
     public (long Length, long WriteTicks) AppendAndStamp(string path, ReadOnlySpan<byte> data, bool sync) =>
         UnixFiles.Supported ? UnixFiles.AppendAndStamp(path, data, sync) : IFileSystem.AppendThenStamp(this, path, data, sync);
 

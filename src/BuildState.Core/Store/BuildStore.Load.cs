@@ -258,6 +258,11 @@ public sealed partial class BuildStore
         var path = Layout.HistoryLog(key);
         GuardNoLinks(path);
         var tail = _fs.ReadFrom(path, state.HistoryBytes, StoreLimits.MaxHistoryFileBytes);
+        if (HistoryLog.IsEmptyTail(tail))
+        {
+            return state; // only zeros written ahead follow the snapshot's record: it is the newest
+        }
+
         if (HistoryLog.ReadLast(tail, path, out var torn) is not { } last || (torn && repair)
             || last.Entry.Sequence <= state.Sequence || !IsUsableHistoryState(last.Entry, buildId))
         {
