@@ -193,6 +193,21 @@ internal static class Breakdown
             return Time($"append {Kind(path)}{(sync ? " + fsync" : "")}", () => Real.AppendAndStamp(path, bytes, sync));
         }
 
+        // What the store does on Linux: a history record in place (into zeros written ahead) and
+        // the snapshot rewritten through a spare swapped in. Without these the interface's defaults
+        // (an append, a new file renamed over) would be timed instead.
+        public (long Length, long WriteTicks) WriteRecord(string path, long offset, ReadOnlySpan<byte> record, (long Length, long WriteTicks)? before, bool sync)
+        {
+            var bytes = record.ToArray();
+            return Time($"write {Kind(path)} record{(sync ? " + fdatasync (fsync when the file grows)" : "")}", () => Real.WriteRecord(path, offset, bytes, before, sync));
+        }
+
+        public void ReplaceFile(string path, string spare, ReadOnlySpan<byte> data)
+        {
+            var bytes = data.ToArray();
+            Time($"replace {Kind(path)} (spare swapped in)", () => Real.ReplaceFile(path, spare, bytes));
+        }
+
         // The index journal's lock-free appends, as the store makes them on Linux (without these the
         // store would fall back to appends under the index lock, which it does not do here).
         public bool AppendsAreConcurrent => Real.AppendsAreConcurrent;

@@ -60,7 +60,7 @@ public class MigrationAndArchiveTests
         f.Run(Id, "r");
         var key = BuildKey.For(Id);
         var state = f.Store.Layout.StateFile(key);
-        File.WriteAllText(state, File.ReadAllText(state).Replace("\"schemaVersion\": 2", "\"schemaVersion\": 99"));
+        StateFileEdits.EditSealed(state, text => text.Replace("\"schemaVersion\": 2", "\"schemaVersion\": 99"));
         File.Delete(f.Store.Layout.HistoryLog(key));
         var e = Assert.Throws<BuildStateException>(() => f.Reopen().Get(Id));
         Assert.Equal(StoreErrorKind.Corruption, e.Kind);

@@ -100,7 +100,7 @@ public sealed class SnapshotTests
         f.Run(Id, "r", "Setup");
         f.Store.EndRun(Id, RunOutcome.Failed);
         var path = f.Store.Layout.StateFile(BuildKey.For(Id));
-        File.WriteAllText(path, File.ReadAllText(path).Replace("\"Failed\"", "\"Succeeded\"", StringComparison.Ordinal));
+        StateFileEdits.EditSealed(path, text => text.Replace("\"Failed\"", "\"Succeeded\"", StringComparison.Ordinal));
 
         Assert.Contains(new StoreValidator(f.Store).Validate().Problems, p => p.File == path && p.Message.Contains("differs from history record"));
         var report = f.Store.Recover();

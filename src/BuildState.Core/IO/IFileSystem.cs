@@ -52,6 +52,30 @@ public interface IFileSystem
     (long Length, long WriteTicks) AppendAndStamp(string path, ReadOnlySpan<byte> data, bool sync) => AppendThenStamp(this, path, data, sync);
 
     /// <summary>
+    /// Writes one history record at <paramref name="offset"/>, the end of the log's last record,
+    /// and returns the file's stamp just after. <paramref name="before"/>: the stamp the caller
+    /// found (under the lock that keeps other writers out), or null when it has none. The default
+    /// appends (cutting first any zero bytes written ahead past <paramref name="offset"/>). On Linux
+    /// the record goes in place into zero bytes written ahead (growing the file by a chunk when they
+    /// run out), and the file's write time is set to a value later than <paramref name="before"/>'s,
+    /// so the stamp still changes with every record although the length does not: a record then
+    /// costs an fdatasync of data blocks only (docs/store-format.md).
+    /// </summary>
+    (long Length, long WriteTicks) WriteRecord(string path, long offset, ReadOnlySpan<byte> record, (long Length, long WriteTicks)? before, bool sync) =>
+        AppendRecord(this, path, offset, record, before, sync);
+
+    /// <summary>The plain record write behind <see cref="WriteRecord"/>: an append, after cutting any space written ahead.</summary>
+    internal static (long Length, long WriteTicks) AppendRecord(IFileSystem fs, string path, long offset, ReadOnlySpan<byte> record, (long Length, long WriteTicks)? before, bool sync)
+    {
+        if ((before ?? fs.GetFileStamp(path)) is { } found && found.Length > offset)
+        {
+            fs.TruncateFile(path, offset);
+        }
+
+        return fs.AppendAndStamp(path, record, sync);
+    }
+
+    /// <summary>
     /// True when <see cref="AppendConcurrent"/> is safe for many processes at once without any other
     /// lock (see ConcurrentAppend); false makes the store take its own lock around those appends.
     /// </summary>
@@ -102,6 +126,25 @@ public interface IFileSystem
 
     /// <summary>Cuts a file to <paramref name="length"/> bytes and fsyncs it.</summary>
     void TruncateFile(string path, long length);
+
+    /// <summary>
+    /// Replaces <paramref name="path"/>'s content by name: a reader that opens the path gets the old
+    /// file or the new one, never a missing one. <paramref name="spare"/> (in the same folder) is the
+    /// file the new content is written into; the caller keeps other writers of both out (the build's
+    /// lock). The default writes the spare whole and renames it over the path. On Linux the spare is
+    /// overwritten in place and swapped with the path (<c>renameat2(RENAME_EXCHANGE)</c>), so the old
+    /// file becomes the next spare: no inode is created or freed. A reader that opened the old file
+    /// just before can then see it rewritten under it: the content must carry its own check
+    /// (a state file's <c>crc32</c>).
+    /// </summary>
+    void ReplaceFile(string path, string spare, ReadOnlySpan<byte> data) => WriteThenRename(this, path, spare, data);
+
+    /// <summary>The plain replacement behind <see cref="ReplaceFile"/>: the spare written whole, then renamed over the path.</summary>
+    internal static void WriteThenRename(IFileSystem fs, string path, string spare, ReadOnlySpan<byte> data)
+    {
+        fs.WriteFile(spare, data, sync: false);
+        fs.Rename(spare, path);
+    }
 
     /// <summary>Atomically replaces <paramref name="destination"/> with <paramref name="source"/>.</summary>
     void Rename(string source, string destination);

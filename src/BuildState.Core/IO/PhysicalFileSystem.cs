@@ -126,6 +126,21 @@ public sealed class PhysicalFileSystem : IFileSystem
 
     public void AppendFile(string path, ReadOnlySpan<byte> data, bool sync) => Write(path, data, FileMode.Append, sync);
 
+    public void ReplaceFile(string path, string spare, ReadOnlySpan<byte> data)
+    {
+        if (UnixFiles.Supported)
+        {
+            UnixFiles.ReplaceThroughSpare(path, spare, data);
+        }
+        else
+        {
+            IFileSystem.WriteThenRename(this, path, spare, data);
+        }
+    }
+
+    public (long Length, long WriteTicks) WriteRecord(string path, long offset, ReadOnlySpan<byte> record, (long Length, long WriteTicks)? before, bool sync) =>
+        UnixFiles.Supported ? UnixFiles.WriteRecord(path, offset, record, before, sync) : IFileSystem.AppendRecord(this, path, offset, record, before, sync);
+
     public (long Length, long WriteTicks) AppendAndStamp(string path, ReadOnlySpan<byte> data, bool sync) =>
         UnixFiles.Supported ? UnixFiles.AppendAndStamp(path, data, sync) : IFileSystem.AppendThenStamp(this, path, data, sync);
 

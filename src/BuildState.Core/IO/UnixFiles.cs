@@ -44,6 +44,106 @@ internal static unsafe partial class UnixFiles
         }
     }
 
+    /// <summary>
+    /// How far a history log is written ahead: when a record does not fit in the zeros past the
+    /// log's end, the file grows by this much more (rounded to 4 KiB), written as real zeros (a
+    /// hole would make every later record allocate blocks, metadata an fdatasync must write).
+    /// </summary>
+    internal const int WriteAhead = 32 * 1024;
+
+    private static readonly byte[] Zeros = new byte[WriteAhead + 4096];
+
+    /// <summary>
+    /// <see cref="IFileSystem.WriteRecord"/> on Linux. With room in the zeros written ahead: pwrite
+    /// of the record in place, futimens to a write time later than the previous stamp's (the kernel's
+    /// own is coarse: two records within a tick would leave the stamp unchanged, and another process
+    /// would take its remembered state for the newest), fdatasync when <paramref name="sync"/> (no
+    /// length or block change to commit: one write of data blocks), statx for the new stamp. Without
+    /// room: the record and the next chunk of zeros in one pwrite, fsync (the length changed). On a
+    /// file system that keeps write times coarser than the value set, the file is grown instead, so
+    /// its length tells the change.
+    /// </summary>
+    public static (long Length, long WriteTicks) WriteRecord(string path, long offset, ReadOnlySpan<byte> record, (long Length, long WriteTicks)? before, bool sync)
+    {
+        var fd = OpenOrThrow(path, Posix.O_RDWR | Posix.O_CREAT | Posix.O_CLOEXEC | NoFollow, "write to the file");
+        try
+        {
+            var (size, ticks) = before ?? Stamp(fd, path);
+            if (offset > size)
+            {
+                throw new BuildStateException(StoreErrorKind.Corruption, $"the log is {size} bytes, shorter than its last record's end ({offset})", path);
+            }
+
+            var end = offset + record.Length;
+            var fineTimes = ticks % TimeSpan.TicksPerSecond != 0; // whole seconds: a file system that may keep no finer
+            if (end <= size && fineTimes)
+            {
+                PWriteAll(fd, record, offset, path);
+                var written = Math.Max(DateTime.UtcNow.Ticks, ticks + 10);
+                SetWriteTime(fd, written, path);
+                if (sync && Posix.FDataSync(fd) != 0)
+                {
+                    throw Error(Marshal.GetLastPInvokeError(), path, "fdatasync the file");
+                }
+
+                var stamp = Stamp(fd, path);
+                if (stamp.WriteTicks == written)
+                {
+                    return stamp;
+                }
+
+                // The time was cut to the file system's precision: grow the file by a byte so the
+                // stamp changes by its length.
+                PWriteAll(fd, Zeros.AsSpan(0, 1), size, path);
+                if (sync)
+                {
+                    SyncOrThrow(fd, path);
+                }
+
+                return Stamp(fd, path);
+            }
+
+            // Grow: the record, then zeros up to the next chunk; with coarse times, to the record's
+            // end exactly (an append), but never to the length it had.
+            var grown = fineTimes ? ((end + WriteAhead + 4095) / 4096 * 4096) : end == size ? end + 1 : end;
+            PWriteAll(fd, record, offset, path);
+            if (grown > end)
+            {
+                PWriteAll(fd, Zeros.AsSpan(0, (int)(grown - end)), end, path);
+            }
+            else if (size > grown && Posix.FTruncate(fd, grown) != 0)
+            {
+                throw Error(Marshal.GetLastPInvokeError(), path, "cut the file to its new length");
+            }
+
+            if (sync)
+            {
+                SyncOrThrow(fd, path);
+            }
+
+            return Stamp(fd, path);
+        }
+        finally
+        {
+            Posix.Close(fd);
+        }
+    }
+
+    private static void SetWriteTime(int fd, long ticks, string path)
+    {
+        const long UTIME_OMIT = (1L << 30) - 2;
+        var sinceEpoch = ticks - DateTime.UnixEpoch.Ticks;
+        var times = stackalloc long[4];
+        times[0] = 0;
+        times[1] = UTIME_OMIT; // access time: left alone
+        times[2] = sinceEpoch / TimeSpan.TicksPerSecond;
+        times[3] = sinceEpoch % TimeSpan.TicksPerSecond * TimeSpan.NanosecondsPerTick;
+        if (Posix.FUTimeNs(fd, times) != 0)
+        {
+            throw Error(Marshal.GetLastPInvokeError(), path, "set the file's write time");
+        }
+    }
+
     /// <summary>Creates or replaces a file's content (owner-only when created); with <paramref name="sync"/>, fsyncs it.</summary>
     public static void Write(string path, ReadOnlySpan<byte> data, bool sync)
     {
@@ -59,6 +159,98 @@ internal static unsafe partial class UnixFiles
         finally
         {
             Posix.Close(fd);
+        }
+    }
+
+    /// <summary>
+    /// <see cref="IFileSystem.ReplaceFile"/> on Linux: the spare is opened (created when missing),
+    /// overwritten from offset 0 and cut to the new length, then swapped with the path by
+    /// <c>renameat2(RENAME_EXCHANGE)</c>; the old file is the next spare. A new file per
+    /// replacement, renamed over the old one, made ext4 create an inode and free one (and start
+    /// writing the new file back) every time: on a file system without a journal the allocation
+    /// then scans past every inode freed in the last minutes, which grew to a quarter of a commit's
+    /// CPU time. When the path does not exist yet, or the file system cannot exchange, the spare is
+    /// renamed over the path instead.
+    /// </summary>
+    public static void ReplaceThroughSpare(string path, string spare, ReadOnlySpan<byte> data)
+    {
+        var fd = OpenOrThrow(spare, Posix.O_WRONLY | Posix.O_CREAT | Posix.O_CLOEXEC | NoFollow, "write the file");
+        try
+        {
+            PWriteAll(fd, data, spare);
+            if (Posix.FTruncate(fd, data.Length) != 0)
+            {
+                throw Error(Marshal.GetLastPInvokeError(), spare, "cut the file to its new length");
+            }
+        }
+        finally
+        {
+            Posix.Close(fd);
+        }
+
+        if (ExchangeWorks)
+        {
+            var errno = TryExchange(spare, path);
+            if (errno == 0)
+            {
+                return;
+            }
+
+            if (errno is Posix.EINVAL or Posix.ENOSYS or Posix.EPERM or EOPNOTSUPP)
+            {
+                ExchangeWorks = false; // not on this file system or kernel: rename over, as everywhere else
+            }
+            else if (errno != Posix.ENOENT)
+            {
+                throw Error(errno, path, "swap a file into place");
+            }
+        }
+
+        Rename(spare, path);
+    }
+
+    private static bool ExchangeWorks = true;
+    private const int EOPNOTSUPP = 95, AT_FDCWD = -100;
+    private const uint RENAME_EXCHANGE = 2;
+
+    private static int TryExchange(string source, string destination)
+    {
+        try
+        {
+            return RenameAt2(AT_FDCWD, source, AT_FDCWD, destination, RENAME_EXCHANGE) == 0 ? 0 : Marshal.GetLastPInvokeError();
+        }
+        catch (EntryPointNotFoundException)
+        {
+            return Posix.ENOSYS; // a libc from before renameat2 (glibc 2.28)
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "renameat2", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int RenameAt2(int oldDirFd, string oldPath, int newDirFd, string newPath, uint flags);
+
+    private static void PWriteAll(int fd, ReadOnlySpan<byte> data, string path) => PWriteAll(fd, data, 0, path);
+
+    private static void PWriteAll(int fd, ReadOnlySpan<byte> data, long offset, string path)
+    {
+        fixed (byte* start = data)
+        {
+            var written = 0;
+            while (written < data.Length)
+            {
+                var n = Posix.PWrite(fd, start + written, (nuint)(data.Length - written), offset + written);
+                if (n < 0)
+                {
+                    var errno = Marshal.GetLastPInvokeError();
+                    if (errno == Posix.EINTR)
+                    {
+                        continue;
+                    }
+
+                    throw Error(errno, path, "write the file");
+                }
+
+                written += (int)n;
+            }
         }
     }
 

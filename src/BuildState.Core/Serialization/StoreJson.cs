@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using BuildState.Errors;
+using BuildState.IO;
 using BuildState.Model;
 using BuildState.Store;
 
@@ -17,6 +18,82 @@ namespace BuildState.Serialization;
 public static class StoreJson
 {
     public static byte[] Serialize(BuildRecord value) => Write(value, StoreJsonWriter.BuildRecord, indented: true, static c => c.BuildRecord);
+
+    /// <summary>
+    /// A state file (current_state.json, a backup): the state as <see cref="Serialize(BuildRecord)"/>
+    /// writes it, with one more member last, <c>"crc32": "xxxxxxxx"</c>: the CRC-32 of every byte
+    /// before the comma that precedes it. The snapshot is overwritten in place (a spare file swapped
+    /// in), so a reader that does not hold the build's lock can read a file that is being rewritten:
+    /// the checksum tells a whole state from a mix of two. Older readers skip the member.
+    /// </summary>
+    public static byte[] SerializeStateFile(BuildRecord value)
+    {
+        var json = Serialize(value);
+        var close = json.AsSpan().LastIndexOf((byte)'}');
+        var body = json.AsSpan(0, close).TrimEnd(" \t\r\n"u8);
+        var newline = json.AsSpan(body.Length, close - body.Length);
+        Span<byte> member = stackalloc byte[ChecksumMember.Length + 8 + 1];
+        ChecksumMember.CopyTo(member);
+        Crc32.Compute(body).TryFormat(member[ChecksumMember.Length..], out _, "x8");
+        member[^1] = (byte)'"';
+        var result = new byte[body.Length + 1 + newline.Length + 2 + member.Length + newline.Length + 1];
+        var at = 0;
+        void Put(ReadOnlySpan<byte> part)
+        {
+            part.CopyTo(result.AsSpan(at));
+            at += part.Length;
+        }
+
+        Put(body);
+        Put(","u8);
+        Put(newline);
+        Put("  "u8);
+        Put(member);
+        Put(newline);
+        Put("}"u8);
+        return result;
+    }
+
+    private static ReadOnlySpan<byte> ChecksumMember => "\"crc32\": \""u8;
+
+    /// <summary>
+    /// Checks the <c>crc32</c> member that <see cref="SerializeStateFile"/> puts last. A file without
+    /// it (written before it existed, or by hand) is not checked; a file whose checksum does not
+    /// match (torn, altered, or read while it was being rewritten) is a Corruption error.
+    /// </summary>
+    public static void VerifyStateChecksum(ReadOnlySpan<byte> utf8, string path)
+    {
+        var end = utf8.TrimEnd(" \t\r\n"u8);
+        if (end.Length < ChecksumMember.Length + 12 || end[^1] != (byte)'}')
+        {
+            return;
+        }
+
+        var tail = end[..^1].TrimEnd(" \t\r\n"u8);
+        if (tail.Length < ChecksumMember.Length + 10 || tail[^1] != (byte)'"')
+        {
+            return;
+        }
+
+        var hex = tail[^9..^1];
+        var member = tail[..^9];
+        if (!member.EndsWith(ChecksumMember))
+        {
+            return;
+        }
+
+        var beforeMember = member[..^ChecksumMember.Length].TrimEnd(" \t\r\n"u8);
+        if (beforeMember.Length == 0 || beforeMember[^1] != (byte)',')
+        {
+            return;
+        }
+
+        var body = beforeMember[..^1];
+        if (!System.Buffers.Text.Utf8Parser.TryParse(hex, out uint expected, out var used, 'x') || used != 8 || Crc32.Compute(body) != expected)
+        {
+            throw BuildStateException.Corrupt(path, "the state's checksum does not match its content (torn, altered, or read while it was rewritten)");
+        }
+    }
 
     public static byte[] Serialize(IndexFile value) => Write(value, StoreJsonWriter.IndexFile, indented: true, static c => c.IndexFile);
 

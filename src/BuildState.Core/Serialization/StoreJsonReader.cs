@@ -65,6 +65,7 @@ internal static class StoreJsonReader
             else if (Is(ref r, "historyBytes"u8, ref seen, 17)) v.HistoryBytes = Int64(ref r);
             else if (Is(ref r, "tests"u8, ref seen, 18)) v.Tests = Object(ref r, TestResults);
             else if (Is(ref r, "earlierTransitions"u8, ref seen, 19)) v.EarlierTransitions = Int64(ref r);
+            else if (Is(ref r, "crc32"u8, ref seen, 20)) _ = String(ref r); // a state file's checksum (StoreJson.SerializeStateFile), checked before parsing
             else throw new NotCanonicalException();
         }
 

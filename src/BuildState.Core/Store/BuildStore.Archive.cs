@@ -25,7 +25,7 @@ public sealed partial class BuildStore
             if (loaded.SnapshotSequence != record.Sequence)
             {
                 // Archived builds are read from their snapshot alone: bring it up to the log first.
-                WriteAtomic(Layout.StateFile(key), Serialization.StoreJson.Serialize(record), sync: Options.Durability != Durability.None);
+                WriteAtomic(Layout.StateFile(key), Serialization.StoreJson.SerializeStateFile(record), sync: Options.Durability != Durability.None);
             }
 
             CreateDirectoryDurably(Layout.ArchivedDir);

@@ -41,7 +41,7 @@ public sealed partial class BuildStore
         {
             // Backups back up history, which is already durable per the mode: no fsync (a backup a
             // power loss tore is skipped when backups are read, as any unreadable one is).
-            WriteAtomic(path, StoreJson.Serialize(record), sync: false);
+            WriteAtomic(path, StoreJson.SerializeStateFile(record), sync: false);
         }
 
         foreach (var old in BackupFiles(key).Skip(Options.MaxBackups))

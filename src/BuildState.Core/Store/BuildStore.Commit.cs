@@ -59,7 +59,7 @@ public sealed partial class BuildStore
             entry.Sequence = record.Sequence;
             entry.At = now;
             entry.RunId ??= record.RunId;
-            Commit(key, record, entry, durableNow, loaded.SnapshotSequence, logExists: loaded.LogStamp is not null);
+            Commit(key, record, entry, durableNow, loaded.SnapshotSequence, logExists: loaded.LogStamp is not null, loaded.LogStamp);
             if (backup)
             {
                 WriteBackup(key, record, always: false);
@@ -104,7 +104,7 @@ public sealed partial class BuildStore
     /// copy that the log still holds (docs/store-format.md). <paramref name="logExists"/>: the load
     /// under this lock found the log, so its folders exist and need no check.
     /// </summary>
-    private void Commit(string key, BuildRecord record, HistoryEntry entry, bool durableNow, long snapshotSequence, bool logExists)
+    private void Commit(string key, BuildRecord record, HistoryEntry entry, bool durableNow, long snapshotSequence, bool logExists, (long Length, long WriteTicks)? logStampBefore = null)
     {
         var logPath = Layout.HistoryLog(key);
         var syncLog = Options.Durability == Durability.Full || (durableNow && SyncAppendNow(logPath));
@@ -117,10 +117,17 @@ public sealed partial class BuildStore
         var frame = HistoryLog.Frame(entry);
         entry.State = null;
 
-        // Under the build's lock nobody else appends: the stamp after the append is this record's,
-        // and the log held nothing else since the load.
-        var logStamp = _fs.AppendAndStamp(logPath, frame, syncLog);
-        if (logStamp.Length == frame.Length && SyncDirectoryNow(Layout.HistoryDir(key)))
+        // Under the build's lock nobody else writes the log: the record goes at the end of the last
+        // one (the state's historyBytes, which the load under this lock made exact), and the stamp
+        // after it is this record's. The log may end in zeros written ahead: the record then goes
+        // in place (IFileSystem.WriteRecord), so the file's length is no longer the log's.
+        // Without a stamp the load took a slow path (a first record, a repair): the end is then
+        // taken from a scan of the log itself, never from a state that may end before the log does.
+        var before = logExists ? logStampBefore : null;
+        var offset = before is null ? ScanHistory(key).ValidEnd : record.HistoryBytes;
+        var logStamp = _fs.WriteRecord(logPath, offset, frame, before, syncLog);
+        var logEnd = offset + frame.Length;
+        if (offset == 0 && SyncDirectoryNow(Layout.HistoryDir(key)))
         {
             // This record starts the log (a new one, or one a repair emptied). A new log's name
             // lives in its folder: without this fsync a power loss can drop the whole file even
@@ -129,10 +136,13 @@ public sealed partial class BuildStore
             _fs.SyncDirectory(Layout.HistoryDir(key));
         }
 
-        record.HistoryBytes = logStamp.Length;
+        record.HistoryBytes = logEnd;
         if (durableNow || snapshotSequence < 0 || record.Sequence - snapshotSequence >= SnapshotEvery)
         {
-            WriteAtomic(Layout.StateFile(key), StoreJson.Serialize(record), sync: false);
+            // In place and swapped in (IFileSystem.ReplaceFile): no inode created or freed per
+            // snapshot. A reader without the lock that catches the file being rewritten sees its
+            // checksum fail and reads it again (Load).
+            _fs.ReplaceFile(Layout.StateFile(key), Layout.SpareStateFile(key), StoreJson.SerializeStateFile(record));
             snapshotSequence = record.Sequence;
         }
 

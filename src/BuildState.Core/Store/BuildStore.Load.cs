@@ -22,8 +22,33 @@ public sealed partial class BuildStore
         return ParseState(bytes, path);
     }
 
+    /// <summary>
+    /// Reads current_state.json. The writer rewrites the snapshot in place (a spare swapped in), so a
+    /// reader without the build's lock can catch the file it opened being rewritten: its checksum
+    /// then fails, and a second read (of the file now swapped in) is whole. Only a file that fails
+    /// three reads in a row, or any failure under the lock (nobody else writes then), is damage.
+    /// </summary>
+    private BuildRecord ReadSnapshot(string path, bool lockHeld)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return ReadStateFile(path);
+            }
+            catch (BuildStateException e) when (e.Kind == StoreErrorKind.Corruption && !lockHeld && attempt < 3)
+            {
+                SnapshotRereads++;
+            }
+        }
+    }
+
+    /// <summary>How many times a lock-free read of a snapshot failed and was read again (tests).</summary>
+    internal int SnapshotRereads;
+
     internal static BuildRecord ParseState(byte[] bytes, string path)
     {
+        StoreJson.VerifyStateChecksum(bytes, path);
         var version = Migrations.PeekSchemaVersion(bytes, path);
         if (version != StoreSchema.Current)
         {
@@ -106,7 +131,7 @@ public sealed partial class BuildStore
         {
             try
             {
-                state = ReadStateFile(statePath);
+                state = ReadSnapshot(statePath, lockHeld: repair);
                 if (!string.Equals(state.Id, buildId, StringComparison.Ordinal))
                 {
                     throw BuildStateException.Corrupt(statePath, $"the state belongs to build '{state.Id}', not '{buildId}'");
@@ -233,6 +258,11 @@ public sealed partial class BuildStore
         var path = Layout.HistoryLog(key);
         GuardNoLinks(path);
         var tail = _fs.ReadFrom(path, state.HistoryBytes, StoreLimits.MaxHistoryFileBytes);
+        if (HistoryLog.IsEmptyTail(tail))
+        {
+            return state; // only zeros written ahead follow the snapshot's record: it is the newest
+        }
+
         if (HistoryLog.ReadLast(tail, path, out var torn) is not { } last || (torn && repair)
             || last.Entry.Sequence <= state.Sequence || !IsUsableHistoryState(last.Entry, buildId))
         {

@@ -47,8 +47,8 @@ public sealed partial class BuildStore
                 CreateDirectoryDurably(Layout.BackupDir(key));
                 CreateDirectoryDurably(dir);
                 WriteAtomic(Path.Combine(dir, $"schema-v{version}.json"), bytes, sync: Options.Durability != Durability.None);
-                record.HistoryBytes = _fs.GetFileStamp(Layout.HistoryLog(key))?.Length ?? 0;
-                WriteAtomic(path, StoreJson.Serialize(record), sync: Options.Durability != Durability.None);
+                record.HistoryBytes = ScanHistory(key).ValidEnd; // not the file's length: the log may end in zeros written ahead
+                WriteAtomic(path, StoreJson.SerializeStateFile(record), sync: Options.Durability != Durability.None);
                 upgraded.Add(path);
             }
         }

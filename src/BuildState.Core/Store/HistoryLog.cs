@@ -9,7 +9,10 @@ namespace BuildState.Store;
 /// <summary>
 /// A build's append-only history: one framed record per change,
 /// <c>BSH1 &lt;length:8 hex&gt; &lt;crc32:8 hex&gt; &lt;json&gt;\n</c>. The length and checksum let a
-/// reader tell a whole record from a torn or altered one; records are never rewritten in place.
+/// reader tell a whole record from a torn or altered one; records are never rewritten. The file may
+/// end in zero bytes, space written ahead for the next records (on Linux a record is written into
+/// it in place, so committing it changes no file length: docs/store-format.md): where the rest of
+/// the file from a record boundary is all zeros, the log ends there.
 /// </summary>
 public static class HistoryLog
 {
@@ -44,6 +47,11 @@ public static class HistoryLog
         long? damageAt = null;
         while (offset < data.Length)
         {
+            if (IsEmptyTail(data[offset..]))
+            {
+                break; // space written ahead for the next records: the log ends here
+            }
+
             var error = TryRead(data[offset..], path, out var entry, out var consumed);
             if (error is null)
             {
@@ -84,7 +92,7 @@ public static class HistoryLog
         tornTail = false;
         var offset = 0;
         (int Start, int Length, int End)? last = null;
-        while (offset < data.Length)
+        while (offset < data.Length && !IsEmptyTail(data[offset..]))
         {
             if (TryFrame(data[offset..], out var payloadLength, out var consumed) is { } error)
             {
@@ -115,6 +123,9 @@ public static class HistoryLog
             return null;
         }
     }
+
+    /// <summary>True when <paramref name="rest"/> (the file from a record boundary on) is all zeros: space written ahead, no record.</summary>
+    public static bool IsEmptyTail(ReadOnlySpan<byte> rest) => rest.IndexOfAnyExcept((byte)0) < 0;
 
     private static string? TryRead(ReadOnlySpan<byte> data, string path, out HistoryEntry? entry, out int consumed)
     {
@@ -151,7 +162,9 @@ public static class HistoryLog
 
         if (!data[..5].SequenceEqual(Magic) || data[13] != (byte)' ' || data[22] != (byte)' ')
         {
-            return ("not a record header", false);
+            // A header never holds a zero byte: one that does is being written in place (or was
+            // torn doing so) into the space ahead, like a record cut off at the end of the file.
+            return ("not a record header", data[..HeaderLength].Contains((byte)0) && data[..1].SequenceEqual(Magic.AsSpan(0, 1)));
         }
 
         if (!Utf8Parser.TryParse(data.Slice(5, 8), out uint length, out var used1, 'x') || used1 != 8
@@ -174,7 +187,9 @@ public static class HistoryLog
         var payload = data.Slice(HeaderLength, (int)length);
         if (data[total - 1] != (byte)'\n')
         {
-            return ("the record does not end where its length says", false);
+            // A zero where the newline belongs: written in place into the space ahead and not
+            // finished yet (or torn): cut off, as a record running past the end of the file is.
+            return data[total - 1] == 0 ? ("the record is cut off (torn write)", true) : ("the record does not end where its length says", false);
         }
 
         if (Crc32.Compute(payload) != crc)

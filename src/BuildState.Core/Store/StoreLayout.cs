@@ -34,6 +34,9 @@ public sealed class StoreLayout
 
     public string StateFile(string key) => Path.Combine(BuildDir(key), "current_state.json");
 
+    /// <summary>The file the next snapshot is written into before it is swapped with current_state.json (the previous snapshot, on Linux).</summary>
+    public string SpareStateFile(string key) => Path.Combine(BuildDir(key), "current_state.spare");
+
     public string HistoryDir(string key) => Path.Combine(BuildDir(key), "history");
 
     public string HistoryLog(string key) => Path.Combine(HistoryDir(key), "log.bsh");

@@ -494,6 +494,46 @@ public sealed class CrashFileSystem : IFileSystem
         }
     }
 
+    /// <summary>How far this file system writes a history log ahead: small, so the simulated workloads cross both paths (in place, and growing) often.</summary>
+    public const int WriteAhead = 1024;
+
+    /// <summary>
+    /// The Linux record write (UnixFiles.WriteRecord): the record in place at <paramref name="offset"/>
+    /// when it fits in the file, else the record and zeros up to the next chunk, one pending write
+    /// either way (a power loss can lose, tear or garble it sector by sector; the zeros written
+    /// ahead are durable only once an fsync made them so). The stamp changes with every write (this
+    /// file system's clock is exact).
+    /// </summary>
+    public (long Length, long WriteTicks) WriteRecord(string path, long offset, ReadOnlySpan<byte> record, (long Length, long WriteTicks)? before, bool sync)
+    {
+        lock (_gate)
+        {
+            Boundary();
+            var (parent, name) = ParentOf(path, "write to the file");
+            var file = parent.Entries.TryGetValue(name, out var existing) && existing is FileNode f ? f : OpenForWrite(parent, name, path);
+            if (offset > file.Current.Length)
+            {
+                throw new BuildStateException(StoreErrorKind.Corruption, "the log is shorter than its last record's end", path);
+            }
+
+            var end = offset + record.Length;
+            var data = end <= file.Current.Length ? record.ToArray() : [.. record, .. new byte[((end + WriteAhead + SectorSize - 1) / SectorSize * SectorSize) - end]];
+            file.Pending.Add(new DataOp(offset, data));
+            var content = new List<byte>(file.Current);
+            WriteAt(content, offset, data);
+            file.Current = content.ToArray();
+            file.Ticks = Tick();
+            if (sync)
+            {
+                Boundary();
+                file.MakeDurable();
+                JournalCommit();
+            }
+
+            return (file.Current.Length, file.Ticks);
+        }
+    }
+
     public void SyncFile(string path)
     {
         lock (_gate)
@@ -544,6 +584,38 @@ public sealed class CrashFileSystem : IFileSystem
             fromDir.Entries.Remove(fromName);
             toDir.Entries[toName] = node;
             AddMeta(new MetaOp([(toDir, toName, node), (fromDir, fromName, null)]));
+        }
+    }
+
+    /// <summary>
+    /// The Linux replacement (UnixFiles.ReplaceThroughSpare): the spare overwritten in place and cut
+    /// to length (pending writes to the same file, which a power loss can lose, tear or garble
+    /// sector by sector), then swapped with the path in one directory operation (or renamed over
+    /// it when the path is missing). Two boundaries: a crash can fall between the write and the swap.
+    /// </summary>
+    public void ReplaceFile(string path, string spare, ReadOnlySpan<byte> data)
+    {
+        lock (_gate)
+        {
+            Boundary();
+            var (spareDir, spareName) = ParentOf(spare, "write the file");
+            var file = OpenForWrite(spareDir, spareName, spare);
+            file.Pending.Add(new DataOp(0, data.ToArray()));
+            file.Pending.Add(new DataOp(data.Length, null));
+            file.Current = data.ToArray();
+            file.Ticks = Tick();
+
+            var (dir, name) = ParentOf(path, "swap a file into place");
+            if (!dir.Entries.TryGetValue(name, out var old) || old is not FileNode)
+            {
+                Rename(spare, path);
+                return;
+            }
+
+            Boundary();
+            dir.Entries[name] = file;
+            spareDir.Entries[spareName] = old;
+            AddMeta(new MetaOp([(dir, name, file), (spareDir, spareName, old)]));
         }
     }
 

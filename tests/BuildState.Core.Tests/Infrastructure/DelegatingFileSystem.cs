@@ -38,6 +38,32 @@ public abstract class DelegatingFileSystem : IFileSystem
 
     public virtual void Rename(string source, string destination) => Real.Rename(source, destination);
 
+    /// <summary>The real replacement (in place and swapped, on Linux) unless a layer overrides WriteFile or Rename, which must then see it.</summary>
+    public virtual void ReplaceFile(string path, string spare, ReadOnlySpan<byte> data)
+    {
+        if (OverridesWritesOrRenames)
+        {
+            IFileSystem.WriteThenRename(this, path, spare, data);
+        }
+        else
+        {
+            Real.ReplaceFile(path, spare, data);
+        }
+    }
+
+    /// <summary>The real record write (in place, on Linux) unless a layer overrides what a commit's append used, which must then see it (as an append).</summary>
+    public virtual (long Length, long WriteTicks) WriteRecord(string path, long offset, ReadOnlySpan<byte> record, (long Length, long WriteTicks)? before, bool sync) =>
+        Overrides(nameof(AppendFile), nameof(AppendAndStamp), nameof(SyncFile), nameof(GetFileStamp), nameof(TruncateFile))
+            ? IFileSystem.AppendRecord(this, path, offset, record, before, sync)
+            : Real.WriteRecord(path, offset, record, before, sync);
+
+    private bool Overrides(params string[] methods) =>
+        methods.Any(m => GetType().GetMethod(m)!.DeclaringType != typeof(DelegatingFileSystem));
+
+    private bool OverridesWritesOrRenames =>
+        GetType().GetMethod(nameof(WriteFile))!.DeclaringType != typeof(DelegatingFileSystem)
+        || GetType().GetMethod(nameof(Rename))!.DeclaringType != typeof(DelegatingFileSystem);
+
     public virtual void SyncDirectory(string path) => Real.SyncDirectory(path);
 
     public virtual void CreateDirectory(string path) => Real.CreateDirectory(path);

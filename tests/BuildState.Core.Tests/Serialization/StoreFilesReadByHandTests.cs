@@ -50,7 +50,7 @@ public sealed class StoreFilesReadByHandTests
             }
             else if (name == "log.bsh")
             {
-                for (var at = 0; at < bytes.Length;)
+                for (var at = 0; at < bytes.Length && !HistoryLog.IsEmptyTail(bytes.AsSpan(at));)
                 {
                     var length = Convert.ToInt32(System.Text.Encoding.ASCII.GetString(bytes, at + 5, 8), 16);
                     StoreJsonReader.Read(bytes.AsSpan(at + HistoryLog.HeaderLength, length), StoreJsonReader.HistoryEntry);
