@@ -34,14 +34,25 @@ public static class CliApp
         }
     }
 
+    /// <summary>
+    /// The verbs' options and arguments are static, and a command tree built from them records
+    /// itself as their parent: in a process that runs several commands at once (the tests), trees
+    /// are built and parsed one at a time. A process of the tool runs one, so this costs it nothing.
+    /// </summary>
+    private static readonly object TreeGate = new();
+
     private static int RunCore(string[] args, CliEnvironment environment)
     {
         var runner = new Runner(environment);
-        var root = BuildRoot(runner);
+        RootCommand root;
         ParseResult parse;
         try
         {
-            parse = root.Parse(args);
+            lock (TreeGate)
+            {
+                root = BuildRoot(runner);
+                parse = root.Parse(args);
+            }
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {

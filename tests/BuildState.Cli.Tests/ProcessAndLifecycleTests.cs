@@ -63,6 +63,25 @@ public sealed class ProcessAndLifecycleTests : IDisposable
     private const string Release = BuildState.Tests.Shared.SampleTables.Release;
 
     [Fact]
+    public void Runs_in_one_process_at_once_each_get_their_own_output()
+    {
+        // The verbs' options are static: a run that changed one (its accepted values set again at
+        // every command tree built) raced with another run's parse, which then failed as a usage
+        // error and printed nothing (about 1 run in 100 failed before the fix: 1,000 catch it).
+        var failures = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        Parallel.For(0, 1000, new ParallelOptions { MaxDegreeOfParallelism = 8 }, i =>
+        {
+            var format = i % 2 == 0 ? "dot" : "mermaid";
+            var result = Bs.Run(_store.Repo, "graph", "--format", format);
+            if (result.Code != 0 || !result.Out.Contains(format == "dot" ? "digraph" : "stateDiagram", StringComparison.Ordinal))
+            {
+                failures.Enqueue(result.ToString());
+            }
+        });
+        Assert.True(failures.IsEmpty, $"{failures.Count} of 1000 runs failed; the first: {failures.FirstOrDefault()}");
+    }
+
+    [Fact]
     public void Custom_lifecycles_from_the_store_are_validated_and_drawn()
     {
         var dir = Path.Combine(_store.Root, "lifecycles");

@@ -9,12 +9,13 @@ namespace BuildState.Cli.Commands;
 internal static class GraphCommand
 {
     private static readonly Argument<string?> File = new("TABLE") { Description = "A *.buildstate.json file, or the name of a lifecycle the store carries (default: the default lifecycle)", Arity = ArgumentArity.ZeroOrOne };
-    private static readonly Option<string> Format = new("--format", "-f") { Description = "mermaid or dot", HelpName = "FORMAT", DefaultValueFactory = _ => "mermaid" };
+    // Its accepted values are set once here: set in Create, every command tree built (one per run
+    // in a process that runs several, like the tests) changed the option under another run's parse.
+    private static readonly Option<string> Format = new Option<string>("--format", "-f") { Description = "mermaid or dot", HelpName = "FORMAT", DefaultValueFactory = _ => "mermaid" }.AcceptOnlyFromAmong("mermaid", "dot");
     private static readonly Option<bool> Deps = new("--deps") { Description = "The project dependency graph of the store's builds instead of a lifecycle" };
 
     public static Command Create(Runner runner)
     {
-        Format.AcceptOnlyFromAmong("mermaid", "dot");
         return runner.Verb("graph", "Print a lifecycle transition table, or with --deps the project dependency graph, as Mermaid or Graphviz DOT.", "buildstate graph release.buildstate.json --format dot | dot -Tsvg > release.svg", Execute, File, Format, Deps);
     }
 
