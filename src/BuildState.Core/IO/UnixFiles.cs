@@ -78,7 +78,7 @@ internal static unsafe partial class UnixFiles
             var fineTimes = ticks % TimeSpan.TicksPerSecond != 0; // whole seconds: a file system that may keep no finer
             if (end <= size && fineTimes)
             {
-                PWriteAll(fd, record, offset, path);
+                WriteAll(fd, record, path, "write the file", offset);
                 var written = Math.Max(DateTime.UtcNow.Ticks, ticks + 10);
                 SetWriteTime(fd, written, path);
                 if (sync && Posix.FDataSync(fd) != 0)
@@ -94,7 +94,7 @@ internal static unsafe partial class UnixFiles
 
                 // The time was cut to the file system's precision: grow the file by a byte so the
                 // stamp changes by its length.
-                PWriteAll(fd, Zeros.AsSpan(0, 1), size, path);
+                WriteAll(fd, Zeros.AsSpan(0, 1), path, "write the file", size);
                 if (sync)
                 {
                     SyncOrThrow(fd, path);
@@ -106,10 +106,10 @@ internal static unsafe partial class UnixFiles
             // Grow: the record, then zeros up to the next chunk; with coarse times, to the record's
             // end exactly (an append), but never to the length it had.
             var grown = fineTimes ? ((end + WriteAhead + 4095) / 4096 * 4096) : end == size ? end + 1 : end;
-            PWriteAll(fd, record, offset, path);
+            WriteAll(fd, record, path, "write the file", offset);
             if (grown > end)
             {
-                PWriteAll(fd, Zeros.AsSpan(0, (int)(grown - end)), end, path);
+                WriteAll(fd, Zeros.AsSpan(0, (int)(grown - end)), path, "write the file", end);
             }
             else if (size > grown && Posix.FTruncate(fd, grown) != 0)
             {
@@ -177,7 +177,7 @@ internal static unsafe partial class UnixFiles
         var fd = OpenOrThrow(spare, Posix.O_WRONLY | Posix.O_CREAT | Posix.O_CLOEXEC | NoFollow, "write the file");
         try
         {
-            PWriteAll(fd, data, spare);
+            WriteAll(fd, data, spare, "write the file", offset: 0);
             if (Posix.FTruncate(fd, data.Length) != 0)
             {
                 throw Error(Marshal.GetLastPInvokeError(), spare, "cut the file to its new length");
@@ -228,32 +228,6 @@ internal static unsafe partial class UnixFiles
     [LibraryImport("libc", EntryPoint = "renameat2", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int RenameAt2(int oldDirFd, string oldPath, int newDirFd, string newPath, uint flags);
 
-    private static void PWriteAll(int fd, ReadOnlySpan<byte> data, string path) => PWriteAll(fd, data, 0, path);
-
-    private static void PWriteAll(int fd, ReadOnlySpan<byte> data, long offset, string path)
-    {
-        fixed (byte* start = data)
-        {
-            var written = 0;
-            while (written < data.Length)
-            {
-                var n = Posix.PWrite(fd, start + written, (nuint)(data.Length - written), offset + written);
-                if (n < 0)
-                {
-                    var errno = Marshal.GetLastPInvokeError();
-                    if (errno == Posix.EINTR)
-                    {
-                        continue;
-                    }
-
-                    throw Error(errno, path, "write the file");
-                }
-
-                written += (int)n;
-            }
-        }
-    }
-
     /// <summary>rename(2): atomically replaces <paramref name="destination"/> (File.Move lstats the source first).</summary>
     public static void Rename(string source, string destination)
     {
@@ -282,15 +256,19 @@ internal static unsafe partial class UnixFiles
         }
     }
 
-    /// <summary>Writes all of <paramref name="data"/> at the descriptor's position (the end, with O_APPEND).</summary>
-    public static void WriteAll(int fd, ReadOnlySpan<byte> data, string path, string action)
+    /// <summary>
+    /// Writes all of <paramref name="data"/> at the descriptor's position (the end, with O_APPEND),
+    /// or with <paramref name="offset"/> at that offset (pwrite, the position left alone).
+    /// </summary>
+    public static void WriteAll(int fd, ReadOnlySpan<byte> data, string path, string action, long offset = -1)
     {
         fixed (byte* start = data)
         {
             var written = 0;
             while (written < data.Length)
             {
-                var n = Posix.Write(fd, start + written, (nuint)(data.Length - written));
+                var left = (nuint)(data.Length - written);
+                var n = offset < 0 ? Posix.Write(fd, start + written, left) : Posix.PWrite(fd, start + written, left, offset + written);
                 if (n < 0)
                 {
                     var errno = Marshal.GetLastPInvokeError();

@@ -49,7 +49,7 @@ public sealed partial class BuildStore
             _fs.DeleteFile(old);
         }
 
-        _newestBackup[key] = (object)record.Sequence;
+        _newestBackup[key] = record.Sequence;
     }
 
     /// <summary>The sequence in the newest backup's name (-1 when there is none), listed once per build per store object.</summary>

@@ -38,7 +38,7 @@ public sealed partial class BuildStore
             }
             catch (BuildStateException e) when (e.Kind == StoreErrorKind.Corruption && !lockHeld && attempt < 3)
             {
-                SnapshotRereads++;
+                Interlocked.Increment(ref SnapshotRereads);
             }
         }
     }
