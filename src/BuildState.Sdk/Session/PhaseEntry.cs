@@ -44,18 +44,13 @@ internal static class PhaseEntry
 
     private static AdvanceRequest Request(ProjectContext context, string phase, ITaskItem[] projectReferences, string? configuration) => new()
     {
-        Dependencies = DependencyIds(context.RepositoryRoot, projectReferences, configuration) ?? [],
+        Dependencies = DependencyIds(context.RepositoryRoot, projectReferences, configuration),
         Transitions = [phase],
     };
 
-    /// <summary>Each reference's build id, once, in order; null without references (the build keeps its list).</summary>
-    public static List<string>? DependencyIds(string repositoryRoot, ITaskItem[] references, string? configuration)
+    /// <summary>Each reference's build id, once, in order (empty without references).</summary>
+    public static List<string> DependencyIds(string repositoryRoot, ITaskItem[] references, string? configuration)
     {
-        if (references.Length == 0)
-        {
-            return null;
-        }
-
         var ids = new List<string>(references.Length);
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var reference in references)

@@ -91,7 +91,7 @@ internal sealed class RunSettings
         var durability = Durability.Normal;
         if (durabilityText.Length > 0 && !RunStarter.TryParseDurability(durabilityText, out durability))
         {
-            firstError ??= $"BuildStateDurability must be Full, Normal or None, not '{durabilityText}'";
+            firstError ??= RunStarter.BadDurability(durabilityText);
         }
 
         var errorLog = Get("ErrorLog");

@@ -14,8 +14,6 @@ internal sealed class RunStart
 
     public required RunSettings Settings { get; init; }
 
-    public bool Strict { get; init; }
-
     public ITaskItem[] Tables { get; init; } = [];
 
     /// <summary>Go on to Build in the same commit, with <see cref="ProjectReferences"/> as dependencies.</summary>
@@ -52,7 +50,7 @@ internal static class RunStarter
     {
         var settings = start.Settings;
         var repo = Path.GetDirectoryName(start.StoreRoot)!;
-        var options = Options(start.StoreRoot, settings.Durability, settings.MaxCheckpoints, settings.MaxBackups, start.Strict);
+        var options = Options(start.StoreRoot, settings.Durability, settings.MaxCheckpoints, settings.MaxBackups, settings.Strict);
         BuildStore store;
         using (SdkTrace.Time("begin.store"))
         {
@@ -67,7 +65,7 @@ internal static class RunStarter
             BuildId = buildId,
             RepositoryRoot = repo,
             Store = store,
-            Strict = start.Strict,
+            Strict = settings.Strict,
             ErrorLogPath = settings.ErrorLog,
             AutoCheckpoints = settings.AutoCheckpoints,
             CheckpointArtifacts = settings.CheckpointArtifacts,
@@ -83,7 +81,7 @@ internal static class RunStarter
         metadata["msbuild.configuration"] = settings.Configuration ?? "";
         metadata["msbuild.targetFramework"] = settings.TargetFramework ?? "";
         // Read on the task's thread (the items belong to MSBuild); the commit may run in the background.
-        var dependencies = start.EnterBuild ? PhaseEntry.DependencyIds(repo, start.ProjectReferences, settings.Configuration) ?? [] : null;
+        var dependencies = start.EnterBuild ? PhaseEntry.DependencyIds(repo, start.ProjectReferences, settings.Configuration) : null;
         session.Add(context);
 
         // The run id (the invocation registry, on a node's first use) and the run start are the
@@ -112,7 +110,7 @@ internal static class RunStarter
             }
         }
 
-        if (start.Strict || machines.Count > 0)
+        if (settings.Strict || machines.Count > 0)
         {
             StartRun();
         }
@@ -129,6 +127,9 @@ internal static class RunStarter
     /// BuildStateDurability: the three names in any case; anything else as Enum.TryParse takes it
     /// (the generic parse is JIT-compiled in each node, so it only runs for unusual values).
     /// </summary>
+    /// <summary>The BST1002 message for a durability <see cref="TryParseDurability"/> refused.</summary>
+    public static string BadDurability(string value) => $"BuildStateDurability must be Full, Normal or None, not '{value}'";
+
     public static bool TryParseDurability(string value, out Durability durability)
     {
         foreach (var known in (ReadOnlySpan<Durability>)[Durability.Full, Durability.Normal, Durability.None])

@@ -53,7 +53,8 @@ public sealed class BuildStateBeginRun : BuildStateTask
             _ => throw new UserError("BST1002", $"BuildStateBeginRun's Phase must be Setup or Build, not '{Phase}'", settings.ProjectPath),
         };
         Project = settings.ProjectPath;
-        if (Session.Find(ContextKey(settings.ProjectPath)) is not null)
+        var key = ContextKey(settings.ProjectPath);
+        if (Session.Find(key) is not null)
         {
             // The run started early (a project with tables): only the step into Build is left.
             if (enterBuild && FindContext() is { DefaultRunEnded: false } started)
@@ -72,10 +73,9 @@ public sealed class BuildStateBeginRun : BuildStateTask
 
         var context = RunStarter.Begin(Session, Log, new RunStart
         {
-            ContextKey = ContextKey(settings.ProjectPath),
+            ContextKey = key,
             StoreRoot = root,
             Settings = settings,
-            Strict = settings.Strict,
             Tables = Tables,
             EnterBuild = enterBuild,
             ProjectReferences = ProjectReferences,

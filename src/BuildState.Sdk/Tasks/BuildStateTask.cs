@@ -73,7 +73,7 @@ public abstract class BuildStateTask : MSBuildTask
     private protected static Durability ParseDurability(string value, string projectPath) =>
         RunStarter.TryParseDurability(value, out var durability)
             ? durability
-            : throw new UserError("BST1002", $"BuildStateDurability must be Full, Normal or None, not '{value}'", projectPath);
+            : throw new UserError("BST1002", RunStarter.BadDurability(value), projectPath);
 
     /// <summary>
     /// True for the SDK's own three tasks, which keep <see cref="ProjectContext.Committed"/> up to
