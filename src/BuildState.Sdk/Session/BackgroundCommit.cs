@@ -42,7 +42,7 @@ internal static class BackgroundCommit
                     IOException or UnauthorizedAccessException => (null, e.Message),
                     _ => (null, $"{e.GetType().Name}: {e.Message}"),
                 };
-                session.BackgroundFailed(context.Store.Layout.Root, file, reason);
+                session.BackgroundFailed(context.StoreRoot, file, reason);
             }
         });
     }

@@ -77,7 +77,7 @@ internal sealed class BuildSession : IDisposable
     /// both (<see cref="Dispose"/>). The sweep only changes runs whose owner process is gone, never
     /// one this build records.
     /// </summary>
-    public BuildStore Store(string root, StoreOptions options)
+    public BuildStore Store(string root, Func<StoreOptions> options)
     {
         if (_stores.TryGetValue(root, out var open))
         {
@@ -86,7 +86,9 @@ internal sealed class BuildSession : IDisposable
 
         lock (_stores) // one store object, one writer file and one sweep per store and node
         {
-            return _stores.TryGetValue(root, out open) ? open : _stores[root] = OpenStore(root, options);
+            // The options only on a node's first open: building them loads the store's lifecycle
+            // registry and owner types, which every later call would pay for nothing.
+            return _stores.TryGetValue(root, out open) ? open : _stores[root] = OpenStore(root, options());
         }
     }
 
@@ -208,6 +210,11 @@ internal sealed class BuildSession : IDisposable
         var unclosed = new HashSet<string>(StringComparer.Ordinal);
         foreach (var context in _contexts.Values)
         {
+            if (!context.HasStore)
+            {
+                continue; // opening it failed in the background (reported as BST1001): nothing was recorded
+            }
+
             try
             {
                 RunCloser.CloseAtBuildEnd(context, _cancelled);
@@ -216,7 +223,7 @@ internal sealed class BuildSession : IDisposable
             {
                 // The build is over; a store that cannot be written now is found by the next sweep
                 // (this node's writer file stays, below).
-                unclosed.Add(context.Store.Layout.Root);
+                unclosed.Add(context.StoreRoot);
             }
         }
 

@@ -15,7 +15,24 @@ internal sealed class ProjectContext
 
     public required string RepositoryRoot { get; init; }
 
-    public required BuildStore Store { get; init; }
+    /// <summary>The store folder; known before the store is opened.</summary>
+    public required string StoreRoot { get; init; }
+
+    /// <summary>
+    /// The open store. A run started in the background opens it there (a node's first open builds
+    /// the store's options and types, work the compile need not wait for), so only code that comes
+    /// after <see cref="WaitForBackgroundCommit"/> reads it; <see cref="HasStore"/> tells whether
+    /// opening succeeded.
+    /// </summary>
+    public BuildStore Store
+    {
+        get => _store ?? throw new InvalidOperationException($"the store of {BuildId} is not open");
+        set => _store = value;
+    }
+
+    private BuildStore? _store;
+
+    public bool HasStore => _store is not null;
 
     /// <summary>The run id; set by the run start, which may still be running in the background (<see cref="WaitForBackgroundCommit"/>).</summary>
     public string RunId { get; set; } = "";

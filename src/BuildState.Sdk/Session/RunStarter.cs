@@ -50,21 +50,17 @@ internal static class RunStarter
     {
         var settings = start.Settings;
         var repo = Path.GetDirectoryName(start.StoreRoot)!;
-        var options = Options(start.StoreRoot, settings.Durability, settings.MaxCheckpoints, settings.MaxBackups, settings.Strict);
-        BuildStore store;
-        using (SdkTrace.Time("begin.store"))
-        {
-            store = session.Store(start.StoreRoot, options);
-        }
 
-        var machines = LoadTables(store, log, start.Tables);
-        var buildId = StoreLocator.BuildId(repo, settings.ProjectPath, settings.Configuration, settings.TargetFramework);
+        // Inline when the build is strict (a failure fails this task) or the project drives its own
+        // tables (whose tasks read the build at once); else the store is opened, and the run
+        // started, in the background: the compile waits for neither.
+        var inline = settings.Strict || start.Tables.Length > 0;
         var context = new ProjectContext
         {
             Key = start.ContextKey,
-            BuildId = buildId,
+            BuildId = StoreLocator.BuildId(repo, settings.ProjectPath, settings.Configuration, settings.TargetFramework),
             RepositoryRoot = repo,
-            Store = store,
+            StoreRoot = start.StoreRoot,
             Strict = settings.Strict,
             ErrorLogPath = settings.ErrorLog,
             AutoCheckpoints = settings.AutoCheckpoints,
@@ -72,24 +68,32 @@ internal static class RunStarter
             RecordArtifacts = settings.RecordArtifacts,
             StartedAt = settings.SetupStartedAt ?? DateTimeOffset.UtcNow,
         };
-        foreach (var (name, definition) in machines)
+        if (inline)
         {
-            context.Machines[name] = definition;
+            context.Store = OpenStore(session, start);
+            foreach (var (name, definition) in LoadTables(context.Store, log, start.Tables))
+            {
+                context.Machines[name] = definition;
+            }
         }
 
-        var metadata = Model.EnvironmentCapture.Capture(settings.EnvironmentAllowList);
-        metadata["msbuild.configuration"] = settings.Configuration ?? "";
-        metadata["msbuild.targetFramework"] = settings.TargetFramework ?? "";
         // Read on the task's thread (the items belong to MSBuild); the commit may run in the background.
         var dependencies = start.EnterBuild ? PhaseEntry.DependencyIds(repo, start.ProjectReferences, settings.Configuration) : null;
         session.Add(context);
 
         // The run id (the invocation registry, on a node's first use) and the run start are the
-        // project's first commit; they run in the background (the compile does not wait for
-        // them) unless the build is strict or the project drives its own tables (whose tasks
-        // read the build at once).
+        // project's first commit.
         void StartRun()
         {
+            if (!context.HasStore)
+            {
+                context.Store = OpenStore(session, start);
+            }
+
+            var store = context.Store;
+            var metadata = Model.EnvironmentCapture.Capture(settings.EnvironmentAllowList);
+            metadata["msbuild.configuration"] = settings.Configuration ?? "";
+            metadata["msbuild.targetFramework"] = settings.TargetFramework ?? "";
             session.WaitUntilRegistered(store);
             using (SdkTrace.Time("begin.runid"))
             {
@@ -98,7 +102,7 @@ internal static class RunStarter
 
             using (SdkTrace.Time("begin.startrun"))
             {
-                context.Committed = store.StartRun(buildId, new StartRunRequest
+                context.Committed = store.StartRun(context.BuildId, new StartRunRequest
                 {
                     RunId = context.RunId,
                     Metadata = metadata,
@@ -110,7 +114,7 @@ internal static class RunStarter
             }
         }
 
-        if (settings.Strict || machines.Count > 0)
+        if (inline)
         {
             StartRun();
         }
@@ -119,8 +123,15 @@ internal static class RunStarter
             BackgroundCommit.Start(session, context, StartRun);
         }
 
-        log.LogMessage(MessageImportance.Low, $"BuildState: recording {buildId} in {start.StoreRoot}");
+        log.LogMessage(MessageImportance.Low, $"BuildState: recording {context.BuildId} in {start.StoreRoot}");
         return context;
+    }
+
+    private static BuildStore OpenStore(BuildSession session, RunStart start)
+    {
+        using var _ = SdkTrace.Time("begin.store");
+        var settings = start.Settings;
+        return session.Store(start.StoreRoot, () => Options(start.StoreRoot, settings.Durability, settings.MaxCheckpoints, settings.MaxBackups, settings.Strict));
     }
 
     /// <summary>

@@ -45,7 +45,7 @@ public sealed class BuildStateRecordPackages : BuildStateTask
 
         var durability = ParseDurability(Durability, ProjectPath);
         var fullPath = Path.GetFullPath(ProjectPath);
-        var store = Session.Store(root, RunStarter.Options(root, durability, MaxCheckpoints, MaxBackups, Strict));
+        var store = Session.Store(root, () => RunStarter.Options(root, durability, MaxCheckpoints, MaxBackups, Strict));
         var recorded = new List<string>();
         foreach (var framework in TargetFrameworks.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {

@@ -118,7 +118,7 @@ public abstract class BuildStateTask : MSBuildTask
     {
         var context = FindContext();
         var strict = Strict || context?.Strict == true;
-        var root = context?.Store.Layout.Root ?? StoreRootInUse;
+        var root = context?.StoreRoot ?? StoreRootInUse;
         if (!strict && root is not null && Session.IsDegraded(root, out _))
         {
             return; // warned once already in this build (a background commit's failure, say)
