@@ -94,11 +94,15 @@ internal static class RunStarter
             var metadata = Model.EnvironmentCapture.Capture(settings.EnvironmentAllowList);
             metadata["msbuild.configuration"] = settings.Configuration ?? "";
             metadata["msbuild.targetFramework"] = settings.TargetFramework ?? "";
-            session.WaitUntilRegistered(store);
+            // The invocation registry is joined while the node's writer registration (started by
+            // the store's first open) is still being written: two files, two threads. Only the run
+            // start must come after the registration, so a kill after it leaves the node's file.
             using (SdkTrace.Time("begin.runid"))
             {
                 context.RunId = session.RunId(store, settings.RunId);
             }
+
+            session.WaitUntilRegistered(store);
 
             using (SdkTrace.Time("begin.startrun"))
             {

@@ -37,6 +37,33 @@ public sealed class BuildStateBeginRun : BuildStateTask
 
     private protected override bool TracksCommittedState => true;
 
+    private protected override bool SetParameter(string name, object? value)
+    {
+        switch (name)
+        {
+            case nameof(Settings):
+                Settings = (ITaskItem?)value;
+                return true;
+            case nameof(Phase):
+                Phase = (string)value!;
+                return true;
+            case nameof(ProjectReferences):
+                ProjectReferences = (ITaskItem[])value!;
+                return true;
+            case nameof(Tables):
+                Tables = (ITaskItem[])value!;
+                return true;
+            default:
+                return base.SetParameter(name, value);
+        }
+    }
+
+    private protected override bool GetParameter(string name, out object? value)
+    {
+        value = BuildId;
+        return name == nameof(BuildId) || base.GetParameter(name, out value);
+    }
+
     private protected override void ExecuteCore()
     {
         var settings = RunSettings.Read(Settings!, out var invalid);

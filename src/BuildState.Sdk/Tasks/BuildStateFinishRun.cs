@@ -26,6 +26,24 @@ public sealed class BuildStateFinishRun : BuildStateTask
 
     private protected override bool TracksCommittedState => true;
 
+    private protected override bool SetParameter(string name, object? value)
+    {
+        switch (name)
+        {
+            case nameof(Artifacts):
+                Artifacts = (ITaskItem[])value!;
+                return true;
+            case nameof(TestsFollow):
+                TestsFollow = (bool)value!;
+                return true;
+            case nameof(TestResults):
+                TestResults = (string?)value;
+                return true;
+            default:
+                return base.SetParameter(name, value);
+        }
+    }
+
     private protected override void ExecuteCore()
     {
         var context = FindContext();

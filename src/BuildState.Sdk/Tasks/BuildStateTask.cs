@@ -13,7 +13,7 @@ namespace BuildState.Sdk.Tasks;
 /// BuildStateStrict=true it is an error. Mistakes in the user's own use of the tasks (an illegal
 /// transition, an unknown lifecycle) are always errors.
 /// </summary>
-public abstract class BuildStateTask : MSBuildTask
+public abstract class BuildStateTask : MSBuildTask, IGeneratedTask
 {
     /// <summary>The project whose state the task works on; by default the project file the task is written in.</summary>
     public string? Project { get; set; }
@@ -22,6 +22,51 @@ public abstract class BuildStateTask : MSBuildTask
     public bool Strict { get; set; }
 
     internal BuildSession Session => BuildSession.For(BuildEngine);
+
+    // MSBuild sets a task's parameters, and reads its outputs, by reflection unless the task
+    // implements IGeneratedTask; and .NET compiles a stub, at full optimization, for each property
+    // accessor the second time it is called through reflection in a process (two for a setter).
+    // For the SDK's two tasks per project that was about 20 stubs in each MSBuild node of every
+    // build. So the tasks take their parameters here: the SDK's own name theirs
+    // (SetParameter/GetParameter); any other (a custom target's task, seldom called) goes through
+    // reflection as before.
+    void IGeneratedTask.SetPropertyValue(TaskPropertyInfo property, object value)
+    {
+        if (!SetParameter(property.Name, value))
+        {
+            ReflectedProperty(property.Name).SetValue(this, value);
+        }
+    }
+
+    object IGeneratedTask.GetPropertyValue(TaskPropertyInfo property) =>
+        GetParameter(property.Name, out var value) ? value! : ReflectedProperty(property.Name).GetValue(this)!;
+
+    private System.Reflection.PropertyInfo ReflectedProperty(string name) =>
+        GetType().GetProperty(name, System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance)
+        ?? throw new InvalidOperationException($"{GetType().Name} has no parameter {name}");
+
+    /// <summary>Sets the parameter <paramref name="name"/> (MSBuild has converted the value to its type); false when not one of this class's named ones.</summary>
+    private protected virtual bool SetParameter(string name, object? value)
+    {
+        switch (name)
+        {
+            case nameof(Project):
+                Project = (string?)value;
+                return true;
+            case nameof(Strict):
+                Strict = (bool)value!;
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>Reads the output parameter <paramref name="name"/>; false when not one of this class's named ones.</summary>
+    private protected virtual bool GetParameter(string name, out object? value)
+    {
+        value = null;
+        return false;
+    }
 
     /// <summary>The store a task is about to use before any context exists (set by BuildStateBeginRun), so a failure there degrades that store for the rest of the build.</summary>
     private protected string? StoreRootInUse { get; set; }
