@@ -196,11 +196,17 @@ internal static class Breakdown
         // What the store does on Linux: a history record in place (into zeros written ahead) and
         // the snapshot rewritten through a spare swapped in. Without these the interface's defaults
         // (an append, a new file renamed over) would be timed instead.
-        public (long Length, long WriteTicks) WriteRecord(string path, long offset, ReadOnlySpan<byte> record, (long Length, long WriteTicks)? before, bool sync)
+        public LogStamp WriteRecord(string path, long offset, ReadOnlySpan<byte> record, LogStamp? before, bool sync)
         {
             var bytes = record.ToArray();
             return Time($"write {Kind(path)} record{(sync ? " + fdatasync (fsync when the file grows)" : "")}", () => Real.WriteRecord(path, offset, bytes, before, sync));
         }
+
+        // The log's identity and the check that nobody wrote after a remembered record, as on Linux
+        // (the defaults would read the write time and the whole rest of the log).
+        public (long Length, long Identity)? GetFileIdentity(string path) => Time("stat: length and identity", () => Real.GetFileIdentity(path));
+
+        public bool IsLogUnchanged(string path, LogStamp stamp) => Time("check: the log unchanged (stat, a byte read)", () => Real.IsLogUnchanged(path, stamp));
 
         public void ReplaceFile(string path, string spare, ReadOnlySpan<byte> data)
         {

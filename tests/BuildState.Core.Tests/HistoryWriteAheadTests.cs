@@ -7,8 +7,9 @@ namespace BuildState.Core.Tests;
 /// <summary>
 /// On Linux a history log is written ahead: zeros past its last record, into which the next records
 /// go in place (a Full commit then fdatasyncs data blocks only, no length change). The log ends where
-/// the rest of the file is zeros; the file's stamp still changes with every record (its write time
-/// is set), so another store object never takes a remembered state for the newest.
+/// the rest of the file is zeros. A remembered state's stamp is the file (length, identity) and its
+/// record's end: another store object's record starts there, so it is never taken for the newest
+/// although neither the length nor any time the store reads changed.
 /// </summary>
 public class HistoryWriteAheadTests
 {
@@ -52,8 +53,8 @@ public class HistoryWriteAheadTests
         a.StartRun(Id, new StartRunRequest { RunId = "r" });
         for (var i = 0; i < 200; i++)
         {
-            // Each remembers the state it committed; the other's record (in place, often within the
-            // same clock tick) must change the stamp, or the next commit would overwrite it.
+            // Each remembers the state it committed; the other's record (in place: the same length,
+            // the same file) starts at the remembered end, or the next commit would overwrite it.
             var store = i % 2 == 0 ? b : a;
             store.Update(Id, r => r.Metadata["count"] = (int.Parse(r.Metadata.GetValueOrDefault("count", "0"), System.Globalization.CultureInfo.InvariantCulture) + 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
@@ -104,5 +105,63 @@ public class HistoryWriteAheadTests
         var scan = HistoryLog.Scan(partial, log);
         Assert.True(scan.TornTail);
         Assert.Equal(end, scan.ValidEnd);
+    }
+    [Fact]
+    public void A_stamp_tells_a_record_written_after_its_end_and_a_log_replaced_by_another_file()
+    {
+        using var dir = new TempDir();
+        var fs = BuildState.IO.PhysicalFileSystem.Instance;
+        var log = dir.Combine("log.bsh");
+        var first = HistoryLog.Frame(new HistoryEntry { Sequence = 1, Kind = HistoryKinds.Update });
+        var stamp = fs.WriteRecord(log, 0, first, null, sync: false);
+        Assert.Equal(first.Length, stamp.End);
+        Assert.True(fs.IsLogUnchanged(log, stamp));
+
+        var second = HistoryLog.Frame(new HistoryEntry { Sequence = 2, Kind = HistoryKinds.Update });
+        var after = fs.WriteRecord(log, stamp.End, second, stamp, sync: true);
+        Assert.False(fs.IsLogUnchanged(log, stamp)); // a record starts where the first one ended
+        Assert.True(fs.IsLogUnchanged(log, after));
+        Assert.Equal(fs.GetFileIdentity(log), (after.Length, after.Identity));
+
+        // The same bytes in another file renamed over it (a repair's rewrite) is another log.
+        var copy = dir.Combine("copy");
+        File.WriteAllBytes(copy, File.ReadAllBytes(log));
+        File.Move(copy, log, overwrite: true);
+        Assert.False(fs.IsLogUnchanged(log, after) && OperatingSystem.IsLinux());
+        File.Delete(log);
+        Assert.False(fs.IsLogUnchanged(log, after));
+        Assert.Null(fs.GetFileIdentity(log));
+    }
+
+    [Fact]
+    public void A_log_written_often_grows_by_more_at_a_time_up_to_a_bound()
+    {
+        Assert.Equal(32 * 1024, BuildState.IO.UnixFiles.WriteAheadFor(0));
+        Assert.True(BuildState.IO.UnixFiles.WriteAheadFor(200_000) >= 100_000);
+        Assert.True(BuildState.IO.UnixFiles.WriteAheadFor(50_000_000) < BuildState.IO.UnixFiles.MaxWriteAhead + 4096);
+        Assert.Equal(0, (BuildState.IO.UnixFiles.WriteAheadFor(12_345) + 12_345) % 4096);
+    }
+
+    [Fact]
+    public void An_index_entry_with_the_old_stamp_is_stale_and_refreshed()
+    {
+        using var f = new StoreFixture(Durability.None);
+        f.Run(Id, "r1", StoreFixture.FullRun);
+        var key = BuildKey.For(Id);
+        var log = f.Store.Layout.HistoryLog(key);
+
+        // What a version before the record's end was in the stamp wrote: the log's length and write time.
+        f.Store.RebuildIndex();
+        var indexPath = f.Store.Layout.IndexFile;
+        var json = File.ReadAllText(indexPath);
+        var entry = System.Text.RegularExpressions.Regex.Match(json, "\"logLength\": [0-9-]+,\\s*\"logId\": [0-9-]+,\\s*\"logEnd\": [0-9-]+");
+        Assert.True(entry.Success, json);
+        var old = $"\"logLength\": {new FileInfo(log).Length},\n      \"logWriteTicks\": {File.GetLastWriteTimeUtc(log).Ticks}";
+        File.WriteAllText(indexPath, json.Replace(entry.Value, old).Replace("\"phase\": \"Complete\"", "\"phase\": \"Build\""));
+
+        var listed = Assert.Single(f.Reopen().List());
+        Assert.Equal("Complete", listed.Phase); // read again from the build, not taken from the entry
+        Assert.True(listed.LogEnd > 0);
+        Assert.Contains("\"logEnd\"", File.ReadAllText(indexPath) + File.ReadAllText(f.Store.Layout.IndexJournal));
     }
 }

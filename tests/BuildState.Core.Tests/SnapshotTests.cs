@@ -127,6 +127,42 @@ public sealed class SnapshotTests
     }
 
     [Fact]
+    public void Once_MaxBackups_are_kept_the_oldest_becomes_the_newest_without_a_file_created()
+    {
+        using var f = new StoreFixture(backupInterval: 6);
+        var key = BuildKey.For(Id);
+        for (var run = 0; run < 5; run++)
+        {
+            f.Run(Id, $"r{run}", StoreFixture.FullRun); // a backup at every run end: five, the most kept
+        }
+
+        var files = f.Store.BackupFiles(key).ToList();
+        Assert.Equal(5, files.Count);
+        var oldest = files[^1];
+        var inode = OperatingSystem.IsLinux() ? InodeOf(oldest) : 0;
+
+        f.Run(Id, "r5", StoreFixture.FullRun);
+
+        var after = f.Store.BackupFiles(key).ToList();
+        Assert.Equal(5, after.Count);
+        Assert.False(File.Exists(oldest));
+        Assert.Equal(36, f.Store.ReadStateFile(after[0]).Sequence);
+        Assert.Equal("000000000036.json", Path.GetFileName(after[0]));
+        if (OperatingSystem.IsLinux())
+        {
+            Assert.Equal(inode, InodeOf(after[0])); // the same file, rewritten and renamed
+        }
+    }
+
+    private static long InodeOf(string path)
+    {
+        var output = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("stat", ["-c", "%i", path]) { RedirectStandardOutput = true })!;
+        var text = output.StandardOutput.ReadToEnd();
+        output.WaitForExit();
+        return long.Parse(text.Trim(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    [Fact]
     public void A_store_object_that_remembers_its_last_commit_still_sees_and_continues_a_commit_made_by_another()
     {
         using var f = new StoreFixture();

@@ -52,27 +52,66 @@ public interface IFileSystem
     (long Length, long WriteTicks) AppendAndStamp(string path, ReadOnlySpan<byte> data, bool sync) => AppendThenStamp(this, path, data, sync);
 
     /// <summary>
-    /// Writes one history record at <paramref name="offset"/>, the end of the log's last record,
-    /// and returns the file's stamp just after. <paramref name="before"/>: the stamp the caller
-    /// found (under the lock that keeps other writers out), or null when it has none. The default
-    /// appends (cutting first any zero bytes written ahead past <paramref name="offset"/>). On Linux
-    /// the record goes in place into zero bytes written ahead (growing the file by a chunk when they
-    /// run out), and the file's write time is set to a value later than <paramref name="before"/>'s,
-    /// so the stamp still changes with every record although the length does not: a record then
-    /// costs an fdatasync of data blocks only (docs/store-format.md).
+    /// Length and identity of a file (which file it is: on Linux its inode number and birth time,
+    /// read without its write or change time; elsewhere its write time), or null when it does not
+    /// exist. The part of a history log's <see cref="LogStamp"/> that comes from the file.
     /// </summary>
-    (long Length, long WriteTicks) WriteRecord(string path, long offset, ReadOnlySpan<byte> record, (long Length, long WriteTicks)? before, bool sync) =>
+    (long Length, long Identity)? GetFileIdentity(string path) => GetFileStamp(path);
+
+    /// <summary>
+    /// True when the log at <paramref name="path"/> is as <paramref name="stamp"/> saw it: the same
+    /// file, the same length, and no record after <paramref name="stamp"/>'s end (only zeros, or
+    /// nothing, from there). The default reads the file from that end; on Linux one byte is read
+    /// there (the next record would start with its header).
+    /// </summary>
+    bool IsLogUnchanged(string path, LogStamp stamp) => IsLogUnchangedFromQueries(this, path, stamp);
+
+    /// <summary>The plain check behind <see cref="IsLogUnchanged"/>: identity, then the bytes from the end.</summary>
+    internal static bool IsLogUnchangedFromQueries(IFileSystem fs, string path, LogStamp stamp)
+    {
+        if (fs.GetFileIdentity(path) != (stamp.Length, stamp.Identity))
+        {
+            return false;
+        }
+
+        if (stamp.End >= stamp.Length)
+        {
+            return true;
+        }
+
+        try
+        {
+            return fs.ReadFrom(path, stamp.End, stamp.Length - stamp.End).AsSpan().IndexOfAnyExcept((byte)0) < 0;
+        }
+        catch (BuildStateException)
+        {
+            return false; // changed (or gone) while it was read
+        }
+    }
+
+    /// <summary>
+    /// Writes one history record at <paramref name="offset"/>, the end of the log's last record,
+    /// and returns the log's stamp just after (its end: the record's). <paramref name="before"/>: the
+    /// stamp the caller found (under the lock that keeps other writers out), or null when it has
+    /// none. The default appends (cutting first any zero bytes written ahead past
+    /// <paramref name="offset"/>), so the file's length changes with every record. On Linux the
+    /// record goes in place into zero bytes written ahead (growing the file by a chunk when they run
+    /// out): a record then costs an fdatasync of data blocks only, and neither the file's length nor
+    /// its times tell that it changed; its stamp's end does (docs/store-format.md).
+    /// </summary>
+    LogStamp WriteRecord(string path, long offset, ReadOnlySpan<byte> record, LogStamp? before, bool sync) =>
         AppendRecord(this, path, offset, record, before, sync);
 
     /// <summary>The plain record write behind <see cref="WriteRecord"/>: an append, after cutting any space written ahead.</summary>
-    internal static (long Length, long WriteTicks) AppendRecord(IFileSystem fs, string path, long offset, ReadOnlySpan<byte> record, (long Length, long WriteTicks)? before, bool sync)
+    internal static LogStamp AppendRecord(IFileSystem fs, string path, long offset, ReadOnlySpan<byte> record, LogStamp? before, bool sync)
     {
-        if ((before ?? fs.GetFileStamp(path)) is { } found && found.Length > offset)
+        if ((before?.Length ?? fs.GetFileStamp(path)?.Length) is { } length && length > offset)
         {
             fs.TruncateFile(path, offset);
         }
 
-        return fs.AppendAndStamp(path, record, sync);
+        var (newLength, ticks) = fs.AppendAndStamp(path, record, sync);
+        return new LogStamp(newLength, ticks, offset + record.Length);
     }
 
     /// <summary>

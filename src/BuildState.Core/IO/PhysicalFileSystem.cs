@@ -42,6 +42,11 @@ public sealed class PhysicalFileSystem : IFileSystem
             return IFileSystem.KindFromQueries(this, path);
         }
 
+        if (UnixFiles.Supported && UnixFiles.KindOf(path) is { } kind)
+        {
+            return kind; // one statx of the type alone, which leaves the kernel's next time for it coarse
+        }
+
         try
         {
             // One lstat (FileInfo reads the link's own status; only for a link does it stat the target too).
@@ -138,8 +143,14 @@ public sealed class PhysicalFileSystem : IFileSystem
         }
     }
 
-    public (long Length, long WriteTicks) WriteRecord(string path, long offset, ReadOnlySpan<byte> record, (long Length, long WriteTicks)? before, bool sync) =>
+    public LogStamp WriteRecord(string path, long offset, ReadOnlySpan<byte> record, LogStamp? before, bool sync) =>
         UnixFiles.Supported ? UnixFiles.WriteRecord(path, offset, record, before, sync) : IFileSystem.AppendRecord(this, path, offset, record, before, sync);
+
+    public (long Length, long Identity)? GetFileIdentity(string path) =>
+        UnixFiles.Supported ? UnixFiles.Identity(path) : GetFileStamp(path);
+
+    public bool IsLogUnchanged(string path, LogStamp stamp) =>
+        UnixFiles.Supported ? UnixFiles.IsLogUnchanged(path, stamp) : IFileSystem.IsLogUnchangedFromQueries(this, path, stamp);
 
     public (long Length, long WriteTicks) AppendAndStamp(string path, ReadOnlySpan<byte> data, bool sync) =>
         UnixFiles.Supported ? UnixFiles.AppendAndStamp(path, data, sync) : IFileSystem.AppendThenStamp(this, path, data, sync);

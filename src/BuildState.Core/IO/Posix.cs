@@ -31,9 +31,6 @@ internal static partial class Posix
     [LibraryImport("libc", EntryPoint = "fdatasync", SetLastError = true)]
     internal static partial int FDataSync(int fd);
 
-    [LibraryImport("libc", EntryPoint = "futimens", SetLastError = true)]
-    internal static unsafe partial int FUTimeNs(int fd, long* times);
-
     [LibraryImport("libc", EntryPoint = "flock", SetLastError = true)]
     internal static partial int FLock(int fd, int operation);
 

@@ -46,82 +46,68 @@ internal static unsafe partial class UnixFiles
 
     /// <summary>
     /// How far a history log is written ahead: when a record does not fit in the zeros past the
-    /// log's end, the file grows by this much more (rounded to 4 KiB), written as real zeros (a
-    /// hole would make every later record allocate blocks, metadata an fdatasync must write).
+    /// log's end, the file grows by half the log's length, at least this and at most
+    /// <see cref="MaxWriteAhead"/> (rounded to 4 KiB), written as real zeros (a hole would make every
+    /// later record allocate blocks, metadata an fdatasync must write). A growth costs an fsync of
+    /// the new length and blocks (about five times a record's fdatasync here): a log that is written
+    /// often grows seldom, a small one stays small.
     /// </summary>
     internal const int WriteAhead = 32 * 1024;
 
-    private static readonly byte[] Zeros = new byte[WriteAhead + 4096];
+    /// <summary>The most a history log is written ahead at once (see <see cref="WriteAhead"/>).</summary>
+    internal const int MaxWriteAhead = 256 * 1024;
+
+    private static readonly byte[] Zeros = new byte[64 * 1024];
+
+    /// <summary>How many zeros to write after a record ending at <paramref name="end"/> when the log must grow.</summary>
+    internal static long WriteAheadFor(long end) => ((end + Math.Clamp(end / 2, WriteAhead, MaxWriteAhead) + 4095) / 4096 * 4096) - end;
 
     /// <summary>
     /// <see cref="IFileSystem.WriteRecord"/> on Linux. With room in the zeros written ahead: pwrite
-    /// of the record in place, futimens to a write time later than the previous stamp's (the kernel's
-    /// own is coarse: two records within a tick would leave the stamp unchanged, and another process
-    /// would take its remembered state for the newest), fdatasync when <paramref name="sync"/> (no
-    /// length or block change to commit: one write of data blocks), statx for the new stamp. Without
-    /// room: the record and the next chunk of zeros in one pwrite, fsync (the length changed). On a
-    /// file system that keeps write times coarser than the value set, the file is grown instead, so
-    /// its length tells the change.
+    /// of the record in place and, when <paramref name="sync"/>, fdatasync (no length or block change
+    /// to commit: one write of data blocks). Without room: the record and the next chunk of zeros in
+    /// one pwrite, fsync (the length changed). Nothing sets or reads the file's times: setting the
+    /// write time, or reading it (which makes the kernel's next time for the file a fine-grained one),
+    /// changes the inode at every record, and ext4 then writes the inode's table block with the data
+    /// at each fdatasync (without a journal, the block of 16 inodes shared with other files). The
+    /// stamp's end tells the change instead (<see cref="LogStamp"/>).
     /// </summary>
-    public static (long Length, long WriteTicks) WriteRecord(string path, long offset, ReadOnlySpan<byte> record, (long Length, long WriteTicks)? before, bool sync)
+    public static LogStamp WriteRecord(string path, long offset, ReadOnlySpan<byte> record, LogStamp? before, bool sync)
     {
         var fd = OpenOrThrow(path, Posix.O_RDWR | Posix.O_CREAT | Posix.O_CLOEXEC | NoFollow, "write to the file");
         try
         {
-            var (size, ticks) = before ?? Stamp(fd, path);
+            var (size, identity) = before is { } known ? (known.Length, known.Identity) : Identity(fd, path);
             if (offset > size)
             {
                 throw new BuildStateException(StoreErrorKind.Corruption, $"the log is {size} bytes, shorter than its last record's end ({offset})", path);
             }
 
             var end = offset + record.Length;
-            var fineTimes = ticks % TimeSpan.TicksPerSecond != 0; // whole seconds: a file system that may keep no finer
-            if (end <= size && fineTimes)
+            if (end <= size)
             {
                 WriteAll(fd, record, path, "write the file", offset);
-                var written = Math.Max(DateTime.UtcNow.Ticks, ticks + 10);
-                SetWriteTime(fd, written, path);
                 if (sync && Posix.FDataSync(fd) != 0)
                 {
                     throw Error(Marshal.GetLastPInvokeError(), path, "fdatasync the file");
                 }
 
-                var stamp = Stamp(fd, path);
-                if (stamp.WriteTicks == written)
-                {
-                    return stamp;
-                }
-
-                // The time was cut to the file system's precision: grow the file by a byte so the
-                // stamp changes by its length.
-                WriteAll(fd, Zeros.AsSpan(0, 1), path, "write the file", size);
-                if (sync)
-                {
-                    SyncOrThrow(fd, path);
-                }
-
-                return Stamp(fd, path);
+                return new LogStamp(size, identity, end);
             }
 
-            // Grow: the record, then zeros up to the next chunk; with coarse times, to the record's
-            // end exactly (an append), but never to the length it had.
-            var grown = fineTimes ? ((end + WriteAhead + 4095) / 4096 * 4096) : end == size ? end + 1 : end;
+            // Grow: the record, then zeros up to the next chunk.
+            var grown = end + WriteAheadFor(end);
             WriteAll(fd, record, path, "write the file", offset);
-            if (grown > end)
+            for (var at = end; at < grown; at += Zeros.Length)
             {
-                WriteAll(fd, Zeros.AsSpan(0, (int)(grown - end)), path, "write the file", end);
+                WriteAll(fd, Zeros.AsSpan(0, (int)Math.Min(Zeros.Length, grown - at)), path, "write the file", at);
             }
-            else if (size > grown && Posix.FTruncate(fd, grown) != 0)
-            {
-                throw Error(Marshal.GetLastPInvokeError(), path, "cut the file to its new length");
-            }
-
             if (sync)
             {
                 SyncOrThrow(fd, path);
             }
 
-            return Stamp(fd, path);
+            return new LogStamp(grown, identity, end);
         }
         finally
         {
@@ -129,19 +115,118 @@ internal static unsafe partial class UnixFiles
         }
     }
 
-    private static void SetWriteTime(int fd, long ticks, string path)
+    /// <summary>
+    /// <see cref="IFileSystem.IsLogUnchanged"/> on Linux: open, statx of the length and identity
+    /// (not the times), and when zeros may follow the end, a one-byte pread there (a record written
+    /// since would start with its header there), close.
+    /// </summary>
+    public static bool IsLogUnchanged(string path, LogStamp stamp)
     {
-        const long UTIME_OMIT = (1L << 30) - 2;
-        var sinceEpoch = ticks - DateTime.UnixEpoch.Ticks;
-        var times = stackalloc long[4];
-        times[0] = 0;
-        times[1] = UTIME_OMIT; // access time: left alone
-        times[2] = sinceEpoch / TimeSpan.TicksPerSecond;
-        times[3] = sinceEpoch % TimeSpan.TicksPerSecond * TimeSpan.NanosecondsPerTick;
-        if (Posix.FUTimeNs(fd, times) != 0)
+        var fd = Posix.Open(path, Posix.O_RDONLY | Posix.O_CLOEXEC | NoFollow, 0);
+        if (fd < 0)
         {
-            throw Error(Marshal.GetLastPInvokeError(), path, "set the file's write time");
+            return false;
         }
+
+        try
+        {
+            if (Identity(fd, path) != (stamp.Length, stamp.Identity))
+            {
+                return false;
+            }
+
+            if (stamp.End >= stamp.Length)
+            {
+                return true;
+            }
+
+            byte first;
+            var read = Posix.PRead(fd, &first, 1, stamp.End);
+            return read == 0 || (read == 1 && first == 0);
+        }
+        finally
+        {
+            Posix.Close(fd);
+        }
+    }
+
+    /// <summary>Length and identity (<see cref="IFileSystem.GetFileIdentity"/>) of a path, not followed; null when nothing is there.</summary>
+    public static (long Length, long Identity)? Identity(string path)
+    {
+        var buffer = stackalloc byte[StatxSize];
+        var errno = TryStatx(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW, STATX_SIZE | STATX_INO | STATX_BTIME, buffer);
+        if (errno is Posix.ENOENT or ENOTDIR)
+        {
+            return null;
+        }
+
+        return errno != 0 ? FallbackIdentity(path, errno) : IdentityOf(buffer);
+    }
+
+    private static (long Length, long Identity) Identity(int fd, string path)
+    {
+        var buffer = stackalloc byte[StatxSize];
+        var errno = TryStatx(fd, "", AT_EMPTY_PATH, STATX_SIZE | STATX_INO | STATX_BTIME, buffer);
+        if (errno != 0)
+        {
+            return FallbackIdentity(path, errno) ?? throw BuildStateException.NotFound("the file vanished as it was written", path);
+        }
+
+        return IdentityOf(buffer);
+    }
+
+    /// <summary>The inode number and, where the file system keeps one, the birth time: a file replaced by another (a rewrite renamed over it) has another.</summary>
+    private static (long Length, long Identity) IdentityOf(byte* buffer)
+    {
+        var mask = *(uint*)buffer;
+        var length = *(long*)(buffer + StatxSizeOffset);
+        var inode = *(long*)(buffer + StatxInoOffset);
+        var born = (mask & STATX_BTIME) != 0
+            ? (*(long*)(buffer + StatxBtimeOffset) * 1_000_000_000) + *(uint*)(buffer + StatxBtimeOffset + 8)
+            : 0;
+        return (length, unchecked((inode * -7046029254386353131L) ^ born));
+    }
+
+    private static (long Length, long Identity)? FallbackIdentity(string path, int errno)
+    {
+        if (errno is not (Posix.ENOSYS or Posix.EPERM))
+        {
+            throw Error(errno, path, "stat the file");
+        }
+
+        // No statx here (a libc or kernel from before 2018, or a sandbox that forbids it): the write
+        // time stands for the identity, as on other systems.
+        StatxWorks = false;
+        var info = new FileInfo(path);
+        return info.Exists ? (info.Length, info.LastWriteTimeUtc.Ticks) : null;
+    }
+
+    /// <summary>
+    /// <see cref="IFileSystem.GetPathKind"/> on Linux: one statx of the type alone. An lstat reads the
+    /// times too, which makes the kernel's next time for that file or folder a fine-grained one, and
+    /// handing one out moves the clock that every file's next write reads: the history logs' inodes
+    /// then change with their records. Null when statx is not available.
+    /// </summary>
+    public static PathKind? KindOf(string path)
+    {
+        var buffer = stackalloc byte[StatxSize];
+        var errno = TryStatx(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW, STATX_TYPE, buffer);
+        if (errno is Posix.ENOENT or ENOTDIR)
+        {
+            return PathKind.None;
+        }
+
+        if (errno != 0)
+        {
+            return null;
+        }
+
+        return (*(ushort*)(buffer + StatxModeOffset) & S_IFMT) switch
+        {
+            S_IFLNK => PathKind.SymbolicLink,
+            S_IFDIR => PathKind.Directory,
+            _ => PathKind.File,
+        };
     }
 
     /// <summary>Creates or replaces a file's content (owner-only when created); with <paramref name="sync"/>, fsyncs it.</summary>
@@ -324,7 +409,9 @@ internal static unsafe partial class UnixFiles
 
     private static bool StatxWorks = true;
 
-    private static int TryStatx(int fd, byte* buffer)
+    private static int TryStatx(int fd, byte* buffer) => TryStatx(fd, "", AT_EMPTY_PATH, STATX_SIZE | STATX_MTIME, buffer);
+
+    private static int TryStatx(int dirFd, string path, int flags, uint mask, byte* buffer)
     {
         if (!StatxWorks)
         {
@@ -333,7 +420,7 @@ internal static unsafe partial class UnixFiles
 
         try
         {
-            return Statx(fd, "", AT_EMPTY_PATH, STATX_SIZE | STATX_MTIME, buffer) == 0 ? 0 : Marshal.GetLastPInvokeError();
+            return Statx(dirFd, path, flags, mask, buffer) == 0 ? 0 : Marshal.GetLastPInvokeError();
         }
         catch (EntryPointNotFoundException)
         {
@@ -341,11 +428,13 @@ internal static unsafe partial class UnixFiles
         }
     }
 
-    // struct statx is the same on every Linux architecture (linux/stat.h): 256 bytes, stx_size at
-    // 40, stx_mtime (a 64-bit tv_sec, then a 32-bit tv_nsec) at 112.
-    private const int StatxSize = 256, StatxSizeOffset = 40, StatxMtimeOffset = 112;
-    private const int AT_EMPTY_PATH = 0x1000;
-    private const uint STATX_MTIME = 0x40, STATX_SIZE = 0x200;
+    // struct statx is the same on every Linux architecture (linux/stat.h): 256 bytes, stx_mask at 0,
+    // stx_mode at 28, stx_ino at 32, stx_size at 40, stx_btime at 80 and stx_mtime at 112 (each
+    // time a 64-bit tv_sec, then a 32-bit tv_nsec).
+    private const int StatxSize = 256, StatxModeOffset = 28, StatxInoOffset = 32, StatxSizeOffset = 40, StatxBtimeOffset = 80, StatxMtimeOffset = 112;
+    private const int AT_EMPTY_PATH = 0x1000, AT_SYMLINK_NOFOLLOW = 0x100, ENOTDIR = 20;
+    private const uint STATX_TYPE = 0x1, STATX_MTIME = 0x40, STATX_INO = 0x100, STATX_SIZE = 0x200, STATX_BTIME = 0x800;
+    private const int S_IFMT = 0xF000, S_IFLNK = 0xA000, S_IFDIR = 0x4000;
 
     [LibraryImport("libc", EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int Statx(int dirfd, string path, int flags, uint mask, byte* buffer);

@@ -12,9 +12,10 @@ namespace BuildState.Locking;
 /// Cross-process locks on lock files. On Unix: <c>flock(LOCK_EX)</c> on a descriptor we open
 /// ourselves; on Windows: an exclusive share mode. Either way the operating system releases the
 /// lock when its owner dies, so a killed owner can never wedge the store. While held, the file holds
-/// the owner (process id, host, start time); it is emptied on a clean release, so finding an owner
-/// recorded in a lock we just took means its owner died holding it: that stale lock is reported as
-/// broken.
+/// the owner (process id, host, start time); on Unix a clean release writes a zero byte over its
+/// first byte (in place: the file keeps its length), on Windows it empties the file, so finding an
+/// owner recorded in a lock we just took means its owner died holding it: that stale lock is
+/// reported as broken.
 /// <para>
 /// Waiting on Unix is fair and woken by the kernel, never polled. On Linux a waiter passes a
 /// turnstile first: an exclusive OFD lock on byte <see cref="TurnstileOffset"/> of the same file, held
@@ -136,18 +137,34 @@ public sealed class FileLockProvider : ILockProvider, IWaitingLockProvider
     }
 
     /// <summary>
-    /// Reads what a dead owner left, then writes ourselves in as the owner. A cleanly released lock
-    /// file is empty (the common case): then the record is written at once, with no truncation.
+    /// Owner records are padded with spaces to a multiple of this, so that the lock file keeps its
+    /// length from one owner to the next: a change of length makes ext4 write the inode (and, without a
+    /// journal, the inode's whole table block, shared with up to 15 other files such as history logs)
+    /// at the next fsync of any of them (docs/store-format.md, "Locks").
+    /// </summary>
+    internal const int OwnerRecordBytes = 512;
+
+    /// <summary>
+    /// Reads what a dead owner left, then writes ourselves in as the owner, in place: the record is
+    /// padded with spaces to at least the file's length, so nothing of a longer record left behind
+    /// trails it and the file's length does not change (a released file keeps the last owner's record
+    /// with a zero byte over its first byte).
     /// </summary>
     private static unsafe string? ClaimOwnership(int fd, string purpose, string lockPath)
     {
-        var previousOwner = ReadLeftOwner(fd, lockPath, leftBehind: true, out var empty);
-        var bytes = OwnerBytes(purpose);
-        if (!empty)
+        var previousOwner = ReadLeftOwner(fd, lockPath, leftBehind: true, out var length);
+        var record = OwnerBytes(purpose);
+        var size = Math.Max((record.Length + OwnerRecordBytes - 1) / OwnerRecordBytes * OwnerRecordBytes, length);
+        if (length >= StoreLimits.MaxLockFileBytes)
         {
+            // More than an owner record ever is (not written by the store): start over.
             Posix.FTruncate(fd, 0);
+            size = record.Length;
         }
 
+        var bytes = new byte[size];
+        record.CopyTo(bytes, 0);
+        bytes.AsSpan(record.Length).Fill((byte)' ');
         fixed (byte* p = bytes)
         {
             Posix.PWrite(fd, p, (nuint)bytes.Length, 0);
@@ -156,9 +173,13 @@ public sealed class FileLockProvider : ILockProvider, IWaitingLockProvider
         return previousOwner;
     }
 
-    private static unsafe string? ReadLeftOwner(int fd, string lockPath, bool leftBehind, out bool empty)
+    /// <summary>
+    /// The owner a lock file names, or null when it names none: empty (released by an older version,
+    /// or never taken) or released (a zero byte first). <paramref name="length"/>: the bytes read.
+    /// </summary>
+    private static unsafe string? ReadLeftOwner(int fd, string lockPath, bool leftBehind, out int length)
     {
-        // A cleanly released lock file is empty: read a little first, and the most only when there is more.
+        // An owner record is a few hundred bytes: read a little first, and the most only when there is more.
         var buffer = new byte[1024];
         nint read;
         fixed (byte* p = buffer)
@@ -175,20 +196,26 @@ public sealed class FileLockProvider : ILockProvider, IWaitingLockProvider
             }
         }
 
-        empty = read == 0;
-        if (read <= 0)
+        length = (int)Math.Max(read, 0);
+        if (read <= 0 || buffer[0] == 0)
         {
             return null;
         }
 
         try
         {
-            return Describe(StoreJson.DeserializeLockOwner(buffer.AsSpan(0, (int)read), lockPath), leftBehind);
+            return Describe(StoreJson.DeserializeLockOwner(buffer.AsSpan(0, (int)read).TrimEnd((byte)' '), lockPath), leftBehind);
         }
         catch (BuildStateException)
         {
             return "an unreadable owner record";
         }
+    }
+
+    private static unsafe void MarkReleased(int fd)
+    {
+        byte zero = 0;
+        Posix.PWrite(fd, &zero, 1, 0);
     }
 
     private sealed class UnixLock(int fd) : IHeldLock
@@ -200,8 +227,10 @@ public sealed class FileLockProvider : ILockProvider, IWaitingLockProvider
             var fd = Interlocked.Exchange(ref _fd, -1);
             if (fd >= 0)
             {
-                // Empty first: an empty lock file is the mark of a clean release.
-                Posix.FTruncate(fd, 0);
+                // Marked first: a zero byte over the record's first is the mark of a clean release. In
+                // place, so the file's length stays (an emptied file, the mark before, changed it twice
+                // per lock taken).
+                MarkReleased(fd);
                 Posix.FLock(fd, Posix.LOCK_UN);
                 Posix.Close(fd);
             }

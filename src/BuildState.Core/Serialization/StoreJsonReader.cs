@@ -180,7 +180,9 @@ internal static class StoreJsonReader
             else if (Is(ref r, "updatedAt"u8, ref seen, 6)) v.UpdatedAt = Date(ref r);
             else if (Is(ref r, "sequence"u8, ref seen, 7)) v.Sequence = Int64(ref r);
             else if (Is(ref r, "logLength"u8, ref seen, 8)) v.LogLength = Int64(ref r);
-            else if (Is(ref r, "logWriteTicks"u8, ref seen, 9)) v.LogWriteTicks = Int64(ref r);
+            else if (Is(ref r, "logId"u8, ref seen, 9)) v.LogId = Int64(ref r);
+            else if (Is(ref r, "logEnd"u8, ref seen, 10)) v.LogEnd = Int64(ref r);
+            else if (Is(ref r, "logWriteTicks"u8, ref seen, 11)) Int64(ref r); // entries written before logId and logEnd: stale, read to refresh
             else throw new NotCanonicalException();
         }
 

@@ -218,7 +218,8 @@ internal static class StoreJsonWriter
         w.WriteString("updatedAt"u8, v.UpdatedAt);
         w.WriteNumber("sequence"u8, v.Sequence);
         w.WriteNumber("logLength"u8, v.LogLength);
-        w.WriteNumber("logWriteTicks"u8, v.LogWriteTicks);
+        w.WriteNumber("logId"u8, v.LogId);
+        w.WriteNumber("logEnd"u8, v.LogEnd);
         w.WriteEndObject();
     }
 

@@ -19,6 +19,25 @@ public static class BuildKey
     /// </summary>
     public static string For(string buildId)
     {
+        if (Known.TryGetValue(buildId, out var known))
+        {
+            return known; // a commit asks several times; the SHA-256 was a few percent of its CPU time
+        }
+
+        var key = Compute(buildId);
+        if (Known.Count >= 4096)
+        {
+            Known.Clear();
+        }
+
+        Known[buildId] = key;
+        return key;
+    }
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> Known = new(StringComparer.Ordinal);
+
+    private static string Compute(string buildId)
+    {
         ValidateId(buildId);
         var prefix = new StringBuilder(Math.Min(buildId.Length, MaxPrefixLength));
         foreach (var c in buildId)

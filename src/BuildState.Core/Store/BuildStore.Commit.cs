@@ -1,4 +1,5 @@
 using BuildState.Errors;
+using BuildState.IO;
 using BuildState.Model;
 using BuildState.Serialization;
 
@@ -104,7 +105,7 @@ public sealed partial class BuildStore
     /// copy that the log still holds (docs/store-format.md). <paramref name="logExists"/>: the load
     /// under this lock found the log, so its folders exist and need no check.
     /// </summary>
-    private void Commit(string key, BuildRecord record, HistoryEntry entry, bool durableNow, long snapshotSequence, bool logExists, (long Length, long WriteTicks)? logStampBefore = null)
+    private void Commit(string key, BuildRecord record, HistoryEntry entry, bool durableNow, long snapshotSequence, bool logExists, LogStamp? logStampBefore = null)
     {
         var logPath = Layout.HistoryLog(key);
         var syncLog = Options.Durability == Durability.Full || (durableNow && SyncAppendNow(logPath));

@@ -1,4 +1,5 @@
 using BuildState.Errors;
+using BuildState.IO;
 using BuildState.Model;
 using BuildState.Serialization;
 
@@ -231,11 +232,9 @@ public sealed partial class BuildStore
     private static bool IsWellFormed(IndexEntry? entry) =>
         entry is not null && !string.IsNullOrEmpty(entry.Id) && entry.Id.Length <= StoreLimits.MaxBuildIdLength && entry.Key == BuildKey.For(entry.Id);
 
-    private bool IsFresh(IndexEntry entry)
-    {
-        var stamp = _fs.GetFileStamp(Layout.HistoryLog(entry.Key));
-        return stamp is not null && stamp.Value.Length == entry.LogLength && stamp.Value.WriteTicks == entry.LogWriteTicks;
-    }
+    /// <summary>An entry is fresh while its build's log is as the entry saw it: nothing written after the record it was made from.</summary>
+    private bool IsFresh(IndexEntry entry) =>
+        entry.LogStamp is { } stamp && _fs.IsLogUnchanged(Layout.HistoryLog(entry.Key), stamp);
 
     private IEnumerable<string> ActiveKeys() =>
         _fs.EnumerateDirectories(Layout.ActiveDir).Select(Path.GetFileName).Where(n => n is not null && BuildKey.LooksLikeKey(n)).Select(n => n!);
@@ -259,7 +258,7 @@ public sealed partial class BuildStore
         try
         {
             // Taken before reading: a commit in between leaves the entry stale, never wrongly fresh.
-            var stamp = _fs.GetFileStamp(Layout.HistoryLog(key));
+            var logFile = _fs.GetFileIdentity(Layout.HistoryLog(key));
             BuildRecord? record = null;
             if (_fs.FileExists(path))
             {
@@ -282,13 +281,15 @@ public sealed partial class BuildStore
                 {
                     return null;
                 }
+
+                record.HistoryBytes = last.End;
             }
             else
             {
                 record = Load(key, record.Id, repair: false).Record ?? record;
             }
 
-            return IndexEntry.From(record, key, stamp?.Length ?? -1, stamp?.WriteTicks ?? -1);
+            return IndexEntry.From(record, key, StampOf(logFile, record.HistoryBytes));
         }
         catch (BuildStateException)
         {
@@ -297,9 +298,9 @@ public sealed partial class BuildStore
     }
 
     /// <summary>Puts one build's entry in the index. Called with the build lock held; takes the index lock (always last).</summary>
-    private void UpdateIndexEntry(string key, BuildRecord record, (long Length, long WriteTicks)? stamp)
+    private void UpdateIndexEntry(string key, BuildRecord record, LogStamp? stamp)
     {
-        var entry = IndexEntry.From(record, key, stamp?.Length ?? -1, stamp?.WriteTicks ?? -1);
+        var entry = IndexEntry.From(record, key, stamp);
         AppendToIndex([new IndexJournalRecord { Key = key, Entry = entry }]);
     }
 

@@ -1,4 +1,5 @@
 using BuildState.Errors;
+using BuildState.IO;
 using BuildState.Model;
 using BuildState.Serialization;
 
@@ -10,9 +11,14 @@ public sealed partial class BuildStore
     /// How a state was obtained: what a reader or a repair found. <paramref name="SnapshotSequence"/>
     /// is the sequence current_state.json holds (-1 when it is missing or unusable): a commit uses it
     /// to decide when the snapshot is next due. <paramref name="LogStamp"/>: the history log's stamp
-    /// when the state came from an unchanged, undamaged log (the fast paths); null otherwise.
+    /// (its end the record's) when the state came from an unchanged, undamaged log (the fast paths);
+    /// null otherwise.
     /// </summary>
-    internal sealed record LoadResult(BuildRecord? Record, List<string> Repairs, bool NeedsWrite, long SnapshotSequence = -1, (long Length, long WriteTicks)? LogStamp = null);
+    internal sealed record LoadResult(BuildRecord? Record, List<string> Repairs, bool NeedsWrite, long SnapshotSequence = -1, LogStamp? LogStamp = null);
+
+    /// <summary>The stamp of a log file (length and identity, taken before it was read) whose last record ends at <paramref name="end"/>.</summary>
+    private static LogStamp? StampOf((long Length, long Identity)? file, long end) =>
+        file is { } f ? new LogStamp(f.Length, f.Identity, end) : null;
 
     /// <summary>Reads and parses one state file (migrating older schema versions in memory).</summary>
     internal BuildRecord ReadStateFile(string path)
@@ -145,25 +151,27 @@ public sealed partial class BuildStore
         }
 
         var logPath = Layout.HistoryLog(key);
-        var logStamp = _fs.GetFileStamp(logPath);
-        var logLength = logStamp?.Length ?? 0;
+        var logFile = _fs.GetFileIdentity(logPath);
+        var logLength = logFile?.Length ?? 0;
         var needsWrite = false;
 
         if (state is not null && logLength == state.HistoryBytes && !verifyHistory)
         {
-            Remember(key, state, logStamp, state.Sequence);
-            return new LoadResult(state, repairs, false, state.Sequence, logStamp); // the snapshot is current: one read, one stat
+            var stamp = StampOf(logFile, state.HistoryBytes);
+            Remember(key, state, stamp, state.Sequence);
+            return new LoadResult(state, repairs, false, state.Sequence, stamp); // the snapshot is current: one read, one stat
         }
 
         if (state is not null && logLength > state.HistoryBytes && !verifyHistory
             && RollForward(key, buildId, state, repair) is { } rolled)
         {
-            Remember(key, rolled, logStamp, state.Sequence);
-            return new LoadResult(rolled, repairs, false, state.Sequence, logStamp); // the snapshot is behind its log, as between snapshots
+            var stamp = StampOf(logFile, rolled.HistoryBytes);
+            Remember(key, rolled, stamp, state.Sequence);
+            return new LoadResult(rolled, repairs, false, state.Sequence, stamp); // the snapshot is behind its log, as between snapshots
         }
 
         // The state is missing, corrupt, or the log has more (or less) than the state has seen.
-        var scan = logStamp is null ? null : ScanHistory(key);
+        var scan = logFile is null ? null : ScanHistory(key);
         if (scan is not null && !scan.IsClean)
         {
             repairs.Add($"history {logPath}: {string.Join("; ", scan.Problems)}");

@@ -40,11 +40,12 @@ public sealed partial class BuildStore
             RebuildIndex();
             report.IndexRebuilt = true;
         }
-        else if (_fs.GetFileStamp(Layout.HistoryLog(BuildKey.For(buildId))) is var stamp && TryGet(buildId) is { } record)
+        else if (_fs.GetFileIdentity(Layout.HistoryLog(BuildKey.For(buildId))) is var logFile && TryGet(buildId) is { } record)
         {
             // One build: its own entry is enough (rebuilding the whole index reads every state). The
-            // stamp is taken first: a commit racing the read leaves the entry stale, never wrongly fresh.
-            UpdateIndexEntry(BuildKey.For(buildId), record, stamp);
+            // log's length and identity are taken first: a commit racing the read leaves the entry
+            // stale, never wrongly fresh.
+            UpdateIndexEntry(BuildKey.For(buildId), record, StampOf(logFile, record.HistoryBytes));
         }
 
         return report;

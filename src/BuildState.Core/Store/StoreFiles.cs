@@ -1,3 +1,4 @@
+using BuildState.IO;
 using BuildState.Model;
 
 namespace BuildState.Store;
@@ -58,15 +59,22 @@ public sealed class IndexEntry
     public long Sequence { get; set; }
 
     /// <summary>
-    /// Length and last-write ticks of the build's history log when indexed: every commit appends to
-    /// the log, so a mismatch marks the entry stale. (Entries written before the log was the stamp
-    /// carried the state file's; they lack these fields, read as 0, and are simply refreshed.)
+    /// The build's history log when indexed (<see cref="LogStamp"/>): the file's length and identity
+    /// and the end of its last record. Every commit writes a record at that end, so an entry is stale
+    /// once anything but zeros starts there (or the file is another, or of another length).
+    /// (Entries written before these fields carried the log's length and write time, or the state
+    /// file's; their end reads as 0, and they are simply refreshed.)
     /// </summary>
     public long LogLength { get; set; }
 
-    public long LogWriteTicks { get; set; }
+    public long LogId { get; set; }
 
-    public static IndexEntry From(BuildRecord record, string key, long length, long writeTicks) => new()
+    public long LogEnd { get; set; }
+
+    /// <summary>The stamp this entry was made at; null for an entry without one (written before it, or for a log that was missing).</summary>
+    internal LogStamp? LogStamp => LogEnd > 0 ? new LogStamp(LogLength, LogId, LogEnd) : null;
+
+    public static IndexEntry From(BuildRecord record, string key, LogStamp? stamp) => new()
     {
         Id = record.Id,
         Key = key,
@@ -76,8 +84,9 @@ public sealed class IndexEntry
         RunId = record.RunId,
         UpdatedAt = record.UpdatedAt,
         Sequence = record.Sequence,
-        LogLength = length,
-        LogWriteTicks = writeTicks,
+        LogLength = stamp?.Length ?? -1,
+        LogId = stamp?.Identity ?? -1,
+        LogEnd = stamp?.End ?? -1,
     };
 }
 

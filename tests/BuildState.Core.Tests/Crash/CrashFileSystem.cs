@@ -125,7 +125,7 @@ public sealed class CrashFileSystem : IFileSystem
             Node child = node switch
             {
                 DirNode d => CopyCurrent(d),
-                FileNode f => new FileNode { Durable = f.Current.ToArray(), Current = f.Current.ToArray(), Ticks = f.Ticks },
+                FileNode f => new FileNode { Durable = f.Current.ToArray(), Current = f.Current.ToArray(), Ticks = f.Ticks, Id = f.Id },
                 _ => throw new InvalidOperationException(),
             };
             copy.Entries[name] = child;
@@ -324,7 +324,7 @@ public sealed class CrashFileSystem : IFileSystem
         }
 
         var bytes = content.ToArray();
-        return new FileNode { Durable = bytes, Current = bytes.ToArray(), Ticks = f.Ticks };
+        return new FileNode { Durable = bytes, Current = bytes.ToArray(), Ticks = f.Ticks, Id = f.Id };
     }
 
     private static void Resize(List<byte> content, long length)
@@ -396,6 +396,16 @@ public sealed class CrashFileSystem : IFileSystem
         {
             CheckAlive();
             return Find(path) is FileNode f ? (f.Current.Length, f.Ticks) : null;
+        }
+    }
+
+    /// <summary>As on Linux: the length and the inode (a file renamed over another is another); no time.</summary>
+    public (long Length, long Identity)? GetFileIdentity(string path)
+    {
+        lock (_gate)
+        {
+            CheckAlive();
+            return Find(path) is FileNode f ? (f.Current.Length, f.Id) : null;
         }
     }
 
@@ -501,10 +511,12 @@ public sealed class CrashFileSystem : IFileSystem
     /// The Linux record write (UnixFiles.WriteRecord): the record in place at <paramref name="offset"/>
     /// when it fits in the file, else the record and zeros up to the next chunk, one pending write
     /// either way (a power loss can lose, tear or garble it sector by sector; the zeros written
-    /// ahead are durable only once an fsync made them so). The stamp changes with every write (this
-    /// file system's clock is exact).
+    /// ahead are durable only once an fsync made them so). The stamp is the file's length and inode
+    /// and the record's end, as there: a record written in place changes neither the length nor the
+    /// inode, only what starts at the previous end (IFileSystem.IsLogUnchanged, here through
+    /// GetFileIdentity and ReadFrom).
     /// </summary>
-    public (long Length, long WriteTicks) WriteRecord(string path, long offset, ReadOnlySpan<byte> record, (long Length, long WriteTicks)? before, bool sync)
+    public LogStamp WriteRecord(string path, long offset, ReadOnlySpan<byte> record, LogStamp? before, bool sync)
     {
         lock (_gate)
         {
@@ -530,7 +542,7 @@ public sealed class CrashFileSystem : IFileSystem
                 JournalCommit();
             }
 
-            return (file.Current.Length, file.Ticks);
+            return new LogStamp(file.Current.Length, file.Id, end);
         }
     }
 
@@ -889,6 +901,11 @@ public sealed class CrashFileSystem : IFileSystem
         public List<DataOp> Pending { get; } = [];
 
         public long Ticks { get; set; }
+
+        /// <summary>The inode number: kept by renames and across a crash, new for every file created (never reused).</summary>
+        public long Id { get; init; } = Interlocked.Increment(ref s_nextId);
+
+        private static long s_nextId;
 
         public void MakeDurable()
         {

@@ -52,10 +52,23 @@ public abstract class DelegatingFileSystem : IFileSystem
     }
 
     /// <summary>The real record write (in place, on Linux) unless a layer overrides what a commit's append used, which must then see it (as an append).</summary>
-    public virtual (long Length, long WriteTicks) WriteRecord(string path, long offset, ReadOnlySpan<byte> record, (long Length, long WriteTicks)? before, bool sync) =>
-        Overrides(nameof(AppendFile), nameof(AppendAndStamp), nameof(SyncFile), nameof(GetFileStamp), nameof(TruncateFile))
+    public virtual LogStamp WriteRecord(string path, long offset, ReadOnlySpan<byte> record, LogStamp? before, bool sync) =>
+        AppendsRecords
             ? IFileSystem.AppendRecord(this, path, offset, record, before, sync)
             : Real.WriteRecord(path, offset, record, before, sync);
+
+    /// <summary>The identity the record writes above give: the write time with appends, the real one (on Linux the inode's) otherwise.</summary>
+    public virtual (long Length, long Identity)? GetFileIdentity(string path) =>
+        AppendsRecords ? GetFileStamp(path) : Real.GetFileIdentity(path);
+
+    /// <summary>Through this layer's own queries when it appends records (or overrides reads), the real check otherwise.</summary>
+    public virtual bool IsLogUnchanged(string path, LogStamp stamp) =>
+        AppendsRecords || Overrides(nameof(ReadFrom), nameof(ReadAllBytes))
+            ? IFileSystem.IsLogUnchangedFromQueries(this, path, stamp)
+            : Real.IsLogUnchanged(path, stamp);
+
+    private bool AppendsRecords =>
+        Overrides(nameof(AppendFile), nameof(AppendAndStamp), nameof(SyncFile), nameof(GetFileStamp), nameof(TruncateFile));
 
     private bool Overrides(params string[] methods) =>
         methods.Any(m => GetType().GetMethod(m)!.DeclaringType != typeof(DelegatingFileSystem));

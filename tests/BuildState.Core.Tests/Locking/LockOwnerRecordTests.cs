@@ -4,13 +4,14 @@ using BuildState.Locking;
 namespace BuildState.Core.Tests.Locking;
 
 /// <summary>
-/// While held, a lock file names its owner (what a timeout message quotes); a clean release empties
-/// it, so a record found by the next owner was left by one that died holding the lock.
+/// While held, a lock file names its owner (what a timeout message quotes); a clean release marks
+/// it released (a zero byte over the record's first, in place: the file's length never changes
+/// between owners), so a record found by the next owner was left by one that died holding the lock.
 /// </summary>
 public class LockOwnerRecordTests
 {
     [Fact]
-    public void A_held_lock_names_its_owner_and_a_clean_release_leaves_an_empty_file()
+    public void A_held_lock_names_its_owner_and_a_clean_release_marks_it_in_place()
     {
         if (OperatingSystem.IsWindows())
         {
@@ -29,7 +30,29 @@ public class LockOwnerRecordTests
                 Assert.Contains($"turn {turn}", owner);
             }
 
-            Assert.Equal(0, new FileInfo(lockPath).Length);
+            Assert.Equal(FileLockProvider.OwnerRecordBytes, new FileInfo(lockPath).Length);
+            Assert.Equal(0, File.ReadAllBytes(lockPath)[0]);
+            Assert.Null(FileLockProvider.Instance.DescribeOwner(lockPath));
+        }
+
+        Assert.Equal(0, locks.StaleLocksBroken);
+    }
+
+    [Fact]
+    public void A_lock_file_emptied_by_an_older_version_reads_as_released()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        using var dir = new TempDir();
+        var lockPath = dir.Combine("old.lock");
+        File.WriteAllBytes(lockPath, []);
+        var locks = new LockManager(FileLockProvider.Instance, TimeSpan.FromSeconds(10));
+        using (locks.Acquire(lockPath, "after an older version"))
+        {
+            Assert.Contains("after an older version", FileLockProvider.Instance.DescribeOwner(lockPath));
         }
 
         Assert.Equal(0, locks.StaleLocksBroken);

@@ -184,11 +184,12 @@ internal static class StoreGenerators
         from updated in Date
         from sequence in Long
         from length in Long
-        from ticks in Long
+        from identity in Long
+        from end in Long
         select new IndexEntry
         {
             Id = head.Item1, Key = head.Item2, Lifecycle = head.Item3, Phase = head.Item4, Status = head.Item5, RunId = head.Item6,
-            UpdatedAt = updated, Sequence = sequence, LogLength = length, LogWriteTicks = ticks,
+            UpdatedAt = updated, Sequence = sequence, LogLength = length, LogId = identity, LogEnd = end,
         };
 
     public static readonly Gen<IndexFile> Index =
