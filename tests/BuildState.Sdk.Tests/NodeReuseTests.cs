@@ -32,6 +32,11 @@ public class NodeReuseTests(PackageFeed feed)
         try
         {
             var first = BuildAndRead(repo, names, salt);
+
+            // A worker node ends its part of a build (the SDK's end of the build, its writer file
+            // removed last) after the command has returned; only then can the next command reuse it.
+            // Started at once, the second build could find it still busy and start a new node.
+            WaitForWritersToLeave(repo, first.Select(r => r.Pid).ToHashSet());
             var second = BuildAndRead(repo, names, salt);
             workers.UnionWith(first.Select(r => r.Pid).Concat(second.Select(r => r.Pid)));
 
@@ -50,6 +55,17 @@ public class NodeReuseTests(PackageFeed feed)
             {
                 StopNode(pid);
             }
+        }
+    }
+
+    private static void WaitForWritersToLeave(TestRepo repo, HashSet<int> pids)
+    {
+        var writers = Path.Combine(repo.StoreRoot, "locks", "writers");
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (Directory.Exists(writers) && Directory.EnumerateFiles(writers).Any(f => int.TryParse(Path.GetFileName(f).Split('-')[0], out var pid) && pids.Contains(pid)))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "a node of the first build still had its writer file after 30 s");
+            Thread.Sleep(50);
         }
     }
 
