@@ -60,7 +60,7 @@ public sealed partial class BuildStore
             entry.Sequence = record.Sequence;
             entry.At = now;
             entry.RunId ??= record.RunId;
-            Commit(key, record, entry, durableNow, loaded.SnapshotSequence, logExists: loaded.LogStamp is not null, loaded.LogStamp);
+            Commit(key, record, entry, durableNow, loaded.SnapshotSequence, loaded.LogStamp);
             if (backup)
             {
                 WriteBackup(key, record, always: false);
@@ -84,7 +84,7 @@ public sealed partial class BuildStore
             RunId = record.RunId,
             Message = string.Join("; ", loaded.Repairs),
         };
-        Commit(key, record, entry, durableNow: true, snapshotSequence: -1, logExists: false);
+        Commit(key, record, entry, durableNow: true, snapshotSequence: -1, logBefore: null);
     }
 
     /// <summary>
@@ -102,14 +102,15 @@ public sealed partial class BuildStore
     /// index entry (its stamp is the log's) is refreshed. The snapshot is due at every durable point
     /// of a run (run end, checkpoint: <paramref name="durableNow"/>), when the build has none, and
     /// every <see cref="SnapshotEvery"/> commits; it is never fsynced: a power loss can only cost a
-    /// copy that the log still holds (docs/store-format.md). <paramref name="logExists"/>: the load
-    /// under this lock found the log, so its folders exist and need no check.
+    /// copy that the log still holds (docs/store-format.md). <paramref name="logBefore"/>: the log's
+    /// stamp as the load under this lock found it (so its folders exist and need no check), or null
+    /// when the load took a slow path or found no log.
     /// </summary>
-    private void Commit(string key, BuildRecord record, HistoryEntry entry, bool durableNow, long snapshotSequence, bool logExists, LogStamp? logStampBefore = null)
+    private void Commit(string key, BuildRecord record, HistoryEntry entry, bool durableNow, long snapshotSequence, LogStamp? logBefore)
     {
         var logPath = Layout.HistoryLog(key);
         var syncLog = Options.Durability == Durability.Full || (durableNow && SyncAppendNow(logPath));
-        if (!logExists)
+        if (logBefore is null)
         {
             EnsureBuildDirectories(key);
         }
@@ -124,10 +125,8 @@ public sealed partial class BuildStore
         // in place (IFileSystem.WriteRecord), so the file's length is no longer the log's.
         // Without a stamp the load took a slow path (a first record, a repair): the end is then
         // taken from a scan of the log itself, never from a state that may end before the log does.
-        var before = logExists ? logStampBefore : null;
-        var offset = before is null ? ScanHistory(key).ValidEnd : record.HistoryBytes;
-        var logStamp = _fs.WriteRecord(logPath, offset, frame, before, syncLog);
-        var logEnd = offset + frame.Length;
+        var offset = logBefore is null ? ScanHistory(key).ValidEnd : record.HistoryBytes;
+        var logStamp = _fs.WriteRecord(logPath, offset, frame, logBefore, syncLog);
         if (offset == 0 && SyncDirectoryNow(Layout.HistoryDir(key)))
         {
             // This record starts the log (a new one, or one a repair emptied). A new log's name
@@ -137,7 +136,7 @@ public sealed partial class BuildStore
             _fs.SyncDirectory(Layout.HistoryDir(key));
         }
 
-        record.HistoryBytes = logEnd;
+        record.HistoryBytes = logStamp.End;
         if (durableNow || snapshotSequence < 0 || record.Sequence - snapshotSequence >= SnapshotEvery)
         {
             // In place and swapped in (IFileSystem.ReplaceFile): no inode created or freed per
