@@ -138,13 +138,13 @@ internal static class RunStarter
         return session.Store(start.StoreRoot, () => Options(start.StoreRoot, settings.Durability, settings.MaxCheckpoints, settings.MaxBackups, settings.Strict));
     }
 
+    /// <summary>The BST1002 message for a durability <see cref="TryParseDurability"/> refused.</summary>
+    public static string BadDurability(string value) => $"BuildStateDurability must be Full, Normal or None, not '{value}'";
+
     /// <summary>
     /// BuildStateDurability: the three names in any case; anything else as Enum.TryParse takes it
     /// (the generic parse is JIT-compiled in each node, so it only runs for unusual values).
     /// </summary>
-    /// <summary>The BST1002 message for a durability <see cref="TryParseDurability"/> refused.</summary>
-    public static string BadDurability(string value) => $"BuildStateDurability must be Full, Normal or None, not '{value}'";
-
     public static bool TryParseDurability(string value, out Durability durability)
     {
         foreach (var known in (ReadOnlySpan<Durability>)[Durability.Full, Durability.Normal, Durability.None])
