@@ -36,7 +36,7 @@ internal static class JsonShapes
         r.Checkpoints.Select(Checkpoint),
         r.Errors.Select(Error),
         r.Dependencies,
-        new ResourcesJson(r.Resources.Machine, r.Resources.ProcessId, r.Resources.NodeId, r.Resources.PhaseDurationsMs),
+        new ResourcesJson(r.Resources.Machine, r.Resources.ProcessId, r.Resources.NodeId, r.Resources.PhaseDurationsMs.ToDictionary(StringComparer.Ordinal)),
         r.Metadata,
         r.Tests is null ? null : new TestsJson(r.Tests.Total, r.Tests.Passed, r.Tests.Failed, r.Tests.Skipped, r.Tests.Source),
         r.EarlierTransitions);

@@ -164,7 +164,7 @@ public sealed class FileLockProvider : ILockProvider, IWaitingLockProvider
 
         var bytes = new byte[size];
         record.CopyTo(bytes, 0);
-        bytes.AsSpan(record.Length).Fill((byte)' ');
+        ByteSpans.Fill(bytes.AsSpan(record.Length), (byte)' ');
         fixed (byte* p = bytes)
         {
             Posix.PWrite(fd, p, (nuint)bytes.Length, 0);
@@ -204,7 +204,7 @@ public sealed class FileLockProvider : ILockProvider, IWaitingLockProvider
 
         try
         {
-            return Describe(StoreJson.DeserializeLockOwner(buffer.AsSpan(0, (int)read).TrimEnd((byte)' '), lockPath), leftBehind);
+            return Describe(StoreJson.DeserializeLockOwner(ByteSpans.TrimEnd(buffer.AsSpan(0, (int)read), (byte)' '), lockPath), leftBehind);
         }
         catch (BuildStateException)
         {

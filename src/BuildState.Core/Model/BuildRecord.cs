@@ -91,7 +91,7 @@ public sealed class BuildRecord
         copy.Checkpoints = Checkpoints.ConvertAll(c => (CheckpointRef)c.CopyMembers());
         copy.Errors = Errors.ConvertAll(e => (ErrorRecord)e.CopyMembers());
         copy.Resources = (ResourceInfo)Resources.CopyMembers();
-        copy.Resources.PhaseDurationsMs = new Dictionary<string, double>(Resources.PhaseDurationsMs, StringComparer.Ordinal);
+        copy.Resources.PhaseDurationsMs = Resources.PhaseDurationsMs.Clone();
         copy.Metadata = new Dictionary<string, string>(Metadata, StringComparer.Ordinal);
         copy.Tests = Tests is null ? null : (TestResults)Tests.CopyMembers();
         return copy;
@@ -218,7 +218,7 @@ public sealed class ResourceInfo
     public int? NodeId { get; set; }
 
     /// <summary>Total milliseconds spent in each phase during the latest run.</summary>
-    public Dictionary<string, double> PhaseDurationsMs { get; set; } = new(StringComparer.Ordinal);
+    public PhaseDurations PhaseDurationsMs { get; set; } = new();
 }
 
 /// <summary>

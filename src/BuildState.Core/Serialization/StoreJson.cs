@@ -30,7 +30,7 @@ public static class StoreJson
     {
         var json = Serialize(value);
         var close = json.AsSpan().LastIndexOf((byte)'}');
-        var body = json.AsSpan(0, close).TrimEnd(" \t\r\n"u8);
+        var body = ByteSpans.TrimEndWhitespace(json.AsSpan(0, close));
         var newline = json.AsSpan(body.Length, close - body.Length);
         Span<byte> member = stackalloc byte[ChecksumMember.Length + 8 + 1];
         ChecksumMember.CopyTo(member);
@@ -63,13 +63,13 @@ public static class StoreJson
     /// </summary>
     public static void VerifyStateChecksum(ReadOnlySpan<byte> utf8, string path)
     {
-        var end = utf8.TrimEnd(" \t\r\n"u8);
+        var end = ByteSpans.TrimEndWhitespace(utf8);
         if (end.Length < ChecksumMember.Length + 12 || end[^1] != (byte)'}')
         {
             return;
         }
 
-        var tail = end[..^1].TrimEnd(" \t\r\n"u8);
+        var tail = ByteSpans.TrimEndWhitespace(end[..^1]);
         if (tail.Length < ChecksumMember.Length + 10 || tail[^1] != (byte)'"')
         {
             return;
@@ -77,12 +77,12 @@ public static class StoreJson
 
         var hex = tail[^9..^1];
         var member = tail[..^9];
-        if (!member.EndsWith(ChecksumMember))
+        if (!ByteSpans.EndsWith(member, ChecksumMember))
         {
             return;
         }
 
-        var beforeMember = member[..^ChecksumMember.Length].TrimEnd(" \t\r\n"u8);
+        var beforeMember = ByteSpans.TrimEndWhitespace(member[..^ChecksumMember.Length]);
         if (beforeMember.Length == 0 || beforeMember[^1] != (byte)',')
         {
             return;

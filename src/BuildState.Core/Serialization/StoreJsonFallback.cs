@@ -24,7 +24,7 @@ internal static class StoreJsonFallback
         WriteIndented = true,
         MaxDepth = StoreLimits.MaxJsonDepth,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        Converters = { new JsonStringEnumConverter<RunStatus>() },
+        Converters = { new JsonStringEnumConverter<RunStatus>(), new PhaseDurationsConverter() },
         AllowTrailingCommas = false,
         ReadCommentHandling = JsonCommentHandling.Disallow,
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip,

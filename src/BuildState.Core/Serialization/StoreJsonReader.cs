@@ -335,7 +335,7 @@ internal static class StoreJsonReader
             if (Is(ref r, "machine"u8, ref seen, 0)) v.Machine = String(ref r);
             else if (Is(ref r, "processId"u8, ref seen, 1)) v.ProcessId = Int32(ref r);
             else if (Is(ref r, "nodeId"u8, ref seen, 2)) v.NodeId = Int32(ref r);
-            else if (Is(ref r, "phaseDurationsMs"u8, ref seen, 3)) v.PhaseDurationsMs = DoubleMap(ref r);
+            else if (Is(ref r, "phaseDurationsMs"u8, ref seen, 3)) v.PhaseDurationsMs = PhaseDurationsMap(ref r);
             else throw new NotCanonicalException();
         }
 
@@ -396,11 +396,11 @@ internal static class StoreJsonReader
         return map;
     }
 
-    private static Dictionary<string, double> DoubleMap(ref Utf8JsonReader r)
+    private static PhaseDurations PhaseDurationsMap(ref Utf8JsonReader r)
     {
         Next(ref r);
         Expect(ref r, JsonTokenType.StartObject);
-        var map = new Dictionary<string, double>();
+        var map = new PhaseDurations();
         while (NextProperty(ref r))
         {
             var key = r.GetString()!;

@@ -366,9 +366,9 @@ internal static class StoreJsonWriter
         {
             w.WritePropertyName("phaseDurationsMs"u8);
             w.WriteStartObject();
-            foreach (var (key, value) in v.PhaseDurationsMs)
+            for (var i = 0; i < v.PhaseDurationsMs.Count; i++)
             {
-                w.WriteNumber(key, value);
+                w.WriteNumber(v.PhaseDurationsMs.PhaseAt(i), v.PhaseDurationsMs.MillisecondsAt(i));
             }
 
             w.WriteEndObject();

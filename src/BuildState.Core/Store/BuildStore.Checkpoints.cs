@@ -44,7 +44,7 @@ public sealed partial class BuildStore
     private CheckpointTaken TakeCheckpoint(string key, BuildRecord record, string? name, bool copyArtifacts, bool automatic)
     {
         var now = Now;
-        var id = now.ToString("yyyyMMddTHHmmssfff", CultureInfo.InvariantCulture) + "-" + (record.Sequence + 1).ToString("D6", CultureInfo.InvariantCulture);
+        var id = CompactTime.Format(now, milliseconds: true) + "-" + (record.Sequence + 1).ToString("D6", CultureInfo.InvariantCulture);
         var previous = record.Artifacts.ToDictionary(a => a.Path, StringComparer.Ordinal);
         var manifest = record.Artifacts
             .Select(a => copyArtifacts || _fs.FileExists(ToFullPath(a.Path)) ? SafeRehash(a, previous) : a)

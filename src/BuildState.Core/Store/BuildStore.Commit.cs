@@ -34,8 +34,8 @@ public sealed partial class BuildStore
             var loaded = Load(key, buildId, repair: true);
             // The loaded record was just read from disk and is not shared: the change may edit it in place.
             var (sequence, historyBytes) = (loaded.Record?.Sequence ?? 0, loaded.Record?.HistoryBytes ?? 0);
-            var proposed = change(loaded.Record);
-            if (proposed is null)
+            // Pattern matching, not Nullable's Value: .NET compiled Value for this struct in every MSBuild node (docs/benchmarks.md, section 1).
+            if (change(loaded.Record) is not { } proposed)
             {
                 if (loaded.Record is not null && loaded.NeedsWrite)
                 {
@@ -45,8 +45,8 @@ public sealed partial class BuildStore
                 return loaded.Record ?? throw BuildStateException.NotFound($"no build '{buildId}' in the store", Layout.Root);
             }
 
-            var (record, entry, durableNow, backup) = proposed.Value;
-            var afterCommit = proposed.Value.AfterCommit;
+            var (record, entry, durableNow, backup) = proposed;
+            var afterCommit = proposed.AfterCommit;
             if (!string.Equals(record.Id, buildId, StringComparison.Ordinal))
             {
                 throw new InvalidOperationException("a change must not alter the build id");

@@ -87,7 +87,7 @@ public sealed partial class BuildStore
         // Values that would not survive being written back, or would reach file names.
         if (record.Transitions.Any(t => t is null || !double.IsFinite(t.DurationMs))
             || record.Resources is null
-            || record.Resources.PhaseDurationsMs.Values.Any(v => !double.IsFinite(v)))
+            || !record.Resources.PhaseDurationsMs.AllFinite())
         {
             throw BuildStateException.Corrupt(path, "the state holds a missing transition or a duration that is not a finite number");
         }

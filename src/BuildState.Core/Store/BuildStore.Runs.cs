@@ -111,7 +111,7 @@ public sealed partial class BuildStore
             record.EarlierTransitions = (record.EarlierTransitions ?? 0) + dropped;
         }
 
-        record.Resources.PhaseDurationsMs[from] = record.Resources.PhaseDurationsMs.GetValueOrDefault(from) + duration;
+        record.Resources.PhaseDurationsMs.AddTo(from, duration);
         record.Phase = to;
 
         if (to == table.Error)

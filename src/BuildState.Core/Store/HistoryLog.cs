@@ -164,7 +164,7 @@ public static class HistoryLog
         {
             // A header never holds a zero byte: one that does is being written in place (or was
             // torn doing so) into the space ahead, like a record cut off at the end of the file.
-            return ("not a record header", data[..HeaderLength].Contains((byte)0) && data[..1].SequenceEqual(Magic.AsSpan(0, 1)));
+            return ("not a record header", ByteSpans.Contains(data[..HeaderLength], 0) && data[..1].SequenceEqual(Magic.AsSpan(0, 1)));
         }
 
         if (!Utf8Parser.TryParse(data.Slice(5, 8), out uint length, out var used1, 'x') || used1 != 8

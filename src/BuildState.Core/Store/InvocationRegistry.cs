@@ -91,7 +91,7 @@ public sealed class InvocationRegistry(BuildStore store)
         return Convert.ToHexStringLower(IO.SmallSha256.Hash(Encoding.UTF8.GetBytes(string.Join('\0', pairs))))[..32];
     }
 
-    private static string NewRunId(DateTimeOffset now) => now.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture) + "-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(3));
+    private static string NewRunId(DateTimeOffset now) => CompactTime.Format(now, milliseconds: false) + "Z-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(3));
 
     private static bool SameProcess(OwnerInfo a, OwnerInfo b) => a.ProcessId == b.ProcessId && a.Host == b.Host;
 

@@ -116,7 +116,23 @@ internal static class StoreGenerators
         from pid in NullableInt
         from node in NullableInt
         from durations in Gen.Dictionary(Text, Double)[0, 6].Null()
-        select new ResourceInfo { Machine = machine, ProcessId = pid, NodeId = node, PhaseDurationsMs = durations! };
+        select new ResourceInfo { Machine = machine, ProcessId = pid, NodeId = node, PhaseDurationsMs = ToPhaseDurations(durations)! };
+
+    private static PhaseDurations? ToPhaseDurations(Dictionary<string, double>? map)
+    {
+        if (map is null)
+        {
+            return null;
+        }
+
+        var durations = new PhaseDurations();
+        foreach (var (phase, ms) in map)
+        {
+            durations.Add(phase, ms);
+        }
+
+        return durations;
+    }
 
     public static readonly Gen<TestResults> Tests =
         from counts in Gen.Select(Int, Int, Int, Int)
