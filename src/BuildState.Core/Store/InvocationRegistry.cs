@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -33,7 +32,9 @@ public sealed class InvocationRegistry(BuildStore store)
         using (store.Locks.Acquire(LockPath, "join invocation"))
         {
             var file = Read();
-            file.Invocations.RemoveAll(i => !i.Participants.Any(IsLiveAndActive) && now - i.LastActivity > TimeSpan.FromDays(1));
+            // An invocation without a live participant still building is over: nobody can join it
+            // again, so it goes (kept, every build of the day would read and rewrite it).
+            file.Invocations.RemoveAll(i => !i.Participants.Any(IsLiveAndActive));
             Invocation? open = null; // the newest live one (a loop: MaxBy's generic code is JIT-compiled in each node)
             foreach (var invocation in file.Invocations)
             {
@@ -74,6 +75,11 @@ public sealed class InvocationRegistry(BuildStore store)
             }
 
             invocation.LastActivity = now;
+            if (!invocation.Participants.Any(IsLiveAndActive))
+            {
+                file.Invocations.Remove(invocation); // the last one out closes it (see Join)
+            }
+
             Write(file);
         }
     }
@@ -91,7 +97,12 @@ public sealed class InvocationRegistry(BuildStore store)
         return Convert.ToHexStringLower(IO.SmallSha256.Hash(Encoding.UTF8.GetBytes(string.Join('\0', pairs))))[..32];
     }
 
-    private static string NewRunId(DateTimeOffset now) => CompactTime.Format(now, milliseconds: false) + "Z-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(3));
+    /// <summary>
+    /// The time and six hex digits from a new Guid: ids only need to differ, and the Guid's random
+    /// bytes come from the runtime's own source, where RandomNumberGenerator would load and start
+    /// OpenSSL in the node (a few milliseconds a build).
+    /// </summary>
+    private static string NewRunId(DateTimeOffset now) => CompactTime.Format(now, milliseconds: false) + "Z-" + Guid.NewGuid().ToString("N")[..6];
 
     private static bool SameProcess(OwnerInfo a, OwnerInfo b) => a.ProcessId == b.ProcessId && a.Host == b.Host;
 
