@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using BuildState.IO;
 
 namespace BuildState.Model;
 
@@ -15,16 +16,18 @@ public sealed record OwnerInfo
     /// <summary>The owner process's start time, UTC, or null when it could not be read.</summary>
     public DateTimeOffset? ProcessStartedAt { get; init; }
 
-    private static readonly Lazy<OwnerInfo> CurrentLazy = new(() =>
+    private static readonly Lazy<OwnerInfo> CurrentLazy = new(() => new OwnerInfo
+    {
+        ProcessId = Environment.ProcessId,
+        Host = Environment.MachineName,
+        ProcessStartedAt = ProcStat.Supported && ProcStat.TryRead(Environment.ProcessId, out var started, out _) ? started : StartTimeOfThisProcess(),
+    });
+
+    private static DateTimeOffset? StartTimeOfThisProcess()
     {
         using var self = Process.GetCurrentProcess();
-        return new OwnerInfo
-        {
-            ProcessId = Environment.ProcessId,
-            Host = Environment.MachineName,
-            ProcessStartedAt = TryStartTime(self),
-        };
-    });
+        return TryStartTime(self);
+    }
 
     /// <summary>This process.</summary>
     public static OwnerInfo Current => CurrentLazy.Value;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using BuildState.IO;
 
 namespace BuildState.Model;
 
@@ -20,6 +21,14 @@ public static class ProcessLiveness
         {
             var me = OwnerInfo.Current;
             return SameStart(owner.ProcessStartedAt, me.ProcessStartedAt) ? Liveness.Alive : Liveness.Dead;
+        }
+
+        if (ProcStat.Supported)
+        {
+            // A zombie has exited (only its exit status is left); a missing stat, no such process.
+            return ProcStat.TryRead(owner.ProcessId, out var started, out var state) && state is not ('Z' or 'X')
+                ? SameStart(owner.ProcessStartedAt, started) ? Liveness.Alive : Liveness.Dead
+                : Liveness.Dead;
         }
 
         try

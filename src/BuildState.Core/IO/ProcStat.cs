@@ -1,0 +1,133 @@
+using System.Runtime.InteropServices;
+
+namespace BuildState.IO;
+
+/// <summary>
+/// A process's start time and state from <c>/proc/&lt;pid&gt;/stat</c> (Linux). What
+/// <see cref="System.Diagnostics.Process"/> reads too, without it: its first use in a process costs
+/// a few milliseconds (its type set-up, generic code compiled at run time, the local time zone for
+/// <c>StartTime</c>), which every MSBuild node paid at its first recorded run (docs/benchmarks.md,
+/// section 1, ninth round).
+/// </summary>
+internal static partial class ProcStat
+{
+    private const int ClockBootTime = 7; // CLOCK_BOOTTIME: time since boot, suspended time included
+    private const int ScClockTicks = 2;  // _SC_CLK_TCK: the unit of the start time in stat
+
+    /// <summary>True where this reader applies (Linux on the architectures whose constants are known).</summary>
+    public static bool Supported => Posix.FlagsKnown;
+
+    /// <summary>
+    /// The process's start time (UTC) and its state letter (<c>R</c>, <c>S</c>, <c>Z</c> for a
+    /// zombie, ...); false when there is no such process or its stat cannot be read.
+    /// </summary>
+    public static unsafe bool TryRead(int pid, out DateTimeOffset startedAt, out char state)
+    {
+        startedAt = default;
+        state = '\0';
+        var fd = Posix.Open($"/proc/{pid}/stat", Posix.O_RDONLY | Posix.O_CLOEXEC, 0);
+        if (fd < 0)
+        {
+            return false;
+        }
+
+        Span<byte> buffer = stackalloc byte[1024];
+        nint read;
+        try
+        {
+            fixed (byte* p = buffer)
+            {
+                read = Posix.PRead(fd, p, (nuint)buffer.Length, 0);
+            }
+        }
+        finally
+        {
+            Posix.Close(fd);
+        }
+
+        return read > 0 && TryParse(buffer[..(int)read], out startedAt, out state);
+    }
+
+    /// <summary>Parses a stat line: state is field 3, the start time (clock ticks after boot) field 22.</summary>
+    internal static bool TryParse(ReadOnlySpan<byte> line, out DateTimeOffset startedAt, out char state)
+    {
+        startedAt = default;
+        state = '\0';
+        var close = line.LastIndexOf((byte)')'); // the command name (field 2) may hold spaces and parentheses
+        if (close < 0 || close + 2 >= line.Length)
+        {
+            return false;
+        }
+
+        var rest = line[(close + 2)..]; // field 3 onwards
+        state = (char)rest[0];
+        var field = 3;
+        var at = 0;
+        while (field < 22)
+        {
+            var space = rest[at..].IndexOf((byte)' ');
+            if (space < 0)
+            {
+                return false;
+            }
+
+            at += space + 1;
+            field++;
+        }
+
+        long ticks = 0;
+        var digits = 0;
+        for (; at < rest.Length && rest[at] is >= (byte)'0' and <= (byte)'9'; at++, digits++)
+        {
+            ticks = (ticks * 10) + (rest[at] - '0');
+        }
+
+        var perSecond = ClockTicksPerSecond();
+        if (digits == 0 || perSecond <= 0 || !TryBootTime(out var boot))
+        {
+            return false;
+        }
+
+        startedAt = boot.AddTicks(ticks * (TimeSpan.TicksPerSecond / perSecond));
+        return true;
+    }
+
+    /// <summary>When the machine booted: now, less the time since boot.</summary>
+    private static bool TryBootTime(out DateTimeOffset boot)
+    {
+        var now = DateTimeOffset.UtcNow;
+        if (ClockGetTime(ClockBootTime, out var since) != 0)
+        {
+            boot = default;
+            return false;
+        }
+
+        boot = now - TimeSpan.FromTicks((since.Seconds * TimeSpan.TicksPerSecond) + (since.Nanoseconds / 100));
+        return true;
+    }
+
+    private static long _clockTicks;
+
+    private static long ClockTicksPerSecond()
+    {
+        if (_clockTicks == 0)
+        {
+            _clockTicks = SysConf(ScClockTicks);
+        }
+
+        return _clockTicks;
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct TimeSpec
+    {
+        public long Seconds;
+        public long Nanoseconds;
+    }
+
+    [LibraryImport("libc", EntryPoint = "clock_gettime")]
+    private static partial int ClockGetTime(int clock, out TimeSpec time);
+
+    [LibraryImport("libc", EntryPoint = "sysconf")]
+    private static partial long SysConf(int name);
+}
