@@ -14,7 +14,8 @@ namespace Bench.Micro;
 /// did besides its record: the history log grew (zeros written ahead, an fsync of a new length),
 /// the index journal was folded into index.json, the snapshot was rewritten. The floor
 /// (StoreBenchmarks.FloorOnce) is timed in blocks of 16 alternated with the store's, so both see
-/// the same disk at the same time.
+/// the same disk at the same time. `--series FILE` also writes each block's store and floor means
+/// (and whether it grew the log or folded the index journal), one block a line, to see slow spells.
 /// </summary>
 internal static class CommitTimes
 {
@@ -26,7 +27,8 @@ internal static class CommitTimes
         var dir = Path.Combine(Path.GetTempPath(), "bst-commits-" + Guid.NewGuid().ToString("N")[..8]);
         try
         {
-            Measure(dir, TimeSpan.FromSeconds(seconds > 0 ? seconds : 20));
+            var series = args.SkipWhile(a => a != "--series").Skip(1).FirstOrDefault();
+            Measure(dir, TimeSpan.FromSeconds(seconds > 0 ? seconds : 20), series);
         }
         finally
         {
@@ -41,7 +43,7 @@ internal static class CommitTimes
         public bool Plain => GrewBy == 0 && !Folded && !Snapshot && !AfterGrowth && !AfterFold;
     }
 
-    private static void Measure(string dir, TimeSpan duration)
+    private static void Measure(string dir, TimeSpan duration, string? series)
     {
         var fs = new ObservedFileSystem();
         var loop = new TableDefinition("Loop", "Ping", ["Done"], null, [("Ping", ["Pong"]), ("Pong", ["Ping", "Done"]), ("Done", [])]);
@@ -103,6 +105,11 @@ internal static class CommitTimes
             commits.AddRange(block);
             floor.AddRange(floorBlock);
             blocks.Add((block.Average(c => c.Us), floorBlock.Average(), block.Any(c => c.GrewBy > 0), block.Any(c => c.Folded)));
+        }
+
+        if (series is not null)
+        {
+            File.WriteAllLines(series, blocks.Select(b => string.Create(CultureInfo.InvariantCulture, $"{b.StoreMean:0} {b.FloorMean:0} {(b.Grew ? 1 : 0)} {(b.Folded ? 1 : 0)}")));
         }
 
         var floorMedian = Percentile(floor, 0.5);
