@@ -3,10 +3,11 @@ using System.Diagnostics;
 // dotnet run --project build/Bench.All [-- --short] [--skip NAME,...] [--only NAME,...] [--pack]
 //
 // Runs every benchmark harness under build/, one after the other, each as `dotnet run -c Release`:
-// Bench.Micro (BenchmarkDotNet), Bench.Store, Bench.Concurrency and Bench.BuildOverhead. --short is
-// passed on to each (a few seconds per benchmark). Bench.BuildOverhead needs the packed SDK in
+// Bench.Micro (BenchmarkDotNet, then its --commits mode: goal 2 timed per commit against the floor in
+// the same run), Bench.Store, Bench.Concurrency and Bench.BuildOverhead. --short is passed on to each
+// (a few seconds per benchmark). Bench.BuildOverhead needs the packed SDK in
 // artifacts/packages: without it the harness is skipped, unless --pack packs it first. Names for
-// --skip/--only: Micro, Store, Concurrency, BuildOverhead. BenchmarkDotNet's reports go to
+// --skip/--only: Micro, Commits, Store, Concurrency, BuildOverhead. BenchmarkDotNet's reports go to
 // artifacts/bench/. Prints a summary; exit code 1 when a harness failed (crashed or exited non-zero),
 // never because of a timing.
 var quick = args.Contains("--short");
@@ -16,15 +17,16 @@ var only = List(args, "--only");
 var repo = FindRepo();
 var results = new List<(string Name, string Outcome, TimeSpan Took)>();
 
-var harnesses = new (string Name, Func<string?> Skip, string[] Args)[]
+var harnesses = new (string Name, string Project, Func<string?> Skip, string[] Args)[]
 {
-    ("Micro", () => null, ["--artifacts", Path.Combine(repo, "artifacts", "bench", "BenchmarkDotNet")]),
-    ("Store", () => null, []),
-    ("Concurrency", () => null, []),
-    ("BuildOverhead", BuildOverheadSkipReason, []),
+    ("Micro", "Micro", () => null, ["--artifacts", Path.Combine(repo, "artifacts", "bench", "BenchmarkDotNet")]),
+    ("Commits", "Micro", () => null, ["--commits", quick ? "5" : "30"]),
+    ("Store", "Store", () => null, []),
+    ("Concurrency", "Concurrency", () => null, []),
+    ("BuildOverhead", "BuildOverhead", BuildOverheadSkipReason, []),
 };
 
-foreach (var (name, skipReason, extra) in harnesses)
+foreach (var (name, project, skipReason, extra) in harnesses)
 {
     if (skip.Contains(name) || (only.Count > 0 && !only.Contains(name)))
     {
@@ -39,7 +41,7 @@ foreach (var (name, skipReason, extra) in harnesses)
         continue;
     }
 
-    string[] command = ["run", "--project", Path.Combine(repo, "build", $"Bench.{name}"), "-c", "Release", "--", .. quick ? ["--short"] : Array.Empty<string>(), .. extra];
+    string[] command = ["run", "--project", Path.Combine(repo, "build", $"Bench.{project}"), "-c", "Release", "--", .. quick ? ["--short"] : Array.Empty<string>(), .. extra];
     Console.WriteLine($"==> Bench.{name}: dotnet {string.Join(' ', command.Select(a => a.Replace(repo + Path.DirectorySeparatorChar, "")))}");
     var watch = Stopwatch.StartNew();
     var exit = Run(repo, command);
