@@ -25,10 +25,13 @@ public static class ProcessLiveness
 
         if (ProcStat.Supported)
         {
-            // A zombie has exited (only its exit status is left); a missing stat, no such process.
-            return ProcStat.TryRead(owner.ProcessId, out var started, out var state) && state is not ('Z' or 'X')
-                ? SameStart(owner.ProcessStartedAt, started) ? Liveness.Alive : Liveness.Dead
-                : Liveness.Dead;
+            // A missing stat: no such process. A zombie has exited (only its exit status is left).
+            if (!ProcStat.TryRead(owner.ProcessId, out var started, out var state) || state is 'Z' or 'X')
+            {
+                return Liveness.Dead;
+            }
+
+            return SameStart(owner.ProcessStartedAt, started) ? Liveness.Alive : Liveness.Dead;
         }
 
         try
