@@ -131,7 +131,7 @@ internal static class InvocationsJsonCodec
     }
 
     /// <summary>The whole file, when it is of the shape written here (else <see cref="NotCanonicalException"/>).</summary>
-    internal static InvocationsFile ReadFile(ref Utf8JsonReader r)
+    internal static InvocationsFile ReadFile(ref CanonicalJsonReader r)
     {
         StoreJsonReader.Expect(ref r, JsonTokenType.StartObject);
         var v = new InvocationsFile();
@@ -146,7 +146,7 @@ internal static class InvocationsJsonCodec
         return v;
     }
 
-    private static Invocation Invocation(ref Utf8JsonReader r)
+    private static Invocation Invocation(ref CanonicalJsonReader r)
     {
         StoreJsonReader.Expect(ref r, JsonTokenType.StartObject);
         var v = new Invocation();
@@ -164,7 +164,7 @@ internal static class InvocationsJsonCodec
         return v;
     }
 
-    private static Participant Participant(ref Utf8JsonReader r)
+    private static Participant Participant(ref CanonicalJsonReader r)
     {
         StoreJsonReader.Expect(ref r, JsonTokenType.StartObject);
         var v = new Participant();
@@ -180,7 +180,7 @@ internal static class InvocationsJsonCodec
     }
 
     /// <summary>As the store's owner reader, but with the null this file writes for an unknown start time.</summary>
-    private static OwnerInfo Owner(ref Utf8JsonReader r)
+    private static OwnerInfo Owner(ref CanonicalJsonReader r)
     {
         StoreJsonReader.Expect(ref r, JsonTokenType.StartObject);
         int processId = 0;

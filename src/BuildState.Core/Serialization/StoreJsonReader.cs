@@ -5,29 +5,22 @@ using BuildState.Store;
 namespace BuildState.Serialization;
 
 /// <summary>
-/// Reads the store's files with a plain <see cref="Utf8JsonReader"/> (no generic converter code
-/// over our types to JIT-compile in every MSBuild node). It only takes the shape the store writes:
-/// every property known and given once, no nulls, each value of its exact JSON type, the enum by
-/// its name, nothing after the root object. Anything else (a damaged file, an older or hand-made
-/// one) throws <see cref="NotCanonicalException"/> and <see cref="StoreJson"/> reads the bytes again
-/// with System.Text.Json, so what is accepted, what it yields and every error stay exactly theirs.
-/// The same reader options apply (depth limit, no comments, no trailing commas).
+/// Reads the store's files with <see cref="CanonicalJsonReader"/> (no generic converter code over
+/// our types, and none of System.Text.Json's vectorized scanning, to JIT-compile in every MSBuild
+/// node). It only takes the shape the store writes: every property known and given once, no nulls,
+/// each value of its exact JSON type, the enum by its name, nothing after the root object. Anything
+/// else (a damaged file, an older or hand-made one) throws <see cref="NotCanonicalException"/> and
+/// <see cref="StoreJson"/> reads the bytes again with System.Text.Json, so what is accepted, what it
+/// yields and every error stay exactly theirs. The serializer's depth limit applies here too.
 /// </summary>
 internal static class StoreJsonReader
 {
-    private static readonly JsonReaderOptions Options = new()
-    {
-        MaxDepth = StoreLimits.MaxJsonDepth,
-        CommentHandling = JsonCommentHandling.Disallow,
-        AllowTrailingCommas = false,
-    };
-
-    public delegate T ReadObject<out T>(ref Utf8JsonReader reader);
+    public delegate T ReadObject<out T>(ref CanonicalJsonReader reader);
 
     /// <summary>The whole input as one object of the store's shape, or <see cref="NotCanonicalException"/>.</summary>
     public static T Read<T>(ReadOnlySpan<byte> utf8, ReadObject<T> read)
     {
-        var reader = new Utf8JsonReader(utf8, Options);
+        var reader = new CanonicalJsonReader(utf8, StoreLimits.MaxJsonDepth);
         Next(ref reader);
         var value = read(ref reader);
         if (reader.Read())
@@ -38,7 +31,7 @@ internal static class StoreJsonReader
         return value;
     }
 
-    public static BuildRecord BuildRecord(ref Utf8JsonReader r)
+    public static BuildRecord BuildRecord(ref CanonicalJsonReader r)
     {
         Expect(ref r, JsonTokenType.StartObject);
         var v = new BuildRecord();
@@ -72,7 +65,7 @@ internal static class StoreJsonReader
         return v;
     }
 
-    public static HistoryEntry HistoryEntry(ref Utf8JsonReader r)
+    public static HistoryEntry HistoryEntry(ref CanonicalJsonReader r)
     {
         Expect(ref r, JsonTokenType.StartObject);
         var v = new HistoryEntry();
@@ -94,7 +87,7 @@ internal static class StoreJsonReader
         return v;
     }
 
-    public static IndexFile IndexFile(ref Utf8JsonReader r)
+    public static IndexFile IndexFile(ref CanonicalJsonReader r)
     {
         Expect(ref r, JsonTokenType.StartObject);
         var v = new IndexFile();
@@ -110,7 +103,7 @@ internal static class StoreJsonReader
         return v;
     }
 
-    public static IndexJournalRecord IndexJournalRecord(ref Utf8JsonReader r)
+    public static IndexJournalRecord IndexJournalRecord(ref CanonicalJsonReader r)
     {
         Expect(ref r, JsonTokenType.StartObject);
         var v = new IndexJournalRecord();
@@ -125,7 +118,7 @@ internal static class StoreJsonReader
         return v;
     }
 
-    public static CheckpointFile CheckpointFile(ref Utf8JsonReader r)
+    public static CheckpointFile CheckpointFile(ref CanonicalJsonReader r)
     {
         Expect(ref r, JsonTokenType.StartObject);
         var v = new CheckpointFile();
@@ -148,7 +141,7 @@ internal static class StoreJsonReader
         return v;
     }
 
-    public static LockOwnerFile LockOwnerFile(ref Utf8JsonReader r)
+    public static LockOwnerFile LockOwnerFile(ref CanonicalJsonReader r)
     {
         Expect(ref r, JsonTokenType.StartObject);
         var v = new LockOwnerFile();
@@ -164,7 +157,7 @@ internal static class StoreJsonReader
         return v;
     }
 
-    private static IndexEntry IndexEntry(ref Utf8JsonReader r)
+    private static IndexEntry IndexEntry(ref CanonicalJsonReader r)
     {
         Expect(ref r, JsonTokenType.StartObject);
         var v = new IndexEntry();
@@ -189,7 +182,7 @@ internal static class StoreJsonReader
         return v;
     }
 
-    private static RunInfo RunInfo(ref Utf8JsonReader r)
+    private static RunInfo RunInfo(ref CanonicalJsonReader r)
     {
         Expect(ref r, JsonTokenType.StartObject);
         var v = new RunInfo();
@@ -213,7 +206,7 @@ internal static class StoreJsonReader
     /// delegate; whether a missing host then keeps its initializer is its business, so a host is
     /// required here (the store always writes one).
     /// </summary>
-    private static OwnerInfo OwnerInfo(ref Utf8JsonReader r)
+    private static OwnerInfo OwnerInfo(ref CanonicalJsonReader r)
     {
         Expect(ref r, JsonTokenType.StartObject);
         int processId = 0;
@@ -231,7 +224,7 @@ internal static class StoreJsonReader
         return new OwnerInfo { ProcessId = processId, Host = host ?? throw new NotCanonicalException(), ProcessStartedAt = started };
     }
 
-    private static TransitionRecord TransitionRecord(ref Utf8JsonReader r)
+    private static TransitionRecord TransitionRecord(ref CanonicalJsonReader r)
     {
         Expect(ref r, JsonTokenType.StartObject);
         var v = new TransitionRecord();
@@ -248,7 +241,7 @@ internal static class StoreJsonReader
         return v;
     }
 
-    private static ArtifactRecord ArtifactRecord(ref Utf8JsonReader r)
+    private static ArtifactRecord ArtifactRecord(ref CanonicalJsonReader r)
     {
         Expect(ref r, JsonTokenType.StartObject);
         var v = new ArtifactRecord();
@@ -266,7 +259,7 @@ internal static class StoreJsonReader
         return v;
     }
 
-    private static CheckpointRef CheckpointRef(ref Utf8JsonReader r)
+    private static CheckpointRef CheckpointRef(ref CanonicalJsonReader r)
     {
         Expect(ref r, JsonTokenType.StartObject);
         var v = new CheckpointRef();
@@ -286,7 +279,7 @@ internal static class StoreJsonReader
         return v;
     }
 
-    private static ErrorRecord ErrorRecord(ref Utf8JsonReader r)
+    private static ErrorRecord ErrorRecord(ref CanonicalJsonReader r)
     {
         Expect(ref r, JsonTokenType.StartObject);
         var v = new ErrorRecord();
@@ -307,7 +300,7 @@ internal static class StoreJsonReader
         return v;
     }
 
-    private static TestResults TestResults(ref Utf8JsonReader r)
+    private static TestResults TestResults(ref CanonicalJsonReader r)
     {
         Expect(ref r, JsonTokenType.StartObject);
         var v = new TestResults();
@@ -325,7 +318,7 @@ internal static class StoreJsonReader
         return v;
     }
 
-    private static ResourceInfo ResourceInfo(ref Utf8JsonReader r)
+    private static ResourceInfo ResourceInfo(ref CanonicalJsonReader r)
     {
         Expect(ref r, JsonTokenType.StartObject);
         var v = new ResourceInfo();
@@ -345,13 +338,13 @@ internal static class StoreJsonReader
     // --- Values. Each reads the property's value token and takes only its exact JSON type. ---
 
     /// <summary>An object value: its reader starts on the object's start and ends on its end.</summary>
-    internal static T Object<T>(ref Utf8JsonReader r, ReadObject<T> read)
+    internal static T Object<T>(ref CanonicalJsonReader r, ReadObject<T> read)
     {
         Next(ref r);
         return read(ref r);
     }
 
-    internal static List<T> List<T>(ref Utf8JsonReader r, ReadObject<T> item)
+    internal static List<T> List<T>(ref CanonicalJsonReader r, ReadObject<T> item)
     {
         Next(ref r);
         Expect(ref r, JsonTokenType.StartArray);
@@ -369,7 +362,7 @@ internal static class StoreJsonReader
     }
 
     /// <summary>A list item that is a string (the reader already stands on it).</summary>
-    private static string StringItem(ref Utf8JsonReader r)
+    private static string StringItem(ref CanonicalJsonReader r)
     {
         Expect(ref r, JsonTokenType.String);
         return r.GetString()!;
@@ -379,7 +372,7 @@ internal static class StoreJsonReader
     /// The serializer fills a new dictionary (default comparer) and lets a repeated key win; a
     /// repeated key is left to it.
     /// </summary>
-    private static Dictionary<string, string> StringMap(ref Utf8JsonReader r)
+    private static Dictionary<string, string> StringMap(ref CanonicalJsonReader r)
     {
         Next(ref r);
         Expect(ref r, JsonTokenType.StartObject);
@@ -396,7 +389,7 @@ internal static class StoreJsonReader
         return map;
     }
 
-    private static PhaseDurations PhaseDurationsMap(ref Utf8JsonReader r)
+    private static PhaseDurations PhaseDurationsMap(ref CanonicalJsonReader r)
     {
         Next(ref r);
         Expect(ref r, JsonTokenType.StartObject);
@@ -413,35 +406,35 @@ internal static class StoreJsonReader
         return map;
     }
 
-    internal static string String(ref Utf8JsonReader r)
+    internal static string String(ref CanonicalJsonReader r)
     {
         Next(ref r);
         Expect(ref r, JsonTokenType.String);
         return r.GetString()!;
     }
 
-    internal static int Int32(ref Utf8JsonReader r)
+    internal static int Int32(ref CanonicalJsonReader r)
     {
         Next(ref r);
         Expect(ref r, JsonTokenType.Number);
         return r.TryGetInt32(out var value) ? value : throw new NotCanonicalException();
     }
 
-    private static long Int64(ref Utf8JsonReader r)
+    private static long Int64(ref CanonicalJsonReader r)
     {
         Next(ref r);
         Expect(ref r, JsonTokenType.Number);
         return r.TryGetInt64(out var value) ? value : throw new NotCanonicalException();
     }
 
-    private static double Double(ref Utf8JsonReader r)
+    private static double Double(ref CanonicalJsonReader r)
     {
         Next(ref r);
         Expect(ref r, JsonTokenType.Number);
         return r.TryGetDouble(out var value) ? value : throw new NotCanonicalException();
     }
 
-    internal static bool Bool(ref Utf8JsonReader r)
+    internal static bool Bool(ref CanonicalJsonReader r)
     {
         Next(ref r);
         return r.TokenType switch
@@ -452,7 +445,7 @@ internal static class StoreJsonReader
         };
     }
 
-    internal static DateTimeOffset Date(ref Utf8JsonReader r)
+    internal static DateTimeOffset Date(ref CanonicalJsonReader r)
     {
         Next(ref r);
         Expect(ref r, JsonTokenType.String);
@@ -460,7 +453,7 @@ internal static class StoreJsonReader
     }
 
     /// <summary>The names the store writes; the converter's other spellings (any case, numbers) are left to it.</summary>
-    private static RunStatus Status(ref Utf8JsonReader r)
+    private static RunStatus Status(ref CanonicalJsonReader r)
     {
         Next(ref r);
         Expect(ref r, JsonTokenType.String);
@@ -473,7 +466,7 @@ internal static class StoreJsonReader
 
     // --- Structure. ---
 
-    internal static void Next(ref Utf8JsonReader r)
+    internal static void Next(ref CanonicalJsonReader r)
     {
         if (!r.Read())
         {
@@ -481,7 +474,7 @@ internal static class StoreJsonReader
         }
     }
 
-    internal static void Expect(ref Utf8JsonReader r, JsonTokenType type)
+    internal static void Expect(ref CanonicalJsonReader r, JsonTokenType type)
     {
         if (r.TokenType != type)
         {
@@ -490,7 +483,7 @@ internal static class StoreJsonReader
     }
 
     /// <summary>After an object's start or a property's value: moves to the next property name (true) or the object's end (false).</summary>
-    internal static bool NextProperty(ref Utf8JsonReader r)
+    internal static bool NextProperty(ref CanonicalJsonReader r)
     {
         Next(ref r);
         return r.TokenType switch
@@ -502,7 +495,7 @@ internal static class StoreJsonReader
     }
 
     /// <summary>True when the current property is <paramref name="name"/>; a second occurrence is left to the serializer.</summary>
-    internal static bool Is(ref Utf8JsonReader r, ReadOnlySpan<byte> name, ref Seen seen, int bit)
+    internal static bool Is(ref CanonicalJsonReader r, ReadOnlySpan<byte> name, ref Seen seen, int bit)
     {
         if (!r.ValueTextEquals(name))
         {

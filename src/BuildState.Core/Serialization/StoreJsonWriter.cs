@@ -26,9 +26,10 @@ internal static class StoreJsonWriter
         return buffer.WrittenSpan.ToArray();
     }
 
-    // What JsonSerializerOptions hands its writer: the default encoder, the platform's new line.
+    // What JsonSerializerOptions hands its writer (the default escaping, the platform's new line),
+    // with that escaping done by StoreJsonEncoder: the same bytes without the default encoder's set-up.
     private static JsonWriterOptions Options(bool indented) =>
-        new() { Indented = indented, MaxDepth = StoreLimits.MaxJsonDepth, SkipValidation = true };
+        new() { Indented = indented, MaxDepth = StoreLimits.MaxJsonDepth, SkipValidation = true, Encoder = StoreJsonEncoder.Instance };
 
     public static void BuildRecord(Utf8JsonWriter w, BuildRecord? v)
     {

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using BuildState.Errors;
+using BuildState.Serialization;
 
 namespace BuildState.Store;
 
@@ -17,6 +18,11 @@ public static class Migrations
     /// <summary>Reads <c>schemaVersion</c> (or v1's <c>schema_version</c>) from the top level without deserializing the file.</summary>
     public static int PeekSchemaVersion(ReadOnlySpan<byte> utf8, string path)
     {
+        if (LeadingSchemaVersion(utf8) is { } leading)
+        {
+            return leading;
+        }
+
         try
         {
             var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { MaxDepth = StoreLimits.MaxJsonDepth });
@@ -47,6 +53,26 @@ public static class Migrations
         catch (JsonException e)
         {
             throw BuildStateException.Corrupt(path, $"not valid JSON: {e.Message.Split('\n')[0]}", e);
+        }
+    }
+
+    /// <summary>
+    /// The version when it is the first member, as the store writes it, read without
+    /// <see cref="Utf8JsonReader"/> (whose first use JIT-compiles its scanning in every MSBuild node);
+    /// null for anything else, which the reader above then decides (and reports) as before.
+    /// </summary>
+    private static int? LeadingSchemaVersion(ReadOnlySpan<byte> utf8)
+    {
+        try
+        {
+            var reader = new CanonicalJsonReader(utf8, StoreLimits.MaxJsonDepth);
+            return reader.Read() && reader.TokenType == JsonTokenType.StartObject
+                && reader.Read() && reader.TokenType == JsonTokenType.PropertyName && reader.ValueTextEquals("schemaVersion"u8)
+                && reader.Read() && reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out var version) ? version : null;
+        }
+        catch (NotCanonicalException)
+        {
+            return null;
         }
     }
 
