@@ -13,8 +13,8 @@ namespace BuildState.Serialization;
 /// is always safe; accepting something System.Text.Json reads differently never is.
 ///
 /// Why not <see cref="Utf8JsonReader"/> itself: its string scanning is vectorized over
-/// <c>SearchValues</c>, whose code no ReadyToRun image holds for this CPU, so every MSBuild node
-/// JIT-compiled it (about 5-15 ms of CPU) on its first read of the store.
+/// <c>SearchValues</c>, generic framework code that no ReadyToRun image holds, so every MSBuild
+/// node JIT-compiled it (about 5-15 ms of CPU) on its first read of the store.
 /// </summary>
 internal ref struct CanonicalJsonReader
 {

@@ -6,9 +6,9 @@ namespace BuildState.Serialization;
 /// <summary>
 /// The escaping <see cref="System.Text.Json.Utf8JsonWriter"/> does with no encoder set, given to it
 /// as an encoder so that <see cref="JavaScriptEncoder.Default"/> is not touched for ASCII text. The
-/// default encoder builds its tables and runs vectorized searches that no ReadyToRun image holds
-/// for this CPU: on a node's first write of the store that was about 10 ms of JIT work, for text
-/// that is almost always plain ASCII.
+/// default encoder builds its tables and runs vectorized searches that no ReadyToRun image holds:
+/// on a node's first write of the store that was about 10 ms of JIT work, for text that is almost
+/// always plain ASCII.
 ///
 /// The bytes are the writer's own (checked against it by tests): printable ASCII except
 /// <c>" &amp; ' + &lt; &gt; \ `</c> as is; <c>\n \r \t \\ \b \f</c> as two characters; other ASCII as
