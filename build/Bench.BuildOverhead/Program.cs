@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 
-// dotnet run --project build/Bench.BuildOverhead -c Release [-- --rounds N] [--short] [--noop-only] [--trace N] [--node-reuse]
+// dotnet run --project build/Bench.BuildOverhead -c Release [-- --rounds N] [--short] [--noop-only] [--trace N] [--node-reuse] [--sdk-form]
 //
 // Builds two copies of the same 10-project solution (a library chain plus an app), one adopting
 // BuildState.Sdk from Directory.Build.props and one not, from artifacts/packages (run
@@ -14,10 +14,15 @@ using System.Globalization;
 // --node-reuse builds as `dotnet build` does by default (worker nodes stay up between builds),
 // each solution with its own node pool (MSBUILDNODEHANDSHAKESALT), so a node warmed by one
 // variant never serves the other; the nodes are stopped at the end. Without it: -nodeReuse:false.
+// --sdk-form adopts the SDK as an MSBuild SDK (`<Import Sdk="BuildState.Sdk" Version=...>` in
+// Directory.Build.props and .targets, what `<Sdk Name=... />` does) instead of a PackageReference:
+// no package for NuGet's targets to process in every project, which a solution without any other
+// package would otherwise pay for.
 var rounds = args.Contains("--short") ? 2 : ReadInt(args, "--rounds", 7);
 var noopOnly = args.Contains("--noop-only");
 var traceBuilds = ReadInt(args, "--trace", 0);
 NodePools.Enabled = args.Contains("--node-reuse");
+var sdkForm = args.Contains("--sdk-form");
 var repo = FindRepo();
 var packages = Path.Combine(repo, "artifacts", "packages");
 if (!Directory.Exists(packages) || Directory.GetFiles(packages, "BuildState.Sdk.*.nupkg").Length == 0)
@@ -27,8 +32,8 @@ if (!Directory.Exists(packages) || Directory.GetFiles(packages, "BuildState.Sdk.
 }
 
 var work = Path.Combine(Path.GetTempPath(), "bst-bench-" + Guid.NewGuid().ToString("N")[..8]);
-var with = Solution(Path.Combine(work, "with"), packages, useSdk: true);
-var without = Solution(Path.Combine(work, "without"), packages, useSdk: false);
+var with = Solution(Path.Combine(work, "with"), packages, useSdk: true, sdkForm);
+var without = Solution(Path.Combine(work, "without"), packages, useSdk: false, sdkForm: false);
 var cache = Path.Combine(work, "nuget");
 Run(with, cache, "restore", "all.proj");
 Run(without, cache, "restore", "all.proj");
@@ -67,7 +72,7 @@ var noopRatio = Median(results["noop with"]) / Median(results["noop without"]);
 var cleanRatio = Median(results["clean with"]) / Median(results["clean without"]);
 var memRatio = noopOnly ? double.NaN : memory["with"].Average() / memory["without"].Average();
 Console.WriteLine();
-Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}; date {DateTime.UtcNow:yyyy-MM-dd}; rounds {rounds}");
+Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}; date {DateTime.UtcNow:yyyy-MM-dd}; rounds {rounds}; SDK adopted {(sdkForm ? "as an MSBuild SDK (Import Sdk=)" : "by a PackageReference")}");
 Console.WriteLine($"no-op build, median: {Median(results["noop with"]):0} ms with, {Median(results["noop without"]):0} ms without, ratio {noopRatio:0.000}, median of the rounds' ratios {Median(Ratios("noop")):0.000} (goal <= 1.02)");
 Console.WriteLine($"no-op ratios by round: {string.Join(" ", Ratios("noop").Select(r => r.ToString("0.00", CultureInfo.InvariantCulture)))}");
 var (low, high) = BootstrapMedianInterval(Ratios("noop"));
@@ -118,15 +123,23 @@ static (double Low, double High) BootstrapMedianInterval(List<double> ratios)
     return (medians[(int)(medians.Length * 0.025)], medians[(int)(medians.Length * 0.975) - 1]);
 }
 
-static string Solution(string root, string packages, bool useSdk)
+static string Solution(string root, string packages, bool useSdk, bool sdkForm)
 {
     Directory.CreateDirectory(Path.Combine(root, ".git"));
     File.WriteAllText(Path.Combine(root, "nuget.config"), $"""
         <configuration><packageSources><clear /><add key="local" value="{packages}" /><add key="nuget.org" value="https://api.nuget.org/v3/index.json" /></packageSources></configuration>
         """);
-    File.WriteAllText(Path.Combine(root, "Directory.Build.props"), useSdk
-        ? """<Project><ItemGroup><PackageReference Include="BuildState.Sdk" Version="1.0.0" PrivateAssets="all" /></ItemGroup></Project>"""
-        : "<Project />");
+    File.WriteAllText(Path.Combine(root, "Directory.Build.props"), (useSdk, sdkForm) switch
+    {
+        (false, _) => "<Project />",
+        (true, false) => """<Project><ItemGroup><PackageReference Include="BuildState.Sdk" Version="1.0.0" PrivateAssets="all" /></ItemGroup></Project>""",
+        (true, true) => """<Project><Import Project="Sdk.props" Sdk="BuildState.Sdk" Version="1.0.0" /></Project>""",
+    });
+    if (useSdk && sdkForm)
+    {
+        File.WriteAllText(Path.Combine(root, "Directory.Build.targets"), """<Project><Import Project="Sdk.targets" Sdk="BuildState.Sdk" Version="1.0.0" /></Project>""");
+    }
+
     for (var i = 0; i < 10; i++)
     {
         var name = $"P{i}";
