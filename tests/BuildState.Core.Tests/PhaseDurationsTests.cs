@@ -44,6 +44,23 @@ public sealed class PhaseDurationsTests
     }
 
     [Fact]
+    public void The_indexer_and_AddTo_grow_it_too()
+    {
+        var d = new PhaseDurations();
+        for (var i = 0; i < 20; i++)
+        {
+            d["S" + i] = i;
+            d.AddTo("A" + i, i);
+            d.AddTo("A" + i, 0.5);
+        }
+
+        Assert.Equal(40, d.Count);
+        Assert.Equal(19, d["S19"]);
+        Assert.Equal(19.5, d["A19"]);
+        Assert.Equal("A4", d.PhaseAt(9));
+    }
+
+    [Fact]
     public void A_missing_phase_and_a_second_add_are_errors_TryAdd_is_not()
     {
         var d = new PhaseDurations { { "Build", 1 } };

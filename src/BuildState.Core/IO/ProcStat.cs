@@ -118,16 +118,18 @@ internal static partial class ProcStat
         return _clockTicks;
     }
 
+    // C's long (time_t and long on Linux): nint, so the layout is right on 32-bit x86 as well,
+    // which Posix.FlagsKnown admits.
     [StructLayout(LayoutKind.Sequential)]
     private struct TimeSpec
     {
-        public long Seconds;
-        public long Nanoseconds;
+        public nint Seconds;
+        public nint Nanoseconds;
     }
 
     [LibraryImport("libc", EntryPoint = "clock_gettime")]
     private static partial int ClockGetTime(int clock, out TimeSpec time);
 
     [LibraryImport("libc", EntryPoint = "sysconf")]
-    private static partial long SysConf(int name);
+    private static partial nint SysConf(int name);
 }

@@ -34,15 +34,8 @@ public sealed class PhaseDurations : IEnumerable<KeyValuePair<string, double>>
         get => TryGetValue(phase, out var ms) ? ms : throw new KeyNotFoundException($"no duration for phase '{phase}'");
         set
         {
-            var at = IndexOf(phase);
-            if (at < 0)
-            {
-                Append(phase, value);
-            }
-            else
-            {
-                _milliseconds[at] = value;
-            }
+            var at = Slot(phase); // first: it may replace the array
+            _milliseconds[at] = value;
         }
     }
 
@@ -85,15 +78,8 @@ public sealed class PhaseDurations : IEnumerable<KeyValuePair<string, double>>
     /// <summary>Adds <paramref name="milliseconds"/> to the phase's total (a phase entered again in one run).</summary>
     public void AddTo(string phase, double milliseconds)
     {
-        var at = IndexOf(phase);
-        if (at < 0)
-        {
-            Append(phase, milliseconds);
-        }
-        else
-        {
-            _milliseconds[at] += milliseconds;
-        }
+        var at = Slot(phase); // first: it may replace the array
+        _milliseconds[at] += milliseconds;
     }
 
     /// <summary>True when every duration is a finite number (what the store can write back).</summary>
@@ -139,6 +125,19 @@ public sealed class PhaseDurations : IEnumerable<KeyValuePair<string, double>>
         }
 
         return -1;
+    }
+
+    /// <summary>The phase's index, the phase added (at 0 ms) when it has none yet.</summary>
+    private int Slot(string phase)
+    {
+        var at = IndexOf(phase);
+        if (at >= 0)
+        {
+            return at;
+        }
+
+        Append(phase, 0);
+        return Count - 1;
     }
 
     private void Append(string phase, double milliseconds)

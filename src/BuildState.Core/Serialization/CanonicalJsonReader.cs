@@ -26,7 +26,6 @@ internal ref struct CanonicalJsonReader
     private int _position;
     private int _depth;
     private ulong _objects;
-    private bool _rootDone;
     private int _valueStart;
     private int _valueLength;
     private bool _valueEscaped;
@@ -44,11 +43,14 @@ internal ref struct CanonicalJsonReader
 
     private readonly bool InObject => (_objects & (1UL << (_depth - 1))) != 0;
 
+    // Back at depth 0 after a token: the root value is whole.
+    private readonly bool RootDone => _depth == 0 && TokenType != JsonTokenType.None;
+
     /// <summary>The next token; false only at the end of the input after a whole root value.</summary>
     public bool Read()
     {
         SkipWhitespace();
-        if (_depth == 0 && _rootDone)
+        if (RootDone)
         {
             return _position == _json.Length ? false : throw new NotCanonicalException();
         }
@@ -65,7 +67,6 @@ internal ref struct CanonicalJsonReader
             _position++;
             _depth--;
             TokenType = close == '}' ? JsonTokenType.EndObject : JsonTokenType.EndArray;
-            _rootDone = _depth == 0;
             return true;
         }
 
@@ -105,9 +106,9 @@ internal ref struct CanonicalJsonReader
         TokenType = JsonTokenType.PropertyName;
     }
 
+    /// <summary>A value at the current position (whitespace before it already skipped by <see cref="Read"/>).</summary>
     private void ReadValue()
     {
-        SkipWhitespace();
         switch (Peek())
         {
             case (byte)'{':
@@ -140,8 +141,6 @@ internal ref struct CanonicalJsonReader
                 TokenType = JsonTokenType.Number;
                 break;
         }
-
-        _rootDone = _depth == 0;
     }
 
     private void Literal(ReadOnlySpan<byte> text, JsonTokenType type)
