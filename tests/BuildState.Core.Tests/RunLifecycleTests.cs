@@ -29,6 +29,23 @@ public class RunLifecycleTests
     }
 
     [Fact]
+    public void A_run_merges_its_metadata_into_the_builds_unless_it_replaces_it()
+    {
+        using var f = new StoreFixture();
+        var store = f.Store;
+        Dictionary<string, string> Start(string run, Dictionary<string, string> metadata, bool replace)
+        {
+            store.StartRun(Id, new StartRunRequest { RunId = run, Metadata = metadata, ReplaceMetadata = replace });
+            store.EndRun(Id, RunOutcome.Succeeded);
+            return f.Reopen().Get(Id).Metadata;
+        }
+
+        Start("run-1", new() { ["env.BUILD_NUMBER"] = "41", ["kept"] = "a" }, replace: false);
+        Assert.Equal(new Dictionary<string, string> { ["env.BUILD_NUMBER"] = "41", ["kept"] = "a", ["new"] = "b" }, Start("run-2", new() { ["new"] = "b" }, replace: false));
+        Assert.Equal(new Dictionary<string, string> { ["msbuild.configuration"] = "Debug" }, Start("run-3", new() { ["msbuild.configuration"] = "Debug" }, replace: true));
+    }
+
+    [Fact]
     public void A_run_started_late_keeps_its_real_start_and_goes_on_in_the_same_commit()
     {
         using var f = new StoreFixture();

@@ -44,6 +44,23 @@ public class CommandsTests(PackageFeed feed)
         Assert.Equal((1, 1, 0, 0), (passed.Total, passed.Passed, passed.Failed, passed.Skipped));
         Assert.Equal("src/Calc.Tests/obj/Debug/net10.0/buildstate-tests.trx", passed.Source);
 
+        // A CI's test step after its build step: a run of its own that builds nothing, says so, and
+        // names the bytes it tested; the library it references is not touched.
+        var library = repo.Store().Get(TestRepo.Id("Calc")).RunId;
+        repo.Ok("test", "src/Calc.Tests/Calc.Tests.csproj", "--no-build");
+        var tested = repo.Store().Get(TestRepo.Id("Calc.Tests"));
+        Assert.NotEqual(record.RunId, tested.RunId);
+        Assert.Equal(["Setup", "Build", "Test", "Cleanup", "Complete"], tested.Transitions.Select(t => t.To));
+        Assert.Equal(RunStatus.Succeeded, tested.Status);
+        Assert.Equal("true", tested.Metadata["msbuild.noBuild"]);
+        Assert.False(record.Metadata.ContainsKey("msbuild.noBuild"));
+        var testedAssembly = Assert.Single(tested.Artifacts);
+        Assert.Equal(("assembly", "src/Calc.Tests/bin/Debug/net10.0/Calc.Tests.dll"), (testedAssembly.Kind, testedAssembly.Path));
+        Assert.Equal(BuildState.Store.ArtifactHasher.HashFile(repo.Path_(testedAssembly.Path)), testedAssembly.Sha256);
+        var noBuildCounts = Assert.IsType<TestResults>(tested.Tests);
+        Assert.Equal((1, 1, 0), (noBuildCounts.Total, noBuildCounts.Passed, noBuildCounts.Failed));
+        Assert.Equal(library, repo.Store().Get(TestRepo.Id("Calc")).RunId);
+
         repo.Write("src/Calc.Tests/FailingTests.cs", """
             public class FailingTests
             {
@@ -62,6 +79,14 @@ public class CommandsTests(PackageFeed feed)
         Assert.StartsWith("FailingTests.Wrong: Assert.Equal() Failure", wrong.Message);
         Assert.Equal(("src/Calc.Tests/FailingTests.cs", 3, "Test"), (wrong.File, wrong.Line, wrong.Phase));
 
+        // The same failure without a build: the run fails in Test with the failing test recorded.
+        Assert.NotEqual(0, repo.Dotnet("test", "src/Calc.Tests/Calc.Tests.csproj", "--no-build").ExitCode);
+        var failedNoBuild = repo.Store().Get(TestRepo.Id("Calc.Tests"));
+        Assert.NotEqual(failed.RunId, failedNoBuild.RunId);
+        Assert.Equal((RunStatus.Failed, "Test", "true"), (failedNoBuild.Status, failedNoBuild.Transitions[^1].From, failedNoBuild.Metadata["msbuild.noBuild"]));
+        Assert.Equal(1, failedNoBuild.Tests!.Failed);
+        Assert.Single(failedNoBuild.Errors, e => e.Target == "VSTest");
+
         // The user's own TRX logger is kept (a second one would replace it) and its file is read.
         File.Delete(repo.Path_("src/Calc.Tests/FailingTests.cs"));
         File.Delete(repo.Path_("src/Calc.Tests/obj/Debug/net10.0/buildstate-tests.trx"));
@@ -73,6 +98,19 @@ public class CommandsTests(PackageFeed feed)
 
         repo.Ok("test", "src/Calc.Tests/Calc.Tests.csproj", "-p:BuildStateRecordTestResults=false");
         Assert.Null(repo.Store().Get(TestRepo.Id("Calc.Tests")).Tests);
+
+        // Multi-targeted (TargetFrameworks, even with one): the inner build's tests get the run, the
+        // outer build none.
+        var csproj = repo.Path_("src/Calc.Tests/Calc.Tests.csproj");
+        File.WriteAllText(csproj, File.ReadAllText(csproj).Replace("<TargetFramework>net10.0</TargetFramework>", "<TargetFrameworks>net10.0</TargetFrameworks>"));
+        repo.Ok("build", "src/Calc.Tests/Calc.Tests.csproj");
+        var built = repo.Store().Get(TestRepo.Id("Calc.Tests")).RunId;
+        repo.Ok("test", "src/Calc.Tests/Calc.Tests.csproj", "--no-build");
+        var inner = repo.Store().Get(TestRepo.Id("Calc.Tests"));
+        Assert.NotEqual(built, inner.RunId);
+        Assert.Equal((RunStatus.Succeeded, "true"), (inner.Status, inner.Metadata["msbuild.noBuild"]));
+        Assert.Equal(1, inner.Tests!.Total);
+        Assert.Equal(2, repo.Store().List().Count); // Calc and the inner build of Calc.Tests
     }
 
     [Fact]

@@ -42,6 +42,11 @@ public sealed partial class BuildStore
                 record.Dependencies = request.Dependencies.Distinct(StringComparer.Ordinal).ToList();
             }
 
+            if (request.ReplaceMetadata)
+            {
+                record.Metadata = new Dictionary<string, string>(StringComparer.Ordinal);
+            }
+
             foreach (var (name, value) in request.Metadata ?? new Dictionary<string, string>())
             {
                 record.Metadata[name] = value;

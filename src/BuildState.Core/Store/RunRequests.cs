@@ -17,8 +17,16 @@ public sealed class StartRunRequest
     /// <summary>The MSBuild node, when known.</summary>
     public int? NodeId { get; set; }
 
-    /// <summary>Metadata merged into the build's metadata.</summary>
+    /// <summary>Metadata merged into the build's metadata (see <see cref="ReplaceMetadata"/>).</summary>
     public IReadOnlyDictionary<string, string>? Metadata { get; set; }
+
+    /// <summary>
+    /// The run's <see cref="Metadata"/> replaces the build's instead of being merged into it: keys an
+    /// earlier run recorded and this one does not give are dropped. For metadata that describes the
+    /// run (the SDK's: an environment variable recorded by an earlier run but unset now must not
+    /// stay attached to this one).
+    /// </summary>
+    public bool ReplaceMetadata { get; set; }
 
     /// <summary>The run's owner; by default the store's (this process).</summary>
     public OwnerInfo? Owner { get; set; }

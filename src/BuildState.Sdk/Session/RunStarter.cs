@@ -20,6 +20,9 @@ internal sealed class RunStart
     public bool EnterBuild { get; init; }
 
     public ITaskItem[] ProjectReferences { get; init; } = [];
+
+    /// <summary>Tests of earlier outputs (`dotnet test --no-build`): recorded as metadata msbuild.noBuild.</summary>
+    public bool NoBuild { get; init; }
 }
 
 /// <summary>
@@ -94,6 +97,11 @@ internal static class RunStarter
             var metadata = Model.EnvironmentCapture.Capture(settings.EnvironmentAllowList);
             metadata["msbuild.configuration"] = settings.Configuration ?? "";
             metadata["msbuild.targetFramework"] = settings.TargetFramework ?? "";
+            if (start.NoBuild)
+            {
+                metadata["msbuild.noBuild"] = "true";
+            }
+
             // The invocation registry is joined while the node's writer registration (started by
             // the store's first open) is still being written: two files, two threads. Only the run
             // start must come after the registration, so a kill after it leaves the node's file.
@@ -110,6 +118,7 @@ internal static class RunStarter
                 {
                     RunId = context.RunId,
                     Metadata = metadata,
+                    ReplaceMetadata = true, // what this run saw; nothing left over from an earlier one
                     StartedAt = settings.SetupStartedAt,
                     ThenTransitionTo = DefaultLifecycle.Setup,
                     AndThen = start.EnterBuild ? [DefaultLifecycle.Build] : null,

@@ -32,6 +32,12 @@ public sealed class BuildStateBeginRun : BuildStateTask
     /// <summary>The project's table files (BuildStateMachine items): custom lifecycles its targets may drive.</summary>
     public ITaskItem[] Tables { get; set; } = [];
 
+    /// <summary>
+    /// The run records tests of outputs built earlier (`dotnet test --no-build`): nothing is built,
+    /// so Setup and Build pass at the moment the tests start, and the run says so in its metadata.
+    /// </summary>
+    public bool NoBuild { get; set; }
+
     [Output]
     public string? BuildId { get; set; }
 
@@ -52,6 +58,9 @@ public sealed class BuildStateBeginRun : BuildStateTask
                 return true;
             case nameof(Tables):
                 Tables = (ITaskItem[])value!;
+                return true;
+            case nameof(NoBuild):
+                NoBuild = (bool)value!;
                 return true;
             default:
                 return base.SetParameter(name, value);
@@ -106,6 +115,7 @@ public sealed class BuildStateBeginRun : BuildStateTask
             Tables = Tables,
             EnterBuild = enterBuild,
             ProjectReferences = ProjectReferences,
+            NoBuild = NoBuild,
         });
         BuildId = context.BuildId;
     }
