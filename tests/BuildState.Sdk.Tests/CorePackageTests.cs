@@ -8,9 +8,9 @@ public class CorePackageTests(PackageFeed feed)
 {
     private const string Table = BuildState.Tests.Shared.SampleTables.Release;
 
-    private static TestRepo Repo(PackageFeed feed, string program)
+    private static TestRepo Repo(PackageFeed feed, string program, bool withSdk = false)
     {
-        var repo = new TestRepo(feed, viaDirectoryBuildProps: false);
+        var repo = new TestRepo(feed, viaDirectoryBuildProps: withSdk);
         repo.Write("src/Tool/Tool.csproj", $"""
             <Project Sdk="Microsoft.NET.Sdk">
               <PropertyGroup><OutputType>Exe</OutputType><TargetFramework>net10.0</TargetFramework></PropertyGroup>
@@ -33,6 +33,20 @@ public class CorePackageTests(PackageFeed feed)
             """);
         var result = repo.Ok("run", "--project", "src/Tool");
         Assert.Contains("Published True Built Release Built,Failed", result.Output);
+    }
+
+    [Fact]
+    public void With_the_sdk_too_the_generator_is_cores_copy_and_only_one()
+    {
+        // The generated code calls Core's API, so the generator must be the one of the Core package
+        // the project compiles against, not the copy the SDK brings (their versions may differ).
+        using var repo = Repo(feed, "System.Console.WriteLine(Contoso.Build.Release.Start().ToBuilt().Phase);\n", withSdk: true);
+        var result = repo.Ok("build", "src/Tool", "-t:Build", "-getItem:Analyzer");
+        var generators = result.Output.Split('"').Where(s => s.EndsWith("BuildState.Generators.dll", StringComparison.Ordinal)).Distinct().ToList();
+        var generator = Assert.Single(generators);
+        Assert.Contains($"{Path.DirectorySeparatorChar}buildstate.core{Path.DirectorySeparatorChar}", generator);
+        Assert.Contains("Built", repo.Ok("run", "--project", "src/Tool", "--no-build").Output);
+        Assert.Equal(BuildState.Model.RunStatus.Succeeded, repo.Store().Get(TestRepo.Id("Tool")).Status); // and the SDK recorded the build
     }
 
     [Fact]
