@@ -153,6 +153,28 @@ public class CheckpointTests
     }
 
     [Fact]
+    public void One_name_taken_at_two_phases_in_turn_is_compared_per_phase_and_rotates_nothing_out()
+    {
+        using var f = new StoreFixture(maxCheckpoints: 3);
+        var dll = Artifact(f, "App.dll", "v1");
+        BuildState.Model.BuildRecord Take(string run, string phase)
+        {
+            f.Run(Id, run, phase == "Build" ? ["Setup", "Build"] : ["Setup", "Build", "Test"]);
+            return f.Store.Advance(Id, new AdvanceRequest { Artifacts = [new ArtifactInput(dll, "assembly")], CheckpointName = "built", Transitions = ["Cleanup", "Complete"] });
+        }
+
+        var atBuild = Take("r1", "Build").Checkpoints.Single();
+        var atTest = Take("r2", "Test").Checkpoints[^1];
+        for (var i = 0; i < 4; i++)
+        {
+            Take($"b{i}", "Build");
+            Take($"t{i}", "Test");
+        }
+
+        Assert.Equal([atBuild.Id, atTest.Id], f.Store.Get(Id).Checkpoints.Select(c => c.Id));
+    }
+
+    [Fact]
     public void Checkpoints_asked_for_by_name_are_always_taken()
     {
         using var f = new StoreFixture();

@@ -37,7 +37,7 @@ public class CommandsTests(PackageFeed feed)
         Assert.Equal(["Setup", "Build", "Test", "Cleanup", "Complete"], record.Transitions.Select(t => t.To));
         Assert.Equal(RunStatus.Succeeded, record.Status);
         Assert.True(record.Resources.PhaseDurationsMs["Test"] > 0);
-        Assert.Contains(record.Checkpoints, c => c.Name == "before-test");
+        Assert.Equal(["before-test"], record.Checkpoints.Select(c => c.Name)); // none after the tests: the same files
         Assert.Equal(RunStatus.Succeeded, repo.Store().Get(TestRepo.Id("Calc")).Status); // the library: built, no tests
         Assert.Null(repo.Store().Get(TestRepo.Id("Calc")).Tests);
         var passed = Assert.IsType<TestResults>(record.Tests);
@@ -60,6 +60,16 @@ public class CommandsTests(PackageFeed feed)
         var noBuildCounts = Assert.IsType<TestResults>(tested.Tests);
         Assert.Equal((1, 1, 0), (noBuildCounts.Total, noBuildCounts.Passed, noBuildCounts.Failed));
         Assert.Equal(library, repo.Store().Get(TestRepo.Id("Calc")).RunId);
+        Assert.Equal(["before-test"], tested.Checkpoints.Select(c => c.Name)); // it built nothing to keep
+
+        // `dotnet build` and `dotnet test` in turn with nothing changed: no checkpoint taken again,
+        // none rotated out.
+        repo.Ok("build", "src/Calc.Tests/Calc.Tests.csproj");
+        var checkpoints = repo.Store().Get(TestRepo.Id("Calc.Tests")).Checkpoints.Select(c => c.Id).ToList();
+        Assert.Equal(2, checkpoints.Count); // before-test, built
+        repo.Ok("test", "src/Calc.Tests/Calc.Tests.csproj");
+        repo.Ok("build", "src/Calc.Tests/Calc.Tests.csproj");
+        Assert.Equal(checkpoints, repo.Store().Get(TestRepo.Id("Calc.Tests")).Checkpoints.Select(c => c.Id));
 
         repo.Write("src/Calc.Tests/FailingTests.cs", """
             public class FailingTests

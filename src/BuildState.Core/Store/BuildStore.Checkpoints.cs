@@ -83,11 +83,16 @@ public sealed partial class BuildStore
         return new(created, Rotate(record).Count > 0, true);
     }
 
-    /// <summary>The newest checkpoint named <paramref name="name"/> when it is automatic, at the record's phase, holds the files <paramref name="digest"/> stands for, and its file is still there.</summary>
+    /// <summary>
+    /// The newest checkpoint named <paramref name="name"/> at the record's phase, when it is
+    /// automatic, holds the files <paramref name="digest"/> stands for, and its file is still there.
+    /// Per phase, so that one name taken at two phases in turn (runs that alternate) is not taken
+    /// anew each time and does not rotate out older checkpoints.
+    /// </summary>
     private CheckpointRef? SameAsNewest(string key, BuildRecord record, string? name, string digest)
     {
-        var newest = record.Checkpoints.LastOrDefault(c => string.Equals(c.Name, name, StringComparison.Ordinal));
-        return newest is { Automatic: true } && newest.ArtifactsSha256 == digest && newest.Phase == record.Phase
+        var newest = record.Checkpoints.LastOrDefault(c => string.Equals(c.Name, name, StringComparison.Ordinal) && c.Phase == record.Phase);
+        return newest is { Automatic: true } && newest.ArtifactsSha256 == digest
             && _fs.FileExists(Layout.CheckpointFile(key, newest.Id))
             ? newest
             : null;

@@ -43,6 +43,14 @@ internal static class RunCloser
         IReadOnlyList<string> path = record.Phase is DefaultLifecycle.Build or DefaultLifecycle.Test
             ? [DefaultLifecycle.Cleanup, DefaultLifecycle.Complete]
             : [DefaultLifecycle.Complete];
+
+        // After tests the outputs are those of the run's "before-test" checkpoint: a "built" one
+        // here would hold the same files at another phase, so `dotnet build` and `dotnet test` in
+        // turn would each take one and rotate out the checkpoint of the last real change.
+        if (record.Phase == DefaultLifecycle.Test)
+        {
+            checkpoint = null;
+        }
         var tests = record.Phase == DefaultLifecycle.Test ? TrxResults.Read(context.TestResults, context.TestsStartedAt, context.TestAssembly) : null;
         context.Committed = context.Store.Advance(context.BuildId, new AdvanceRequest
         {

@@ -66,7 +66,7 @@ internal static class RunStarter
             StoreRoot = start.StoreRoot,
             Strict = settings.Strict,
             ErrorLogPath = settings.ErrorLog,
-            AutoCheckpoints = settings.AutoCheckpoints,
+            AutoCheckpoints = settings.AutoCheckpoints && !start.NoBuild, // a run that built nothing has no outputs to keep
             CheckpointArtifacts = settings.CheckpointArtifacts,
             RecordArtifacts = settings.RecordArtifacts,
             StartedAt = settings.SetupStartedAt ?? DateTimeOffset.UtcNow,
