@@ -28,6 +28,13 @@ Step("buildstate show Contoso.Api", multi, cli, "show", "Contoso.Api");
 Step("buildstate status (samples/ReleaseLifecycle)", release, cli, "status");
 Step("buildstate validate (samples/MultiProject)", multi, cli, "validate");
 Console.WriteLine($"\nThe stores: {Path.Combine(multi, ".buildstate")} and {Path.Combine(release, ".buildstate")}");
+Console.WriteLine($"""
+
+    Look further with the CLI just built (any verb of docs/cli.md, from a sample's folder):
+      cd {Path.GetRelativePath(Environment.CurrentDirectory, multi)} && dotnet {cli} history Contoso.Api
+      dotnet {cli} report -o build-report.html
+    or install it as a tool from the packages: dotnet tool install --global BuildState.Cli --add-source {packages}
+    """);
 return 0;
 
 void Step(string title, string directory, params string[] args)
