@@ -51,6 +51,7 @@ internal static class RunCloser
         {
             checkpoint = null;
         }
+
         var tests = record.Phase == DefaultLifecycle.Test ? TrxResults.Read(context.TestResults, context.TestsStartedAt, context.TestAssembly) : null;
         context.Committed = context.Store.Advance(context.BuildId, new AdvanceRequest
         {
