@@ -1,6 +1,8 @@
 using System.CommandLine;
 using BuildState.Cli.Rendering;
 using BuildState.Errors;
+using BuildState.Model;
+using BuildState.Store;
 using BuildState.Tables;
 
 namespace BuildState.Cli.Commands;
@@ -25,6 +27,7 @@ internal static class GraphCommand
         var table = ctx.Get(File);
         string text;
         string subject;
+        IReadOnlyList<UnreadableBuild> unreadable = [];
         if (ctx.Get(Deps))
         {
             if (table is not null)
@@ -32,8 +35,9 @@ internal static class GraphCommand
                 throw new UsageException("--deps takes no TABLE");
             }
 
-            var builds = ctx.Store.List().Select(e => ctx.Store.TryGet(e.Id)).OfType<Model.BuildRecord>().ToList();
-            text = format == "dot" ? DependencyGraph.ToDot(builds) : DependencyGraph.ToMermaid(builds);
+            (var builds, unreadable) = ReadBuilds(ctx);
+            var names = unreadable.Select(UnreadableBuilds.Name).ToList();
+            text = format == "dot" ? DependencyGraph.ToDot(builds, names) : DependencyGraph.ToMermaid(builds, names);
             subject = "dependencies";
         }
         else
@@ -45,14 +49,38 @@ internal static class GraphCommand
 
         if (ctx.Json)
         {
-            ctx.WriteJson(new GraphJson(subject, format, text), CliJsonContext.Default.GraphJson);
+            ctx.WriteJson(new GraphJson(subject, format, text, UnreadableBuilds.Json(unreadable)), CliJsonContext.Default.GraphJson);
         }
         else
         {
             ctx.Out.Write(text);
         }
 
-        return 0;
+        return UnreadableBuilds.Warn(ctx, unreadable);
+    }
+
+    /// <summary>Every active build's state; those that cannot be read are returned apart, to be drawn and reported as such.</summary>
+    private static (List<BuildRecord> Builds, List<UnreadableBuild> Unreadable) ReadBuilds(CliContext ctx)
+    {
+        var listing = ctx.Store.ListWithUnreadable();
+        var builds = new List<BuildRecord>();
+        var unreadable = listing.Unreadable.ToList();
+        foreach (var entry in listing.Builds)
+        {
+            try
+            {
+                if (ctx.Store.TryGet(entry.Id) is { } build)
+                {
+                    builds.Add(build);
+                }
+            }
+            catch (BuildStateException e) when (e.Kind is not StoreErrorKind.NotFound)
+            {
+                unreadable.Add(UnreadableBuilds.From(entry.Id, e));
+            }
+        }
+
+        return (builds, unreadable);
     }
 
     private static TransitionTable LoadTable(CliContext ctx, string? table)

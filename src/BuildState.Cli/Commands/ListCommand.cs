@@ -25,15 +25,18 @@ internal static class ListCommand
             return ListArchived(ctx, phase, status, since);
         }
 
-        var entries = ctx.Store.List()
+        var listing = ctx.Store.ListWithUnreadable();
+        var entries = listing.Builds
             .Where(e => phase is null || string.Equals(e.Phase, phase, StringComparison.OrdinalIgnoreCase))
             .Where(e => status is null || e.Status == status)
             .Where(e => since is null || e.UpdatedAt >= since)
             .ToList();
+        // Whatever the filters: their phase, status and time are unknown, so they may be among those asked for.
+        var unreadable = listing.Unreadable;
         if (ctx.Json)
         {
-            ctx.WriteJson(new BuildsJson(entries.Select(JsonShapes.Entry).ToList()), CliJsonContext.Default.BuildsJson);
-            return 0;
+            ctx.WriteJson(new BuildsJson(entries.Select(JsonShapes.Entry).ToList(), UnreadableBuilds.Json(unreadable)), CliJsonContext.Default.BuildsJson);
+            return UnreadableBuilds.Warn(ctx, unreadable);
         }
 
         var table = new AlignedTable("BUILD", "LIFECYCLE", "PHASE", "STATUS", "RUN", "UPDATED");
@@ -43,13 +46,23 @@ internal static class ListCommand
             table.AddRow(new(e.Id), new(e.Lifecycle), Styles.PhaseCell(e.Phase), Styles.StatusCell(e.Status), new(e.RunId ?? ""), new(Units.Relative(e.UpdatedAt, now)));
         }
 
-        if (entries.Count > 0)
+        foreach (var u in unreadable)
+        {
+            table.AddRow(new(UnreadableBuilds.Name(u)), new("?"), new("?"), Styles.UnreadableCell, new(""), new("-"));
+        }
+
+        if (table.RowCount > 0)
         {
             ctx.Console.Write(table);
         }
 
         ctx.Console.MarkupLine($"{entries.Count} build(s)");
-        return 0;
+        if (unreadable.Count > 0)
+        {
+            ctx.Console.MarkupLine(UnreadableBuilds.Summary(unreadable.Count));
+        }
+
+        return UnreadableBuilds.Warn(ctx, unreadable);
     }
 
     private static int ListArchived(CliContext ctx, string? phase, RunStatus? status, DateTimeOffset? since)

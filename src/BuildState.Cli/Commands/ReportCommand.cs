@@ -6,6 +6,8 @@ namespace BuildState.Cli.Commands;
 /// <summary><c>report</c>: one self-contained HTML file: the last runs as timelines, failures, artifacts, the dependency graph.</summary>
 internal static class ReportCommand
 {
+    private const string DefaultFileName = "buildstate-report.html";
+
     private static readonly Option<string?> Output = new("--output", "-o") { Description = "The HTML file to write (default: buildstate-report.html beside the store)", HelpName = "FILE" };
     private static readonly Option<int> Runs = new("--runs") { Description = "How many of the latest runs to show", HelpName = "N", DefaultValueFactory = _ => 10 };
 
@@ -22,7 +24,7 @@ internal static class ReportCommand
 
         var output = ctx.Get(Output) is { } given
             ? Path.GetFullPath(given, ctx.Environment.CurrentDirectory)
-            : Path.Combine(Path.GetDirectoryName(ctx.StoreRoot) ?? ctx.Environment.CurrentDirectory, "buildstate-report.html");
+            : Path.Combine(Path.GetDirectoryName(ctx.StoreRoot) ?? ctx.Environment.CurrentDirectory, DefaultFileName);
         var model = ReportModel.Build(ctx.Store, runs, ctx.Now);
         var html = ReportHtml.Render(model);
         try
@@ -36,11 +38,16 @@ internal static class ReportCommand
 
         if (ctx.Json)
         {
-            ctx.WriteJson(new ReportJson(output, model.Builds.Count, model.Runs.Select(r => r.RunId), html.Length), CliJsonContext.Default.ReportJson);
-            return 0;
+            ctx.WriteJson(new ReportJson(output, model.Builds.Count, model.Runs.Select(r => r.RunId), html.Length, UnreadableBuilds.Json(model.Unreadable)), CliJsonContext.Default.ReportJson);
+            return UnreadableBuilds.Warn(ctx, model.Unreadable);
         }
 
         ctx.Console.MarkupLine($"Wrote {Styles.E(output)} [grey]({model.Builds.Count} build(s), {model.Runs.Count} run(s), {Styles.E(Units.Size(html.Length))})[/]");
-        return 0;
+        if (model.Unreadable.Count > 0)
+        {
+            ctx.Console.MarkupLine(UnreadableBuilds.Summary(model.Unreadable.Count) + " [grey](listed in the report)[/]");
+        }
+
+        return UnreadableBuilds.Warn(ctx, model.Unreadable);
     }
 }

@@ -52,10 +52,16 @@ internal static class JsonShapes
 internal sealed record EntryJson(string Id, string Phase, string Status, string? RunId, DateTimeOffset UpdatedAt, string Lifecycle, long Sequence);
 
 /// <summary><c>status --json</c>.</summary>
-internal sealed record StatusJson(string Root, IReadOnlyList<EntryJson> Builds);
+internal sealed record StatusJson(string Root, IReadOnlyList<EntryJson> Builds, IReadOnlyList<UnreadableJson> Unreadable);
+
+/// <summary>
+/// A build that could not be read (<c>status</c>, <c>list</c>, <c>report</c>, <c>graph --deps</c>): <c>id</c> is the
+/// id the index last had for it (null when none), <c>key</c> its folder under active/, <c>kind</c> the error kind.
+/// </summary>
+internal sealed record UnreadableJson(string? Id, string Key, string File, string Kind, string Message);
 
 /// <summary><c>list --json</c>.</summary>
-internal sealed record BuildsJson(IReadOnlyList<EntryJson> Builds);
+internal sealed record BuildsJson(IReadOnlyList<EntryJson> Builds, IReadOnlyList<UnreadableJson> Unreadable);
 
 /// <summary>One entry of <c>list --archived --json</c>.</summary>
 internal sealed record ArchivedEntryJson(string Id, string Phase, RunStatus Status, DateTimeOffset UpdatedAt, bool Archived, string Directory, string? Problem);
@@ -142,10 +148,10 @@ internal sealed record PrunedBuildJson(string Id, string Directory, DateTimeOffs
 internal sealed record MigratedJson(IReadOnlyList<string> Migrated);
 
 /// <summary><c>report --json</c>.</summary>
-internal sealed record ReportJson(string Path, int Builds, IEnumerable<string> Runs, int Bytes);
+internal sealed record ReportJson(string Path, int Builds, IEnumerable<string> Runs, int Bytes, IReadOnlyList<UnreadableJson> Unreadable);
 
 /// <summary><c>graph --json</c>.</summary>
-internal sealed record GraphJson(string Subject, string Format, string Graph);
+internal sealed record GraphJson(string Subject, string Format, string Graph, IReadOnlyList<UnreadableJson> Unreadable);
 
 /// <summary>One line of <c>watch --json</c>.</summary>
 internal sealed record WatchEventJson(string Event, string? Id, string? RunId, DateTimeOffset At, string? Phase, string? From, string? To, RunStatus? Status, double? DurationMs, int? Builds, string? Message);

@@ -35,12 +35,14 @@ internal static class ReportHtml
         sb.Append(ReportGraph.Svg(model.Builds));
         sb.Append("</section>\n");
         Legend(sb);
-        if (model.Problems.Count > 0)
+        if (model.Unreadable.Count > 0)
         {
-            sb.Append("<section class=\"card problems\" id=\"problems\"><h2>Unreadable builds</h2><ul>");
-            foreach (var p in model.Problems)
+            sb.Append("<section class=\"card problems\" id=\"problems\"><h2>Unreadable builds</h2><p>")
+                .Append(H(UnreadableBuilds.Hint)).Append(".</p><ul>");
+            foreach (var u in model.Unreadable)
             {
-                sb.Append("<li>").Append(H(p)).Append("</li>");
+                sb.Append("<li><strong>").Append(H(UnreadableBuilds.Name(u))).Append("</strong>: ")
+                    .Append(H($"{u.File}: {u.Message} ({u.Kind})")).Append("</li>");
             }
 
             sb.Append("</ul></section>\n");

@@ -16,14 +16,15 @@ internal sealed class ReportModel
     public required List<BuildRecord> Builds { get; init; }
 
     /// <summary>Builds that could not be read (shown, not hidden).</summary>
-    public required List<string> Problems { get; init; }
+    public required List<UnreadableBuild> Unreadable { get; init; }
 
     public static ReportModel Build(BuildStore store, int maxRuns, DateTimeOffset now)
     {
-        var problems = new List<string>();
+        var listing = store.ListWithUnreadable();
+        var unreadable = listing.Unreadable.ToList();
         var builds = new List<BuildRecord>();
         var runs = new Dictionary<string, List<BuildRecord>>(StringComparer.Ordinal);
-        foreach (var entry in store.List())
+        foreach (var entry in listing.Builds)
         {
             try
             {
@@ -48,9 +49,9 @@ internal sealed class ReportModel
                     (runs.TryGetValue(runId, out var list) ? list : runs[runId] = []).Add(state);
                 }
             }
-            catch (Errors.BuildStateException e)
+            catch (Errors.BuildStateException e) when (e.Kind is not Errors.StoreErrorKind.NotFound)
             {
-                problems.Add(e.ToOneLine());
+                unreadable.Add(UnreadableBuilds.From(entry.Id, e));
             }
         }
 
@@ -65,7 +66,7 @@ internal sealed class ReportModel
             GeneratedAt = now,
             Runs = ordered,
             Builds = builds.OrderBy(b => b.Id, StringComparer.Ordinal).ToList(),
-            Problems = problems,
+            Unreadable = unreadable,
         };
     }
 }

@@ -18,6 +18,9 @@ internal static class Styles
         _ => new("Interrupted", "yellow"),
     };
 
+    /// <summary>The STATUS of a build that could not be read.</summary>
+    public static TableCell UnreadableCell => new("unreadable", "red bold");
+
     public static TableCell PhaseCell(string phase) => phase switch
     {
         "Error" or "Failed" => new(phase, "red"),

@@ -26,17 +26,25 @@ public sealed partial class BuildStore
     /// added and vanished ones dropped; what was found stale is written back (best effort). A corrupt
     /// index is rebuilt from active/. Costs one directory listing and one stat per build.
     /// </summary>
-    public IReadOnlyList<IndexEntry> List()
+    public IReadOnlyList<IndexEntry> List() => ListWithUnreadable().Builds;
+
+    /// <summary>
+    /// <see cref="List"/>, and the build folders of active/ it had to leave out because neither their
+    /// state nor their history could be read (readers show those instead of hiding them). A folder
+    /// with no state file and no whole history record yet is a build being created, not reported.
+    /// </summary>
+    public BuildListing ListWithUnreadable()
     {
+        var unreadable = new List<UnreadableBuild>();
         if (!_fs.DirectoryExists(Layout.Root))
         {
-            return [];
+            return new BuildListing([], unreadable);
         }
 
         var index = TryReadIndex();
         if (index is null)
         {
-            return Sorted(RefreshIndex().Builds);
+            return new BuildListing(Sorted(RefreshIndex(unreadable).Builds), unreadable);
         }
 
         var known = index.Builds.ToDictionary(b => b.Key, StringComparer.Ordinal);
@@ -49,7 +57,7 @@ public sealed partial class BuildStore
             {
                 current.Add(entry);
             }
-            else if (TryEntryFor(key) is { } fresh)
+            else if (TryEntryFor(key, unreadable, entry?.Id) is { } fresh)
             {
                 current.Add(fresh);
                 refreshed.Add(new IndexJournalRecord { Key = key, Entry = fresh });
@@ -62,7 +70,7 @@ public sealed partial class BuildStore
             TryWriteBack(refreshed);
         }
 
-        return Sorted(current);
+        return new BuildListing(Sorted(current), unreadable.OrderBy(u => u.Key, StringComparer.Ordinal).ToList());
     }
 
     private static List<IndexEntry> Sorted(IEnumerable<IndexEntry> builds) => builds.OrderBy(b => b.Id, StringComparer.Ordinal).ToList();
@@ -72,12 +80,14 @@ public sealed partial class BuildStore
     /// holding up any commit; journal lines appended meanwhile are newer than what was read for
     /// their build only when their sequence is higher, and only then are they kept.
     /// </summary>
-    public IndexFile RebuildIndex()
+    public IndexFile RebuildIndex() => RebuildIndex(unreadable: null);
+
+    private IndexFile RebuildIndex(List<UnreadableBuild>? unreadable)
     {
         EnsureStoreDirectories();
         using (Locks.Acquire(Layout.IndexLock, "rebuild index"))
         {
-            var builds = ScanActive().ToDictionary(b => b.Key, StringComparer.Ordinal);
+            var builds = ScanActive(unreadable).ToDictionary(b => b.Key, StringComparer.Ordinal);
             var index = new IndexFile { UpdatedAt = Now };
             _fs.DrainAppends(Layout.IndexJournal, () =>
             {
@@ -110,16 +120,17 @@ public sealed partial class BuildStore
         }
     }
 
-    private IndexFile RefreshIndex()
+    private IndexFile RefreshIndex(List<UnreadableBuild> unreadable)
     {
         try
         {
-            return RebuildIndex();
+            return RebuildIndex(unreadable);
         }
         catch (BuildStateException e) when (e.Kind is StoreErrorKind.PermissionDenied or StoreErrorKind.DiskFull or StoreErrorKind.LockTimeout)
         {
             // A read-only, full or busy store still answers: from active/, without writing.
-            return new IndexFile { UpdatedAt = Now, Builds = ScanActive().ToList() };
+            unreadable.Clear(); // the scan below finds them again
+            return new IndexFile { UpdatedAt = Now, Builds = ScanActive(unreadable).ToList() };
         }
     }
 
@@ -239,12 +250,15 @@ public sealed partial class BuildStore
     private IEnumerable<string> ActiveKeys() =>
         _fs.EnumerateDirectories(Layout.ActiveDir).Select(Path.GetFileName).Where(n => n is not null && BuildKey.LooksLikeKey(n)).Select(n => n!);
 
-    /// <summary>Index entries for every readable build in active/ (read-only: unreadable builds are skipped; `validate` reports them).</summary>
-    private IEnumerable<IndexEntry> ScanActive()
+    /// <summary>
+    /// Index entries for every readable build in active/ (read-only). Unreadable builds are left
+    /// out of the entries and, when <paramref name="unreadable"/> is given, added to it.
+    /// </summary>
+    private IEnumerable<IndexEntry> ScanActive(List<UnreadableBuild>? unreadable = null)
     {
         foreach (var key in ActiveKeys())
         {
-            var entry = TryEntryFor(key);
+            var entry = TryEntryFor(key, unreadable);
             if (entry is not null)
             {
                 yield return entry;
@@ -252,7 +266,11 @@ public sealed partial class BuildStore
         }
     }
 
-    private IndexEntry? TryEntryFor(string key)
+    /// <summary>
+    /// The build's index entry, or null when it cannot be made; then, when the build has been
+    /// committed (or cannot even be looked at), what is wrong is added to <paramref name="unreadable"/>.
+    /// </summary>
+    private IndexEntry? TryEntryFor(string key, List<UnreadableBuild>? unreadable = null, string? lastKnownId = null)
     {
         var path = Layout.StateFile(key);
         try
@@ -260,7 +278,9 @@ public sealed partial class BuildStore
             // Taken before reading: a commit in between leaves the entry stale, never wrongly fresh.
             var logFile = _fs.GetFileIdentity(Layout.HistoryLog(key));
             BuildRecord? record = null;
-            if (_fs.FileExists(path))
+            BuildStateException? stateProblem = null;
+            var hasState = _fs.FileExists(path);
+            if (hasState)
             {
                 try
                 {
@@ -268,6 +288,7 @@ public sealed partial class BuildStore
                 }
                 catch (BuildStateException e) when (e.Kind == StoreErrorKind.Corruption)
                 {
+                    stateProblem = e;
                     record = null;
                 }
             }
@@ -275,13 +296,25 @@ public sealed partial class BuildStore
             if (record is null || BuildKey.For(record.Id) != key)
             {
                 // Corrupt or missing: the newest whole history record still tells what the build is.
+                var stateIsOtherBuild = record is not null;
                 var last = ScanHistory(key).Entries.LastOrDefault(e => e.Entry.State is not null);
-                record = last.Entry?.State;
-                if (record is null || BuildKey.For(record.Id) != key)
+                var fromHistory = last.Entry?.State;
+                if (fromHistory is null || BuildKey.For(fromHistory.Id) != key)
                 {
+                    // No state file and no whole record: a build whose first commit is being written (or
+                    // never was), as recovery counts it too. Anything else is damage to report.
+                    if (hasState)
+                    {
+                        var what = stateIsOtherBuild
+                            ? $"it holds the state of another build ('{record!.Id}') and its history has no readable state of this one"
+                            : $"{stateProblem?.Message ?? "it cannot be read"}; its history has no readable state either";
+                        unreadable?.Add(new UnreadableBuild(key, lastKnownId, path, StoreErrorKind.Corruption, what));
+                    }
+
                     return null;
                 }
 
+                record = fromHistory;
                 record.HistoryBytes = last.End;
             }
             else
@@ -291,8 +324,14 @@ public sealed partial class BuildStore
 
             return IndexEntry.From(record, key, StampOf(logFile, record.HistoryBytes));
         }
-        catch (BuildStateException)
+        catch (BuildStateException e)
         {
+            // A build archived or being moved meanwhile (not found) or busy is not damage.
+            if (e.Kind is not (StoreErrorKind.NotFound or StoreErrorKind.LockTimeout))
+            {
+                unreadable?.Add(new UnreadableBuild(key, lastKnownId, e.FilePath ?? path, e.Kind, e.Message));
+            }
+
             return null;
         }
     }
