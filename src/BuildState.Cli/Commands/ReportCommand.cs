@@ -8,7 +8,7 @@ internal static class ReportCommand
 {
     private const string DefaultFileName = "buildstate-report.html";
 
-    private static readonly Option<string?> Output = new("--output", "-o") { Description = "The HTML file to write (default: buildstate-report.html beside the store)", HelpName = "FILE" };
+    private static readonly Option<string?> Output = new("--output", "-o") { Description = "The HTML file to write, or a folder to write buildstate-report.html in (default: buildstate-report.html beside the store)", HelpName = "FILE" };
     private static readonly Option<int> Runs = new("--runs") { Description = "How many of the latest runs to show", HelpName = "N", DefaultValueFactory = _ => 10 };
 
     public static Command Create(Runner runner) =>
@@ -25,6 +25,12 @@ internal static class ReportCommand
         var output = ctx.Get(Output) is { } given
             ? Path.GetFullPath(given, ctx.Environment.CurrentDirectory)
             : Path.Combine(Path.GetDirectoryName(ctx.StoreRoot) ?? ctx.Environment.CurrentDirectory, DefaultFileName);
+        if (Directory.Exists(output))
+        {
+            // As cp does with a folder: the report goes inside it, under its default name.
+            output = Path.Combine(output, DefaultFileName);
+        }
+
         var model = ReportModel.Build(ctx.Store, runs, ctx.Now);
         var html = ReportHtml.Render(model);
         try
