@@ -64,7 +64,7 @@ public static class CliApp
         {
             foreach (var error in parse.Errors)
             {
-                environment.Error.WriteLine($"error: {error.Message}");
+                environment.Error.WriteLine($"error: {ParseErrorText.Describe(error)}");
             }
 
             environment.Error.WriteLine();

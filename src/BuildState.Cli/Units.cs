@@ -103,7 +103,14 @@ internal static partial class Units
             return at;
         }
 
-        return now - ParseDuration(text, option)!.Value;
+        try
+        {
+            return now - ParseDuration(text, option)!.Value;
+        }
+        catch (UsageException)
+        {
+            throw new UsageException($"{option}: '{text}' is neither a duration back from now (30m, 2h, 3d, 2w) nor a date (2024-05-01, 2024-05-01T12:00Z)");
+        }
     }
 
     [GeneratedRegex(@"^(\d+(?:\.\d+)?)\s*(ms|s|m|min|h|d|w|)$", RegexOptions.IgnoreCase)]

@@ -26,6 +26,7 @@ internal static class ListCommand
         }
 
         var listing = ctx.Store.ListWithUnreadable();
+        CheckPhase(ctx, phase, listing.Builds.Select(e => e.Phase));
         var entries = listing.Builds
             .Where(e => phase is null || string.Equals(e.Phase, phase, StringComparison.OrdinalIgnoreCase))
             .Where(e => status is null || e.Status == status)
@@ -65,9 +66,30 @@ internal static class ListCommand
         return UnreadableBuilds.Warn(ctx, unreadable);
     }
 
+    /// <summary>
+    /// A phase no lifecycle of the store has (and no build is in) would only ever list nothing: a
+    /// usage error naming the phases there are, instead of a silent "0 build(s)".
+    /// </summary>
+    private static void CheckPhase(CliContext ctx, string? phase, IEnumerable<string> phasesInUse)
+    {
+        if (phase is null)
+        {
+            return;
+        }
+
+        var known = ctx.Lifecycles.Tables.Values.SelectMany(t => t.States.Select(s => s.Name)).Concat(phasesInUse)
+            .Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.Ordinal).ToList();
+        if (!known.Contains(phase, StringComparer.OrdinalIgnoreCase))
+        {
+            throw new UsageException($"--phase: '{phase}' is not a phase of any lifecycle in the store; known phases: {string.Join(", ", known)}");
+        }
+    }
+
     private static int ListArchived(CliContext ctx, string? phase, RunStatus? status, DateTimeOffset? since)
     {
-        var archived = ctx.Store.ListArchived()
+        var all = ctx.Store.ListArchived();
+        CheckPhase(ctx, phase, all.Where(a => a.Problem is null).Select(a => a.Phase));
+        var archived = all
             .Where(a => phase is null || string.Equals(a.Phase, phase, StringComparison.OrdinalIgnoreCase))
             .Where(a => status is null || a.Status == status)
             .Where(a => since is null || a.UpdatedAt >= since)
