@@ -1,8 +1,14 @@
 using BuildState.Errors;
+using BuildState.Store;
 
 namespace BuildState.Cli;
 
-/// <summary>Finds the store: --root (a store folder or a folder holding .buildstate/), else the nearest .buildstate/ above the current directory.</summary>
+/// <summary>
+/// Finds the store: --root (a store folder or a folder holding .buildstate/), else the nearest
+/// .buildstate/ above the current directory. A folder given with --root must be a store: verbs that
+/// write (recover, migrate, ...) would otherwise lay a store out in any folder, and readers would
+/// call a source folder an empty store.
+/// </summary>
 internal static class StoreLocator
 {
     public const string StoreFolderName = ".buildstate";
@@ -18,12 +24,12 @@ internal static class StoreLocator
                 return nested;
             }
 
-            if (Directory.Exists(full))
+            if (!Directory.Exists(full))
             {
-                return full;
+                throw BuildStateException.NotFound($"there is no store at '{root}' (give a .buildstate folder or the folder that holds it)", full);
             }
 
-            throw BuildStateException.NotFound($"there is no store at '{root}' (give a .buildstate folder or the folder that holds it)", full);
+            return IsStore(full) ? full : throw NotAStore(full);
         }
 
         for (var dir = new DirectoryInfo(Path.GetFullPath(currentDirectory)); dir is not null; dir = dir.Parent)
@@ -37,5 +43,30 @@ internal static class StoreLocator
 
         throw BuildStateException.NotFound(
             $"no {StoreFolderName}/ folder in '{currentDirectory}' or above it; build with BuildState.Sdk first, or pass --root DIR");
+    }
+
+    /// <summary>
+    /// A store is a folder named .buildstate (the SDK's name for it, whatever it holds yet), or one
+    /// holding what the store's first write lays out (active/, index.json or its journal) or
+    /// archived/. An empty folder of another name is not one: nothing marks it as a store.
+    /// </summary>
+    public static bool IsStore(string folder)
+    {
+        if (string.Equals(Path.GetFileName(Path.TrimEndingDirectorySeparator(folder)), StoreFolderName, StringComparison.Ordinal))
+        {
+            return true;
+        }
+
+        var layout = new StoreLayout(folder);
+        return Directory.Exists(layout.ActiveDir) || File.Exists(layout.IndexFile) || File.Exists(layout.IndexJournal) || Directory.Exists(layout.ArchivedDir);
+    }
+
+    private static BuildStateException NotAStore(string folder)
+    {
+        var what = Directory.EnumerateFileSystemEntries(folder).Any()
+            ? $"no index.json, active/ or archived/ in it, and no {StoreFolderName}/ folder"
+            : "it is empty";
+        return BuildStateException.NotFound(
+            $"not a BuildState store: {folder} ({what}); pass the {StoreFolderName} folder of a repository, or build with the SDK first");
     }
 }
