@@ -38,7 +38,13 @@ internal static class WatchCommand
 
         var part = ctx.Get(Build);
         var only = part is null ? null : ctx.ResolveBuild(part);
-        var follower = new RunFollower(ctx.Store, only, ctx.Get(Run), ctx.Get(Wait));
+        var run = ctx.Get(Run);
+        if (run is not null)
+        {
+            CheckRunExists(ctx, run, only, ctx.Get(Wait));
+        }
+
+        var follower = new RunFollower(ctx.Store, only, run, ctx.Get(Wait));
         IWatchView view = ctx.Json ? new JsonWatchView(ctx) : ctx.Console.Profile.Capabilities.Interactive && ctx.UseColor ? new LiveWatchView(ctx) : new LineWatchView(ctx);
         var clock = Stopwatch.StartNew();
         return view.Run(() =>
@@ -78,5 +84,36 @@ internal static class WatchCommand
                 Thread.Sleep(interval);
             }
         });
+    }
+
+    /// <summary>
+    /// A run is followed through the builds whose latest run it is: without --wait, a run no build
+    /// has would be waited for forever in silence. It is "not found" (exit 5, naming the recent
+    /// runs); with --wait, one line on standard error says what is being waited for.
+    /// </summary>
+    private static void CheckRunExists(CliContext ctx, string run, string? onlyBuild, bool wait)
+    {
+        var entries = ctx.Store.List().Where(e => onlyBuild is null || e.Id == onlyBuild).ToList();
+        if (entries.Any(e => e.RunId == run))
+        {
+            return;
+        }
+
+        if (wait)
+        {
+            ctx.Error.WriteLine($"waiting for run {run} to start{(onlyBuild is null ? "" : $" on {onlyBuild}")}");
+            return;
+        }
+
+        var recent = entries.Where(e => e.RunId is not null)
+            .GroupBy(e => e.RunId!, StringComparer.Ordinal)
+            .OrderByDescending(g => g.Max(e => e.UpdatedAt))
+            .Take(5)
+            .Select(g => g.Key)
+            .ToList();
+        var known = recent.Count == 0 ? "no build has run yet" : $"known recent runs: {string.Join(", ", recent)}";
+        throw BuildStateException.NotFound(
+            $"no run '{run}'{(onlyBuild is null ? "" : $" of {onlyBuild}")} in the store ({known}); pass --wait to wait for it to start",
+            ctx.StoreRoot);
     }
 }
