@@ -99,19 +99,60 @@ internal static class GraphCommand
             }
 
             var (parsed, problems) = LifecycleSet.ParseFile(path);
-            foreach (var problem in problems)
-            {
-                ctx.Error.WriteLine(problem.ToString());
-            }
-
-            return parsed ?? throw new BuildStateException(StoreErrorKind.Validation, $"the table has {problems.Count} error(s); it is not drawn", path);
+            return parsed ?? throw Unusable(ctx, problems, path);
         }
 
-        if (ctx.Lifecycles.Tables.TryGetValue(table, out var known))
+        return StoreTable(ctx, table);
+    }
+
+    /// <summary>
+    /// A lifecycle the store carries, by name: exactly, else in any case when only one matches. A
+    /// table file of that name that does not parse shows its diagnostics (as validate does), not "no lifecycle".
+    /// </summary>
+    private static TransitionTable StoreTable(CliContext ctx, string name)
+    {
+        var tables = ctx.Lifecycles.Tables;
+        if (tables.TryGetValue(name, out var exact))
         {
-            return known;
+            return exact;
         }
 
-        throw BuildStateException.NotFound($"no lifecycle '{table}' in the store; known: {string.Join(", ", ctx.Lifecycles.Tables.Keys.Order(StringComparer.Ordinal))}", Path.Combine(ctx.StoreRoot, "lifecycles"));
+        var matches = tables.Where(t => string.Equals(t.Key, name, StringComparison.OrdinalIgnoreCase)).ToList();
+        if (matches.Count == 1)
+        {
+            return matches[0].Value;
+        }
+
+        var lifecycles = Path.Combine(ctx.StoreRoot, "lifecycles");
+        if (matches.Count > 1)
+        {
+            throw BuildStateException.NotFound($"'{name}' matches {matches.Count} lifecycles that differ only in case; give one exactly: {string.Join(", ", matches.Select(m => m.Key).Order(StringComparer.Ordinal))}", lifecycles);
+        }
+
+        var bad = ctx.Lifecycles.Problems.Where(p => string.Equals(TableName(p.File), name, StringComparison.OrdinalIgnoreCase)).ToList();
+        if (bad.Count > 0)
+        {
+            throw Unusable(ctx, bad, bad[0].File);
+        }
+
+        throw BuildStateException.NotFound($"no lifecycle '{name}' in the store; known: {string.Join(", ", tables.Keys.Order(StringComparer.Ordinal))}", lifecycles);
+    }
+
+    /// <summary>The lifecycle name a store's table file is kept under: &lt;Name&gt;.buildstate.json.</summary>
+    private static string TableName(string file)
+    {
+        var fileName = Path.GetFileName(file);
+        return fileName.EndsWith(TableParser.FileSuffix, StringComparison.OrdinalIgnoreCase) ? fileName[..^TableParser.FileSuffix.Length] : fileName;
+    }
+
+    /// <summary>Prints each problem (file(line,col): error BSTnnnn: message) and returns the error that ends the verb (exit 4).</summary>
+    private static BuildStateException Unusable(CliContext ctx, IReadOnlyList<TableProblem> problems, string path)
+    {
+        foreach (var problem in problems)
+        {
+            ctx.Error.WriteLine(problem.ToString());
+        }
+
+        return new BuildStateException(StoreErrorKind.Validation, $"the table has {problems.Count} error(s); it is not drawn", path);
     }
 }
