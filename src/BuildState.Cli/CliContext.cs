@@ -55,22 +55,38 @@ internal sealed class CliContext
 
     private string? _storeRoot;
 
-    /// <summary>Resolves a full id or a unique part; unknown and ambiguous parts are NotFound (exit 5), the ambiguous one listing the candidates.</summary>
+    /// <summary>
+    /// Resolves a full id, a project's name, or a unique part (<see cref="BuildMatcher"/>); unknown
+    /// and ambiguous parts are NotFound (exit 5), the ambiguous one listing the candidates, an
+    /// unknown one saying why when the build is unreadable or archived.
+    /// </summary>
     public string ResolveBuild(string part)
     {
-        try
+        var matches = BuildMatcher.Match(Store.List().Select(e => e.Id), part);
+        return matches.Count switch
         {
-            return Store.ResolveBuildId(part);
-        }
-        catch (BuildStateException e) when (e.Kind == StoreErrorKind.Validation)
-        {
-            throw new BuildStateException(StoreErrorKind.NotFound, e.Message, e.FilePath, e);
-        }
-        catch (BuildStateException e) when (e.Kind == StoreErrorKind.NotFound)
-        {
+            1 => matches[0],
             // The index skips builds it cannot read: say why such a build is not there instead of "not found".
-            throw UnreadableBuild(part) ?? e;
+            0 => throw UnreadableBuild(part) ?? ArchivedBuild(part) ?? BuildStateException.NotFound($"no build matches '{part}'", Store.Layout.Root),
+            _ => throw BuildStateException.NotFound($"'{part}' matches {matches.Count} builds; be more specific: {string.Join(", ", matches.Order(StringComparer.Ordinal))}"),
+        };
+    }
+
+    /// <summary>Not found among the active builds but archived: say so, and how to see it.</summary>
+    private BuildStateException? ArchivedBuild(string part)
+    {
+        var archived = Store.ListArchived().Where(a => a.Problem is null).ToList();
+        var matches = BuildMatcher.Match(archived.Select(a => a.Id).Distinct(StringComparer.Ordinal), part);
+        if (matches.Count == 0)
+        {
+            return null;
         }
+
+        var where = archived.First(a => a.Id == matches[0]).Directory;
+        var which = matches.Count == 1 ? $"the archived build {matches[0]}" : $"{matches.Count} archived builds ({string.Join(", ", matches.Order(StringComparer.Ordinal))})";
+        return BuildStateException.NotFound(
+            $"no active build matches '{part}', but {which} does; archived builds are kept apart: `buildstate list --archived` lists them",
+            matches.Count == 1 ? where : Store.Layout.ArchivedDir);
     }
 
     private BuildStateException? UnreadableBuild(string part)
