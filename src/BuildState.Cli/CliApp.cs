@@ -73,12 +73,26 @@ public static class CliApp
         }
 
         runner.Root = root;
+        if (parse.Action is ExampleHelpAction or System.CommandLine.Help.HelpAction)
+        {
+            return WriteHelp(root, parse, environment.Out);
+        }
+
         return parse.Invoke(new InvocationConfiguration
         {
             Output = environment.Out,
             Error = environment.Error,
             EnableDefaultExceptionHandler = false,
         });
+    }
+
+    /// <summary>Runs a --help (written to a buffer first, to mend its verb list: see <see cref="HelpText"/>).</summary>
+    private static int WriteHelp(RootCommand root, ParseResult help, TextWriter writer)
+    {
+        var text = new StringWriter();
+        var code = help.Invoke(new InvocationConfiguration { Output = text, Error = text });
+        writer.Write(HelpText.MarkOptionalArguments(text.ToString(), root));
+        return code;
     }
 
     internal static RootCommand BuildRoot(Runner runner)
@@ -118,6 +132,6 @@ public static class CliApp
         }
 
         path.Add("--help");
-        root.Parse(path).Invoke(new InvocationConfiguration { Output = writer, Error = writer });
+        WriteHelp(root, root.Parse(path), writer);
     }
 }

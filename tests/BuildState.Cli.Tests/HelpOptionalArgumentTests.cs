@@ -1,0 +1,40 @@
+using BuildState.Cli.Tests.Infrastructure;
+
+namespace BuildState.Cli.Tests;
+
+/// <summary>The verb list of the top-level help shows optional arguments in brackets, with the descriptions still aligned.</summary>
+public sealed class HelpOptionalArgumentTests
+{
+    private static string Row(string help, string verb) =>
+        help.Split('\n').Single(l => l.StartsWith($"  {verb} ", StringComparison.Ordinal));
+
+    /// <summary>Where the description starts in a row whose first column is <paramref name="label"/>.</summary>
+    private static int DescriptionColumn(string row, string label) => row.Length - row[label.Length..].TrimStart().Length;
+
+    [Theory]
+    [InlineData("recover", "[<BUILD>]")]
+    [InlineData("archive", "[<BUILD>]")]
+    [InlineData("watch", "[<BUILD>]")]
+    [InlineData("graph", "[<TABLE>]")]
+    [InlineData("show", "<BUILD>")]
+    [InlineData("restore", "<BUILD> <CHECKPOINT>")]
+    public void Each_verb_shows_its_arguments_as_optional_or_required(string verb, string arguments)
+    {
+        var result = Bs.Run(Path.GetTempPath(), "--help");
+
+        Assert.Equal(0, result.Code);
+        var label = $"  {verb} {arguments}";
+        var row = Row(result.Out, verb);
+        Assert.StartsWith(label + "  ", row);
+        Assert.Equal(DescriptionColumn(Row(result.Out, "status"), "  status"), DescriptionColumn(row, label));
+    }
+
+    [Fact]
+    public void The_usage_printed_after_a_usage_error_shows_them_too()
+    {
+        var result = Bs.Run(Path.GetTempPath(), "frobnicate");
+
+        Assert.Equal(64, result.Code);
+        Assert.StartsWith("  recover [<BUILD>]  ", Row(result.Err, "recover"));
+    }
+}
