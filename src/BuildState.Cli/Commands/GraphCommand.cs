@@ -74,7 +74,11 @@ internal static class GraphCommand
                     builds.Add(build);
                 }
             }
-            catch (BuildStateException e) when (e.Kind is not StoreErrorKind.NotFound)
+            catch (BuildStateException e) when (e.Kind is StoreErrorKind.NotFound)
+            {
+                // Archived or pruned since the listing: no longer one of the store's builds.
+            }
+            catch (BuildStateException e)
             {
                 unreadable.Add(UnreadableBuilds.From(entry.Id, e));
             }

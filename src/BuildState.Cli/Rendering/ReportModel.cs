@@ -49,7 +49,11 @@ internal sealed class ReportModel
                     (runs.TryGetValue(runId, out var list) ? list : runs[runId] = []).Add(state);
                 }
             }
-            catch (Errors.BuildStateException e) when (e.Kind is not Errors.StoreErrorKind.NotFound)
+            catch (Errors.BuildStateException e) when (e.Kind is Errors.StoreErrorKind.NotFound)
+            {
+                // Archived or pruned since the listing: no longer a build of this report.
+            }
+            catch (Errors.BuildStateException e)
             {
                 unreadable.Add(UnreadableBuilds.From(entry.Id, e));
             }
