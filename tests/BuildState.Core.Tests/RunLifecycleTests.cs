@@ -260,7 +260,13 @@ public class RunLifecycleTests
         var e = Assert.Throws<BuildStateException>(() => f.Store.ResolveBuildId("App"));
         Assert.Contains("src/App/App.csproj|Debug|net10.0", e.Message);
         Assert.Contains("src/App/App.csproj|Release|net10.0", e.Message);
+        Assert.Equal(StoreErrorKind.NotFound, e.Kind); // exit code 5, as an unknown build
         Assert.Equal(StoreErrorKind.NotFound, Assert.Throws<BuildStateException>(() => f.Store.ResolveBuildId("zzz")).Kind);
+
+        // A project's exact name wins over a longer name that contains it.
+        f.Run("src/Lib.Tests/Lib.Tests.csproj|Debug|net10.0", "r");
+        Assert.Equal("src/Lib/Lib.csproj|Debug|net10.0", f.Store.ResolveBuildId("Lib"));
+        Assert.Equal("src/App/App.csproj|Release|net10.0", f.Store.ResolveBuildId("app|release"));
     }
 }
 

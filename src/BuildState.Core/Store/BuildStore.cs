@@ -62,26 +62,19 @@ public sealed partial class BuildStore
         TryGet(buildId) ?? throw BuildStateException.NotFound($"no build '{buildId}' in the store", Layout.Root);
 
     /// <summary>
-    /// Resolves a full id or any unique part of one (case-insensitive) to the build id. An unknown part
-    /// is a NotFound error; an ambiguous one a Validation error that lists the candidates.
+    /// Resolves a full id, a project's name or any unique part of an id (case-insensitive, see
+    /// <see cref="BuildMatcher"/>) to the build id. An unknown or ambiguous part is a NotFound
+    /// error; the ambiguous one lists the candidates.
     /// </summary>
     public string ResolveBuildId(string idOrPart)
     {
-        var builds = List();
-        var exact = builds.FirstOrDefault(b => string.Equals(b.Id, idOrPart, StringComparison.Ordinal));
-        if (exact is not null)
-        {
-            return exact.Id;
-        }
-
-        var matches = builds.Where(b => b.Id.Contains(idOrPart, StringComparison.OrdinalIgnoreCase)).Select(b => b.Id).ToList();
+        var matches = BuildMatcher.Match(List().Select(b => b.Id), idOrPart);
         return matches.Count switch
         {
             1 => matches[0],
             0 => throw BuildStateException.NotFound($"no build matches '{idOrPart}'", Layout.Root),
-            _ => throw new BuildStateException(
-                StoreErrorKind.Validation,
-                $"'{idOrPart}' matches {matches.Count} builds; be more specific: {string.Join(", ", matches.Order(StringComparer.Ordinal))}"),
+            _ => throw BuildStateException.NotFound(
+                $"'{idOrPart}' matches {matches.Count} builds; be more specific: {string.Join(", ", matches.Order(StringComparer.Ordinal))}", Layout.Root),
         };
     }
 

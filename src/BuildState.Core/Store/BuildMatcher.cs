@@ -1,4 +1,4 @@
-namespace BuildState.Cli;
+namespace BuildState.Store;
 
 /// <summary>
 /// Which build ids a BUILD argument names, in tiers: the full id; then the project, when the part is
@@ -6,10 +6,12 @@ namespace BuildState.Cli;
 /// (<c>src/Contoso.Core/Contoso.Core.csproj|Debug|net10.0</c> is named by <c>Contoso.Core</c> and by
 /// <c>Contoso.Core|Debug</c>); then any id containing the part. All case-insensitive. The first tier
 /// with a match decides, so naming a project exactly is never ambiguous with a longer name that
-/// merely contains it (Contoso.Core.Tests).
+/// merely contains it (Contoso.Core.Tests). Used by <see cref="BuildStore.ResolveBuildId"/> and the
+/// CLI's BUILD arguments alike.
 /// </summary>
-internal static class BuildMatcher
+public static class BuildMatcher
 {
+    /// <summary>The ids of the first tier with a match (one id: resolved; several: ambiguous; none: unknown).</summary>
     public static IReadOnlyList<string> Match(IEnumerable<string> ids, string part)
     {
         var all = ids as IReadOnlyList<string> ?? ids.ToList();
