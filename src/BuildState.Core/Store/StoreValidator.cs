@@ -62,6 +62,7 @@ public sealed class StoreValidator(BuildStore store)
             ? [BuildKey.For(only)]
             : fs.EnumerateDirectories(Layout.ActiveDir).Select(d => Path.GetFileName(d)!).ToList();
         var records = new Dictionary<string, BuildRecord>(StringComparer.Ordinal);
+        var folders = new HashSet<string>(StringComparer.Ordinal); // builds in active/, readable or not
         foreach (var key in keys)
         {
             if (!BuildKey.LooksLikeKey(key))
@@ -70,6 +71,7 @@ public sealed class StoreValidator(BuildStore store)
                 continue;
             }
 
+            folders.Add(key);
             var record = ValidateBuild(key, options, report);
             if (record is not null)
             {
@@ -81,8 +83,8 @@ public sealed class StoreValidator(BuildStore store)
 
         if (options.BuildId is null)
         {
-            ValidateIndex(records, report);
-            ValidateDependencies(records, report);
+            ValidateIndex(records, folders, report);
+            ValidateDependencies(records, folders, report);
         }
 
         return report;
@@ -95,6 +97,8 @@ public sealed class StoreValidator(BuildStore store)
         BuildRecord? record = null;
         try
         {
+            // As every reader does: a link in place of the file (or of a folder above it) is refused, never followed.
+            store.GuardNoLinks(statePath);
             var bytes = fs.ReadAllBytes(statePath, StoreLimits.MaxStateFileBytes);
             report.FilesChecked++;
             report.BytesChecked += bytes.Length;
@@ -276,6 +280,7 @@ public sealed class StoreValidator(BuildStore store)
                         continue;
                     }
 
+                    store.GuardNoLinks(blob);
                     var bytes = fs.ReadAllBytes(blob, long.MaxValue);
                     report.BytesChecked += bytes.Length;
                     if (ArtifactHasher.HashBytes(bytes) != artifact.Sha256)
@@ -311,7 +316,12 @@ public sealed class StoreValidator(BuildStore store)
         }
     }
 
-    private void ValidateIndex(Dictionary<string, BuildRecord> records, ValidationReport report)
+    /// <summary>
+    /// The index against the builds read. <paramref name="folders"/> holds every build key found in
+    /// active/: a build whose files could not be read is reported for those files, not again as an
+    /// index entry "not in active/".
+    /// </summary>
+    private void ValidateIndex(Dictionary<string, BuildRecord> records, HashSet<string> folders, ValidationReport report)
     {
         var fs = store.Options.FileSystem;
         var path = Layout.IndexFile;
@@ -351,13 +361,14 @@ public sealed class StoreValidator(BuildStore store)
             }
         }
 
-        foreach (var id in indexed.Keys.Where(id => !records.ContainsKey(id)))
+        foreach (var (id, _) in indexed.Where(e => !records.ContainsKey(e.Key) && !folders.Contains(e.Value.Key)))
         {
             report.Add(StoreErrorKind.Corruption, path, $"the index lists '{id}', which is not in active/", id);
         }
     }
 
-    private static void ValidateDependencies(Dictionary<string, BuildRecord> records, ValidationReport report)
+    /// <summary>Dependencies against the builds read; one whose folder is in active/ but unreadable is already reported for its files.</summary>
+    private static void ValidateDependencies(Dictionary<string, BuildRecord> records, HashSet<string> folders, ValidationReport report)
     {
         foreach (var record in records.Values)
         {
@@ -365,6 +376,11 @@ public sealed class StoreValidator(BuildStore store)
             {
                 if (!records.TryGetValue(dependency, out var target))
                 {
+                    if (HasFolder(folders, dependency))
+                    {
+                        continue;
+                    }
+
                     report.Add(StoreErrorKind.Validation, record.Id, $"dependency '{dependency}' is not in the store", record.Id);
                 }
                 else if (record.Status == RunStatus.Succeeded && target.Status is RunStatus.Failed or RunStatus.Interrupted)
@@ -372,6 +388,19 @@ public sealed class StoreValidator(BuildStore store)
                     report.Add(StoreErrorKind.Validation, record.Id, $"the build succeeded but its dependency '{dependency}' is {target.Status}", record.Id);
                 }
             }
+        }
+    }
+
+    /// <summary>True when <paramref name="buildId"/> has a folder in active/ (an id that could not name one has none).</summary>
+    private static bool HasFolder(HashSet<string> folders, string buildId)
+    {
+        try
+        {
+            return folders.Contains(BuildKey.For(buildId));
+        }
+        catch (BuildStateException)
+        {
+            return false;
         }
     }
 }
