@@ -17,12 +17,13 @@ internal static class RecoverCommand
         var part = ctx.Get(Build);
         var id = part is null ? null : ctx.ResolveBuild(part);
         var report = ctx.Store.Recover(id);
-        // Lost builds were moved aside (the store is valid again) but their data could not be saved: still exit 3.
-        var code = report.Unrecoverable.Count > 0 || report.Lost.Count > 0 ? ExitCodes.Corruption : ExitCodes.Success;
+        // Lost data (moved aside, or gone) is exit 3 even though the store is valid again; files left as
+        // they are (no permission, a newer schema) give their own code: recover cannot fix them.
+        var code = report.ExitCode;
         if (ctx.Json)
         {
             ctx.WriteJson(
-                new RecoverJson(report.Repaired, report.Interrupted, report.Unrecoverable, report.Lost, report.TempFilesRemoved, report.IndexRebuilt),
+                new RecoverJson(report.Repaired, report.Interrupted, report.Unrecoverable, report.Lost, report.TempFilesRemoved, report.IndexRebuilt, report.Skipped, code),
                 CliJsonContext.Default.RecoverJson);
             return code;
         }
@@ -47,7 +48,12 @@ internal static class RecoverCommand
             ctx.Console.MarkupLine($"[red]unrecoverable[/] {Styles.E(line)}");
         }
 
-        ctx.Console.MarkupLine($"{report.Repaired.Count} repaired, {report.Interrupted.Count} run(s) marked interrupted, {report.Lost.Count} lost (moved to damaged/), {report.Unrecoverable.Count} unrecoverable, {report.TempFilesRemoved} temp file(s) removed{(report.IndexRebuilt ? ", index rebuilt" : "")}.");
+        foreach (var line in report.Skipped)
+        {
+            ctx.Console.MarkupLine($"[yellow]left as is[/]    {Styles.E(line)}");
+        }
+
+        ctx.Console.MarkupLine($"{report.Repaired.Count} repaired, {report.Interrupted.Count} run(s) marked interrupted, {report.Lost.Count} lost (moved to damaged/), {report.Unrecoverable.Count} unrecoverable, {report.Skipped.Count} left as is, {report.TempFilesRemoved} temp file(s) removed{(report.IndexRebuilt ? ", index rebuilt" : "")}.");
         return code;
     }
 }

@@ -134,7 +134,7 @@ internal sealed record VerifyJson(string Id, bool Ok, IEnumerable<VerifiedArtifa
 internal sealed record VerifiedArtifactJson(string Path, long Size, string Sha256, string Status, string? ActualSha256);
 
 /// <summary><c>recover --json</c>.</summary>
-internal sealed record RecoverJson(List<string> Repaired, List<string> Interrupted, List<string> Unrecoverable, List<string> Lost, int TempFilesRemoved, bool IndexRebuilt);
+internal sealed record RecoverJson(List<string> Repaired, List<string> Interrupted, List<string> Unrecoverable, List<string> Lost, int TempFilesRemoved, bool IndexRebuilt, List<string> Skipped, int ExitCode);
 
 /// <summary><c>archive --json</c>.</summary>
 internal sealed record ArchivedJson(IReadOnlyList<string> Archived);

@@ -51,8 +51,17 @@ public sealed class BuildStateException : Exception
             IOException io when IsPermission(io) => StoreErrorKind.PermissionDenied,
             _ => StoreErrorKind.General,
         };
-        return new BuildStateException(kind, $"cannot {action}: {ex.Message}", path, ex);
+        return new BuildStateException(kind, $"cannot {action}: {ex.Message}{(kind == StoreErrorKind.PermissionDenied ? AccessHint(ex.Message) : "")}", path, ex);
     }
+
+    /// <summary>
+    /// What to do about a refused access: a permission error is no damage, and `buildstate recover`
+    /// cannot change who may read a file, so the message says what can.
+    /// </summary>
+    private static string AccessHint(string systemMessage) =>
+        systemMessage.Contains("Read-only file system", StringComparison.OrdinalIgnoreCase)
+            ? "; the store is on a read-only file system: use a writable copy, or only commands that read"
+            : "; the user running buildstate needs read and write access to the store's files and folders (check their owner and mode with `ls -l`)";
 
     private const int ENOSPC = 28, EDQUOT = 122, EACCES = 13, EPERM = 1, EROFS = 30;
 
@@ -85,6 +94,10 @@ public sealed class BuildStateException : Exception
             ELOOP when OperatingSystem.IsLinux() => StoreErrorKind.PermissionDenied, // a symbolic link where the store opened with O_NOFOLLOW
             _ => StoreErrorKind.General,
         };
-        return new BuildStateException(kind, $"cannot {action}: {Marshal.GetPInvokeErrorMessage(errno)} (errno {errno})", path);
+        var message = $"cannot {action}: {Marshal.GetPInvokeErrorMessage(errno)} (errno {errno})";
+        var hint = kind != StoreErrorKind.PermissionDenied ? ""
+            : errno == ELOOP ? "; a symbolic link stands where the store expects a file, and the store never follows links (remove the link)"
+            : AccessHint(errno == EROFS ? "Read-only file system" : "");
+        return new BuildStateException(kind, message + hint, path);
     }
 }

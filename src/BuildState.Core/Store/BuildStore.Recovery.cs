@@ -53,64 +53,74 @@ public sealed partial class BuildStore
 
     private void RecoverOne(string key, string? knownId, RecoveryReport report)
     {
+        string? recovered;
         using (Locks.Acquire(Layout.BuildLock(key), "recover"))
         {
-            RemoveTempFiles(Layout.BuildDir(key), report);
-            var id = knownId ?? IdOf(key);
-            if (id is null)
-            {
-                // Nothing readable: a crash during the build's very first write, or a power loss that
-                // took writes the durability mode did not promise to keep. The folder is moved whole
-                // to damaged/ (nothing is deleted) so the store is valid again, and the loss is reported.
-                var never = NeverCommitted(key);
-                var aside = Path.Combine(Layout.DamagedDir, $"{key}.{Now:yyyyMMddTHHmmssfff}.{(never ? "uncommitted" : "unreadable")}");
-                _fs.CreateDirectory(Layout.DamagedDir);
-                Forget(key);
-                _fs.MoveDirectory(Layout.BuildDir(key), aside);
-                if (never)
-                {
-                    report.Repaired.Add($"{Layout.BuildDir(key)}: held no committed record (a crash during its first write); moved to {aside}");
-                }
-                else
-                {
-                    report.Lost.Add($"{Layout.BuildDir(key)}: neither the state, its history nor a backup is readable; the folder was moved to {aside}");
-                }
-
-                return;
-            }
-
             try
             {
-                var loaded = Load(key, id, repair: true, verifyHistory: true);
-                if (loaded.Record is null)
-                {
-                    return;
-                }
-
-                var checkpointRepairs = RepairCheckpoints(key, loaded.Record);
-                loaded.Repairs.AddRange(checkpointRepairs);
-                if (loaded.NeedsWrite || loaded.Repairs.Count > 0)
-                {
-                    CommitRepair(key, loaded);
-                    report.Repaired.AddRange(loaded.Repairs.Select(r => $"{id}: {r}"));
-                }
-
-                if (DeleteUnreferencedCheckpointFiles(key, loaded.Record) is var removed and > 0)
-                {
-                    report.Repaired.Add($"{id}: removed {removed} checkpoint file(s) or copies no checkpoint refers to");
-                }
+                recovered = RecoverLocked(key, knownId, report);
             }
             catch (BuildStateException e)
             {
-                report.Unrecoverable.Add(e.ToOneLine());
+                report.NotRecovered(e);
                 return;
             }
         }
 
-        if (MarkInterrupted(IdOf(key)!, null, onlyIfOwnerDead: true))
+        if (recovered is not null && MarkInterrupted(recovered, null, onlyIfOwnerDead: true))
         {
-            report.Interrupted.Add(IdOf(key)!);
+            report.Interrupted.Add(recovered);
         }
+    }
+
+    /// <summary>Recovers one build under its lock. Returns its id, or null when no build is left in the folder (moved aside, or empty).</summary>
+    private string? RecoverLocked(string key, string? knownId, RecoveryReport report)
+    {
+        RemoveTempFiles(Layout.BuildDir(key), report);
+        var id = knownId ?? IdOf(key);
+        if (id is null)
+        {
+            // Nothing readable, and all of it damaged (IdOf throws for a file it was refused): a crash
+            // during the build's very first write, or a power loss that took writes the durability
+            // mode did not promise to keep. The folder is moved whole to damaged/ (nothing is
+            // deleted) so the store is valid again, and the loss is reported.
+            var never = NeverCommitted(key);
+            var aside = Path.Combine(Layout.DamagedDir, $"{key}.{Now:yyyyMMddTHHmmssfff}.{(never ? "uncommitted" : "unreadable")}");
+            _fs.CreateDirectory(Layout.DamagedDir);
+            Forget(key);
+            _fs.MoveDirectory(Layout.BuildDir(key), aside);
+            if (never)
+            {
+                report.Repaired.Add($"{Layout.BuildDir(key)}: held no committed record (a crash during its first write); moved to {aside}");
+            }
+            else
+            {
+                report.Lost.Add($"{Layout.BuildDir(key)}: neither the state, its history nor a backup is readable; the folder was moved to {aside}");
+            }
+
+            return null;
+        }
+
+        var loaded = Load(key, id, repair: true, verifyHistory: true);
+        if (loaded.Record is null)
+        {
+            return null;
+        }
+
+        var checkpointRepairs = RepairCheckpoints(key, loaded.Record);
+        loaded.Repairs.AddRange(checkpointRepairs);
+        if (loaded.NeedsWrite || loaded.Repairs.Count > 0)
+        {
+            CommitRepair(key, loaded);
+            report.Repaired.AddRange(loaded.Repairs.Select(r => $"{id}: {r}"));
+        }
+
+        if (DeleteUnreferencedCheckpointFiles(key, loaded.Record) is var removed and > 0)
+        {
+            report.Repaired.Add($"{id}: removed {removed} checkpoint file(s) or copies no checkpoint refers to");
+        }
+
+        return id;
     }
 
     /// <summary>
@@ -179,15 +189,23 @@ public sealed partial class BuildStore
         && !_fs.EnumerateFiles(Layout.BackupDir(key), "*.json").Any()
         && ScanHistory(key).Entries.Count == 0;
 
-    /// <summary>The build id stored in a key's folder: from the state, else the newest history record, else a backup.</summary>
+    /// <summary>
+    /// The build id stored in a key's folder: from the state, else the newest history record, else a
+    /// backup; null when every one of them is damaged or missing. When none could be read and one of
+    /// them was refused for another reason (no permission, a symbolic link, a newer schema), that
+    /// error is thrown: such a file is not proven damaged, so its folder must not be moved aside.
+    /// </summary>
     private string? IdOf(string key)
     {
+        BuildStateException? refused = null;
+
         try
         {
             return ReadStateFile(Layout.StateFile(key)).Id;
         }
-        catch (BuildStateException)
+        catch (BuildStateException e)
         {
+            refused ??= IsDamage(e) ? null : e;
         }
 
         try
@@ -198,8 +216,9 @@ public sealed partial class BuildStore
                 return fromLog;
             }
         }
-        catch (BuildStateException)
+        catch (BuildStateException e)
         {
+            refused ??= IsDamage(e) ? null : e;
         }
 
         foreach (var backup in BackupFiles(key))
@@ -208,13 +227,20 @@ public sealed partial class BuildStore
             {
                 return ReadStateFile(backup).Id;
             }
-            catch (BuildStateException)
+            catch (BuildStateException e)
             {
+                refused ??= IsDamage(e) ? null : e;
             }
         }
 
-        return null;
+        return refused is null ? null : throw refused;
     }
+
+    /// <summary>
+    /// True for what proves a file damaged (or gone): only then may recovery replace it or move it
+    /// aside. A refused read (permission, a link) or a file of a newer schema is not damage.
+    /// </summary>
+    internal static bool IsDamage(BuildStateException e) => e.Kind is StoreErrorKind.Corruption or StoreErrorKind.NotFound;
 
     private void RemoveTempFiles(string dir, RecoveryReport report)
     {
@@ -239,7 +265,39 @@ public sealed class RecoveryReport
     /// <summary>Problems recovery could not fix (the files are left as they are).</summary>
     public List<string> Unrecoverable { get; } = [];
 
+    /// <summary>
+    /// Files recovery left as they are because it may not judge them: not readable by this user (or
+    /// a symbolic link), or written by a newer BuildState. None of them is damage.
+    /// </summary>
+    public List<string> Skipped { get; } = [];
+
     public int TempFilesRemoved { get; set; }
 
     public bool IndexRebuilt { get; set; }
+
+    /// <summary>
+    /// 0 when nothing is left to do; 3 when data was lost or a damaged file could not be repaired;
+    /// otherwise the exit code of what was left as it is (6 no permission, 8 a newer schema, ...).
+    /// </summary>
+    public int ExitCode =>
+        Lost.Count > 0 || _notRecovered.Contains(StoreErrorKind.Corruption) ? ExitCodes.Corruption
+        : _notRecovered.Contains(StoreErrorKind.PermissionDenied) ? ExitCodes.PermissionDenied
+        : _notRecovered.Count > 0 ? ExitCodes.For(_notRecovered.Min())
+        : ExitCodes.Success;
+
+    private readonly HashSet<StoreErrorKind> _notRecovered = [];
+
+    /// <summary>Records an error that stopped the recovery of one build: as skipped when it is no damage, else as unrecoverable.</summary>
+    internal void NotRecovered(BuildStateException e)
+    {
+        _notRecovered.Add(e.Kind);
+        if (BuildStore.IsDamage(e) || e.Kind is not StoreErrorKind.PermissionDenied)
+        {
+            Unrecoverable.Add(e.ToOneLine());
+        }
+        else
+        {
+            Skipped.Add($"{e.FilePath}: {e.Message}; left as it is: recover repairs damage, not access rights");
+        }
+    }
 }
