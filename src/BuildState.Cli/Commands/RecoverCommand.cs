@@ -53,7 +53,7 @@ internal static class RecoverCommand
             ctx.Console.MarkupLine($"[yellow]left as is[/]    {Styles.E(line)}");
         }
 
-        ctx.Console.MarkupLine($"{report.Repaired.Count} repaired, {report.Interrupted.Count} run(s) marked interrupted, {report.Lost.Count} lost (moved to damaged/), {report.Unrecoverable.Count} unrecoverable, {report.Skipped.Count} left as is, {report.TempFilesRemoved} temp file(s) removed{(report.IndexRebuilt ? ", index rebuilt" : "")}.");
+        ctx.Console.MarkupLine($"{report.Repaired.Count} repair(s), {report.Interrupted.Count} run(s) marked interrupted, {report.Lost.Count} lost, {report.Unrecoverable.Count} unrecoverable, {report.Skipped.Count} left as is, {report.TempFilesRemoved} temp file(s) removed{(report.IndexRebuilt ? ", index rebuilt" : "")}.");
         return code;
     }
 }

@@ -14,7 +14,11 @@ public sealed partial class BuildStore
     /// (its end the record's) when the state came from an unchanged, undamaged log (the fast paths);
     /// null otherwise.
     /// </summary>
-    internal sealed record LoadResult(BuildRecord? Record, List<string> Repairs, bool NeedsWrite, long SnapshotSequence = -1, LogStamp? LogStamp = null);
+    internal sealed record LoadResult(BuildRecord? Record, List<string> Repairs, bool NeedsWrite, long SnapshotSequence = -1, LogStamp? LogStamp = null)
+    {
+        /// <summary>What could not be saved: history records that are gone or could not be read (each line names the log and the sequences).</summary>
+        public List<string> Lost { get; init; } = [];
+    }
 
     /// <summary>The stamp of a log file (length and identity, taken before it was read) whose last record ends at <paramref name="end"/>.</summary>
     private static LogStamp? StampOf((long Length, long Identity)? file, long end) =>
@@ -172,21 +176,24 @@ public sealed partial class BuildStore
 
         // The state is missing, corrupt, or the log has more (or less) than the state has seen.
         var scan = logFile is null ? null : ScanHistory(key);
+        var lost = new List<string>();
+        LoadResult Result(BuildRecord? record, bool write, long snapshot = -1) => new(record, repairs, write, snapshot) { Lost = lost };
+
+        // Records the state counted that the log no longer holds whole: gone (a log cut short or
+        // deleted) or damaged at its end. The state itself is intact; those history records are lost.
+        var lastSequence = scan is { Entries.Count: > 0 } ? scan.Entries[^1].Entry.Sequence : 0;
+        var stateAhead = state is not null && state.Sequence > lastSequence;
+        if (stateAhead)
+        {
+            lost.Add(MissingRecords(logPath, logFile is null, scan, lastSequence, state!));
+        }
+
         if (scan is not null && !scan.IsClean)
         {
-            repairs.Add($"history {logPath}: {string.Join("; ", scan.Problems)}");
-            if (repair && scan.TornTail)
-            {
-                CutTornTail(key, scan);
-                repairs.Add($"cut the torn tail of {logPath} at offset {scan.ValidEnd} (the damaged bytes are kept in {Layout.DamagedDir})");
-            }
-            else if (repair)
-            {
-                scan = RewriteWithoutDamage(key, scan);
-                repairs.Add($"rewrote {logPath} without its damaged records (the damaged file is kept in {Layout.DamagedDir})");
-                needsWrite = true;
-            }
+            scan = RepairHistory(key, scan, reportTail: !stateAhead, repair, repairs, lost, ref needsWrite);
         }
+
+        var logRewritten = needsWrite; // records moved: the state's history length is fixed below, not a difference of content
 
         // Nullable on purpose: LastOrDefault of a tuple would be a default tuple, not "none".
         (HistoryEntry Entry, long End)? last = scan?.Entries.LastOrDefault(e => IsUsableHistoryState(e.Entry, buildId)) is { Entry: not null } found ? found : null;
@@ -197,58 +204,44 @@ public sealed partial class BuildStore
                 // The snapshot is behind its log (normal between snapshots): only damage is a repair.
                 var snapshot = state.Sequence;
                 state = FromHistory(newer.Entry, newer.End);
-                return new LoadResult(state, repairs, needsWrite, needsWrite ? -1 : snapshot);
+                return Result(state, needsWrite, needsWrite ? -1 : snapshot);
             }
-            else if (verifyHistory && last is { } same && same.Entry.Sequence == state.Sequence && !IsCopyOf(state, same.Entry.State!, same.End))
+            else if (verifyHistory && last is { } same && same.Entry.Sequence == state.Sequence
+                && !IsCopyOf(state, same.Entry.State!, logRewritten ? state.HistoryBytes : same.End))
             {
-                repairs.Add($"the state differed from history record {state.Sequence}, which it is a copy of; rewrote it from history (the old file is kept in {Layout.DamagedDir})");
-                if (repair)
-                {
-                    KeepAside(statePath, key);
-                }
-
-                return new LoadResult(FromHistory(same.Entry, same.End), repairs, true);
+                var aside = repair ? KeepAside(statePath, key) : null;
+                repairs.Add($"{statePath} differed from history record {state.Sequence}, which it is a copy of: rewrote it from that record{KeptIn(aside, "the old file")}");
+                return Result(FromHistory(same.Entry, same.End), true);
             }
-            else if (logLength < state.HistoryBytes)
+            else if ((scan?.ValidEnd ?? 0) is var end && end != state.HistoryBytes)
             {
-                repairs.Add($"history {logPath} is shorter ({logLength} bytes) than the state records ({state.HistoryBytes}); records were lost");
-                state.HistoryBytes = scan?.ValidEnd ?? 0;
-                needsWrite = true;
-            }
-            else if (scan is not null && scan.ValidEnd != state.HistoryBytes)
-            {
-                state.HistoryBytes = scan.ValidEnd;
+                repairs.Add($"set the history length in {statePath} from {state.HistoryBytes} to {end} bytes, the end of the log's last whole record, so that new records follow it");
+                state.HistoryBytes = end;
                 needsWrite = true;
             }
 
-            return new LoadResult(state, repairs, needsWrite, needsWrite ? -1 : state.Sequence);
+            return Result(state, needsWrite, needsWrite ? -1 : state.Sequence);
         }
 
-        if (stateError is not null)
+        var why = stateError is not null ? $"{statePath} could not be read ({stateError.Message})" : $"{statePath} was missing";
+        if (stateError is null && _fs.FileExists(statePath) is false && last is null)
         {
-            repairs.Add(stateError.ToOneLine());
-            if (repair)
-            {
-                KeepAside(statePath, key);
-            }
-        }
-        else if (_fs.FileExists(statePath) is false && last is null)
-        {
-            return new LoadResult(null, repairs, false); // an empty build folder: nothing was ever committed
+            return Result(null, false); // an empty build folder: nothing was ever committed
         }
 
+        var damaged = stateError is not null && repair ? KeepAside(statePath, key) : null;
         if (last is { } fromLog)
         {
-            repairs.Add($"restored the state from history (sequence {fromLog.Entry.Sequence})");
-            return new LoadResult(FromHistory(fromLog.Entry, fromLog.End), repairs, true);
+            repairs.Add($"restored the state from history record {fromLog.Entry.Sequence}: {why}{KeptIn(damaged, "the damaged file")}");
+            return Result(FromHistory(fromLog.Entry, fromLog.End), true);
         }
 
         var backup = NewestValidBackup(key, buildId);
         if (backup is not null)
         {
-            repairs.Add($"restored the state from backup {backup.Value.Path} (sequence {backup.Value.Record.Sequence})");
+            repairs.Add($"restored the state from backup {backup.Value.Path} (sequence {backup.Value.Record.Sequence}): {why}, and history holds no whole record of the build{KeptIn(damaged, "the damaged file")}");
             backup.Value.Record.HistoryBytes = scan?.ValidEnd ?? 0;
-            return new LoadResult(backup.Value.Record, repairs, true);
+            return Result(backup.Value.Record, true);
         }
 
         throw stateError ?? BuildStateException.Corrupt(statePath, "the state file is missing and neither history nor backups hold a copy");
@@ -329,7 +322,7 @@ public sealed partial class BuildStore
         var path = Layout.HistoryLog(key);
         if (!_fs.FileExists(path))
         {
-            return new HistoryScan([], 0, null, false, []);
+            return new HistoryScan([], 0, false, []);
         }
 
         GuardNoLinks(path);
@@ -337,46 +330,22 @@ public sealed partial class BuildStore
         return HistoryLog.Scan(bytes, path);
     }
 
-    /// <summary>
-    /// Damage in the middle of a log (a flipped bit, or unsynced pages lost in a power loss) with
-    /// whole records after it: the log is rewritten from its whole records, atomically, and the
-    /// damaged original kept aside. Appends stay the only way records are added.
-    /// </summary>
-    private HistoryScan RewriteWithoutDamage(string key, HistoryScan scan)
-    {
-        var path = Layout.HistoryLog(key);
-        KeepAside(path, key);
-        using var rebuilt = new MemoryStream();
-        foreach (var (entry, _) in scan.Entries)
-        {
-            rebuilt.Write(HistoryLog.Frame(entry));
-        }
-
-        WriteAtomic(path, rebuilt.ToArray(), sync: Options.Durability != Durability.None);
-        return HistoryLog.Scan(rebuilt.ToArray(), path);
-    }
-
-    private void CutTornTail(string key, HistoryScan scan)
-    {
-        var path = Layout.HistoryLog(key);
-        var bytes = _fs.ReadAllBytes(path, StoreLimits.MaxHistoryFileBytes);
-        var tail = bytes.AsSpan((int)scan.ValidEnd);
-        var aside = DamagedPath(key, "log.bsh.tail");
-        _fs.WriteFile(aside, tail, sync: Options.Durability != Durability.None);
-        _fs.TruncateFile(path, scan.ValidEnd);
-    }
-
-    /// <summary>Copies a damaged file into damaged/ before anything replaces it: nothing is lost silently.</summary>
-    internal void KeepAside(string path, string key)
+    /// <summary>Copies a damaged file into damaged/ before anything replaces it: nothing is lost silently. Returns the copy (null when there was no file).</summary>
+    internal string? KeepAside(string path, string key)
     {
         if (!_fs.FileExists(path))
         {
-            return;
+            return null;
         }
 
         var bytes = _fs.ReadAllBytes(path, long.MaxValue);
-        _fs.WriteFile(DamagedPath(key, Path.GetFileName(path)), bytes, sync: Options.Durability != Durability.None);
+        var aside = DamagedPath(key, Path.GetFileName(path));
+        _fs.WriteFile(aside, bytes, sync: Options.Durability != Durability.None);
+        return aside;
     }
+
+    /// <summary>"; the damaged file is kept in PATH" for a repair's line, or nothing when nothing was kept.</summary>
+    private static string KeptIn(string? aside, string what) => aside is null ? "" : $"; {what} is kept in {aside}";
 
     private string DamagedPath(string key, string fileName)
     {

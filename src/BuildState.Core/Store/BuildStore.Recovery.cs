@@ -115,6 +115,8 @@ public sealed partial class BuildStore
             report.Repaired.AddRange(loaded.Repairs.Select(r => $"{id}: {r}"));
         }
 
+        report.Lost.AddRange(loaded.Lost.Select(l => $"{id}: {l}"));
+
         if (DeleteUnreferencedCheckpointFiles(key, loaded.Record) is var removed and > 0)
         {
             report.Repaired.Add($"{id}: removed {removed} checkpoint file(s) or copies no checkpoint refers to");
@@ -259,7 +261,11 @@ public sealed class RecoveryReport
 
     public List<string> Interrupted { get; } = [];
 
-    /// <summary>Builds whose files were all unreadable: moved whole to damaged/ so the store is valid again.</summary>
+    /// <summary>
+    /// What could not be saved, one line each: a build whose files were all damaged (its folder moved
+    /// whole to damaged/ so the store is valid again), history records that are gone or could not be
+    /// read (the state itself survived; damaged bytes are kept in damaged/).
+    /// </summary>
     public List<string> Lost { get; } = [];
 
     /// <summary>Problems recovery could not fix (the files are left as they are).</summary>

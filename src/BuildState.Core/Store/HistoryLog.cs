@@ -41,10 +41,9 @@ public static class HistoryLog
     public static HistoryScan Scan(ReadOnlySpan<byte> data, string path, long start = 0)
     {
         var entries = new List<(HistoryEntry Entry, long End)>();
-        var problems = new List<string>();
+        var damage = new List<(long Offset, long End, string Problem, bool CutOff, int EntriesBefore)>();
         var offset = (int)Math.Min(start, data.Length);
         var validEnd = offset;
-        long? damageAt = null;
         while (offset < data.Length)
         {
             if (IsEmptyTail(data[offset..]))
@@ -61,22 +60,28 @@ public static class HistoryLog
                 continue;
             }
 
-            damageAt ??= offset;
-            problems.Add($"offset {offset}: {error}");
-
             // Look for the next record start: valid records after damage mean mid-log corruption,
             // not a torn tail, and they are still read (nothing committed is dropped silently).
             var next = data[(offset + 1)..].IndexOf(Magic);
+            var end = next >= 0 ? offset + 1 + next : Math.Max(offset + 1, data.LastIndexOfAnyExcept((byte)0) + 1);
+            damage.Add((offset, end, error.Value.Message, error.Value.CutOff, entries.Count));
             if (next < 0)
             {
                 break;
             }
 
-            offset += 1 + next;
+            offset = end;
         }
 
-        var tornTail = damageAt is not null && (entries.Count == 0 || entries[^1].End <= damageAt);
-        return new HistoryScan(entries, validEnd, damageAt, tornTail, problems);
+        var ranges = damage.Select(d => new HistoryDamage(
+            d.Offset,
+            d.End,
+            d.Problem,
+            d.CutOff && d.EntriesBefore == entries.Count,
+            d.EntriesBefore > 0 ? entries[d.EntriesBefore - 1].Entry.Sequence : 0,
+            d.EntriesBefore < entries.Count ? entries[d.EntriesBefore].Entry.Sequence : null)).ToList();
+        var tornTail = ranges.Count > 0 && (entries.Count == 0 || entries[^1].End <= ranges[0].Offset);
+        return new HistoryScan(entries, validEnd, tornTail, ranges);
     }
 
     /// <summary>
@@ -127,13 +132,14 @@ public static class HistoryLog
     /// <summary>True when <paramref name="rest"/> (the file from a record boundary on) is all zeros: space written ahead, no record.</summary>
     public static bool IsEmptyTail(ReadOnlySpan<byte> rest) => rest.IndexOfAnyExcept((byte)0) < 0;
 
-    private static string? TryRead(ReadOnlySpan<byte> data, string path, out HistoryEntry? entry, out int consumed)
+    /// <summary>Reads one record; null when it is whole, else what is wrong and whether it is cut off (see <see cref="TryFrame"/>).</summary>
+    private static (string Message, bool CutOff)? TryRead(ReadOnlySpan<byte> data, string path, out HistoryEntry? entry, out int consumed)
     {
         entry = null;
         if (TryFrame(data, out var length, out consumed) is { } error)
         {
             consumed = 0;
-            return error.Message;
+            return error;
         }
 
         try
@@ -143,7 +149,7 @@ public static class HistoryLog
         catch (BuildStateException e)
         {
             consumed = 0;
-            return e.Message;
+            return (e.Message, false);
         }
 
         return null;
@@ -206,15 +212,41 @@ public static class HistoryLog
 /// <summary>What a scan of a history file found.</summary>
 /// <param name="Entries">Every whole record, with the offset just past it.</param>
 /// <param name="ValidEnd">The offset just past the last whole record.</param>
-/// <param name="DamageAt">The offset of the first damaged byte range, if any.</param>
 /// <param name="TornTail">True when the damage runs to the end of the file (a crash mid-append).</param>
-/// <param name="Problems">One line per damaged range.</param>
+/// <param name="Damage">Every byte range that holds no whole record, in order.</param>
 public sealed record HistoryScan(
     IReadOnlyList<(HistoryEntry Entry, long End)> Entries,
     long ValidEnd,
-    long? DamageAt,
     bool TornTail,
-    IReadOnlyList<string> Problems)
+    IReadOnlyList<HistoryDamage> Damage)
 {
-    public bool IsClean => DamageAt is null;
+    public bool IsClean => Damage.Count == 0;
+
+    /// <summary>The offset of the first damaged byte range, if any.</summary>
+    public long? DamageAt => Damage.Count > 0 ? Damage[0].Offset : null;
+
+    /// <summary>One line per damaged range: "offset N: what is wrong".</summary>
+    public IReadOnlyList<string> Problems => Damage.Select(d => $"offset {d.Offset}: {d.Problem}").ToList();
+}
+
+/// <summary>A byte range of a history log that holds no whole record: a record that could not be read.</summary>
+/// <param name="Offset">Where the range starts (where a record should start).</param>
+/// <param name="End">Where it ends: the start of the next whole record, or the end of the data (zeros written ahead left out).</param>
+/// <param name="Problem">What is wrong with the record at <paramref name="Offset"/>.</param>
+/// <param name="CutOff">
+/// True when it is the last thing in the log and its record runs past the end of the data or into
+/// the zeros written ahead: an append a crash cut off, or one still being written.
+/// </param>
+/// <param name="After">The sequence of the last whole record before the range (0 when none).</param>
+/// <param name="Before">The sequence of the first whole record after it; null when none follows.</param>
+public sealed record HistoryDamage(long Offset, long End, string Problem, bool CutOff, long After, long? Before)
+{
+    /// <summary>The sequences the range held, as its neighbours tell: "sequence 1", "sequences 3 to 5", "the records after sequence 2".</summary>
+    public string Sequences => Before switch
+    {
+        null => After == 0 ? "the first records" : $"the records after sequence {After}",
+        { } b when b - After == 2 => $"sequence {After + 1}",
+        { } b when b - After > 2 => $"sequences {After + 1} to {b - 1}",
+        { } b => $"no sequence (between {After} and {b})",
+    };
 }
