@@ -1,5 +1,6 @@
 using System.CommandLine;
 using BuildState.Cli.Rendering;
+using BuildState.Errors;
 
 namespace BuildState.Cli.Commands;
 
@@ -21,7 +22,8 @@ internal static class HistoryCommand
             throw new UsageException("--last must be 0 or more");
         }
 
-        IEnumerable<Store.HistoryEntry> entries = ctx.Store.GetHistory(id);
+        var listing = ctx.Store.ReadHistory(id);
+        IEnumerable<Store.HistoryEntry> entries = listing.Entries;
         if (last is { } n)
         {
             entries = entries.TakeLast(n);
@@ -31,9 +33,12 @@ internal static class HistoryCommand
         if (ctx.Json)
         {
             ctx.WriteJson(
-                new HistoryJson(id, list.Select(e => new HistoryRecordJson(e.Sequence, e.At, e.Kind, e.RunId, e.From, e.To, e.Message, e.State?.Phase, e.State?.Status))),
+                new HistoryJson(
+                    id,
+                    list.Select(e => new HistoryRecordJson(e.Sequence, e.At, e.Kind, e.RunId, e.From, e.To, e.Message, e.State?.Phase, e.State?.Status)),
+                    listing.Gaps.Select(g => new SkippedHistoryJson(g.Offset, g.Length, g.FirstSequence, g.LastSequence, g.Problem, g.InProgress))),
                 CliJsonContext.Default.HistoryJson);
-            return 0;
+            return WarnAboutDamage(ctx, listing);
         }
 
         var table = Styles.Table("SEQ", "AT", "WHAT", "RUN", "CHANGE", "MESSAGE");
@@ -43,8 +48,36 @@ internal static class HistoryCommand
             table.AddRow(e.Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture), Styles.E(Units.Time(e.At)), Styles.E(e.Kind), Styles.E(e.RunId), Styles.E(change), Styles.E(e.Message));
         }
 
-        ctx.Console.MarkupLine($"[bold]{Styles.E(id)}[/]: {list.Count} record(s)");
+        var unreadable = listing.Gaps.Count(g => !g.InProgress);
+        ctx.Console.MarkupLine($"[bold]{Styles.E(id)}[/]: {list.Count} record(s){(unreadable > 0 ? $", [red]{unreadable} part(s) of the log could not be read[/]" : "")}");
         ctx.Console.Write(table);
-        return 0;
+        foreach (var gap in listing.Gaps)
+        {
+            ctx.Console.MarkupLine(gap.InProgress
+                ? $"[yellow]the last record is cut off[/] at offset {gap.Offset} (an append still being written, or cut off by a crash; `buildstate recover` cuts it): {Styles.E(gap.Problem)}"
+                : $"[red]could not read[/] {Styles.E(gap.Sequences)} at offset {gap.Offset} ({gap.Length} bytes): {Styles.E(gap.Problem)}");
+        }
+
+        return WarnAboutDamage(ctx, listing);
+    }
+
+    /// <summary>
+    /// After the listing, one error line on standard error and exit 3 when records were lost to damage:
+    /// a listing that silently leaves records out reads as a complete history.
+    /// </summary>
+    private static int WarnAboutDamage(CliContext ctx, Store.HistoryListing listing)
+    {
+        var damaged = listing.Gaps.Where(g => !g.InProgress).ToList();
+        if (damaged.Count == 0)
+        {
+            return ExitCodes.Success;
+        }
+
+        var where = string.Join("; ", damaged.Select(g => $"{g.Sequences} at offset {g.Offset}: {g.Problem}"));
+        CliApp.FlushOutput(ctx.Environment);
+        ctx.Error.WriteLine(BuildStateException.Corrupt(
+            listing.LogPath,
+            $"{damaged.Count} part(s) of the history could not be read and are left out of the listing ({where}); `buildstate recover` sets the damaged bytes aside in damaged/ and repairs the log").ToOneLine());
+        return ExitCodes.Corruption;
     }
 }

@@ -108,7 +108,10 @@ internal sealed record TestsJson(int Total, int Passed, int Failed, int Skipped,
 internal sealed record ResourcesJson(string? Machine, int? ProcessId, int? NodeId, Dictionary<string, double> PhaseDurationsMs);
 
 /// <summary><c>history --json</c>.</summary>
-internal sealed record HistoryJson(string Id, IEnumerable<HistoryRecordJson> History);
+internal sealed record HistoryJson(string Id, IEnumerable<HistoryRecordJson> History, IEnumerable<SkippedHistoryJson> Skipped);
+
+/// <summary>A part of the log <c>history</c> could not read: where, the sequences it held (null when unknown), what is wrong, and whether it is only an unfinished last append.</summary>
+internal sealed record SkippedHistoryJson(long Offset, long Length, long? FirstSequence, long? LastSequence, string Problem, bool InProgress);
 
 internal sealed record HistoryRecordJson(long Sequence, DateTimeOffset At, string Kind, string? RunId, string? From, string? To, string? Message, string? Phase, RunStatus? Status);
 
