@@ -15,7 +15,7 @@ internal static class ValidateCommand
     public static Command Create(Runner runner) =>
         runner.Verb(
             "validate",
-            "Validate the whole store: file structure and schema, phases and transitions against each build's lifecycle, history checksums, index, checkpoints, dependencies (and artifacts with --artifacts). Exit code 0 when valid; 3 when any problem is corruption; 6 when a file cannot be read (permission, symbolic link); else 4.",
+            "Validate the whole store: file structure and schema, phases and transitions against each build's lifecycle, history checksums, index, checkpoints, dependencies (and artifacts with --artifacts). Exit code 0 when valid; 3 when any problem is corruption; 6 when a file cannot be read (permission, symbolic link); 8 when a file was written by a newer BuildState; else 4.",
             "buildstate validate --artifacts",
             Execute,
             Artifacts,
@@ -65,11 +65,12 @@ internal static class ValidateCommand
         return code;
     }
 
-    /// <summary>0 valid; 3 any corruption; 6 any unreadable file; 5 no store; else 4.</summary>
+    /// <summary>0 valid; 3 any corruption; 6 any unreadable file; 8 any file of a newer schema; 5 no store; else 4.</summary>
     internal static int ExitCodeFor(IReadOnlyCollection<StoreErrorKind> kinds) =>
         kinds.Count == 0 ? ExitCodes.Success
         : kinds.Contains(StoreErrorKind.Corruption) ? ExitCodes.Corruption
         : kinds.Contains(StoreErrorKind.PermissionDenied) ? ExitCodes.PermissionDenied
+        : kinds.Contains(StoreErrorKind.NewerSchema) ? ExitCodes.NewerSchema
         : kinds.All(k => k == StoreErrorKind.NotFound) ? ExitCodes.NotFound
         : ExitCodes.ValidationFailed;
 }

@@ -11,6 +11,9 @@ public static class ExitCodes
     public const int NotFound = 5;
     public const int PermissionDenied = 6;
     public const int DiskFull = 7;
+
+    /// <summary>A store file of a newer schema than this tool reads: upgrade the tool (not in DESIGN.md's first table; 8 was free).</summary>
+    public const int NewerSchema = 8;
     public const int Timeout = 9;
     public const int Usage = 64;
 
@@ -24,6 +27,7 @@ public static class ExitCodes
         StoreErrorKind.PermissionDenied => PermissionDenied,
         StoreErrorKind.DiskFull => DiskFull,
         StoreErrorKind.Timeout => Timeout,
+        StoreErrorKind.NewerSchema => NewerSchema,
         _ => General,
     };
 }

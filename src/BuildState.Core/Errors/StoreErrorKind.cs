@@ -29,4 +29,10 @@ public enum StoreErrorKind
 
     /// <summary>An operation ran out of time (exit code 9).</summary>
     Timeout,
+
+    /// <summary>
+    /// A file written by a newer BuildState, of a schema this code does not know (exit code 8). Not
+    /// damage: it is never repaired, rewritten or moved aside; the remedy is a newer tool.
+    /// </summary>
+    NewerSchema,
 }

@@ -220,6 +220,11 @@ public sealed partial class BuildStore
         GuardNoLinks(path);
         var bytes = _fs.ReadAllBytes(path, StoreLimits.MaxStateFileBytes);
         var version = Migrations.PeekSchemaVersion(bytes, path);
+        if (version > StoreSchema.Current)
+        {
+            throw Migrations.NewerSchema(path, version);
+        }
+
         if (version != StoreSchema.Current)
         {
             throw BuildStateException.Corrupt(path, $"checkpoint schema version {version} is not supported (expected {StoreSchema.Current})");

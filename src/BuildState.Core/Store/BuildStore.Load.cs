@@ -58,7 +58,15 @@ public sealed partial class BuildStore
 
     internal static BuildRecord ParseState(byte[] bytes, string path)
     {
-        StoreJson.VerifyStateChecksum(bytes, path);
+        try
+        {
+            StoreJson.VerifyStateChecksum(bytes, path);
+        }
+        catch (BuildStateException e) when (e.Kind == StoreErrorKind.Corruption && Migrations.NewerVersionOf(bytes, path) is { } newer)
+        {
+            throw Migrations.NewerSchema(path, newer); // its writer may check its files differently: not damage as far as this code can tell
+        }
+
         var version = Migrations.PeekSchemaVersion(bytes, path);
         if (version != StoreSchema.Current)
         {
@@ -176,6 +184,11 @@ public sealed partial class BuildStore
 
         // The state is missing, corrupt, or the log has more (or less) than the state has seen.
         var scan = logFile is null ? null : ScanHistory(key);
+        if (scan?.FirstNewer is { } newerRecord)
+        {
+            throw Migrations.NewerSchema(logPath, newerRecord.SchemaVersion); // a newer tool writes this log: neither read nor repaired here
+        }
+
         var lost = new List<string>();
         LoadResult Result(BuildRecord? record, bool write, long snapshot = -1) => new(record, repairs, write, snapshot) { Lost = lost };
 

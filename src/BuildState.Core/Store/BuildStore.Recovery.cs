@@ -107,7 +107,7 @@ public sealed partial class BuildStore
             return null;
         }
 
-        var checkpointRepairs = RepairCheckpoints(key, loaded.Record);
+        var checkpointRepairs = RepairCheckpoints(key, loaded.Record, report);
         loaded.Repairs.AddRange(checkpointRepairs);
         if (loaded.NeedsWrite || loaded.Repairs.Count > 0)
         {
@@ -126,16 +126,28 @@ public sealed partial class BuildStore
     }
 
     /// <summary>
-    /// Drops from the state every checkpoint whose file is missing or unreadable, or whose artifact
+    /// Drops from the state every checkpoint whose file is missing or damaged, or whose artifact
     /// copies are missing or altered (a crash, or a power loss under weak durability). Damaged
-    /// files are kept in damaged/ first. Returns what was done.
+    /// files are kept in damaged/ first. A checkpoint whose file is no damage but cannot be judged
+    /// here (a newer schema, no permission) is kept, file and all, and reported as left as it is.
+    /// Returns what was done.
     /// </summary>
-    private List<string> RepairCheckpoints(string key, BuildRecord record)
+    private List<string> RepairCheckpoints(string key, BuildRecord record, RecoveryReport report)
     {
         var repairs = new List<string>();
         foreach (var reference in record.Checkpoints.ToList())
         {
-            var problem = CheckpointProblem(key, reference);
+            string? problem;
+            try
+            {
+                problem = CheckpointProblem(key, reference);
+            }
+            catch (BuildStateException e)
+            {
+                report.NotRecovered(e);
+                continue;
+            }
+
             if (problem is null)
             {
                 continue;
@@ -156,9 +168,9 @@ public sealed partial class BuildStore
         {
             file = ReadCheckpoint(key, reference.Id);
         }
-        catch (BuildStateException e)
+        catch (BuildStateException e) when (IsDamage(e))
         {
-            return e.Message;
+            return e.Message; // anything else is thrown: not this version's to drop
         }
 
         if (!file.HasArtifactCopies)
@@ -212,7 +224,13 @@ public sealed partial class BuildStore
 
         try
         {
-            var last = ScanHistory(key).Entries.LastOrDefault(e => e.Entry.State is not null);
+            var scan = ScanHistory(key);
+            if (scan.FirstNewer is { } newer)
+            {
+                refused ??= Migrations.NewerSchema(Layout.HistoryLog(key), newer.SchemaVersion);
+            }
+
+            var last = scan.Entries.LastOrDefault(e => e.Entry.State is not null);
             if (last.Entry?.State?.Id is { } fromLog)
             {
                 return fromLog;
@@ -288,6 +306,7 @@ public sealed class RecoveryReport
     public int ExitCode =>
         Lost.Count > 0 || _notRecovered.Contains(StoreErrorKind.Corruption) ? ExitCodes.Corruption
         : _notRecovered.Contains(StoreErrorKind.PermissionDenied) ? ExitCodes.PermissionDenied
+        : _notRecovered.Contains(StoreErrorKind.NewerSchema) ? ExitCodes.NewerSchema
         : _notRecovered.Count > 0 ? ExitCodes.For(_notRecovered.Min())
         : ExitCodes.Success;
 
@@ -297,13 +316,17 @@ public sealed class RecoveryReport
     internal void NotRecovered(BuildStateException e)
     {
         _notRecovered.Add(e.Kind);
-        if (BuildStore.IsDamage(e) || e.Kind is not StoreErrorKind.PermissionDenied)
+        switch (e.Kind)
         {
-            Unrecoverable.Add(e.ToOneLine());
-        }
-        else
-        {
-            Skipped.Add($"{e.FilePath}: {e.Message}; left as it is: recover repairs damage, not access rights");
+            case StoreErrorKind.PermissionDenied:
+                Skipped.Add($"{e.FilePath}: {e.Message}; left as it is: recover repairs damage, not access rights");
+                break;
+            case StoreErrorKind.NewerSchema:
+                Skipped.Add($"{e.FilePath}: {e.Message}; left as it is: this version neither repairs nor rewrites it");
+                break;
+            default:
+                Unrecoverable.Add(e.ToOneLine());
+                break;
         }
     }
 }

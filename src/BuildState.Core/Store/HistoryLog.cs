@@ -44,6 +44,7 @@ public static class HistoryLog
         var damage = new List<(long Offset, long End, string Problem, bool CutOff, int EntriesBefore)>();
         var offset = (int)Math.Min(start, data.Length);
         var validEnd = offset;
+        (long Offset, int SchemaVersion)? firstNewer = null;
         while (offset < data.Length)
         {
             if (IsEmptyTail(data[offset..]))
@@ -51,12 +52,20 @@ public static class HistoryLog
                 break; // space written ahead for the next records: the log ends here
             }
 
-            var error = TryRead(data[offset..], path, out var entry, out var consumed);
+            var error = TryRead(data[offset..], path, out var entry, out var consumed, out var newer);
             if (error is null)
             {
+                if (newer > 0)
+                {
+                    firstNewer ??= (offset, newer); // whole, but not this code's to interpret
+                }
+                else
+                {
+                    entries.Add((entry!, offset + consumed));
+                }
+
                 offset += consumed;
                 validEnd = offset;
-                entries.Add((entry!, offset));
                 continue;
             }
 
@@ -81,7 +90,7 @@ public static class HistoryLog
             d.EntriesBefore > 0 ? entries[d.EntriesBefore - 1].Entry.Sequence : 0,
             d.EntriesBefore < entries.Count ? entries[d.EntriesBefore].Entry.Sequence : null)).ToList();
         var tornTail = ranges.Count > 0 && (entries.Count == 0 || entries[^1].End <= ranges[0].Offset);
-        return new HistoryScan(entries, validEnd, tornTail, ranges);
+        return new HistoryScan(entries, validEnd, tornTail, ranges) { FirstNewer = firstNewer };
     }
 
     /// <summary>
@@ -121,7 +130,8 @@ public static class HistoryLog
 
         try
         {
-            return (StoreJson.DeserializeHistory(data.Slice(frame.Start, frame.Length), path), frame.End);
+            var entry = StoreJson.DeserializeHistory(data.Slice(frame.Start, frame.Length), path);
+            return entry.SchemaVersion > StoreSchema.Current ? null : (entry, frame.End); // newer: the full scan reports it
         }
         catch (BuildStateException)
         {
@@ -132,24 +142,38 @@ public static class HistoryLog
     /// <summary>True when <paramref name="rest"/> (the file from a record boundary on) is all zeros: space written ahead, no record.</summary>
     public static bool IsEmptyTail(ReadOnlySpan<byte> rest) => rest.IndexOfAnyExcept((byte)0) < 0;
 
-    /// <summary>Reads one record; null when it is whole, else what is wrong and whether it is cut off (see <see cref="TryFrame"/>).</summary>
-    private static (string Message, bool CutOff)? TryRead(ReadOnlySpan<byte> data, string path, out HistoryEntry? entry, out int consumed)
+    /// <summary>
+    /// Reads one record; null when it is whole, else what is wrong and whether it is cut off (see
+    /// <see cref="TryFrame"/>). A whole record of a newer schema than this code knows is no damage:
+    /// <paramref name="newer"/> is then its schema version and <paramref name="entry"/> null.
+    /// </summary>
+    private static (string Message, bool CutOff)? TryRead(ReadOnlySpan<byte> data, string path, out HistoryEntry? entry, out int consumed, out int newer)
     {
         entry = null;
+        newer = 0;
         if (TryFrame(data, out var length, out consumed) is { } error)
         {
             consumed = 0;
             return error;
         }
 
+        var payload = data.Slice(HeaderLength, length);
         try
         {
-            entry = StoreJson.DeserializeHistory(data.Slice(HeaderLength, length), path);
+            entry = StoreJson.DeserializeHistory(payload, path);
         }
         catch (BuildStateException e)
         {
-            consumed = 0;
-            return (e.Message, false);
+            // Its checksum holds: the bytes are what a writer wrote. A newer writer's, or damage.
+            newer = Migrations.NewerVersionOf(payload, path) ?? 0;
+            consumed = newer > 0 ? consumed : 0;
+            return newer > 0 ? null : (e.Message, false);
+        }
+
+        if (entry.SchemaVersion > StoreSchema.Current)
+        {
+            newer = entry.SchemaVersion;
+            entry = null;
         }
 
         return null;
@@ -224,6 +248,13 @@ public sealed record HistoryScan(
 
     /// <summary>The offset of the first damaged byte range, if any.</summary>
     public long? DamageAt => Damage.Count > 0 ? Damage[0].Offset : null;
+
+    /// <summary>
+    /// The first whole record of a newer schema than this code reads (its offset and version), if
+    /// any. Such records are not in <see cref="Entries"/> and are no damage: a log holding one is
+    /// refused as a whole (<see cref="Migrations.NewerSchema"/>), never repaired.
+    /// </summary>
+    public (long Offset, int SchemaVersion)? FirstNewer { get; init; }
 
     /// <summary>One line per damaged range: "offset N: what is wrong".</summary>
     public IReadOnlyList<string> Problems => Damage.Select(d => $"offset {d.Offset}: {d.Problem}").ToList();

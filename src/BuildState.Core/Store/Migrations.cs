@@ -76,12 +76,38 @@ public static class Migrations
         }
     }
 
+    /// <summary>
+    /// The error for a file of a schema newer than this code reads: no damage, and nothing this
+    /// version may repair or rewrite; the message says what to do.
+    /// </summary>
+    public static BuildStateException NewerSchema(string path, int version) => new(
+        StoreErrorKind.NewerSchema,
+        $"written by a newer BuildState (schema {version}; this tool reads up to {StoreSchema.Current}): upgrade the buildstate tool/SDK",
+        path);
+
+    /// <summary>
+    /// The file's schema version when it is newer than this code reads, else null; never throws. For
+    /// a file that failed another check (its checksum, its shape): a newer writer may have changed
+    /// what those checks expect, and its file must be refused as newer, never taken for damage.
+    /// </summary>
+    public static int? NewerVersionOf(ReadOnlySpan<byte> utf8, string path)
+    {
+        try
+        {
+            return PeekSchemaVersion(utf8, path) is var version && version > StoreSchema.Current ? version : null;
+        }
+        catch (BuildStateException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Upgrades a state file's bytes from <paramref name="version"/> to <see cref="StoreSchema.Current"/>.</summary>
     public static byte[] UpgradeState(byte[] utf8, int version, string path)
     {
         if (version > StoreSchema.Current)
         {
-            throw BuildStateException.Corrupt(path, $"schema version {version} was written by a newer BuildStateSdk; this version reads up to {StoreSchema.Current} (upgrade the tool)");
+            throw NewerSchema(path, version);
         }
 
         if (version < StoreSchema.OldestSupported)

@@ -103,7 +103,7 @@ public sealed class StoreValidator(BuildStore store)
             report.FilesChecked++;
             report.BytesChecked += bytes.Length;
             var version = Migrations.PeekSchemaVersion(bytes, statePath);
-            if (version != StoreSchema.Current)
+            if (version < StoreSchema.Current)
             {
                 report.Add(StoreErrorKind.Validation, statePath, $"schema version {version}, not {StoreSchema.Current}; run `buildstate migrate`");
             }
@@ -119,10 +119,10 @@ public sealed class StoreValidator(BuildStore store)
             report.Add(e.Kind == StoreErrorKind.NotFound ? StoreErrorKind.Corruption : e.Kind, statePath, e.Message);
         }
 
-        var newest = ValidateHistory(key, record, report);
-        if (record is null)
+        var newest = ValidateHistory(key, record, report, out var historyRefused);
+        if (record is null || historyRefused)
         {
-            return null;
+            return null; // what the build is now is not known: the index and its dependents are not judged against a guess
         }
 
         ValidatePhases(record, statePath, report);
@@ -188,11 +188,16 @@ public sealed class StoreValidator(BuildStore store)
         }
     }
 
-    /// <summary>Checks the log and returns the state its newest record holds (null when none).</summary>
-    private BuildRecord? ValidateHistory(string key, BuildRecord? record, ValidationReport report)
+    /// <summary>
+    /// Checks the log and returns the state its newest record holds (null when none).
+    /// <paramref name="refused"/>: the log could not be read or is not this version's to read (no
+    /// permission, a link, a newer schema), so the build's newest state is unknown.
+    /// </summary>
+    private BuildRecord? ValidateHistory(string key, BuildRecord? record, ValidationReport report, out bool refused)
     {
         var path = Layout.HistoryLog(key);
         HistoryScan scan;
+        refused = false;
         try
         {
             scan = store.ScanHistory(key);
@@ -201,10 +206,19 @@ public sealed class StoreValidator(BuildStore store)
         catch (BuildStateException e)
         {
             report.Add(e.Kind, path, e.Message, record?.Id);
+            refused = !BuildStore.IsDamage(e);
             return null;
         }
 
         report.BytesChecked += scan.ValidEnd;
+        if (scan.FirstNewer is { } newer)
+        {
+            var e = Migrations.NewerSchema(path, newer.SchemaVersion);
+            report.Add(e.Kind, path, $"{e.Message} (the record at offset {newer.Offset})", record?.Id);
+            refused = true;
+            return null; // its records are not this version's to check against the state
+        }
+
         foreach (var problem in scan.Problems)
         {
             report.Add(StoreErrorKind.Corruption, path, (scan.TornTail ? "torn tail: " : "damaged record: ") + problem, record?.Id);

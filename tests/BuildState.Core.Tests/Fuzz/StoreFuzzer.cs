@@ -18,8 +18,8 @@ public sealed class StoreFuzzer
     public const string B = "src/Lib/Lib.csproj|Release|net10.0";
     public const string C = "legacy/Old.csproj|Debug|net48";
 
-    /// <summary>Kinds a damaged file may legitimately produce.</summary>
-    public static readonly StoreErrorKind[] SensibleKinds = [StoreErrorKind.Corruption, StoreErrorKind.NotFound, StoreErrorKind.Validation];
+    /// <summary>Kinds a damaged file may legitimately produce (a schema version altered upwards reads as a newer tool's file).</summary>
+    public static readonly StoreErrorKind[] SensibleKinds = [StoreErrorKind.Corruption, StoreErrorKind.NotFound, StoreErrorKind.Validation, StoreErrorKind.NewerSchema];
 
     private readonly CrashFileSystem _base;
     private int _knownIdMismatch;
