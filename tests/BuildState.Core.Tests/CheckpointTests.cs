@@ -238,7 +238,8 @@ public class CheckpointTests
         f.Store.CreateCheckpoint(Id);
         Assert.Equal(StoreErrorKind.NotFound, Assert.Throws<BuildStateException>(() => f.Store.RestoreCheckpoint(Id, "nope")).Kind);
         var ambiguous = Assert.Throws<BuildStateException>(() => f.Store.RestoreCheckpoint(Id, "-00"));
-        Assert.Equal(StoreErrorKind.Validation, ambiguous.Kind);
+        Assert.Equal(StoreErrorKind.NotFound, ambiguous.Kind); // as an ambiguous build is, in the CLI (exit 5)
+        Assert.Contains("matches 2 checkpoints", ambiguous.Message);
     }
 
     [Fact]

@@ -246,25 +246,6 @@ public sealed partial class BuildStore
         return file;
     }
 
-    /// <summary>Finds a checkpoint by id, by name (the newest of that name), or by a unique part of its id.</summary>
-    public CheckpointRef FindCheckpoint(BuildRecord record, string idOrName)
-    {
-        var exact = record.Checkpoints.FirstOrDefault(c => c.Id == idOrName)
-            ?? record.Checkpoints.LastOrDefault(c => c.Name == idOrName);
-        if (exact is not null)
-        {
-            return exact;
-        }
-
-        var matches = record.Checkpoints.Where(c => c.Id.Contains(idOrName, StringComparison.OrdinalIgnoreCase)).ToList();
-        return matches.Count switch
-        {
-            1 => matches[0],
-            0 => throw BuildStateException.NotFound($"build '{record.Id}' has no checkpoint '{idOrName}'"),
-            _ => throw new BuildStateException(StoreErrorKind.Validation, $"'{idOrName}' matches {matches.Count} checkpoints: {string.Join(", ", matches.Select(m => m.Id))}"),
-        };
-    }
-
     /// <summary>
     /// Restores a build to a checkpoint: the state comes back (the checkpoint list stays as it is now)
     /// and, with <paramref name="restoreArtifacts"/>, every artifact file is written back from its copy
