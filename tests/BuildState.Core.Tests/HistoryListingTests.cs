@@ -1,4 +1,5 @@
 using BuildState.Core.Tests.Infrastructure;
+using BuildState.Errors;
 using BuildState.Store;
 
 namespace BuildState.Core.Tests;
@@ -85,5 +86,23 @@ public class HistoryListingTests
         Assert.Equal(6, listing.Entries.Count);
         Assert.True(Assert.Single(listing.Gaps).InProgress);
         Assert.False(listing.HasDamage);
+    }
+
+    [Fact]
+    public void A_log_holding_a_record_of_a_newer_schema_is_refused_not_listed_without_it()
+    {
+        using var f = OneFullRun();
+        var log = f.Store.Layout.HistoryLog(Key);
+        var end = HistoryLog.Scan(File.ReadAllBytes(log), log).ValidEnd;
+        using (var stream = new FileStream(log, FileMode.Open))
+        {
+            stream.SetLength(end);
+            stream.Position = end;
+            stream.Write(HistoryLog.Frame(new HistoryEntry { SchemaVersion = 99, Sequence = 7, Kind = "something-new", At = DateTimeOffset.UtcNow }));
+        }
+
+        var e = Assert.Throws<BuildStateException>(() => f.Reopen().ReadHistory(Id));
+        Assert.Equal(StoreErrorKind.NewerSchema, e.Kind);
+        Assert.Equal(log, e.FilePath);
     }
 }

@@ -15,6 +15,11 @@ public sealed partial class BuildStore
         EnsureBuildExists(key, buildId);
         var path = Layout.HistoryLog(key);
         var scan = ScanHistory(key);
+        if (scan.FirstNewer is { } newer)
+        {
+            throw Migrations.NewerSchema(path, newer.SchemaVersion); // its records are not this version's to list, nor to leave out silently
+        }
+
         var lastSequence = scan.Entries.Count > 0 ? scan.Entries[^1].Entry.Sequence : 0;
         var counted = StateSequenceOrNull(key, buildId);
         var missing = counted > lastSequence;
