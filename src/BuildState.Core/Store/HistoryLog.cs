@@ -41,10 +41,10 @@ public static class HistoryLog
     public static HistoryScan Scan(ReadOnlySpan<byte> data, string path, long start = 0)
     {
         var entries = new List<(HistoryEntry Entry, long End)>();
-        var damage = new List<(long Offset, long End, string Problem, bool CutOff, int EntriesBefore)>();
+        List<HistoryDamage>? damage = null;
         var offset = (int)Math.Min(start, data.Length);
         var validEnd = offset;
-        (long Offset, int SchemaVersion)? firstNewer = null;
+        NewerHistoryRecord? firstNewer = null;
         while (offset < data.Length)
         {
             if (IsEmptyTail(data[offset..]))
@@ -57,7 +57,7 @@ public static class HistoryLog
             {
                 if (newer > 0)
                 {
-                    firstNewer ??= (offset, newer); // whole, but not this code's to interpret
+                    firstNewer ??= new NewerHistoryRecord(offset, newer); // whole, but not this code's to interpret
                 }
                 else
                 {
@@ -73,7 +73,8 @@ public static class HistoryLog
             // not a torn tail, and they are still read (nothing committed is dropped silently).
             var next = data[(offset + 1)..].IndexOf(Magic);
             var end = next >= 0 ? offset + 1 + next : Math.Max(offset + 1, data.LastIndexOfAnyExcept((byte)0) + 1);
-            damage.Add((offset, end, error.Value.Message, error.Value.CutOff, entries.Count));
+            var after = entries.Count > 0 ? entries[^1].Entry.Sequence : 0;
+            (damage ??= []).Add(new HistoryDamage(offset, end, error.Value.Message, error.Value.CutOff, after, Before: null));
             if (next < 0)
             {
                 break;
@@ -82,15 +83,35 @@ public static class HistoryLog
             offset = end;
         }
 
-        var ranges = damage.Select(d => new HistoryDamage(
-            d.Offset,
-            d.End,
-            d.Problem,
-            d.CutOff && d.EntriesBefore == entries.Count,
-            d.EntriesBefore > 0 ? entries[d.EntriesBefore - 1].Entry.Sequence : 0,
-            d.EntriesBefore < entries.Count ? entries[d.EntriesBefore].Entry.Sequence : null)).ToList();
-        var tornTail = ranges.Count > 0 && (entries.Count == 0 || entries[^1].End <= ranges[0].Offset);
-        return new HistoryScan(entries, validEnd, tornTail, ranges) { FirstNewer = firstNewer };
+        if (damage is null)
+        {
+            return new HistoryScan(entries, validEnd, false, []) { FirstNewer = firstNewer };
+        }
+
+        NameFollowingRecords(damage, entries);
+        var tornTail = entries.Count == 0 || entries[^1].End <= damage[0].Offset;
+        return new HistoryScan(entries, validEnd, tornTail, damage) { FirstNewer = firstNewer };
+    }
+
+    /// <summary>
+    /// Gives each damaged range the sequence of the first whole record after it; a range followed by
+    /// one is not cut off at the end, whatever its record looked like.
+    /// </summary>
+    private static void NameFollowingRecords(List<HistoryDamage> damage, List<(HistoryEntry Entry, long End)> entries)
+    {
+        var next = 0;
+        for (var i = 0; i < damage.Count; i++)
+        {
+            while (next < entries.Count && entries[next].End <= damage[i].Offset)
+            {
+                next++;
+            }
+
+            if (next < entries.Count)
+            {
+                damage[i] = damage[i] with { Before = entries[next].Entry.Sequence, CutOff = false };
+            }
+        }
     }
 
     /// <summary>
@@ -254,7 +275,7 @@ public sealed record HistoryScan(
     /// any. Such records are not in <see cref="Entries"/> and are no damage: a log holding one is
     /// refused as a whole (<see cref="Migrations.NewerSchema"/>), never repaired.
     /// </summary>
-    public (long Offset, int SchemaVersion)? FirstNewer { get; init; }
+    public NewerHistoryRecord? FirstNewer { get; init; }
 
     /// <summary>One line per damaged range: "offset N: what is wrong".</summary>
     public IReadOnlyList<string> Problems => Damage.Select(d => $"offset {d.Offset}: {d.Problem}").ToList();
@@ -281,3 +302,6 @@ public sealed record HistoryDamage(long Offset, long End, string Problem, bool C
         { } b => $"no sequence (between {After} and {b})",
     };
 }
+
+/// <summary>A whole history record (its checksum holds) of a schema newer than this code reads: where it is, and its version.</summary>
+public sealed record NewerHistoryRecord(long Offset, int SchemaVersion);
