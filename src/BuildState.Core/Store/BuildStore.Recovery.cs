@@ -153,9 +153,10 @@ public sealed partial class BuildStore
                 continue;
             }
 
-            KeepAside(Layout.CheckpointFile(key, reference.Id), key);
+            var aside = KeepAside(Layout.CheckpointFile(key, reference.Id), key);
             record.Checkpoints.Remove(reference);
-            repairs.Add($"dropped checkpoint {reference.Id}: {problem}");
+            var name = reference.Name is null ? "" : $" ({reference.Name})";
+            repairs.Add($"dropped checkpoint {reference.Id}{name} from the build's list, as it cannot be restored: {problem}{KeptIn(aside, "its file")}");
         }
 
         return repairs;
