@@ -110,16 +110,9 @@ internal sealed class CliContext
             return new BuildStateException(StoreErrorKind.PermissionDenied, "the store holds a symbolic link; it never follows links inside the store (remove the link)", state);
         }
 
-        if (keys[0] == exactKey)
+        if (Store.FindReadProblem(keys[0]) is { } problem)
         {
-            try
-            {
-                Store.Get(part);
-            }
-            catch (BuildStateException e)
-            {
-                return e;
-            }
+            return problem;
         }
 
         return BuildStateException.Corrupt(state, $"the build matching '{part}' cannot be read; `buildstate validate` lists the problems, `buildstate recover` repairs what it can");
