@@ -144,6 +144,8 @@ internal sealed class CliContext
         return BuildStore.Open(root, options);
     }
 
+    private const int NotATerminalWidth = 1 << 16;
+
     private static IAnsiConsole CreateConsole(TextWriter writer, CliEnvironment environment, bool color)
     {
         var console = AnsiConsole.Create(new AnsiConsoleSettings
@@ -153,7 +155,9 @@ internal sealed class CliContext
             Out = new AnsiConsoleOutput(writer),
             Interactive = environment.IsTerminal ? InteractionSupport.Detect : InteractionSupport.No,
         });
-        console.Profile.Width = environment.Width ?? 200;
+        // A terminal's own width; otherwise (a pipe, a file, a CI log) no wrapping at all: a long
+        // message stays one line that grep finds whole. Tables size to their content, not to this.
+        console.Profile.Width = environment.Width ?? NotATerminalWidth;
         return console;
     }
 }
