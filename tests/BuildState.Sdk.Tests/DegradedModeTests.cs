@@ -123,6 +123,24 @@ public class DegradedModeTests(PackageFeed feed)
     }
 
     [Fact]
+    public void A_store_written_by_a_newer_sdk_is_left_as_it_is_with_a_warning_and_the_build_succeeds()
+    {
+        using var repo = new TestRepo(feed);
+        repo.Project("Lib");
+        repo.Ok("build", "src/Lib/Lib.csproj");
+        var state = Path.Combine(repo.StoreRoot, "active", BuildKey.For(TestRepo.Id("Lib")), "current_state.json");
+        var newer = System.Text.RegularExpressions.Regex.Replace(File.ReadAllText(state), "\"schemaVersion\": *\\d+", "\"schemaVersion\": 99");
+        File.WriteAllText(state, newer);
+
+        File.AppendAllText(repo.Path_("src/Lib/Lib.cs"), "\n// changed\n");
+        var result = repo.Ok("build", "src/Lib/Lib.csproj");
+        Assert.Contains("warning BST1001", result.Output);
+        Assert.Contains("written by a newer BuildState (schema 99", result.Output);
+        Assert.Equal(newer, File.ReadAllText(state)); // not rewritten in the older format, not moved aside
+        Assert.False(Directory.Exists(Path.Combine(repo.StoreRoot, "damaged")));
+    }
+
+    [Fact]
     public void A_build_killed_midway_leaves_its_run_to_be_marked_interrupted_later()
     {
         using var repo = new TestRepo(feed);
