@@ -121,6 +121,15 @@ public class CommandsTests(PackageFeed feed)
         Assert.Equal((RunStatus.Succeeded, "true"), (inner.Status, inner.Metadata["msbuild.noBuild"]));
         Assert.Equal(1, inner.Tests!.Total);
         Assert.Equal(2, repo.Store().List().Count); // Calc and the inner build of Calc.Tests
+
+        // A test project with a table of its own starts its run before PrepareForBuild (its targets
+        // may drive the table): without a build that run still says it built nothing.
+        repo.Write("src/Calc.Tests/release.buildstate.json", BuildState.Tests.Shared.SampleTables.Release);
+        repo.Ok("build", "src/Calc.Tests/Calc.Tests.csproj");
+        repo.Ok("test", "src/Calc.Tests/Calc.Tests.csproj", "--no-build");
+        var withTable = repo.Store().Get(TestRepo.Id("Calc.Tests"));
+        Assert.Equal((RunStatus.Succeeded, "true"), (withTable.Status, withTable.Metadata["msbuild.noBuild"]));
+        Assert.Equal(["Setup", "Build", "Test", "Cleanup", "Complete"], withTable.Transitions.Select(t => t.To));
     }
 
     [Fact]
