@@ -97,28 +97,17 @@ internal sealed class CliContext
             ? [exactKey]
             : !Directory.Exists(layout.ActiveDir) ? []
             : Directory.EnumerateDirectories(layout.ActiveDir).Select(Path.GetFileName).OfType<string>()
-                .Where(k => BuildKey.LooksLikeKey(k) && k[..k.LastIndexOf('-')].Contains(Sanitize(part), StringComparison.OrdinalIgnoreCase))
+                .Where(k => BuildKey.LooksLikeKey(k) && k[..k.LastIndexOf('-')].Contains(BuildKey.Readable(part), StringComparison.OrdinalIgnoreCase))
                 .ToList();
         if (keys.Count != 1)
         {
             return null;
         }
 
-        var state = layout.StateFile(keys[0]);
-        if (new FileInfo(state).LinkTarget is not null || new DirectoryInfo(layout.BuildDir(keys[0])).LinkTarget is not null)
-        {
-            return new BuildStateException(StoreErrorKind.PermissionDenied, "the store holds a symbolic link; it never follows links inside the store (remove the link)", state);
-        }
-
-        if (Store.FindReadProblem(keys[0]) is { } problem)
-        {
-            return problem;
-        }
-
-        return BuildStateException.Corrupt(state, $"the build matching '{part}' cannot be read; `buildstate validate` lists the problems, `buildstate recover` repairs what it can");
+        // A linked folder or file, a refused read, a newer schema or damage: Core names the file and the kind.
+        return Store.FindReadProblem(keys[0])
+            ?? BuildStateException.Corrupt(layout.StateFile(keys[0]), $"the build matching '{part}' cannot be read; `buildstate validate` lists the problems, `buildstate recover` repairs what it can");
     }
-
-    private static string Sanitize(string part) => new(part.Select(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' ? c : '_').ToArray());
 
     public void WriteJson<T>(T value, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> info) => Out.WriteLine(CliJson.Serialize(value, info));
 

@@ -181,6 +181,15 @@ public class SecurityAndLimitsTests
         Assert.True(BuildKey.LooksLikeKey(key));
     }
 
+    [Theory] // the folders of existing stores: a key never changes between versions
+    [InlineData("src/App/App.csproj|Debug|net10.0", "src_App_App_csproj_Debug_net10_0-fa0a1c1f2f7b89c9e1e360d555422df4")]
+    [InlineData("src/Very.Long.Project.Name.Éditions/Very.Long.Project.Name.Éditions.csproj|Release|net10.0-windows", "src_Very_Long_Project_Name__ditions_Very_Long_Project_Name__-5bff622c9da07e75ede861ea3a391eef")]
+    public void Build_keys_are_those_every_version_computed(string id, string key)
+    {
+        Assert.Equal(key, BuildKey.For(id));
+        Assert.StartsWith(BuildKey.Readable(id)[..Math.Min(id.Length, BuildKey.MaxPrefixLength)] + "-", key);
+    }
+
     [Fact]
     public void Ids_that_sanitize_alike_still_get_different_keys()
     {

@@ -39,19 +39,24 @@ public static class BuildKey
     private static string Compute(string buildId)
     {
         ValidateId(buildId);
-        var prefix = new StringBuilder(Math.Min(buildId.Length, MaxPrefixLength));
-        foreach (var c in buildId)
-        {
-            if (prefix.Length == MaxPrefixLength)
-            {
-                break;
-            }
-
-            prefix.Append(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? c : '_');
-        }
-
+        var prefix = Readable(buildId.Length > MaxPrefixLength ? buildId[..MaxPrefixLength] : buildId);
         var hash = IO.SmallSha256.Hash(Encoding.UTF8.GetBytes(buildId));
         return $"{prefix}-{Convert.ToHexStringLower(hash, 0, 16)}";
+    }
+
+    /// <summary>
+    /// <paramref name="text"/> as a key's readable part writes it: every character outside
+    /// [A-Za-z0-9_-] becomes '_' (for finding a key by part of its id, as well as for making one).
+    /// </summary>
+    public static string Readable(string text)
+    {
+        var chars = text.ToCharArray();
+        for (var i = 0; i < chars.Length; i++)
+        {
+            chars[i] = char.IsAsciiLetterOrDigit(chars[i]) || chars[i] is '-' or '_' ? chars[i] : '_';
+        }
+
+        return new string(chars);
     }
 
     /// <summary>True when <paramref name="name"/> has the shape of a key (used to skip stray directories).</summary>
