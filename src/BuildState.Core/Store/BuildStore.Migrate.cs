@@ -88,7 +88,7 @@ public sealed partial class BuildStore
             try
             {
                 GuardNoLinks(path);
-                if (Migrations.PeekSchemaVersion(_fs.ReadAllBytes(path, StoreLimits.MaxStateFileBytes), path) is var version && version > StoreSchema.Current)
+                if (Migrations.NewerVersionOf(_fs.ReadAllBytes(path, StoreLimits.MaxStateFileBytes), path) is { } version)
                 {
                     found.Add(Migrations.NewerSchema(path, version));
                 }
