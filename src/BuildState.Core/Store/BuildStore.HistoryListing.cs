@@ -27,14 +27,7 @@ public sealed partial class BuildStore
         var gaps = new List<HistoryGap>();
         foreach (var damage in scan.Damage.Where(d => !(missing && d == tail)))
         {
-            var holds = damage.Before is { } before ? before - damage.After - 1 : -1;
-            gaps.Add(new HistoryGap(
-                damage.Offset,
-                damage.End - damage.Offset,
-                holds == 0 ? null : damage.After + 1,
-                holds > 0 ? damage.Before - 1 : null,
-                damage.Problem,
-                InProgress: damage.CutOff));
+            gaps.Add(new HistoryGap(damage.Offset, damage.End - damage.Offset, damage.FirstSequence, damage.LastSequence, damage.Problem, InProgress: damage.CutOff));
         }
 
         if (missing)

@@ -293,13 +293,19 @@ public sealed record HistoryScan(
 /// <param name="Before">The sequence of the first whole record after it; null when none follows.</param>
 public sealed record HistoryDamage(long Offset, long End, string Problem, bool CutOff, long After, long? Before)
 {
+    /// <summary>The first sequence the range held, as its neighbours tell; null when it held none (its neighbours are consecutive).</summary>
+    public long? FirstSequence => Before is { } b && b - After <= 1 ? null : After + 1;
+
+    /// <summary>The last sequence the range held; null when it held none, or when no whole record follows it to tell.</summary>
+    public long? LastSequence => Before is { } b && b - After > 1 ? b - 1 : null;
+
     /// <summary>The sequences the range held, as its neighbours tell: "sequence 1", "sequences 3 to 5", "the records after sequence 2".</summary>
-    public string Sequences => Before switch
+    public string Sequences => (FirstSequence, LastSequence) switch
     {
-        null => After == 0 ? "the first records" : $"the records after sequence {After}",
-        { } b when b - After == 2 => $"sequence {After + 1}",
-        { } b when b - After > 2 => $"sequences {After + 1} to {b - 1}",
-        { } b => $"no sequence (between {After} and {b})",
+        ({ } first, { } last) when first == last => $"sequence {first}",
+        ({ } first, { } last) => $"sequences {first} to {last}",
+        ({ }, null) => After == 0 ? "the first records" : $"the records after sequence {After}",
+        _ => $"no sequence (between {After} and {Before})",
     };
 }
 
