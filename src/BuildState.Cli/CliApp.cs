@@ -100,7 +100,7 @@ public static class CliApp
         var root = new RootCommand(
             "buildstate: inspect, validate, repair, restore and report on a BuildStateSdk state store (.buildstate/).\n" +
             "BUILD is a full build id (project|Configuration|TargetFramework) or any unique part of it.\n" +
-            "Exit codes: 0 ok, 1 error, 2 lock timeout, 3 corruption, 4 validation failed, 5 not found, 6 permission denied, 7 disk full, 9 timeout, 64 usage.");
+            "Exit codes: " + string.Join(", ", ExitCodes.Meanings.Select(m => $"{m.Code} {m.Meaning}")) + ".");
         GlobalOptions.AddTo(root);
         root.Add(StatusCommand.Create(runner));
         root.Add(ListCommand.Create(runner));

@@ -38,3 +38,23 @@ public sealed class HelpOptionalArgumentTests
         Assert.StartsWith("  recover [<BUILD>]  ", Row(result.Err, "recover"));
     }
 }
+
+/// <summary>The top-level help lists every exit code the tool can return (ExitCodes' constants), each with its meaning.</summary>
+public sealed class HelpExitCodeTests
+{
+    [Fact]
+    public void Help_lists_every_exit_code()
+    {
+        var constants = typeof(BuildState.Errors.ExitCodes).GetFields()
+            .Where(f => f.IsLiteral && f.FieldType == typeof(int))
+            .Select(f => (int)f.GetRawConstantValue()!)
+            .ToList();
+
+        var help = Bs.Run(Path.GetTempPath(), "--help");
+
+        Assert.Equal(0, help.Code);
+        var line = help.Out.Split('\n').Single(l => l.TrimStart().StartsWith("Exit codes:", StringComparison.Ordinal));
+        Assert.All(constants, code => Assert.Matches($@"[:,] {code} \w", line));
+        Assert.Contains("8 written by a newer BuildState", line);
+    }
+}

@@ -17,6 +17,22 @@ public static class ExitCodes
     public const int Timeout = 9;
     public const int Usage = 64;
 
+    /// <summary>Every exit code with what it means in a few words: what `buildstate --help` lists.</summary>
+    public static readonly IReadOnlyList<(int Code, string Meaning)> Meanings =
+    [
+        (Success, "ok"),
+        (General, "error"),
+        (LockTimeout, "lock timeout"),
+        (Corruption, "corruption"),
+        (ValidationFailed, "validation failed"),
+        (NotFound, "not found"),
+        (PermissionDenied, "permission denied"),
+        (DiskFull, "disk full"),
+        (NewerSchema, "written by a newer BuildState"),
+        (Timeout, "timeout"),
+        (Usage, "usage"),
+    ];
+
     /// <summary>The exit code for an error kind (a one-to-one mapping).</summary>
     public static int For(StoreErrorKind kind) => kind switch
     {
