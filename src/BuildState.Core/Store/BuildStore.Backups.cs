@@ -37,7 +37,8 @@ public sealed partial class BuildStore
         CreateDirectoryDurably(Layout.BackupsDir);
         CreateDirectoryDurably(dir);
         var path = Path.Combine(dir, $"{record.Sequence:D12}.json");
-        if (!_fs.FileExists(path))
+        var backups = BackupFiles(key).ToList(); // listed once: newest first
+        if (!backups.Contains(path, StringComparer.Ordinal))
         {
             // Backups back up history, which is already durable per the mode: no fsync (a backup a
             // power loss tore is skipped when backups are read, as any unreadable one is). When the
@@ -46,17 +47,22 @@ public sealed partial class BuildStore
             // each creation scans past every inode freed in the last minutes (a backup every 32
             // commits of every build made that 7% of a commit's CPU time in a long benchmark).
             var bytes = StoreJson.SerializeStateFile(record);
-            if (Options.MaxBackups > 0 && BackupFiles(key).Skip(Options.MaxBackups - 1).LastOrDefault() is { } oldest)
+            if (backups.Count >= Options.MaxBackups)
             {
-                _fs.ReplaceFile(path, oldest, bytes);
+                _fs.ReplaceFile(path, backups[^1], bytes);
+                backups.RemoveAt(backups.Count - 1);
             }
             else
             {
                 WriteAtomic(path, bytes, sync: false);
             }
+
+            backups.Add(path);
+            backups.Sort(StringComparer.Ordinal); // a build archived and started anew writes a lower sequence than its old backups
+            backups.Reverse();
         }
 
-        foreach (var old in BackupFiles(key).Skip(Options.MaxBackups))
+        foreach (var old in backups.Skip(Options.MaxBackups))
         {
             _fs.DeleteFile(old);
         }
