@@ -37,6 +37,12 @@ internal static class CSharpNames
         "Equals", "GetHashCode", "GetType", "ToString", "MemberwiseClone", "ReferenceEquals", "Finalize", "String",
     };
 
+    /// <summary>
+    /// The root namespaces the generated code names (<c>global::System...</c>, <c>global::BuildState...</c>).
+    /// A table type with one of these names in the global namespace would hide the namespace.
+    /// </summary>
+    public static readonly IReadOnlyList<string> NamespacesOfGeneratedCode = new[] { "System", "BuildState" };
+
     public static bool IsKeyword(string name) => Keywords.Contains(name);
 
     /// <summary>The name as a C# identifier: keywords get a leading <c>@</c>.</summary>

@@ -26,6 +26,14 @@ internal static class TableValidator
             Add(TableRules.InvalidIdentifier, "Table name '" + table.Name + "' is not a valid C# identifier.", nameSpan);
         }
 
+        else if (table.Namespace.Length == 0 && IsOrdinalIn(table.Name, CSharpNames.NamespacesOfGeneratedCode))
+        {
+            Add(TableRules.NameCollision,
+                "Table name '" + table.Name + "' in the global namespace would hide the namespace '" + table.Name +
+                "' that the generated code uses; give the table a namespace (\"namespace\": \"MyCompany.Build\", or declare the enum in a namespace) or another name.",
+                nameSpan);
+        }
+
         if (!CSharpNames.IsValidNamespace(table.Namespace))
         {
             Add(TableRules.InvalidIdentifier, "Namespace '" + table.Namespace + "' is not a valid C# namespace.", table.NamespaceSpan.IsEmpty ? nameSpan : table.NamespaceSpan);
@@ -40,7 +48,7 @@ internal static class TableValidator
                     "State name '" + state.Name + "' is not a valid C# identifier (letters, digits and '_', not starting with a digit; keywords are escaped).",
                     state.Span);
             }
-            else if (IsReserved(state.Name) || string.Equals(state.Name, table.Name, StringComparison.Ordinal))
+            else if (IsOrdinalIn(state.Name, CSharpNames.ReservedStateNames) || string.Equals(state.Name, table.Name, StringComparison.Ordinal))
             {
                 Add(TableRules.NameCollision,
                     "State name '" + state.Name + "' collides with a generated name (" +
@@ -153,9 +161,9 @@ internal static class TableValidator
         }
     }
 
-    private static bool IsReserved(string name)
+    private static bool IsOrdinalIn(string name, IReadOnlyList<string> names)
     {
-        foreach (var reserved in CSharpNames.ReservedStateNames)
+        foreach (var reserved in names)
         {
             if (string.Equals(reserved, name, StringComparison.Ordinal))
             {

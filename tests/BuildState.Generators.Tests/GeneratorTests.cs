@@ -302,4 +302,50 @@ public static class UseIt
         TestHelper.AssertNoErrors(result.CompileDiagnostics);
         Assert.Equal(3, result.HintNames.Distinct().Count());
     }
+
+    [Theory]
+    [InlineData("BuildState")]
+    [InlineData("System")]
+    public void TableInTheGlobalNamespaceNamedLikeANamespaceOfTheGeneratedCodeIsBst0012(string name)
+    {
+        // Its type would hide the namespace the generated code names (CS0101/CS0437 before): nothing
+        // is generated, the table gets BST0012 at its name, and the rest of the project compiles.
+        var table = "{\n  \"name\": \"" + name + "\",\n  \"initial\": \"A\", \"terminal\": [\"B\"], \"transitions\": { \"A\": [\"B\"] } }";
+        var result = TestHelper.RunTable(table, "t.buildstate.json", withCore: true, sources: "public static class U { }");
+        var diagnostics = TestHelper.Analyze(result, new[] { ("t.buildstate.json", table) });
+        Assert.Equal(new[] { "t.buildstate.json(2,11): BST0012" }, diagnostics.Select(TestHelper.Format));
+        Assert.Contains("give the table a namespace", diagnostics[0].GetMessage());
+        TestHelper.AssertNoErrors(result.CompileDiagnostics);
+    }
+
+    [Fact]
+    public void NamesOfNamespacesTheGeneratedCodeUsesCompileInANamespaceOrAsStates()
+    {
+        const string InNamespace = "{ \"name\": \"BuildState\", \"namespace\": \"Contoso\", \"initial\": \"A\", \"terminal\": [\"B\"], \"transitions\": { \"A\": [\"B\"] } }";
+        const string States = "{ \"name\": \"Flow\", \"initial\": \"System\", \"terminal\": [\"BuildState\"], \"error\": \"Microsoft\", \"transitions\": { \"System\": [\"BuildState\", \"Microsoft\"], \"Microsoft\": [\"System\"] } }";
+        var tables = new[] { ("a.buildstate.json", InNamespace), ("b.buildstate.json", States) };
+        const string Use = "public static class U { public static object M() { return Flow.Start().ToBuildState(); } public static object N() { return Contoso.BuildState.Start().ToB(); } }";
+        var result = TestHelper.Run(new[] { Use }, tables, withCore: true);
+        Assert.Empty(TestHelper.Analyze(result, tables));
+        TestHelper.AssertNoErrors(result.CompileDiagnostics);
+        Assert.Equal(3, result.HintNames.Count());
+    }
+
+    [Fact]
+    public void EnumTableInTheGlobalNamespaceNamedBuildStateIsBst0012()
+    {
+        const string Enum = """
+using BuildState;
+
+[BuildStateMachine(Initial = BuildStatePhase.A)]
+public enum BuildStatePhase
+{
+    [To(BuildStatePhase.B)] A,
+    [Terminal] B,
+}
+""";
+        var result = TestHelper.Run(new[] { Enum });
+        Assert.Equal(new[] { "Source0.cs(4,13): BST0012" }, TestHelper.Analyze(result).Select(TestHelper.Format));
+        TestHelper.AssertNoErrors(result.CompileDiagnostics);
+    }
 }
