@@ -82,4 +82,16 @@ public sealed class BuildMatchingTests : IDisposable
         Assert.Equal(5, result.Code);
         Assert.Contains("no build matches 'Nothing.Like.It'", result.Err);
     }
+
+    [Theory]
+    [InlineData("Contoso.Core")]
+    [InlineData("Contoso.Core.csproj|Debug|net10.0")]
+    [InlineData("Contoso.Core|Debug|net10.0")]
+    public void A_project_name_names_its_default_lifecycle_build_beside_its_custom_lifecycle_build(string part)
+    {
+        _store.Store.StartRun(Core + "|Release", new StartRunRequest { RunId = "r" });
+
+        Assert.Equal(Core, Shown(part));
+        Assert.Equal(Core + "|Release", Shown("Contoso.Core|Debug|net10.0|Release"));
+    }
 }

@@ -1,13 +1,23 @@
 namespace BuildState.Store;
 
 /// <summary>
-/// Which build ids a BUILD argument names, in tiers: the full id; then the project, when the part is
-/// its path, file name or name, optionally followed by the first fields of the rest
-/// (<c>src/Contoso.Core/Contoso.Core.csproj|Debug|net10.0</c> is named by <c>Contoso.Core</c> and by
-/// <c>Contoso.Core|Debug</c>); then any id containing the part. All case-insensitive. The first tier
-/// with a match decides, so naming a project exactly is never ambiguous with a longer name that
-/// merely contains it (Contoso.Core.Tests). Used by <see cref="BuildStore.ResolveBuildId"/> and the
-/// CLI's BUILD arguments alike.
+/// Which build ids a BUILD argument names, in tiers (the first tier with a match decides; all
+/// case-insensitive):
+/// <list type="number">
+/// <item>the full id;</item>
+/// <item>a project's name (its path, file name or file name without extension) followed by every
+/// field of the rest of the id (<c>App|Debug|net10.0</c> names <c>src/App/App.csproj|Debug|net10.0</c>
+/// and not its <c>...|Release</c> lifecycle build);</item>
+/// <item>a project's name, optionally followed by the first fields of the rest (<c>App</c>,
+/// <c>App|Debug</c>); fields are positional, so <c>App|Release</c> is the Release configuration. When
+/// this tier matches several builds and exactly one of them is a default-lifecycle build (three
+/// fields: project, configuration, target framework; a custom lifecycle's build has a fourth, the
+/// lifecycle's name), that one is named;</item>
+/// <item>any id containing the part.</item>
+/// </list>
+/// So naming a project exactly is never ambiguous with a longer name that merely contains it
+/// (Contoso.Core.Tests), nor with the project's own custom-lifecycle builds. Used by
+/// <see cref="BuildStore.ResolveBuildId"/> and the CLI's BUILD arguments alike.
 /// </summary>
 public static class BuildMatcher
 {
@@ -20,29 +30,47 @@ public static class BuildMatcher
             return [exact];
         }
 
-        foreach (var tier in new Func<string, bool>[]
+        var caseless = all.Where(id => string.Equals(id, part, StringComparison.OrdinalIgnoreCase)).ToList();
+        if (caseless.Count > 0)
         {
-            id => string.Equals(id, part, StringComparison.OrdinalIgnoreCase),
-            id => NamesProject(id, part),
-            id => id.Contains(part, StringComparison.OrdinalIgnoreCase),
-        })
-        {
-            var matches = all.Where(tier).ToList();
-            if (matches.Count > 0)
-            {
-                return matches;
-            }
+            return caseless;
         }
 
-        return [];
+        var allFields = all.Where(id => NamesProject(id, part, allFields: true)).ToList();
+        if (allFields.Count > 0)
+        {
+            return allFields;
+        }
+
+        var project = all.Where(id => NamesProject(id, part, allFields: false)).ToList();
+        if (project.Count > 1 && project.Where(IsDefaultLifecycle).Take(2).ToList() is [var only])
+        {
+            return [only];
+        }
+
+        if (project.Count > 0)
+        {
+            return project;
+        }
+
+        return all.Where(id => id.Contains(part, StringComparison.OrdinalIgnoreCase)).ToList();
     }
 
-    /// <summary>True when <paramref name="part"/> is one of the project's names, then whole fields of the id's rest (Configuration, TargetFramework).</summary>
-    private static bool NamesProject(string id, string part)
+    /// <summary>True for a build of the default lifecycle: <c>project|Configuration|TargetFramework</c>, no fourth field (a custom lifecycle's name).</summary>
+    public static bool IsDefaultLifecycle(string id) => Split(id).Fields.Count(c => c == '|') == 1;
+
+    /// <summary>
+    /// True when <paramref name="part"/> is one of the project's names, then whole fields of the id's
+    /// rest (Configuration, TargetFramework, lifecycle): every field when <paramref name="allFields"/>,
+    /// else the first ones.
+    /// </summary>
+    private static bool NamesProject(string id, string part, bool allFields)
     {
         var (project, rest) = Split(id);
         var (partProject, partRest) = Split(part);
-        if (partRest.Length > 0 && !(string.Equals(rest, partRest, StringComparison.OrdinalIgnoreCase) || rest.StartsWith(partRest + "|", StringComparison.OrdinalIgnoreCase)))
+        var fieldsMatch = string.Equals(rest, partRest, StringComparison.OrdinalIgnoreCase)
+            || (!allFields && (partRest.Length == 0 || rest.StartsWith(partRest + "|", StringComparison.OrdinalIgnoreCase)));
+        if (!fieldsMatch)
         {
             return false;
         }
