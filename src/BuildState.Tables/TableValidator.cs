@@ -58,6 +58,23 @@ internal static class TableValidator
             }
         }
 
+        // Phase names that differ only by case: the CLI matches phase names in any case.
+        var byCaselessName = new Dictionary<string, TableState>(StringComparer.OrdinalIgnoreCase);
+        foreach (var state in table.States)
+        {
+            if (!byCaselessName.TryGetValue(state.Name, out var first))
+            {
+                byCaselessName.Add(state.Name, state);
+            }
+            else if (!string.Equals(first.Name, state.Name, StringComparison.Ordinal))
+            {
+                Add(TableRules.DuplicateTransition,
+                    "State '" + state.Name + "' differs from state '" + first.Name + "'" + Where(first.Span) +
+                    " only by case; phase names are matched in any case (buildstate list --phase, graph), so rename one of them.",
+                    state.Span);
+            }
+        }
+
         // Initial state.
         TableState? initial = null;
         if (table.Initial == null)
@@ -173,6 +190,8 @@ internal static class TableValidator
 
         return false;
     }
+
+    private static string Where(SourceSpan span) => span.IsEmpty ? "" : " (line " + span.Line + ")";
 
     private static IEnumerable<string> Distinct(List<TableName> names)
     {

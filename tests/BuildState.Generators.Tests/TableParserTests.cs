@@ -242,4 +242,35 @@ public class TableParserTests
             Directory.Delete(dir, true);
         }
     }
+
+    [Fact]
+    public void PhaseNamesDifferingOnlyByCaseAreBst0003AtTheSecondName()
+    {
+        const string Table = """
+{
+  "name": "Flow",
+  "initial": "review",
+  "terminal": ["Done"],
+  "transitions": {
+    "review": ["Review", "Done"],
+    "Review": ["Done"]
+  }
+}
+""";
+        var result = Parse(Table);
+        var d = Assert.Single(result.Diagnostics);
+        Assert.Equal("BST0003@7,5", d.Id + "@" + d.Line + "," + d.Column);
+        Assert.True(d.IsError);
+        Assert.Equal("State 'Review' differs from state 'review' (line 6) only by case; phase names are matched in any case (buildstate list --phase, graph), so rename one of them.", d.Message);
+        Assert.False(result.IsValid);
+    }
+
+    [Fact]
+    public void ATerminalEntryDifferingOnlyByCaseFromAKeyIsBst0003AtTheEntry()
+    {
+        var result = Parse("{ \"name\": \"Flow\", \"initial\": \"A\", \"terminal\": [\"a\"], \"transitions\": { \"A\": [\"a\"] } }");
+        var d = Assert.Single(result.Diagnostics);
+        Assert.Equal("BST0003@1,48", d.Id + "@" + d.Line + "," + d.Column);
+        Assert.Contains("'a' differs from state 'A'", d.Message);
+    }
 }
