@@ -176,6 +176,7 @@ internal static class TableParser
 
                         break;
                     case "terminal":
+                        table.TerminalSpan = Span(property.Value);
                         if (property.Value is JsonScalar { Kind: JsonKind.String } single)
                         {
                             table.Terminal.Add(new TableName(single.Value, Span(single)));

@@ -79,7 +79,10 @@ internal static class TableValidator
         TableState? initial = null;
         if (table.Initial == null)
         {
-            Add(TableRules.InitialState, "The table has no 'initial' state.", nameSpan);
+            // A missing member is reported at the table itself (the file's '{', the enum's name), as the parser does.
+            Add(TableRules.InitialState,
+                table.FromEnum ? "The enum has no initial state: set Initial = ... in [BuildStateMachine]." : "The table has no 'initial' state: add \"initial\": \"<the state every run starts in>\".",
+                table.Span);
         }
         else
         {
@@ -99,8 +102,8 @@ internal static class TableValidator
         if (table.Terminal.Count == 0)
         {
             Add(TableRules.InvalidStructure,
-                table.FromEnum ? "The enum has no [Terminal] member: a run must be able to end." : "The table has no terminal state: a run must be able to end.",
-                nameSpan);
+                table.FromEnum ? "The enum has no [Terminal] member: a run must be able to end." : "The table has no terminal state: a run must be able to end. List at least one state in 'terminal'.",
+                table.TerminalSpan.IsEmpty ? table.Span : table.TerminalSpan);
         }
 
         // Terminal list duplicates.

@@ -73,6 +73,9 @@ internal sealed class TransitionTable
 
     public List<TableName> Terminal { get; } = new List<TableName>();
 
+    /// <summary>Where the <c>terminal</c> value is (its array's <c>[</c>, or its one string); empty when absent or for the enum form.</summary>
+    public SourceSpan TerminalSpan { get; set; }
+
     public List<TableState> States { get; } = new List<TableState>();
 
     /// <summary>True when the table came from an annotated enum rather than a file.</summary>

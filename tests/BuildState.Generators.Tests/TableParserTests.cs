@@ -126,7 +126,7 @@ public class TableParserTests
     public void MissingOrUnknownInitialIsBst0004()
     {
         var missing = Parse(TestHelper.ReleaseTable.Replace("  \"initial\": \"Draft\",\n", ""));
-        Assert.Contains(missing.Diagnostics, d => d.Id == TableRules.InitialState && d.Line == 2);
+        Assert.Contains(missing.Diagnostics, d => d.Id == TableRules.InitialState && d.Line == 1 && d.Column == 1);
 
         var unknown = Parse(TestHelper.ReleaseTable.Replace("\"initial\": \"Draft\"", "\"initial\": \"Draught\""));
         Assert.Contains(unknown.Diagnostics, d => d.Id == TableRules.InitialState && d.Line == 4 && d.Column == 14);
@@ -272,5 +272,26 @@ public class TableParserTests
         var d = Assert.Single(result.Diagnostics);
         Assert.Equal("BST0003@1,48", d.Id + "@" + d.Line + "," + d.Column);
         Assert.Contains("'a' differs from state 'A'", d.Message);
+    }
+
+    [Theory]
+    [InlineData("  \"name\": \"Release\",\n", "BST0011")]
+    [InlineData("  \"initial\": \"Draft\",\n", "BST0004")]
+    [InlineData("  \"terminal\": [\"Published\"],\n", "BST0011")]
+    public void AMissingMemberIsReportedAtTheTablesOpeningBrace(string member, string id)
+    {
+        // The sample table starts with "{" on line 1: every missing member points there, none at another member.
+        var result = Parse(TestHelper.ReleaseTable.Replace(member, ""));
+        var d = Assert.Single(result.Diagnostics, d => d.Id == id);
+        Assert.Equal((1, 1), (d.Line, d.Column));
+    }
+
+    [Fact]
+    public void AnEmptyTerminalArrayIsReportedAtTheArray()
+    {
+        var result = Parse(TestHelper.ReleaseTable.Replace("\"terminal\": [\"Published\"]", "\"terminal\": []"));
+        var d = Assert.Single(result.Diagnostics, d => d.Id == TableRules.InvalidStructure);
+        Assert.Equal((5, 15), (d.Line, d.Column));
+        Assert.Contains("List at least one state in 'terminal'", d.Message);
     }
 }
