@@ -124,7 +124,7 @@ internal sealed class CliContext
         var root = StoreRoot;
         var lockTimeout = Units.ParseDuration(Parse.GetValue(GlobalOptions.LockTimeout), "--lock-timeout") ?? TimeSpan.FromSeconds(30);
         var options = new StoreOptions { LockTimeout = lockTimeout, Lifecycles = Lifecycles.Registry };
-        foreach (var problem in Lifecycles.Problems)
+        foreach (var problem in Lifecycles.Problems.Where(p => !p.IsWarning))
         {
             Verbose_($"lifecycle table ignored: {problem}");
         }

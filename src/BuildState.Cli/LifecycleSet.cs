@@ -17,7 +17,7 @@ internal sealed class LifecycleSet
     /// <summary>Parsed tables by name (the default one included).</summary>
     public Dictionary<string, TransitionTable> Tables { get; } = new(StringComparer.Ordinal);
 
-    /// <summary>Problems, each "file(line,col): error BSTnnnn: message".</summary>
+    /// <summary>Problems, each "file(line,col): error BSTnnnn: message" (warnings too, marked <see cref="TableProblem.IsWarning"/>), in file order.</summary>
     public List<TableProblem> Problems { get; } = [];
 
     public static LifecycleSet Load(string storeRoot)
@@ -39,7 +39,7 @@ internal sealed class LifecycleSet
         return set;
     }
 
-    /// <summary>Parses one table file; returns the table when it is valid.</summary>
+    /// <summary>Parses one table file; returns the table when it is valid, and every diagnostic (warnings too) in file order.</summary>
     public static (TransitionTable? Table, List<TableProblem> Problems) ParseFile(string file)
     {
         var problems = new List<TableProblem>();
@@ -59,7 +59,7 @@ internal sealed class LifecycleSet
             }
 
             var result = TableParser.Parse(file, File.ReadAllText(file));
-            problems.AddRange(result.Diagnostics.Where(d => d.IsError).Select(d => new TableProblem(file, d.Message, d.ToString())));
+            problems.AddRange(result.InFileOrder.Select(d => new TableProblem(file, d.Message, d.ToString(), !d.IsError)));
             return (result.IsValid ? result.Table : null, problems);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -102,8 +102,8 @@ internal sealed class LifecycleSet
     }
 }
 
-/// <summary>A problem with a lifecycle table file.</summary>
-internal sealed record TableProblem(string File, string Message, string? Canonical = null)
+/// <summary>A problem with a lifecycle table file; a warning (an unknown property) does not make the table unusable.</summary>
+internal sealed record TableProblem(string File, string Message, string? Canonical = null, bool IsWarning = false)
 {
     public override string ToString() => Canonical ?? $"{File}: {Message}";
 }

@@ -103,7 +103,7 @@ internal static class GraphCommand
             }
 
             var (parsed, problems) = LifecycleSet.ParseFile(path);
-            return parsed ?? throw Unusable(ctx, problems, path);
+            return parsed is null ? throw Unusable(ctx, problems, path) : Warn(ctx, problems, parsed);
         }
 
         return StoreTable(ctx, table);
@@ -118,13 +118,13 @@ internal static class GraphCommand
         var tables = ctx.Lifecycles.Tables;
         if (tables.TryGetValue(name, out var exact))
         {
-            return exact;
+            return Warn(ctx, ctx.Lifecycles.Problems, exact);
         }
 
         var matches = tables.Where(t => string.Equals(t.Key, name, StringComparison.OrdinalIgnoreCase)).ToList();
         if (matches.Count == 1)
         {
-            return matches[0].Value;
+            return Warn(ctx, ctx.Lifecycles.Problems, matches[0].Value);
         }
 
         var lifecycles = Path.Combine(ctx.StoreRoot, "lifecycles");
@@ -149,7 +149,10 @@ internal static class GraphCommand
         return fileName.EndsWith(TableParser.FileSuffix, StringComparison.OrdinalIgnoreCase) ? fileName[..^TableParser.FileSuffix.Length] : fileName;
     }
 
-    /// <summary>Prints each problem (file(line,col): error BSTnnnn: message) and returns the error that ends the verb (exit 4).</summary>
+    /// <summary>
+    /// Prints each problem in file order, warnings included (file(line,col): error|warning BSTnnnn:
+    /// message) and returns the error that ends the verb (exit 4).
+    /// </summary>
     private static BuildStateException Unusable(CliContext ctx, IReadOnlyList<TableProblem> problems, string path)
     {
         foreach (var problem in problems)
@@ -157,6 +160,17 @@ internal static class GraphCommand
             ctx.Error.WriteLine(problem.ToString());
         }
 
-        return new BuildStateException(StoreErrorKind.Validation, $"the table has {problems.Count} error(s); it is not drawn", path);
+        return new BuildStateException(StoreErrorKind.Validation, $"the table has {problems.Count(p => !p.IsWarning)} error(s); it is not drawn", path);
+    }
+
+    /// <summary>A usable table is drawn; its warnings (file order) go to standard error first, and do not change the exit code.</summary>
+    private static TransitionTable Warn(CliContext ctx, IEnumerable<TableProblem> problems, TransitionTable table)
+    {
+        foreach (var warning in problems.Where(p => p.IsWarning && table.Path is not null && string.Equals(p.File, table.Path, StringComparison.Ordinal)))
+        {
+            ctx.Error.WriteLine(warning.ToString());
+        }
+
+        return table;
     }
 }

@@ -29,10 +29,14 @@ internal static class ValidateCommand
         var report = new StoreValidator(ctx.Store).Validate(new ValidationOptions { CheckArtifacts = ctx.Get(Artifacts), BuildId = buildId });
         watch.Stop();
         var problems = report.Problems.Select(p => (Kind: p.Kind, File: p.File, Message: p.Message, BuildId: p.BuildId)).ToList();
-        foreach (var table in ctx.Lifecycles.Problems)
+        var storeProblems = problems.Count;
+        foreach (var table in ctx.Lifecycles.Problems.Where(p => !p.IsWarning))
         {
             problems.Add((StoreErrorKind.Validation, table.File, table.ToString(), null));
         }
+
+        // Table warnings (an unknown property) are shown, in file order with the errors, but are not problems.
+        var warnings = ctx.Lifecycles.Problems.Where(p => p.IsWarning).ToList();
 
         var seconds = Math.Max(watch.Elapsed.TotalSeconds, 1e-6);
         var code = ExitCodeFor(problems.Select(p => p.Kind).ToList());
@@ -48,19 +52,28 @@ internal static class ValidateCommand
                     report.FilesChecked / seconds,
                     report.BytesChecked / seconds,
                     problems.Select(p => new ProblemJson(p.Kind, p.File, p.Message, p.BuildId)),
+                    warnings.Select(w => new WarningJson(w.File, w.ToString())),
                     code),
                 CliJsonContext.Default.ValidateJson);
             return code;
         }
 
-        foreach (var p in problems)
+        foreach (var p in problems.Take(storeProblems))
         {
             ctx.Console.MarkupLine($"[red]{Styles.E(p.Kind.ToString())}[/] {Styles.E(p.File)}: {Styles.E(p.Message)}");
         }
 
+        // A table's errors and warnings together, in file order (LifecycleSet keeps that order).
+        foreach (var t in ctx.Lifecycles.Problems)
+        {
+            ctx.Console.MarkupLine(t.IsWarning
+                ? $"[yellow]Warning[/] {Styles.E(t.File)}: {Styles.E(t.ToString())}"
+                : $"[red]{Styles.E(StoreErrorKind.Validation.ToString())}[/] {Styles.E(t.File)}: {Styles.E(t.ToString())}");
+        }
+
         var throughput = $"{report.BuildsChecked} build(s), {report.FilesChecked} file(s), {Units.Size(report.BytesChecked)} in {Units.Duration(watch.Elapsed)} ({report.FilesChecked / seconds:0} files/s, {Units.Size((long)(report.BytesChecked / seconds))}/s)";
         ctx.Console.MarkupLine(problems.Count == 0
-            ? $"[green]Valid[/]: {Styles.E(throughput)}."
+            ? $"[green]Valid[/]{(warnings.Count > 0 ? $" ({warnings.Count} warning(s))" : "")}: {Styles.E(throughput)}."
             : $"[red bold]{problems.Count} problem(s)[/]: {Styles.E(throughput)}.");
         return code;
     }

@@ -127,9 +127,12 @@ internal sealed record CheckpointCreatedJson(string BuildId, CheckpointJson Chec
 internal sealed record RestoredJson(string Id, string Checkpoint, string Phase, List<string> Restored, List<string> Unchanged);
 
 /// <summary><c>validate --json</c>.</summary>
-internal sealed record ValidateJson(bool Valid, int BuildsChecked, int FilesChecked, long BytesChecked, double ElapsedMs, double FilesPerSecond, double BytesPerSecond, IEnumerable<ProblemJson> Problems, int ExitCode);
+internal sealed record ValidateJson(bool Valid, int BuildsChecked, int FilesChecked, long BytesChecked, double ElapsedMs, double FilesPerSecond, double BytesPerSecond, IEnumerable<ProblemJson> Problems, IEnumerable<WarningJson> Warnings, int ExitCode);
 
 internal sealed record ProblemJson(StoreErrorKind Kind, string File, string Message, string? BuildId);
+
+/// <summary>A lifecycle table's warning (not a problem: it changes neither <c>valid</c> nor the exit code).</summary>
+internal sealed record WarningJson(string File, string Message);
 
 /// <summary><c>verify --json</c>.</summary>
 internal sealed record VerifyJson(string Id, bool Ok, IEnumerable<VerifiedArtifactJson> Artifacts);
