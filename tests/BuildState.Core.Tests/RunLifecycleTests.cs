@@ -118,6 +118,36 @@ public class RunLifecycleTests
     }
 
     [Fact]
+    public void A_retry_from_the_error_phase_to_the_initial_phase_can_still_end_the_run_succeeded()
+    {
+        using var f = new StoreFixture();
+        f.Run(Id, "r", "Setup", "Build");
+        f.Store.RecordError(Id, new ErrorRecord { Code = "CS0103", Message = "first attempt" });
+        f.Store.Transition(Id, "Error");
+        f.Store.Transition(Id, "Init"); // the table's way back: a retry
+        Assert.Equal(RunStatus.Running, f.Store.Get(Id).Status);
+        foreach (var phase in StoreFixture.FullRun)
+        {
+            f.Store.Transition(Id, phase);
+        }
+
+        var record = f.Store.Get(Id);
+        Assert.Equal(RunStatus.Succeeded, record.Status); // a terminal phase ends a run successfully
+        Assert.Single(record.Errors); // the first attempt's error stays on record
+    }
+
+    [Fact]
+    public void An_error_recorded_after_a_retry_still_fails_the_run()
+    {
+        using var f = new StoreFixture();
+        f.Run(Id, "r", "Setup", "Error", "Init", "Setup", "Build");
+        f.Store.RecordError(Id, new ErrorRecord { Code = "CS0103", Message = "second attempt" });
+        f.Store.Transition(Id, "Cleanup");
+        f.Store.Transition(Id, "Complete");
+        Assert.Equal(RunStatus.Failed, f.Store.Get(Id).Status);
+    }
+
+    [Fact]
     public void Ending_a_failed_run_moves_it_to_error_with_the_errors_recorded()
     {
         using var f = new StoreFixture();

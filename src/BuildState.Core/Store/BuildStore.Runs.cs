@@ -123,16 +123,44 @@ public sealed partial class BuildStore
         {
             SetStatus(record, RunStatus.Failed);
         }
+        else if (from == table.Error && to == table.Initial)
+        {
+            // The table's way back to the start: a retry. The run is running again; a terminal
+            // phase reached from here ends it Succeeded unless errors are recorded after the retry
+            // (the earlier attempt's errors stay on record). Any other way out of the error phase
+            // (the default lifecycle's Error -> Cleanup) keeps the run Failed.
+            SetStatus(record, RunStatus.Running);
+        }
 
         if (table.Terminal.Contains(to))
         {
-            var failed = record.Status == RunStatus.Failed || record.Errors.Count > 0;
+            var failed = record.Status == RunStatus.Failed || HasErrorsSinceRetry(record, table);
             SetStatus(record, failed ? RunStatus.Failed : RunStatus.Succeeded);
             record.Run!.EndedAt = now;
             return true;
         }
 
         return false;
+    }
+
+    /// <summary>True when the run has errors recorded after its last retry (error phase -> initial phase), or any errors when it never retried.</summary>
+    private static bool HasErrorsSinceRetry(BuildRecord record, ILifecycleDefinition table)
+    {
+        if (record.Errors.Count == 0)
+        {
+            return false;
+        }
+
+        for (var i = record.Transitions.Count - 1; i >= 0; i--)
+        {
+            var t = record.Transitions[i];
+            if (t.From == table.Error && t.To == table.Initial && table.Error is not null)
+            {
+                return record.Errors.Exists(e => e.At >= t.At);
+            }
+        }
+
+        return true;
     }
 
     private static void SetStatus(BuildRecord record, RunStatus status)
