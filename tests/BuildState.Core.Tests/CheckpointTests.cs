@@ -60,6 +60,34 @@ public class CheckpointTests
     }
 
     [Fact]
+    public void A_restore_that_continues_the_run_keeps_it_running_from_the_restored_phase()
+    {
+        using var f = new StoreFixture();
+        f.Run(Id, "r1", "Setup", "Build");
+        f.Store.CreateCheckpoint(Id, "built");
+        f.Store.Transition(Id, "Cleanup");
+
+        var result = f.Store.RestoreCheckpoint(Id, "built", restoreArtifacts: false, continueRunId: "r1");
+        Assert.Equal("Build", result.Phase);
+        var record = f.Store.Get(Id);
+        Assert.Equal(RunStatus.Running, record.Status);
+        Assert.Null(record.Run!.EndedAt);
+        Assert.Equal("r1", record.RunId);
+
+        f.Store.Transition(Id, "Cleanup"); // the run goes on from Build
+        f.Store.Transition(Id, "Complete");
+        Assert.Equal(RunStatus.Succeeded, f.Store.Get(Id).Status);
+
+        // Without it, the snapshot's run is not running now: Interrupted, as before.
+        f.Store.StartRun(Id, new StartRunRequest { RunId = "r2" });
+        f.Store.Transition(Id, "Setup");
+        f.Store.Transition(Id, "Build");
+        f.Store.CreateCheckpoint(Id, "again");
+        f.Store.RestoreCheckpoint(Id, "again");
+        Assert.Equal(RunStatus.Interrupted, f.Store.Get(Id).Status);
+    }
+
+    [Fact]
     public void Identical_content_is_stored_once_and_rotation_removes_unneeded_copies()
     {
         using var f = new StoreFixture(maxCheckpoints: 2);

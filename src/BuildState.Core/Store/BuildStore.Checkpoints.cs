@@ -251,7 +251,17 @@ public sealed partial class BuildStore
     /// and, with <paramref name="restoreArtifacts"/>, every artifact file is written back from its copy
     /// and verified against its SHA-256. The state before the restore is backed up first.
     /// </summary>
-    public RestoreResult RestoreCheckpoint(string buildId, string checkpoint, bool restoreArtifacts = false)
+    public RestoreResult RestoreCheckpoint(string buildId, string checkpoint, bool restoreArtifacts = false) =>
+        RestoreCheckpoint(buildId, checkpoint, restoreArtifacts, continueRunId: null);
+
+    /// <summary>
+    /// Restores a build to a checkpoint, as <see cref="RestoreCheckpoint(string, string, bool)"/>.
+    /// With <paramref name="continueRunId"/>, the restored run is the caller's current run: unless
+    /// the restored phase is terminal (that run is over), it stays open under that run id and owner
+    /// and goes on from the restored phase (Running, or Failed in the error phase), instead of being
+    /// marked Interrupted.
+    /// </summary>
+    public RestoreResult RestoreCheckpoint(string buildId, string checkpoint, bool restoreArtifacts, string? continueRunId)
     {
         var key = BuildKey.For(buildId);
         var result = new RestoreResult();
@@ -277,7 +287,18 @@ public sealed partial class BuildStore
             var restored = file.State.Clone();
             restored.Checkpoints = current.Checkpoints;
             restored.Artifacts = file.Artifacts;
-            if (restored.Run is { Status: RunStatus.Running } run)
+            if (continueRunId is not null && restored.Run is { } continued
+                && !(Lifecycles.TryGet(restored.Lifecycle, out var table) && table.Terminal.Contains(restored.Phase)))
+            {
+                var failed = continued.Status == RunStatus.Failed || (table is not null && restored.Phase == table.Error);
+                restored.RunId = continueRunId;
+                continued.RunId = continueRunId;
+                continued.Owner = Options.Owner;
+                continued.EndedAt = null;
+                continued.Reason = null;
+                SetStatus(restored, failed ? RunStatus.Failed : RunStatus.Running);
+            }
+            else if (restored.Run is { Status: RunStatus.Running } run)
             {
                 // The snapshot's run is not running now: nothing owns it.
                 SetStatus(restored, RunStatus.Interrupted);
