@@ -9,7 +9,7 @@ namespace BuildState.Sdk.Tasks;
 /// SDK's targets before CoreCompile: the run starts at the time PrepareForBuild began (taken there
 /// by a property function, since a task call would cost every build one more task per project) and
 /// goes Init -> Setup -> Build with the ProjectReferences as dependencies, in one commit. When the
-/// run has started already (a project with tables starts it before PrepareForBuild, so its own
+/// run has started already (a project with tables starts it before BeforeBuild, so its own
 /// targets can use the tasks) only Setup -> Build is committed. <see cref="Phase"/> Setup starts
 /// the run without entering Build: that early start, and a build that failed before CoreCompile.
 /// Not meant for custom targets.

@@ -1,4 +1,5 @@
 using BuildState.Sdk.Session;
+using Microsoft.Build.Framework;
 
 namespace BuildState.Sdk.Tasks;
 
@@ -18,7 +19,13 @@ public abstract class MachineTask : BuildStateTask
         {
             if (!IsDefault)
             {
-                Log.LogMessage($"BuildState: recording is off for this project (disabled, design-time or degraded); {GetType().Name} for '{Machine}' skipped");
+                // Not silent: a transition skipped here is not checked against the table either.
+                var key = ContextKey(Project ?? BuildEngine.ProjectFileOfTaskNode);
+                var degraded = Session.Find(key) is { } known && Session.IsDegraded(known.StoreRoot, out _);
+                var why = degraded
+                    ? "the store cannot be used in this build (warning BST1001)"
+                    : "no run of this project is being recorded at this point: recording is off (BuildStateEnabled=false, a design-time build, the outer build of a multi-targeted project), or the task ran before the run starts (for a project with tables, when BeforeBuild starts; use AfterTargets=\"BeforeBuild\" or later)";
+                Log.LogMessage(degraded ? MessageImportance.Normal : MessageImportance.High, $"BuildState: {GetType().Name} for '{Machine}' skipped: {why}");
             }
 
             return null;
