@@ -57,7 +57,7 @@ public class CustomLifecycleTests(PackageFeed feed)
         repo.Write("src/Shipping/release.buildstate.json", Table.Replace("\"Signed\", \"Failed\"]", "\"Sined\", \"Failed\"]"));
         var result = repo.Dotnet("build", "src/Shipping/Shipping.csproj");
         Assert.NotEqual(0, result.ExitCode);
-        Assert.True(System.Text.RegularExpressions.Regex.IsMatch(result.Output, @"release\.buildstate\.json\(9,16,9,23\): error BST0002: .*Sined"), result.Output); // the "Built" line
+        Assert.True(System.Text.RegularExpressions.Regex.IsMatch(result.Output, @"release\.buildstate\.json\(9,16,9,23\): error BST0002: .*Sined.*diagnostics\.md#bst0002"), result.Output); // the "Built" line, with the help link
     }
 
     [Fact]
@@ -79,5 +79,147 @@ public class CustomLifecycleTests(PackageFeed feed)
         repo.Write("src/Shipping/release.buildstate.json", Table);
         var result = repo.Ok("build", "src/Shipping/Shipping.csproj");
         Assert.Matches("RESTORED [0-9T]+-[0-9]+ TO Built FILE v1", result.Output);
+    }
+
+    /// <summary>A target that asks for the phases $(S1)..$(S6) in turn (each only when set) after <paramref name="after"/>, then prints the query.</summary>
+    private static string Driven(string after = "Build") =>
+        $"<Target Name=\"Steps\" AfterTargets=\"{after}\">"
+        + string.Concat(Enumerable.Range(1, 6).Select(i => $"<BuildStateTransition Machine=\"Release\" To=\"$(S{i})\" Condition=\"'$(S{i})' != ''\"><Output TaskParameter=\"Phase\" PropertyName=\"Out{i}\" /></BuildStateTransition>"))
+        + "<BuildStateQuery Machine=\"Release\"><Output TaskParameter=\"Phase\" PropertyName=\"P\" /><Output TaskParameter=\"Status\" PropertyName=\"St\" /></BuildStateQuery>"
+        + "<Message Importance=\"high\" Text=\"QUERY $(P) $(St) OUT $(Out1)\" />"
+        + "</Target>";
+
+    [Fact]
+    public void Leaving_a_terminal_phase_in_the_same_build_is_BST1004_and_the_next_build_starts_a_new_run()
+    {
+        using var repo = new TestRepo(feed);
+        repo.Project("Shipping", extra: Driven());
+        repo.Write("src/Shipping/release.buildstate.json", Table);
+        var result = repo.Dotnet("build", "src/Shipping/Shipping.csproj", "-p:S1=Built", "-p:S2=Signed", "-p:S3=Published", "-p:S4=Built");
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("error BST1004", result.Output);
+        Assert.Contains("Published -> Built; Published is terminal", result.Output);
+        var id = TestRepo.Id("Shipping") + "|Release";
+        var record = repo.Store().Get(id);
+        Assert.Equal("Published", record.Phase);
+        Assert.Equal(RunStatus.Succeeded, record.Status); // the run that reached Published is kept as it was
+
+        // The next build of the project starts a new run at the initial phase.
+        var next = repo.Ok("build", "src/Shipping/Shipping.csproj", "-p:S1=Built");
+        Assert.Contains("QUERY Built Running", next.Output);
+        Assert.NotEqual(record.Run!.StartedAt, repo.Store().Get(id).Run!.StartedAt);
+    }
+
+    [Fact]
+    public void A_run_that_retries_through_the_error_phase_and_reaches_the_terminal_phase_succeeds()
+    {
+        using var repo = new TestRepo(feed);
+        repo.Project("Shipping", extra: Driven());
+        repo.Write("src/Shipping/release.buildstate.json", Table);
+        var result = repo.Ok("build", "src/Shipping/Shipping.csproj", "-p:S1=Failed", "-p:S2=Draft", "-p:S3=Built", "-p:S4=Signed", "-p:S5=Published");
+        Assert.Contains("QUERY Published Succeeded", result.Output);
+    }
+
+    [Fact]
+    public void After_a_restore_the_run_goes_on_from_the_restored_phase()
+    {
+        using var repo = new TestRepo(feed);
+        repo.Project("Shipping", extra: """
+            <Target Name="Release" AfterTargets="Build">
+              <BuildStateTransition Machine="Release" To="Built" />
+              <BuildStateCheckpoint Machine="Release" Name="built" />
+              <BuildStateTransition Machine="Release" To="Signed" />
+              <BuildStateRestore Machine="Release" Checkpoint="built"><Output TaskParameter="Phase" PropertyName="Back" /></BuildStateRestore>
+              <BuildStateQuery Machine="Release"><Output TaskParameter="Phase" PropertyName="P" /><Output TaskParameter="Status" PropertyName="St" /></BuildStateQuery>
+              <Message Importance="high" Text="AFTER RESTORE $(P) $(St)" />
+              <BuildStateTransition Machine="Release" To="Signed" />
+              <BuildStateTransition Machine="Release" To="Published" />
+            </Target>
+            """);
+        repo.Write("src/Shipping/release.buildstate.json", Table);
+        var result = repo.Ok("build", "src/Shipping/Shipping.csproj");
+        Assert.Contains("AFTER RESTORE Built Running", result.Output);
+        var record = repo.Store().Get(TestRepo.Id("Shipping") + "|Release");
+        Assert.Equal("Published", record.Phase);
+        Assert.Equal(RunStatus.Succeeded, record.Status);
+    }
+
+    [Fact]
+    public void An_illegal_transition_is_recorded_as_the_runs_error()
+    {
+        using var repo = new TestRepo(feed);
+        repo.Project("Shipping", extra: Driven());
+        repo.Write("src/Shipping/release.buildstate.json", Table);
+        var result = repo.Dotnet("build", "src/Shipping/Shipping.csproj", "-p:S1=Signed");
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("diagnostics.md#bst1004", result.Output); // the help link, in the message: loggers do not print it
+        var record = repo.Store().Get(TestRepo.Id("Shipping") + "|Release");
+        var error = Assert.Single(record.Errors);
+        Assert.Equal("BST1004", error.Code);
+        Assert.Contains("Draft -> Signed", error.Message);
+        Assert.Equal(RunStatus.Failed, record.Status);
+        Assert.Contains("Draft -> Signed", record.Run!.Reason);
+    }
+
+    [Fact]
+    public void An_unknown_phase_is_named_as_such_and_a_phase_in_another_case_resolves()
+    {
+        using var repo = new TestRepo(feed);
+        repo.Project("Shipping", extra: Driven());
+        repo.Write("src/Shipping/release.buildstate.json", Table);
+        var unknown = repo.Dotnet("build", "src/Shipping/Shipping.csproj", "-p:S1=Nope");
+        Assert.NotEqual(0, unknown.ExitCode);
+        Assert.Contains("error BST1004", unknown.Output);
+        Assert.Contains("'Nope' is not a phase of lifecycle 'Release' (phases: Draft, Built, Signed, Failed, Published)", unknown.Output);
+        Assert.DoesNotContain("illegal transition", unknown.Output);
+
+        var other = repo.Ok("build", "src/Shipping/Shipping.csproj", "-p:S1=built");
+        Assert.Contains("QUERY Built Running OUT Built", other.Output);
+    }
+
+    [Fact]
+    public void Transitions_from_BeforeBuild_on_are_enforced()
+    {
+        using var repo = new TestRepo(feed);
+        repo.Project("Shipping", extra: Driven("BeforeBuild"));
+        repo.Write("src/Shipping/release.buildstate.json", Table);
+        var illegal = repo.Dotnet("build", "src/Shipping/Shipping.csproj", "-p:S1=Published");
+        Assert.NotEqual(0, illegal.ExitCode);
+        Assert.Contains("error BST1004", illegal.Output);
+
+        var legal = repo.Ok("build", "src/Shipping/Shipping.csproj", "-p:S1=Built");
+        Assert.Contains("QUERY Built Running OUT Built", legal.Output);
+    }
+
+    [Fact]
+    public void Two_tables_with_the_same_name_are_an_error_naming_both_files()
+    {
+        using var repo = new TestRepo(feed);
+        repo.Project("Shipping", extra: Driven());
+        repo.Write("src/Shipping/release.buildstate.json", Table);
+        repo.Write("src/Shipping/sub/other.buildstate.json", """{ "name": "Release", "namespace": "Other.Build", "initial": "Begin", "terminal": ["Done"], "transitions": { "Begin": ["Done"] } }""");
+        var result = repo.Dotnet("build", "src/Shipping/Shipping.csproj", "-p:S1=Built");
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("error BST1007", result.Output);
+        Assert.Contains("release.buildstate.json", result.Output.Split('\n').First(l => l.Contains("error BST1007")));
+        Assert.Contains("other.buildstate.json", result.Output.Split('\n').First(l => l.Contains("error BST1007")));
+    }
+
+    [Fact]
+    public void Recording_a_file_that_does_not_exist_warns()
+    {
+        using var repo = new TestRepo(feed);
+        repo.Project("Shipping", extra: """
+            <Target Name="Release" AfterTargets="Build">
+              <BuildStateTransition Machine="Release" To="Built" />
+              <BuildStateRecordArtifacts Machine="Release" Files="$(TargetPath);$(OutDir)app.sig"><Output TaskParameter="Recorded" PropertyName="N" /></BuildStateRecordArtifacts>
+              <Message Importance="high" Text="RECORDED $(N)" />
+            </Target>
+            """);
+        repo.Write("src/Shipping/release.buildstate.json", Table);
+        var result = repo.Ok("build", "src/Shipping/Shipping.csproj");
+        Assert.Contains("RECORDED 1", result.Output);
+        Assert.Contains("warning BST1008", result.Output);
+        Assert.Contains("app.sig", result.Output.Split('\n').First(l => l.Contains("warning BST1008")));
     }
 }

@@ -35,6 +35,38 @@ public class DegradedModeTests(PackageFeed feed)
     }
 
     [Fact]
+    public void A_read_only_store_leaves_every_custom_lifecycle_task_doing_nothing_and_the_build_succeeds()
+    {
+        using var repo = new TestRepo(feed);
+        repo.Project("Shipping", extra: """
+            <Target Name="Release" AfterTargets="Build">
+              <BuildStateTransition Machine="Release" To="Built"><Output TaskParameter="Phase" PropertyName="T" /></BuildStateTransition>
+              <BuildStateRecordArtifacts Machine="Release" Files="$(TargetPath)"><Output TaskParameter="Recorded" PropertyName="N" /></BuildStateRecordArtifacts>
+              <BuildStateCheckpoint Machine="Release" Name="built"><Output TaskParameter="CheckpointId" PropertyName="Cp" /></BuildStateCheckpoint>
+              <BuildStateRestore Machine="Release" Checkpoint="built"><Output TaskParameter="Phase" PropertyName="R" /></BuildStateRestore>
+              <BuildStateQuery Machine="Release"><Output TaskParameter="Phase" PropertyName="Q" /></BuildStateQuery>
+              <BuildStateValidate Tables="@(BuildStateMachine)" />
+              <Message Importance="high" Text="OUTPUTS [$(T)] [$(N)] [$(Cp)] [$(R)] [$(Q)]" />
+            </Target>
+            """);
+        repo.Write("src/Shipping/release.buildstate.json", BuildState.Tests.Shared.SampleTables.Release);
+        repo.Ok("build", "src/Shipping/Shipping.csproj");
+
+        using (Mounts.ReadOnly(repo.StoreRoot))
+        {
+            var result = repo.Ok("build", "src/Shipping/Shipping.csproj");
+            Assert.Contains("warning BST1001", result.Output);
+            Assert.DoesNotContain("MSB4018", result.Output);
+            Assert.Contains("OUTPUTS [] [0] [] [] []", result.Output);
+
+            var strict = repo.Dotnet("build", "src/Shipping/Shipping.csproj", "-p:BuildStateStrict=true");
+            Assert.NotEqual(0, strict.ExitCode);
+            Assert.Contains("error BST1001", strict.Output);
+            Assert.DoesNotContain("MSB4018", strict.Output);
+        }
+    }
+
+    [Fact]
     public void A_full_disk_warns_and_the_build_succeeds()
     {
         using var repo = new TestRepo(feed);

@@ -98,6 +98,16 @@ internal sealed class ProjectContext
     public HashSet<string> OpenMachineRuns { get; } = new(StringComparer.Ordinal);
 
     /// <summary>
+    /// Custom-lifecycle builds whose current run is this build's (started by its first transition,
+    /// or continued by a restore), by build id: once that run has reached a terminal phase, a
+    /// transition is illegal (BST1004) until the next build starts a new run.
+    /// </summary>
+    public HashSet<string> MachineRunsOfThisBuild { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Why a custom-lifecycle run of this build failed (a BST1004's message), by build id: the reason its run ends with.</summary>
+    public Dictionary<string, string> MachineFailures { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>
     /// A project instance's key: its project file plus its global properties, sorted by name (inner
     /// builds of a multi-targeted project differ by TargetFramework there). Plain loops: generic
     /// LINQ over key-value pairs would be JIT-compiled in every node.

@@ -104,7 +104,10 @@ internal static class RunCloser
             var record = context.Store.TryGet(machineBuild);
             if (record?.Run is { EndedAt: null })
             {
-                context.Store.EndRun(machineBuild, RunOutcome.Failed, "the build ended before this lifecycle reached a terminal phase");
+                var why = context.MachineFailures.TryGetValue(machineBuild, out var failure)
+                    ? failure
+                    : "the build ended before this lifecycle reached a terminal phase";
+                context.Store.EndRun(machineBuild, RunOutcome.Failed, why);
             }
         }
 

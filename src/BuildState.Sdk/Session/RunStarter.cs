@@ -1,5 +1,6 @@
 using BuildState.Lifecycle;
 using BuildState.Store;
+using BuildState.Tables;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
 
@@ -177,29 +178,65 @@ internal static class RunStarter
 
     private static Dictionary<string, ILifecycleDefinition> LoadTables(BuildStore store, TaskLoggingHelper log, ITaskItem[] tables)
     {
-        var machines = new Dictionary<string, ILifecycleDefinition>(StringComparer.Ordinal);
+        var loaded = new List<TableLoader.Loaded>(tables.Length);
         foreach (var item in tables)
         {
             var path = item.GetMetadata("FullPath");
-            var loaded = TableLoader.Load(path);
-            foreach (var d in loaded.Diagnostics)
+            var table = TableLoader.Load(path);
+            loaded.Add(table);
+            foreach (var d in table.Diagnostics)
             {
                 if (d.IsError)
                 {
-                    log.LogError(null, d.Id, null, d.HelpLink, path, d.Line, d.Column, d.Span.EndLine, d.Span.EndColumn, d.Message);
+                    log.LogError(null, d.Id, null, d.HelpLink, path, d.Line, d.Column, d.Span.EndLine, d.Span.EndColumn, TableLoader.WithHelpLink(d.Id, d.Message));
                 }
                 else
                 {
-                    log.LogWarning(null, d.Id, null, d.HelpLink, path, d.Line, d.Column, d.Span.EndLine, d.Span.EndColumn, d.Message);
+                    log.LogWarning(null, d.Id, null, d.HelpLink, path, d.Line, d.Column, d.Span.EndLine, d.Span.EndColumn, TableLoader.WithHelpLink(d.Id, d.Message));
                 }
             }
+        }
 
-            if (loaded.Definition is { } definition)
+        // The tasks and the store know a lifecycle by its name alone: two tables of one name (in
+        // different namespaces, which the generator allows) would have the tasks drive one of them
+        // and the store's copy flip between them. Neither is registered; BST1007 at each file.
+        var files = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        foreach (var table in loaded)
+        {
+            if (table.Definition is { } definition)
             {
-                store.Lifecycles.Register(definition);
-                machines[definition.Name] = definition;
-                store.SaveLifecycleTable(definition.Name, loaded.Text);
+                if (!files.TryGetValue(definition.Name, out var paths))
+                {
+                    files[definition.Name] = paths = [];
+                }
+
+                if (!paths.Contains(table.Path, StringComparer.Ordinal))
+                {
+                    paths.Add(table.Path); // one file named twice (another relative path) is one table
+                }
             }
+        }
+
+        var machines = new Dictionary<string, ILifecycleDefinition>(StringComparer.Ordinal);
+        foreach (var table in loaded)
+        {
+            if (table.Definition is not { } definition)
+            {
+                continue;
+            }
+
+            var paths = files[definition.Name];
+            if (paths.Count > 1)
+            {
+                var others = string.Join(", ", paths.Where(p => p != table.Path));
+                log.LogError(null, "BST1007", null, TableRules.HelpLink("BST1007"), table.Path, 0, 0, 0, 0, TableLoader.WithHelpLink("BST1007",
+                    $"two tables of this project are named '{definition.Name}' (this file and {others}): the build-time tasks and the store know a lifecycle by its name alone. Give each table its own name"));
+                continue;
+            }
+
+            store.Lifecycles.Register(definition);
+            machines[definition.Name] = definition;
+            store.SaveLifecycleTable(definition.Name, table.Text);
         }
 
         return machines;

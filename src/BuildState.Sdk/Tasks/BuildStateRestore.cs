@@ -3,7 +3,10 @@ using Microsoft.Build.Framework;
 
 namespace BuildState.Sdk.Tasks;
 
-/// <summary>Restores a lifecycle's state (and, with Artifacts, its files, verified by SHA-256) from a checkpoint.</summary>
+/// <summary>
+/// Restores a lifecycle's state (and, with Artifacts, its files, verified by SHA-256) from a
+/// checkpoint. A custom lifecycle's run then goes on from the restored phase in this build.
+/// </summary>
 public sealed class BuildStateRestore : MachineTask
 {
     /// <summary>The checkpoint's id, name, or a unique part of its id.</summary>
@@ -27,7 +30,22 @@ public sealed class BuildStateRestore : MachineTask
 
         try
         {
-            var result = context.Store.RestoreCheckpoint(buildId, Checkpoint, Artifacts);
+            // A custom lifecycle's restored run is this build's run from here on: it goes on from
+            // the restored phase (the default lifecycle's run is the SDK's, recorded as before).
+            var result = context.Store.RestoreCheckpoint(buildId, Checkpoint, Artifacts, IsDefault ? null : context.RunId);
+            if (!IsDefault)
+            {
+                context.MachineRunsOfThisBuild.Add(buildId);
+                if (context.Store.Get(buildId).Run is { EndedAt: null })
+                {
+                    context.OpenMachineRuns.Add(buildId);
+                }
+                else
+                {
+                    context.OpenMachineRuns.Remove(buildId);
+                }
+            }
+
             Phase = result.Phase;
             RestoredFiles = result.Restored.Select(p => (ITaskItem)new Microsoft.Build.Utilities.TaskItem(context.Store.ToFullPath(p))).ToArray();
         }

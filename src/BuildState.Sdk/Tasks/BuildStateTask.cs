@@ -1,6 +1,7 @@
 using BuildState.Errors;
 using BuildState.Sdk.Session;
 using BuildState.Store;
+using BuildState.Tables;
 using Microsoft.Build.Framework;
 using MSBuildTask = Microsoft.Build.Utilities.Task;
 
@@ -86,7 +87,8 @@ public abstract class BuildStateTask : MSBuildTask, IGeneratedTask
         }
         catch (UserError e)
         {
-            Log.LogError(null, e.Code, null, e.File, e.Line, e.Column, 0, 0, e.Message);
+            // The help link in the text too: MSBuild's console loggers do not print helpLink.
+            Log.LogError(null, e.Code, null, TableRules.HelpLink(e.Code), e.File, e.Line, e.Column, 0, 0, TableLoader.WithHelpLink(e.Code, e.Message));
         }
         catch (BuildStateException e)
         {
@@ -140,8 +142,10 @@ public abstract class BuildStateTask : MSBuildTask, IGeneratedTask
             ReportBackgroundFailures(); // its failure, if it failed, is this task's to report
         }
 
-        // A project whose recording failed in the background records nothing more in this build.
-        return context is { RecordingFailed: false } ? context : null;
+        // A project whose recording failed in the background records nothing more in this build,
+        // and neither does one whose store failed inline (its run start, say): the context may
+        // exist without a run, and every task does nothing once the store is degraded.
+        return context is { RecordingFailed: false } && !Session.IsDegraded(context.StoreRoot, out _) ? context : null;
     }
 
     /// <summary>Background commits that failed since the last task (<see cref="BackgroundCommit"/>): one warning per store, which is then not used again in this build.</summary>
@@ -161,7 +165,7 @@ public abstract class BuildStateTask : MSBuildTask, IGeneratedTask
 
     private protected void Degrade(string? storePath, string reason)
     {
-        var context = FindContext();
+        var context = Session.Find(ContextKey(Project ?? BuildEngine.ProjectFileOfTaskNode)); // degraded or not
         var strict = Strict || context?.Strict == true;
         var root = context?.StoreRoot ?? StoreRootInUse;
         if (!strict && root is not null && Session.IsDegraded(root, out _))
@@ -179,13 +183,14 @@ public abstract class BuildStateTask : MSBuildTask, IGeneratedTask
     private void LogStoreUnusable(string? storePath, string reason, bool strict)
     {
         var message = $"the build state store cannot be used, so this build is not recorded: {reason}";
+        var link = TableRules.HelpLink("BST1001");
         if (strict)
         {
-            Log.LogError(null, "BST1001", null, storePath ?? "", 0, 0, 0, 0, message + " (BuildStateStrict is true)");
+            Log.LogError(null, "BST1001", null, link, storePath ?? "", 0, 0, 0, 0, TableLoader.WithHelpLink("BST1001", message + " (BuildStateStrict is true)"));
         }
         else
         {
-            Log.LogWarning(null, "BST1001", null, storePath ?? "", 0, 0, 0, 0, message + " (set BuildStateStrict=true to fail instead)");
+            Log.LogWarning(null, "BST1001", null, link, storePath ?? "", 0, 0, 0, 0, TableLoader.WithHelpLink("BST1001", message + " (set BuildStateStrict=true to fail instead)"));
         }
     }
 
