@@ -158,6 +158,26 @@ public class BuildRecordingTests(PackageFeed feed)
     }
 
     [Fact]
+    public void A_store_folder_inside_the_project_is_not_read_as_tables()
+    {
+        // The store keeps a copy of each table under <store>/lifecycles/: a store folder inside the
+        // project (a relative BuildStateRoot) must not have its copies picked up as more tables.
+        using var repo = new TestRepo(feed);
+        repo.Project("Shipping");
+        repo.Write("src/Shipping/release.buildstate.json", BuildState.Tests.Shared.SampleTables.Release);
+        repo.Ok("build", "src/Shipping/Shipping.csproj", "-p:BuildStateRoot=state");
+        Assert.True(File.Exists(repo.Path_("src/Shipping/state/lifecycles/Release.buildstate.json")));
+        var again = repo.Ok("build", "src/Shipping/Shipping.csproj", "-p:BuildStateRoot=state", "--no-incremental");
+        Assert.DoesNotContain("BST0009", again.Output);
+
+        // The same with the store given as a full path (the first store, now an ordinary folder, goes).
+        Directory.Delete(repo.Path_("src/Shipping/state"), recursive: true);
+        var full = repo.Path_("src/Shipping/full store");
+        repo.Ok("build", "src/Shipping/Shipping.csproj", "-p:BuildStateRoot=" + full);
+        Assert.DoesNotContain("BST0009", repo.Ok("build", "src/Shipping/Shipping.csproj", "-p:BuildStateRoot=" + full, "--no-incremental").Output);
+    }
+
+    [Fact]
     public void BuildStateCompilerErrorLog_chooses_how_compile_errors_are_found()
     {
         using var repo = new TestRepo(feed);
