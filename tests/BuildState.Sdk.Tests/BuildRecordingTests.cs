@@ -178,6 +178,20 @@ public class BuildRecordingTests(PackageFeed feed)
     }
 
     [Fact]
+    public void A_compile_error_in_a_file_named_with_a_space_is_recorded_and_the_probe_leaves_no_error_log()
+    {
+        using var repo = new TestRepo(feed);
+        repo.Project("Broken");
+        repo.Write("src/Broken/Bad file.cs", "namespace Broken; public class Bad { public int M() => undefinedName; }\n");
+        Assert.NotEqual(0, repo.Dotnet("build", "src/Broken/Broken.csproj").ExitCode);
+
+        var error = Assert.Single(repo.Store().Get(TestRepo.Id("Broken")).Errors);
+        Assert.Equal("CS0103", error.Code);
+        Assert.Equal("src/Broken/Bad file.cs", error.File);
+        Assert.False(File.Exists(repo.Path_("src/Broken/obj/Debug/net10.0/buildstate.sarif"))); // the SDK's own log, read and removed
+    }
+
+    [Fact]
     public void BuildStateCompilerErrorLog_chooses_how_compile_errors_are_found()
     {
         using var repo = new TestRepo(feed);

@@ -28,12 +28,31 @@ public class CompilerProbeTests
             arguments);
     }
 
+    [Fact]
+    public void Source_files_are_quoted_so_the_compiler_reads_each_as_one_file()
+    {
+        // The Csc task hands out its source files without the quotes its own command line had:
+        // unquoted, a space splits a file in two and a comma or semicolon separates files.
+        var arguments = CompilerProbe.Arguments(
+            ["/reference:\"/a dir/Q R.dll\"", "Bad file.cs", "com,ma.cs", "semi;colon.cs", "Plain.cs", "/src/abs dir/Abs.cs", "\"Quoted already.cs\""],
+            "/scratch",
+            "/tmp/errors.sarif");
+
+        Assert.Equal(
+            [
+                "/reference:\"/a dir/Q R.dll\"", "\"Bad file.cs\"", "\"com,ma.cs\"", "\"semi;colon.cs\"", "Plain.cs", "\"/src/abs dir/Abs.cs\"",
+                "\"Quoted already.cs\"", "/errorlog:/tmp/errors.sarif,version=2.1",
+            ],
+            arguments);
+    }
+
     [Theory]
     [InlineData("/out:x.dll", "out")]
     [InlineData("-OUT:x.dll", "out")]
     [InlineData("/errorlog:a.sarif,version=2.1", "errorlog")]
     [InlineData("/noconfig", null)]
     [InlineData("/src/App/Program.cs", null)]
+    [InlineData("/src/a:b/Program.cs", null)]
     [InlineData("C:/src/Program.cs", null)]
     [InlineData("Program.cs", null)]
     public void Options_are_told_from_source_files(string argument, string? expected) =>

@@ -43,7 +43,10 @@ internal static class CompilerProbe
                 }
             }
 
-            arguments.Add(argument);
+            // The Csc task hands out each option as its command line had it (values quoted where
+            // needed) but the source files without their quotes: unquoted, a space would split a
+            // file in two, and a comma or semicolon separates files.
+            arguments.Add(OptionName(argument) is null && !argument.StartsWith('"') ? Quote(argument) : argument);
         }
 
         arguments.Add($"/errorlog:{Quote(errorLog)},version=2.1");
@@ -59,7 +62,15 @@ internal static class CompilerProbe
         }
 
         var colon = argument.IndexOf(':');
-        return colon < 2 ? null : argument[1..colon].ToLowerInvariant();
+        if (colon < 2)
+        {
+            return null;
+        }
+
+        // A Unix path with a colon in it (/src/a:b/File.cs): a separator before the colon, as the
+        // compiler tells them apart.
+        var separator = argument.IndexOf('/', 1);
+        return argument[0] == '/' && separator > 0 && separator < colon ? null : argument[1..colon].ToLowerInvariant();
     }
 
     /// <summary>
@@ -168,5 +179,5 @@ internal static class CompilerProbe
         return null;
     }
 
-    private static string Quote(string path) => path.Contains(' ') || path.Contains(',') || path.Contains(';') ? $"\"{path}\"" : path;
+    private static string Quote(string path) => path.Any(c => char.IsWhiteSpace(c) || c is ',' or ';') ? $"\"{path}\"" : path;
 }

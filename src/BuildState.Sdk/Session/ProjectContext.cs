@@ -41,6 +41,9 @@ internal sealed class ProjectContext
 
     public string? ErrorLogPath { get; init; }
 
+    /// <summary>The error log was written by the compile probe (the SDK's own file in obj/, not the project's ErrorLog): deleted once read.</summary>
+    public bool ErrorLogIsProbes { get; set; }
+
     public bool AutoCheckpoints { get; init; }
 
     public bool CheckpointArtifacts { get; init; }

@@ -122,7 +122,13 @@ internal static class RunCloser
             return;
         }
 
-        foreach (var error in SarifErrors.Read(context.ErrorLogPath, context.StartedAt))
+        var errors = SarifErrors.Read(context.ErrorLogPath, context.StartedAt);
+        if (context.ErrorLogIsProbes)
+        {
+            DeleteProbeLog(context.ErrorLogPath!);
+        }
+
+        foreach (var error in errors)
         {
             error.File = error.File is null ? null : context.Store.ToStoredPath(error.File);
             context.Store.RecordError(context.BuildId, error);
@@ -153,5 +159,18 @@ internal static class RunCloser
         context.Store.EndRun(context.BuildId, cancelled || context.RecordingFailed ? RunOutcome.Interrupted : RunOutcome.Failed, reason);
 
         context.DefaultRunEnded = true;
+    }
+
+    /// <summary>The probe's log holds nothing the store does not once read (and lists every suppressed analyzer result: it can be large).</summary>
+    private static void DeleteProbeLog(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // left in obj/: harmless, and the next probe deletes it before it runs
+        }
     }
 }

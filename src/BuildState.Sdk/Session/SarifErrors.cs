@@ -31,7 +31,7 @@ internal static class SarifErrors
             {
                 foreach (var result in Array(run, "results"))
                 {
-                    if (String(result, "level") != "error")
+                    if (String(result, "level") != "error" || Suppressed(result))
                     {
                         continue;
                     }
@@ -67,6 +67,28 @@ internal static class SarifErrors
         }
 
         return errors;
+    }
+
+    /// <summary>
+    /// With an error log the compiler also reports the diagnostics suppressed in source (<c>#pragma
+    /// warning disable</c>, <c>[SuppressMessage]</c>), at the level they would have had, each with
+    /// a <c>suppressions</c> entry. SARIF 2.1: a result is suppressed when it has suppressions and
+    /// none of them is under review or rejected.
+    /// </summary>
+    private static bool Suppressed(JsonElement result)
+    {
+        var any = false;
+        foreach (var suppression in Array(result, "suppressions"))
+        {
+            if (String(suppression, "status") is "underReview" or "rejected")
+            {
+                return false;
+            }
+
+            any = true;
+        }
+
+        return any;
     }
 
     private static IEnumerable<JsonElement> Array(JsonElement element, string name) =>

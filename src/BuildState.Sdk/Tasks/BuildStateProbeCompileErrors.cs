@@ -60,6 +60,7 @@ public sealed class BuildStateProbeCompileErrors : BuildStateTask
         try
         {
             File.Delete(context.ErrorLogPath); // never read a log an earlier build left
+            context.ErrorLogIsProbes = true; // read at the end of the build, then deleted
             Directory.CreateDirectory(scratch);
             var arguments = CompilerProbe.Arguments(CommandLineArgs.Select(a => a.ItemSpec), scratch, context.ErrorLogPath);
             var failure = CompilerProbe.Run(
