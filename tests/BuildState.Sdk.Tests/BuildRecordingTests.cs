@@ -192,6 +192,24 @@ public class BuildRecordingTests(PackageFeed feed)
     }
 
     [Fact]
+    public void The_apphost_and_the_single_file_bundle_are_recorded()
+    {
+        using var repo = new TestRepo(feed);
+        repo.Project("Lib");
+        repo.Project("App", exe: true, references: "Lib");
+        var build = repo.Ok("build", "src/App/App.csproj");
+        var exe = OperatingSystem.IsWindows() ? ".exe" : "";
+        Assert.Contains(repo.Store().Get(TestRepo.Id("App")).Artifacts, a => a.Kind == "apphost" && a.Path == "src/App/bin/Debug/net10.0/App" + exe);
+        Assert.DoesNotContain(repo.Store().Get(TestRepo.Id("Lib")).Artifacts, a => a.Kind == "apphost"); // a library has none, and nothing is said about it
+        Assert.DoesNotContain("warning BST", build.Output);
+
+        var rid = System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier;
+        repo.Ok("publish", "src/App/App.csproj", "-r", rid, "--self-contained", "false", "-p:PublishSingleFile=true");
+        var published = repo.Store().Get(TestRepo.Id("App", "Release")).Artifacts.Where(a => a.Kind == "publish").Select(a => a.Path).ToList();
+        Assert.Contains($"src/App/bin/Release/net10.0/{rid}/publish/App{exe}", published);
+    }
+
+    [Fact]
     public void BuildStateCompilerErrorLog_chooses_how_compile_errors_are_found()
     {
         using var repo = new TestRepo(feed);
