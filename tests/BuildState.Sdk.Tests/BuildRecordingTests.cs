@@ -146,15 +146,20 @@ public class BuildRecordingTests(PackageFeed feed)
         Assert.Equal(["Setup", "Build", "Cleanup", "Complete"], record.Transitions.Select(t => t.To));
     }
 
-    [Fact]
-    public void A_bad_setting_is_an_error_naming_the_property()
+    [Theory]
+    [InlineData("BuildStateMaxCheckpoints=ten", "BuildStateMaxCheckpoints must be a whole number from 1 up, not 'ten'")]
+    [InlineData("BuildStateMaxCheckpoints=0", "BuildStateMaxCheckpoints must be a whole number from 1 up, not '0'")]
+    [InlineData("BuildStateMaxCheckpoints=-1", "BuildStateMaxCheckpoints must be a whole number from 1 up, not '-1'")]
+    [InlineData("BuildStateMaxBackups=-2", "BuildStateMaxBackups must be a whole number from 0 up, not '-2'")]
+    [InlineData("BuildStateRecordArtifacts=no", "BuildStateRecordArtifacts must be true or false, not 'no'")]
+    public void A_bad_setting_is_one_error_naming_the_property_the_value_and_what_is_accepted(string setting, string message)
     {
         using var repo = new TestRepo(feed);
         repo.Project("Lib");
-        var result = repo.Dotnet("build", "src/Lib/Lib.csproj", "-p:BuildStateMaxCheckpoints=ten");
+        var result = repo.Dotnet("build", "src/Lib/Lib.csproj", "-p:" + setting);
         Assert.NotEqual(0, result.ExitCode);
-        Assert.Contains("BST1002", result.Output);
-        Assert.Contains("BuildStateMaxCheckpoints must be a whole number, not 'ten'", result.Output);
+        Assert.Contains("error BST1002: " + message, result.Output);
+        Assert.Contains("1 Error(s)", result.Output); // reported once, though the failed build's path starts the run again
     }
 
     [Fact]

@@ -67,6 +67,18 @@ public class DegradedModeTests(PackageFeed feed)
     }
 
     [Fact]
+    public void The_store_warning_reads_as_a_build_message_without_the_command_line_tools_exit_code()
+    {
+        using var repo = new TestRepo(feed);
+        repo.Project("Lib");
+        repo.Write("plain-file", "not a folder");
+        var result = repo.Ok("build", "src/Lib/Lib.csproj", "-p:BuildStateRoot=" + repo.Path_("plain-file/store"));
+        var warning = result.Output.Split('\n').First(l => l.Contains("warning BST1001", StringComparison.Ordinal));
+        Assert.DoesNotContain("exit code", warning);
+        Assert.Contains("(set BuildStateStrict=true to fail instead)", warning);
+    }
+
+    [Fact]
     public void A_full_disk_warns_and_the_build_succeeds()
     {
         using var repo = new TestRepo(feed);

@@ -56,7 +56,9 @@ internal sealed class RunSettings
         var project = Path.GetFullPath(item.ItemSpec);
         string Get(string name) => item.GetMetadata(name).Trim();
 
-        int Int(string name, string property, int fallback)
+        // The counts: whole numbers from their least meaningful value up (one checkpoint is always
+        // kept, backups may be turned off with 0).
+        int Int(string name, string property, int least, int fallback)
         {
             var text = Get(name);
             if (text.Length == 0)
@@ -64,23 +66,25 @@ internal sealed class RunSettings
                 return fallback;
             }
 
-            if (int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value))
+            if (int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= least)
             {
                 return value;
             }
 
-            firstError ??= $"{property} must be a whole number, not '{text}'";
+            firstError ??= $"{property} must be a whole number from {least} up, not '{text}'";
             return fallback;
         }
 
+        // The switches: true or false in any case, as the targets compare them (MSBuild's other
+        // spellings, yes/no/on/off, would be read one way here and another way there).
         bool Bool(string name, string property, bool fallback)
         {
             var text = Get(name);
             switch (text.ToLowerInvariant())
             {
                 case "": return fallback;
-                case "true" or "on" or "yes" or "!false": return true;
-                case "false" or "off" or "no" or "!true": return false;
+                case "true": return true;
+                case "false": return false;
                 default:
                     firstError ??= $"{property} must be true or false, not '{text}'";
                     return fallback;
@@ -104,8 +108,8 @@ internal sealed class RunSettings
             StoreRoot = Get("StoreRoot") is { Length: > 0 } root ? root : null,
             RunId = Get("RunId"),
             Durability = durability,
-            MaxCheckpoints = Int("MaxCheckpoints", "BuildStateMaxCheckpoints", 10),
-            MaxBackups = Int("MaxBackups", "BuildStateMaxBackups", 5),
+            MaxCheckpoints = Int("MaxCheckpoints", "BuildStateMaxCheckpoints", 1, 10),
+            MaxBackups = Int("MaxBackups", "BuildStateMaxBackups", 0, 5),
             AutoCheckpoints = Bool("AutoCheckpoints", "BuildStateAutoCheckpoints", true),
             CheckpointArtifacts = Bool("CheckpointArtifacts", "BuildStateCheckpointArtifacts", false),
             RecordArtifacts = Bool("RecordArtifacts", "BuildStateRecordArtifacts", true),

@@ -79,7 +79,14 @@ public sealed class BuildStateBeginRun : BuildStateTask
         Strict = settings.Strict; // a setting like the others (one parameter less to bind per call)
         if (invalid is not null)
         {
-            throw new UserError("BST1002", invalid, settings.ProjectPath);
+            // Once per project instance: after this error the build's failure path (CoreBuild's
+            // OnError) calls this task again with the same settings.
+            if (Session.FirstReportOfBadSettings(ContextKey(settings.ProjectPath)))
+            {
+                throw new UserError("BST1002", invalid, settings.ProjectPath);
+            }
+
+            return;
         }
 
         var enterBuild = Phase switch

@@ -92,7 +92,7 @@ public abstract class BuildStateTask : MSBuildTask, IGeneratedTask
         }
         catch (BuildStateException e)
         {
-            Degrade(e.FilePath, e.ToOneLine());
+            Degrade(e.FilePath, Describe(e));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -200,6 +200,13 @@ public abstract class BuildStateTask : MSBuildTask, IGeneratedTask
     /// </summary>
     private protected string ContextKey(string projectPath) =>
         ProjectContext.KeyOf(projectPath, BuildEngine is IBuildEngine6 engine6 ? engine6.GetGlobalProperties() : null);
+
+    /// <summary>
+    /// A store error as a build message: the file and what went wrong, without the command-line
+    /// tool's error kind and exit code (<see cref="BuildStateException.ToOneLine"/>), which read in
+    /// a build log as if a process had exited.
+    /// </summary>
+    internal static string Describe(BuildStateException e) => e.FilePath is null ? e.Message : $"{e.FilePath}: {e.Message}";
 
     /// <summary>A mistake in how the tasks are used: always an error, strict or not.</summary>
     private protected sealed class UserError(string code, string message, string? file = null, int line = 0, int column = 0) : Exception(message)
