@@ -215,6 +215,20 @@ public class BuildRecordingTests(PackageFeed feed)
     }
 
     [Fact]
+    public void A_new_store_folder_is_ignored_by_git_and_a_folder_of_the_users_is_left_as_it_is()
+    {
+        using var repo = new TestRepo(feed);
+        repo.Project("Lib");
+        repo.Ok("build", "src/Lib/Lib.csproj");
+        Assert.Contains("*", File.ReadAllLines(Path.Combine(repo.StoreRoot, ".gitignore")));
+        Assert.True(new StoreValidator(repo.Store()).Validate().IsValid);
+
+        repo.Write("mine/notes.txt", "the user's own folder");
+        repo.Ok("build", "src/Lib/Lib.csproj", "-p:BuildStateRoot=../../mine");
+        Assert.False(File.Exists(repo.Path_("mine/.gitignore")));
+    }
+
+    [Fact]
     public void BuildStateCompilerErrorLog_chooses_how_compile_errors_are_found()
     {
         using var repo = new TestRepo(feed);

@@ -204,7 +204,16 @@ public sealed partial class BuildStore
             throw new BuildStateException(StoreErrorKind.PermissionDenied, "the store root is a symbolic link; point BuildStateRoot at a real folder", Layout.Root);
         }
 
+        var created = !_fs.DirectoryExists(Layout.Root);
         CreateDirectoryDurably(Layout.Root);
+        if (created)
+        {
+            // The store is local state (paths, process ids, host names of this machine), not
+            // source: a store folder the store makes itself keeps git out. A folder that already
+            // existed (BuildStateRoot pointed at one of the user's) is left as it is.
+            _fs.WriteFile(Path.Combine(Layout.Root, ".gitignore"), "# Made by BuildState: the store is local build state, not source.\n*\n"u8, sync: false);
+        }
+
         CreateDirectoryDurably(Layout.ActiveDir);
         CreateDirectoryDurably(Layout.LocksDir);
         GuardNoLinks(Layout.ActiveDir);
