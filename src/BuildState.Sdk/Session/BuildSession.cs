@@ -33,6 +33,7 @@ internal sealed class BuildSession : IDisposable
     private readonly ConcurrentQueue<BackgroundFailure> _backgroundFailures = new();
     private readonly PosixSignalRegistration? _sigint;
     private volatile bool _cancelled;
+    private readonly EntryProcessWatch _entry = EntryProcessWatch.Start();
 
     private BuildSession()
     {
@@ -211,6 +212,11 @@ internal sealed class BuildSession : IDisposable
             context.WaitForBackgroundCommit();
         }
 
+        // Runs still open were cut off when the build was cancelled or its entry process died;
+        // otherwise a target failed.
+        var cutOff = _cancelled ? "the build was cancelled"
+            : _entry.EntryGone ? "the build's entry process ended before this node's part of the build did (killed?)"
+            : null;
         var unclosed = new HashSet<string>(StringComparer.Ordinal);
         foreach (var context in _contexts.Values)
         {
@@ -221,7 +227,7 @@ internal sealed class BuildSession : IDisposable
 
             try
             {
-                RunCloser.CloseAtBuildEnd(context, _cancelled);
+                RunCloser.CloseAtBuildEnd(context, cutOff);
             }
             catch (Exception e) when (e is BuildStateException or IOException or UnauthorizedAccessException)
             {

@@ -93,11 +93,12 @@ internal static class RunCloser
     }
 
     /// <summary>
-    /// The end of the build came before the run ended: a target failed, or the build was cancelled.
+    /// The end of the build came before the run ended: a target failed, or the build was cut off.
     /// Compiler errors from the SARIF log are recorded; the run ends in Error (Failed), or
-    /// Interrupted when Ctrl+C cut the build off.
+    /// Interrupted with <paramref name="cutOff"/> as its reason when Ctrl+C or the death of the
+    /// build's entry process cut the build off (null: not cut off).
     /// </summary>
-    public static void CloseAtBuildEnd(ProjectContext context, bool cancelled)
+    public static void CloseAtBuildEnd(ProjectContext context, string? cutOff)
     {
         foreach (var machineBuild in context.OpenMachineRuns)
         {
@@ -154,9 +155,8 @@ internal static class RunCloser
         // A background commit that failed (reported as BST1001) left the run open although the
         // build may have succeeded: the recording, not the build, was cut off.
         var reason = context.RecordingFailed ? "the store could not record the end of this run (warning BST1001)"
-            : cancelled ? "the build was cancelled"
-            : $"the build ended in phase {current.Phase} before the run completed (a target failed)";
-        context.Store.EndRun(context.BuildId, cancelled || context.RecordingFailed ? RunOutcome.Interrupted : RunOutcome.Failed, reason);
+            : cutOff ?? $"the build ended in phase {current.Phase} before the run completed (a target failed)";
+        context.Store.EndRun(context.BuildId, cutOff is not null || context.RecordingFailed ? RunOutcome.Interrupted : RunOutcome.Failed, reason);
 
         context.DefaultRunEnded = true;
     }
