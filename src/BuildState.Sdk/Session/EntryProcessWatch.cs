@@ -26,7 +26,7 @@ internal sealed class EntryProcessWatch
         {
             return new(!OperatingSystem.IsWindows() && IsWorkerNode() ? ParentProcessId() : null);
         }
-        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        catch (Exception e) when (e is not OutOfMemoryException) // no way to tell (no /proc, no libc): never a reason to fail the build
         {
             return new(null);
         }
@@ -41,7 +41,7 @@ internal sealed class EntryProcessWatch
             {
                 return _parentAtStart is { } parent && ParentProcessId() != parent;
             }
-            catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+            catch (Exception e) when (e is not OutOfMemoryException) // no way to tell (no /proc, no libc): never a reason to fail the build
             {
                 return false;
             }
@@ -51,6 +51,18 @@ internal sealed class EntryProcessWatch
     // MSBuild starts its worker nodes with the nodemode switch (`/nodemode:1`, `-nodemode:1`).
     private static bool IsWorkerNode() => Environment.CommandLine.Contains("nodemode:", StringComparison.OrdinalIgnoreCase);
 
+    // Linux: read from /proc (a P/Invoke's marshalling stub would be JIT-compiled in every node,
+    // a cost each no-op build pays, docs/benchmarks.md section 1); elsewhere libc's getppid.
+    private static int ParentProcessId() => OperatingSystem.IsLinux() ? ParentFromProc() : GetParentProcessId();
+
+    /// <summary>The fourth field of /proc/self/stat, after the command name in parentheses (which may hold spaces or parentheses itself).</summary>
+    private static int ParentFromProc()
+    {
+        var stat = File.ReadAllText("/proc/self/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ', 3);
+        return int.Parse(fields[1], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     [DllImport("libc", EntryPoint = "getppid")]
-    private static extern int ParentProcessId();
+    private static extern int GetParentProcessId();
 }
