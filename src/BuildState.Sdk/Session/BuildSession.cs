@@ -25,7 +25,8 @@ internal sealed class BuildSession : IDisposable
     private readonly ConcurrentDictionary<string, Lazy<string>> _runIds = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ProjectContext> _contexts = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string> _degraded = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, byte> _badSettingsReported = new(StringComparer.Ordinal);
+    // Of string values, not byte: generic code over a value type is JIT-compiled in each MSBuild node (this shares _degraded's).
+    private readonly ConcurrentDictionary<string, string> _badSettingsReported = new(StringComparer.Ordinal);
     private readonly ConcurrentBag<Task> _sweeps = [];
     private readonly ConcurrentDictionary<string, BuildStore.WriterRegistration> _writers = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Task<BuildStore.WriterRegistration?>> _registrations = new(StringComparer.Ordinal);
@@ -189,7 +190,7 @@ internal sealed class BuildSession : IDisposable
     public void MarkDegraded(string root, string reason) => _degraded.TryAdd(root, reason);
 
     /// <summary>True the first time a project instance's bad settings are reported in this build (the failed build's path starts its run again with the same settings).</summary>
-    public bool FirstReportOfBadSettings(string contextKey) => _badSettingsReported.TryAdd(contextKey, 0);
+    public bool FirstReportOfBadSettings(string contextKey) => _badSettingsReported.TryAdd(contextKey, contextKey);
 
     public void Dispose()
     {
