@@ -225,6 +225,46 @@ public class DegradedModeTests(PackageFeed feed)
     }
 
     /// <summary>Whether this process ignores SIGINT (Linux: the SigIgn mask of /proc/self/status, bit 2 - 1).</summary>
+    [Fact]
+    public void A_lock_held_by_a_stuck_process_makes_the_build_give_up_on_the_store_in_seconds()
+    {
+        using var repo = new TestRepo(feed);
+        repo.Project("Lib");
+        repo.Ok("build", "src/Lib/Lib.csproj");
+        var lockFile = Directory.GetFiles(Path.Combine(repo.StoreRoot, "locks"), "src_Lib_Lib_csproj_Debug_net10_0-*.lock").Single();
+
+        // Another process holds the build's lock and does not let go (a hung or stopped CLI): the
+        // store would wait 60 s for it; a build gives up after BuildStateLockTimeout (5 s).
+        using var holder = Process.Start(new ProcessStartInfo("flock", ["-x", lockFile, "sleep", "90"]))!;
+        try
+        {
+            Thread.Sleep(1000);
+            repo.Write("src/Lib/Changed.cs", "namespace Lib; public static class Changed { }\n");
+            var timer = Stopwatch.StartNew();
+            var result = repo.Ok("build", "src/Lib/Lib.csproj");
+            timer.Stop();
+            Assert.False(holder.HasExited, "the lock was not held for the whole build");
+            var warning = result.Output.Split('\n').First(l => l.Contains("warning BST1001", StringComparison.Ordinal));
+            Assert.Matches(@"timed out after 5(\.\d)? s waiting for the lock", warning);
+            Assert.True(timer.Elapsed < TimeSpan.FromSeconds(40), $"the build took {timer.Elapsed.TotalSeconds:0} s with the lock held");
+
+            // Tunable, and checked like the other properties.
+            var shorter = repo.Ok("build", "src/Lib/Lib.csproj", "-p:BuildStateLockTimeout=2");
+            Assert.Matches(@"timed out after 2(\.\d)? s waiting for the lock", shorter.Output);
+            var bad = repo.Dotnet("build", "src/Lib/Lib.csproj", "-p:BuildStateLockTimeout=0");
+            Assert.Contains("error BST1002: BuildStateLockTimeout must be a whole number of seconds from 1 up, not '0'", bad.Output);
+
+            var strict = repo.Dotnet("build", "src/Lib/Lib.csproj", "-p:BuildStateStrict=true", "-p:BuildStateLockTimeout=1");
+            Assert.NotEqual(0, strict.ExitCode);
+            Assert.Contains("error BST1001", strict.Output);
+        }
+        finally
+        {
+            holder.Kill(entireProcessTree: true);
+            holder.WaitForExit();
+        }
+    }
+
     private static bool SigIntIgnored()
     {
         const string Status = "/proc/self/status";

@@ -30,6 +30,15 @@ internal sealed class RunSettings
 
     public int MaxBackups { get; init; }
 
+    /// <summary>BuildStateLockTimeout: seconds a build waits for a store lock before giving up (BST1001).</summary>
+    public int LockTimeoutSeconds { get; init; } = DefaultLockTimeoutSeconds;
+
+    /// <summary>
+    /// A build's lock wait, much shorter than the store's 60 s: a store lock is held for milliseconds,
+    /// so a longer wait means a stuck holder (a hung or stopped process), and every build would pay for it.
+    /// </summary>
+    public const int DefaultLockTimeoutSeconds = 5;
+
     public bool AutoCheckpoints { get; init; }
 
     public bool CheckpointArtifacts { get; init; }
@@ -58,7 +67,7 @@ internal sealed class RunSettings
 
         // The counts: whole numbers from their least meaningful value up (one checkpoint is always
         // kept, backups may be turned off with 0).
-        int Int(string name, string property, int least, int fallback)
+        int Int(string name, string property, int least, int fallback, string unit = "")
         {
             var text = Get(name);
             if (text.Length == 0)
@@ -71,7 +80,7 @@ internal sealed class RunSettings
                 return value;
             }
 
-            firstError ??= $"{property} must be a whole number from {least} up, not '{text}'";
+            firstError ??= $"{property} must be a whole number{unit} from {least} up, not '{text}'";
             return fallback;
         }
 
@@ -110,6 +119,7 @@ internal sealed class RunSettings
             Durability = durability,
             MaxCheckpoints = Int("MaxCheckpoints", "BuildStateMaxCheckpoints", 1, 10),
             MaxBackups = Int("MaxBackups", "BuildStateMaxBackups", 0, 5),
+            LockTimeoutSeconds = Int("LockTimeout", "BuildStateLockTimeout", 1, DefaultLockTimeoutSeconds, " of seconds"),
             AutoCheckpoints = Bool("AutoCheckpoints", "BuildStateAutoCheckpoints", true),
             CheckpointArtifacts = Bool("CheckpointArtifacts", "BuildStateCheckpointArtifacts", false),
             RecordArtifacts = Bool("RecordArtifacts", "BuildStateRecordArtifacts", true),

@@ -36,11 +36,15 @@ internal sealed class RunStart
 internal static class RunStarter
 {
     /// <summary>How the SDK opens a store (the first task of a node to use it decides: one store object per node).</summary>
-    public static StoreOptions Options(string storeRoot, Durability durability, int maxCheckpoints, int maxBackups, bool strict) => new()
+    public static StoreOptions Options(string storeRoot, Durability durability, int maxCheckpoints, int maxBackups, int lockTimeoutSeconds, bool strict) => new()
     {
         Durability = durability,
         MaxCheckpoints = Math.Max(1, maxCheckpoints),
         MaxBackups = Math.Max(0, maxBackups),
+
+        // BuildStateLockTimeout: a lock another process holds past it (a hung or stopped CLI) makes
+        // the build give up on the store (BST1001) after seconds, not after the store's 60 s.
+        LockTimeout = TimeSpan.FromSeconds(Math.Max(1, lockTimeoutSeconds)),
         RepositoryRoot = Path.GetDirectoryName(storeRoot)!,
         Clock = SdkClock.Now,
 
@@ -145,7 +149,7 @@ internal static class RunStarter
     {
         using var _ = SdkTrace.Time("begin.store");
         var settings = start.Settings;
-        return session.Store(start.StoreRoot, () => Options(start.StoreRoot, settings.Durability, settings.MaxCheckpoints, settings.MaxBackups, settings.Strict));
+        return session.Store(start.StoreRoot, () => Options(start.StoreRoot, settings.Durability, settings.MaxCheckpoints, settings.MaxBackups, settings.LockTimeoutSeconds, settings.Strict));
     }
 
     /// <summary>The BST1002 message for a durability <see cref="TryParseDurability"/> refused.</summary>

@@ -29,6 +29,9 @@ public sealed class BuildStateRecordPackages : BuildStateTask
 
     public int MaxBackups { get; set; } = 5;
 
+    /// <summary>BuildStateLockTimeout, in seconds.</summary>
+    public int LockTimeout { get; set; } = RunSettings.DefaultLockTimeoutSeconds;
+
     /// <summary>The .nupkg and .snupkg files (Kind metadata optional).</summary>
     public ITaskItem[] Files { get; set; } = [];
 
@@ -45,7 +48,7 @@ public sealed class BuildStateRecordPackages : BuildStateTask
 
         var durability = ParseDurability(Durability, ProjectPath);
         var fullPath = Path.GetFullPath(ProjectPath);
-        var store = Session.Store(root, () => RunStarter.Options(root, durability, MaxCheckpoints, MaxBackups, Strict));
+        var store = Session.Store(root, () => RunStarter.Options(root, durability, MaxCheckpoints, MaxBackups, LockTimeout, Strict));
         var recorded = new List<string>();
         foreach (var framework in TargetFrameworks.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
