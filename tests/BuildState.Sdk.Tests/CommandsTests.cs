@@ -164,6 +164,41 @@ public class CommandsTests(PackageFeed feed)
     }
 
     [Fact]
+    public void Pack_and_publish_without_a_build_add_their_files_to_the_latest_run_of_the_build()
+    {
+        // A CI's steps: build, then pack and publish what was built. No run is open in the later
+        // steps: the package and the published files go to the run that built them, as a
+        // multi-targeted pack's package does, and as a pack that builds has it.
+        using var repo = new TestRepo(feed);
+        repo.Project("Pkg", exe: true, extra: "<PropertyGroup><PackageId>Contoso.Pkg</PackageId><Version>3.0.0</Version></PropertyGroup>");
+        repo.Ok("build", "src/Pkg/Pkg.csproj", "-c", "Release");
+        var built = repo.Store().Get(TestRepo.Id("Pkg", "Release"));
+        int ArtifactEntries() => repo.Store().GetHistory(TestRepo.Id("Pkg", "Release")).Count(h => h.Kind == "artifacts");
+        var entriesBefore = ArtifactEntries();
+
+        repo.Ok("pack", "src/Pkg/Pkg.csproj", "--no-build", "-o", "out");
+        repo.Ok("publish", "src/Pkg/Pkg.csproj", "--no-build", "-o", "pub");
+        var record = repo.Store().Get(TestRepo.Id("Pkg", "Release"));
+        Assert.Equal((built.RunId, RunStatus.Succeeded, "Complete"), (record.RunId, record.Status, record.Phase));
+        Assert.Equal(built.Transitions.Count, record.Transitions.Count);
+        Assert.False(record.Metadata.ContainsKey("msbuild.noBuild"));
+        Assert.Contains(record.Artifacts, a => a.Kind == "assembly"); // the build's outputs stay
+        var package = Assert.Single(record.Artifacts, a => a.Kind == "package");
+        Assert.Equal("out/Contoso.Pkg.3.0.0.nupkg", package.Path);
+        Assert.Equal(BuildState.Store.ArtifactHasher.HashFile(repo.Path_(package.Path)), package.Sha256);
+        var published = record.Artifacts.Where(a => a.Kind == "publish").Select(a => a.Path).ToList();
+        Assert.Contains("pub/Pkg.dll", published);
+        Assert.Contains("pub/Pkg.deps.json", published);
+        Assert.Equal(entriesBefore + 2, ArtifactEntries()); // one for the package, one for the publish output
+
+        // A build that was not recorded has no run to add to: nothing is recorded, and a message says why.
+        repo.Ok("build", "src/Pkg/Pkg.csproj", "-p:BuildStateEnabled=false");
+        var unrecorded = repo.Ok("pack", "src/Pkg/Pkg.csproj", "--no-build", "-c", "Debug", "-o", "out-debug", "-v:d");
+        Assert.Contains("src/Pkg/Pkg.csproj|Debug|net10.0 has no recorded run", unrecorded.Output);
+        Assert.Null(repo.Store().TryGet(TestRepo.Id("Pkg")));
+    }
+
+    [Fact]
     public void Dotnet_publish_records_the_published_files()
     {
         using var repo = new TestRepo(feed);
