@@ -152,6 +152,10 @@ public class BuildRecordingTests(PackageFeed feed)
     [InlineData("BuildStateMaxCheckpoints=-1", "BuildStateMaxCheckpoints must be a whole number from 1 up, not '-1'")]
     [InlineData("BuildStateMaxBackups=-2", "BuildStateMaxBackups must be a whole number from 0 up, not '-2'")]
     [InlineData("BuildStateRecordArtifacts=no", "BuildStateRecordArtifacts must be true or false, not 'no'")]
+    [InlineData("BuildStateEnabled=no", "BuildStateEnabled must be true or false, not 'no'")]
+    [InlineData("BuildStateRecordTestResults=maybe", "BuildStateRecordTestResults must be true or false, not 'maybe'")]
+    [InlineData("BuildStateEnableGenerator=yes", "BuildStateEnableGenerator must be true or false, not 'yes'")]
+    [InlineData("EnableDefaultBuildStateItems=off", "EnableDefaultBuildStateItems must be true or false, not 'off'")]
     public void A_bad_setting_is_one_error_naming_the_property_the_value_and_what_is_accepted(string setting, string message)
     {
         using var repo = new TestRepo(feed);
@@ -287,6 +291,7 @@ public class BuildRecordingTests(PackageFeed feed)
         repo.Project("Lib");
         repo.Ok("build", "src/Lib/Lib.csproj", "-p:DesignTimeBuild=true");
         repo.Ok("build", "src/Lib/Lib.csproj", "-p:BuildStateEnabled=false");
+        repo.Ok("build", "src/Lib/Lib.csproj", "-p:BuildStateEnabled=False"); // in any case, as the other switches
         Assert.False(Directory.Exists(Path.Combine(repo.StoreRoot, "active")) && Directory.EnumerateDirectories(Path.Combine(repo.StoreRoot, "active")).Any());
     }
 
