@@ -222,4 +222,22 @@ public class CustomLifecycleTests(PackageFeed feed)
         Assert.Contains("warning BST1008", result.Output);
         Assert.Contains("app.sig", result.Output.Split('\n').First(l => l.Contains("warning BST1008")));
     }
+
+    [Fact]
+    public void Recording_on_a_lifecycle_that_never_ran_is_BST1009_and_the_build_is_still_recorded()
+    {
+        using var repo = new TestRepo(feed);
+        repo.Project("Shipping", extra: """
+            <Target Name="Release" AfterTargets="Build">
+              <BuildStateRecordArtifacts Machine="Release" Files="$(TargetPath)" ContinueOnError="true" />
+              <BuildStateCheckpoint Machine="Release" Name="early" ContinueOnError="true" />
+            </Target>
+            """);
+        repo.Write("src/Shipping/release.buildstate.json", Table);
+        var result = repo.Dotnet("build", "src/Shipping/Shipping.csproj");
+        Assert.Contains("BST1009", result.Output);
+        Assert.Contains("lifecycle 'Release' has no run yet", result.Output);
+        Assert.DoesNotContain("BST1001", result.Output); // not taken for an unusable store
+        Assert.Equal(RunStatus.Succeeded, repo.Store().Get(TestRepo.Id("Shipping")).Status); // the project's own run is still recorded
+    }
 }

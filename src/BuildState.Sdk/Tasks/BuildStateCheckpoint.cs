@@ -17,6 +17,7 @@ public sealed class BuildStateCheckpoint : MachineTask
     {
         if (Resolve() is var (context, buildId))
         {
+            RequireLifecycleRun(context, buildId);
             CheckpointId = context.Store.CreateCheckpoint(buildId, string.IsNullOrEmpty(Name) ? null : Name, CopyArtifacts).Id;
         }
     }

@@ -23,6 +23,7 @@ public sealed class BuildStateRecordArtifacts : MachineTask
             return;
         }
 
+        RequireLifecycleRun(context, buildId);
         foreach (var item in Files)
         {
             var path = item.GetMetadata("FullPath");

@@ -44,4 +44,17 @@ public abstract class MachineTask : BuildStateTask
 
         return (context, context.MachineBuildId(Machine!));
     }
+
+    /// <summary>
+    /// A custom lifecycle that has never run has no state to add files or a checkpoint to (and the
+    /// tasks start no run but by a transition): BST1009, not the store's NotFound, which the base
+    /// class would take for an unusable store (BST1001) and stop recording the whole build.
+    /// </summary>
+    private protected void RequireLifecycleRun(ProjectContext context, string buildId)
+    {
+        if (!IsDefault && context.Store.TryGet(buildId)?.Run is null)
+        {
+            throw new UserError("BST1009", $"lifecycle '{Machine}' has no run yet, so {GetType().Name} has nothing to work on. Transition it first (its first transition in a build starts its run at its initial phase)", Project ?? BuildEngine.ProjectFileOfTaskNode);
+        }
+    }
 }
