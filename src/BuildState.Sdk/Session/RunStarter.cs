@@ -192,11 +192,11 @@ internal static class RunStarter
             {
                 if (d.IsError)
                 {
-                    log.LogError(null, d.Id, null, d.HelpLink, path, d.Line, d.Column, d.Span.EndLine, d.Span.EndColumn, TableLoader.WithHelpLink(d.Id, d.Message));
+                    log.LogError(null, d.Id, null, d.HelpLink, path, d.Line, d.Column, d.Span.EndLine, d.Span.EndColumn, HelpLinks.Append(d.Id, d.Message));
                 }
                 else
                 {
-                    log.LogWarning(null, d.Id, null, d.HelpLink, path, d.Line, d.Column, d.Span.EndLine, d.Span.EndColumn, TableLoader.WithHelpLink(d.Id, d.Message));
+                    log.LogWarning(null, d.Id, null, d.HelpLink, path, d.Line, d.Column, d.Span.EndLine, d.Span.EndColumn, HelpLinks.Append(d.Id, d.Message));
                 }
             }
         }
@@ -233,7 +233,7 @@ internal static class RunStarter
             if (paths.Count > 1)
             {
                 var others = string.Join(", ", paths.Where(p => p != table.Path));
-                log.LogError(null, "BST1007", null, TableRules.HelpLink("BST1007"), table.Path, 0, 0, 0, 0, TableLoader.WithHelpLink("BST1007",
+                log.LogError(null, "BST1007", null, HelpLinks.For("BST1007"), table.Path, 0, 0, 0, 0, HelpLinks.Append("BST1007",
                     $"two tables of this project are named '{definition.Name}' (this file and {others}): the build-time tasks and the store know a lifecycle by its name alone. Give each table its own name"));
                 continue;
             }

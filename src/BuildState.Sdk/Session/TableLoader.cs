@@ -14,12 +14,6 @@ internal static class TableLoader
     /// <summary>A table that parsed cleanly, or the diagnostics that say why not.</summary>
     public sealed record Loaded(string Path, string Text, ILifecycleDefinition? Definition, IReadOnlyList<TableDiagnostic> Diagnostics);
 
-    /// <summary>
-    /// A diagnostic's message with its help link at the end, as the generator's diagnostics show
-    /// it: MSBuild's console loggers do not print the help link an error or warning carries.
-    /// </summary>
-    public static string WithHelpLink(string id, string message) => $"{message} ({TableRules.HelpLink(id)})";
-
     public static Loaded Load(string path)
     {
         var info = new FileInfo(path);

@@ -29,7 +29,7 @@ public sealed class BuildStateRecordArtifacts : MachineTask
             var path = item.GetMetadata("FullPath");
             if (!string.IsNullOrEmpty(path) && !File.Exists(path))
             {
-                Log.LogWarning(null, "BST1008", null, TableRules.HelpLink("BST1008"), Project ?? BuildEngine.ProjectFileOfTaskNode, 0, 0, 0, 0, TableLoader.WithHelpLink("BST1008",
+                Log.LogWarning(null, "BST1008", null, HelpLinks.For("BST1008"), Project ?? BuildEngine.ProjectFileOfTaskNode, 0, 0, 0, 0, HelpLinks.Append("BST1008",
                     $"{GetType().Name}: '{path}' does not exist, so it is not recorded. Check the path, or record the file after the target that writes it"));
             }
         }

@@ -88,7 +88,7 @@ public abstract class BuildStateTask : MSBuildTask, IGeneratedTask
         catch (UserError e)
         {
             // The help link in the text too: MSBuild's console loggers do not print helpLink.
-            Log.LogError(null, e.Code, null, TableRules.HelpLink(e.Code), e.File, e.Line, e.Column, 0, 0, TableLoader.WithHelpLink(e.Code, e.Message));
+            Log.LogError(null, e.Code, null, HelpLinks.For(e.Code), e.File, e.Line, e.Column, 0, 0, HelpLinks.Append(e.Code, e.Message));
         }
         catch (BuildStateException e)
         {
@@ -183,14 +183,14 @@ public abstract class BuildStateTask : MSBuildTask, IGeneratedTask
     private void LogStoreUnusable(string? storePath, string reason, bool strict)
     {
         var message = $"the build state store cannot be used, so this build is not recorded: {reason}";
-        var link = TableRules.HelpLink("BST1001");
+        var link = HelpLinks.For("BST1001");
         if (strict)
         {
-            Log.LogError(null, "BST1001", null, link, storePath ?? "", 0, 0, 0, 0, TableLoader.WithHelpLink("BST1001", message + " (BuildStateStrict is true)"));
+            Log.LogError(null, "BST1001", null, link, storePath ?? "", 0, 0, 0, 0, HelpLinks.Append("BST1001", message + " (BuildStateStrict is true)"));
         }
         else
         {
-            Log.LogWarning(null, "BST1001", null, link, storePath ?? "", 0, 0, 0, 0, TableLoader.WithHelpLink("BST1001", message + " (set BuildStateStrict=true to fail instead)"));
+            Log.LogWarning(null, "BST1001", null, link, storePath ?? "", 0, 0, 0, 0, HelpLinks.Append("BST1001", message + " (set BuildStateStrict=true to fail instead)"));
         }
     }
 

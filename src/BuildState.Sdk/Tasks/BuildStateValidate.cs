@@ -33,11 +33,11 @@ public sealed class BuildStateValidate : BuildStateTask
                 Problems++;
                 if (d.IsError)
                 {
-                    Log.LogError(null, d.Id, null, d.HelpLink, path, d.Line, d.Column, d.Span.EndLine, d.Span.EndColumn, TableLoader.WithHelpLink(d.Id, d.Message));
+                    Log.LogError(null, d.Id, null, d.HelpLink, path, d.Line, d.Column, d.Span.EndLine, d.Span.EndColumn, HelpLinks.Append(d.Id, d.Message));
                 }
                 else
                 {
-                    Log.LogWarning(null, d.Id, null, d.HelpLink, path, d.Line, d.Column, d.Span.EndLine, d.Span.EndColumn, TableLoader.WithHelpLink(d.Id, d.Message));
+                    Log.LogWarning(null, d.Id, null, d.HelpLink, path, d.Line, d.Column, d.Span.EndLine, d.Span.EndColumn, HelpLinks.Append(d.Id, d.Message));
                 }
             }
         }
@@ -57,11 +57,11 @@ public sealed class BuildStateValidate : BuildStateTask
                 var message = $"{problem.Message} ({problem.Kind}, exit code {ExitCodes.For(problem.Kind)})";
                 if (FailOnStoreProblems)
                 {
-                    Log.LogError(null, "BST1006", null, TableRules.HelpLink("BST1006"), problem.File, 0, 0, 0, 0, TableLoader.WithHelpLink("BST1006", message));
+                    Log.LogError(null, "BST1006", null, HelpLinks.For("BST1006"), problem.File, 0, 0, 0, 0, HelpLinks.Append("BST1006", message));
                 }
                 else
                 {
-                    Log.LogWarning(null, "BST1006", null, TableRules.HelpLink("BST1006"), problem.File, 0, 0, 0, 0, TableLoader.WithHelpLink("BST1006", message));
+                    Log.LogWarning(null, "BST1006", null, HelpLinks.For("BST1006"), problem.File, 0, 0, 0, 0, HelpLinks.Append("BST1006", message));
                 }
             }
         }
