@@ -36,22 +36,22 @@ internal sealed class RunStart
 internal static class RunStarter
 {
     /// <summary>How the SDK opens a store (the first task of a node to use it decides: one store object per node).</summary>
-    public static StoreOptions Options(string storeRoot, Durability durability, int maxCheckpoints, int maxBackups, int lockTimeoutSeconds, bool strict) => new()
+    public static StoreOptions Options(string storeRoot, RunSettings settings) => new()
     {
-        Durability = durability,
-        MaxCheckpoints = Math.Max(1, maxCheckpoints),
-        MaxBackups = Math.Max(0, maxBackups),
+        Durability = settings.Durability,
+        MaxCheckpoints = Math.Max(1, settings.MaxCheckpoints),
+        MaxBackups = Math.Max(0, settings.MaxBackups),
 
         // BuildStateLockTimeout: a lock another process holds past it (a hung or stopped CLI) makes
         // the build give up on the store (BST1001) after seconds, not after the store's 60 s.
-        LockTimeout = TimeSpan.FromSeconds(Math.Max(1, lockTimeoutSeconds)),
+        LockTimeout = TimeSpan.FromSeconds(Math.Max(1, settings.LockTimeoutSeconds)),
         RepositoryRoot = Path.GetDirectoryName(storeRoot)!,
         Clock = SdkClock.Now,
 
         // Normal: the fsyncs of run ends and checkpoints are paid once, at the end of the build
         // (BuildSession.Dispose), not by each project on the build's critical path. Strict mode
         // keeps them inline, so a failing fsync fails the task that caused it.
-        GroupCommit = !strict,
+        GroupCommit = !settings.Strict,
     };
 
     public static ProjectContext Begin(BuildSession session, TaskLoggingHelper log, RunStart start)
@@ -148,8 +148,7 @@ internal static class RunStarter
     private static BuildStore OpenStore(BuildSession session, RunStart start)
     {
         using var _ = SdkTrace.Time("begin.store");
-        var settings = start.Settings;
-        return session.Store(start.StoreRoot, () => Options(start.StoreRoot, settings.Durability, settings.MaxCheckpoints, settings.MaxBackups, settings.LockTimeoutSeconds, settings.Strict));
+        return session.Store(start.StoreRoot, () => Options(start.StoreRoot, start.Settings));
     }
 
     /// <summary>The BST1002 message for a durability <see cref="TryParseDurability"/> refused.</summary>

@@ -43,7 +43,7 @@ public sealed class BuildStateAddToLatestRun : BuildStateTask
             return;
         }
 
-        var store = Session.Store(root, () => RunStarter.Options(root, settings.Durability, settings.MaxCheckpoints, settings.MaxBackups, settings.LockTimeoutSeconds, settings.Strict));
+        var store = Session.Store(root, () => RunStarter.Options(root, settings));
         var recorded = new List<string>();
         foreach (var framework in TargetFrameworks.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
