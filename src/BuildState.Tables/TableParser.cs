@@ -34,26 +34,8 @@ internal sealed class TableParseResult
     /// The diagnostics in file order (line, then column; those without a position first), as a
     /// reader of the file expects them; <see cref="Diagnostics"/> keeps the order the rules ran in.
     /// </summary>
-    public IReadOnlyList<TableDiagnostic> InFileOrder
-    {
-        get
-        {
-            // Insertion sort: stable, and tables have few diagnostics.
-            var sorted = new List<TableDiagnostic>(Diagnostics.Count);
-            foreach (var d in Diagnostics)
-            {
-                var i = sorted.Count;
-                while (i > 0 && (sorted[i - 1].Line > d.Line || (sorted[i - 1].Line == d.Line && sorted[i - 1].Column > d.Column)))
-                {
-                    i--;
-                }
-
-                sorted.Insert(i, d);
-            }
-
-            return sorted;
-        }
-    }
+    public IReadOnlyList<TableDiagnostic> InFileOrder =>
+        Diagnostics.OrderBy(d => d.Line).ThenBy(d => d.Column).ToList(); // OrderBy is stable: diagnostics at one place keep the order the rules ran in
 
     /// <summary>True when the table can be used (generated, enforced): it was read and has no error.</summary>
     public bool IsValid => Table != null && !HasErrors;
