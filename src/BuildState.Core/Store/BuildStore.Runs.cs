@@ -58,11 +58,12 @@ public sealed partial class BuildStore
                 ApplyTransition(record, table, next, now);
             }
 
+            var andThenAt = request.AndThenAt is { } entered && entered < commitTime ? (entered < now ? now : entered) : commitTime;
             var ended = false;
             foreach (var phase in request.AndThen ?? [])
             {
                 LifecycleRegistry.EnsureCanTransition(table, record.Phase, phase);
-                ended = ApplyTransition(record, table, phase, commitTime);
+                ended = ApplyTransition(record, table, phase, andThenAt);
             }
 
             return new Change(record, new HistoryEntry { Kind = HistoryKinds.RunStarted, To = record.Phase }, DurableNow: ended, Backup: ended);

@@ -43,6 +43,13 @@ public sealed class StartRunRequest
 
     /// <summary>Phases to move through after <see cref="ThenTransitionTo"/>, in the same commit, at the commit's time (the SDK's Setup -> Build).</summary>
     public IReadOnlyList<string>? AndThen { get; set; }
+
+    /// <summary>
+    /// When the <see cref="AndThen"/> phases were entered, if earlier than the commit: a run written
+    /// after the fact (the SDK's record of a Microsoft.Testing.Platform session, which enters Test
+    /// when the session began). Taken no earlier than the run's start, and never in the future.
+    /// </summary>
+    public DateTimeOffset? AndThenAt { get; set; }
 }
 
 /// <summary>How a caller says a run ended.</summary>

@@ -184,8 +184,18 @@ internal static partial class TrxResults
             }
         }
 
+        return Failure(name, outcome, message, stackTrace, "VSTest");
+    }
+
+    /// <summary>
+    /// One failed test as the store records it, from a TRX file or a Microsoft.Testing.Platform
+    /// session (BuildState.Sdk.TestRecorder): "name: first lines of the message", placed at the first
+    /// source line of its stack trace; <paramref name="target"/> says what ran the tests.
+    /// </summary>
+    internal static ErrorRecord Failure(string name, string outcome, string? message, string? stackTrace, string target)
+    {
         var text = string.IsNullOrWhiteSpace(message) ? (outcome == "Failed" ? "failed" : outcome.ToLowerInvariant()) : OneLine(message);
-        var error = new ErrorRecord { Target = "VSTest", Message = $"{name}: {text}" };
+        var error = new ErrorRecord { Target = target, Message = $"{name}: {text}" };
         if (stackTrace is not null && SourceLine().Match(stackTrace) is { Success: true } at && int.TryParse(at.Groups["line"].ValueSpan, out var line))
         {
             error.File = at.Groups["file"].Value;

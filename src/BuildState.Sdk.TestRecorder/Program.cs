@@ -1,0 +1,27 @@
+using BuildState.Sdk.TestRecorder;
+
+// Started by the hook the SDK compiles into a Microsoft.Testing.Platform test application, when a
+// test session ends: `dotnet BuildState.Sdk.TestRecorder.dll <settings file>`, the session's
+// account on standard input (TestSession). Exit code 0: recorded; 1: not recorded, why on stderr
+// (the hook passes it on as a warning; the test run's own result is never changed).
+if (args.Length != 1)
+{
+    Console.Error.WriteLine("usage: BuildState.Sdk.TestRecorder <settings file>  (the test session's account on standard input)");
+    return 1;
+}
+
+try
+{
+    var settings = RecorderSettings.Read(args[0]);
+    var session = TestSession.Parse(Console.In);
+    var record = SessionRecorder.Record(settings, session, Environment.GetEnvironmentVariables());
+    Console.Out.WriteLine($"BuildState: recorded the test session as run {record.RunId} of {record.Id} ({record.Status})");
+    return 0;
+}
+catch (Exception e)
+{
+    // Whatever went wrong (a store another process holds past the lock timeout, a disk that is
+    // full, a settings file from another version) costs the record of this session, nothing else.
+    Console.Error.WriteLine($"BuildState: the test session was not recorded: {e.Message}");
+    return 1;
+}

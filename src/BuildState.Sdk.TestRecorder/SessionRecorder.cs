@@ -1,0 +1,128 @@
+using System.Collections;
+using BuildState.Lifecycle;
+using BuildState.Model;
+using BuildState.Sdk.Session;
+using BuildState.Store;
+
+namespace BuildState.Sdk.TestRecorder;
+
+/// <summary>
+/// Writes a finished Microsoft.Testing.Platform session as a run of the test project's build, the
+/// way `dotnet test --no-build` is recorded under VSTest: Init -> Setup -> Build -> Test when the
+/// session began (metadata msbuild.noBuild: this run built nothing), the tested assembly as its
+/// artifact, the counts, then Cleanup -> Complete when the session's exit code is 0, else the
+/// failed tests as errors and the run Failed (Interrupted when the session was aborted).
+/// </summary>
+internal static class SessionRecorder
+{
+    /// <summary>The platform's "the session was aborted" exit code (Ctrl+C, a cancelled run).</summary>
+    private const int Aborted = 3;
+
+    public static BuildRecord Record(RecorderSettings settings, TestSession session, IDictionary environment)
+    {
+        var projectDirectory = Path.GetDirectoryName(settings.Project)!;
+        var storeRoot = StoreLocator.StoreRoot(projectDirectory, settings.StoreRoot);
+        var repository = Path.GetDirectoryName(storeRoot)!;
+        var buildId = StoreLocator.BuildId(repository, settings.Project, settings.Configuration, settings.TargetFramework);
+        var store = BuildStore.Open(storeRoot, new StoreOptions
+        {
+            Durability = settings.Durability,
+            MaxCheckpoints = Math.Max(1, settings.MaxCheckpoints),
+            MaxBackups = Math.Max(0, settings.MaxBackups),
+            LockTimeout = TimeSpan.FromSeconds(Math.Max(1, settings.LockTimeoutSeconds)),
+            RepositoryRoot = repository,
+        });
+
+        // BUILDSTATE_RUN_ID as the tests see it first: a CI step that tests what an earlier step
+        // built sets its own; then BuildStateRunId as the build had it; else the invocation rule.
+        var runId = Text(environment["BUILDSTATE_RUN_ID"] as string) ?? Text(settings.RunId)
+            ?? new InvocationRegistry(store).Join(InvocationRegistry.Fingerprint(environment), OwnerInfo.Current, DateTimeOffset.UtcNow);
+
+        var allowList = (settings.EnvironmentAllowList ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var metadata = EnvironmentCapture.Capture(allowList, environment);
+        metadata["msbuild.configuration"] = settings.Configuration ?? "";
+        metadata["msbuild.targetFramework"] = settings.TargetFramework ?? "";
+        metadata["msbuild.noBuild"] = "true";
+        metadata["tests.platform"] = "Microsoft.Testing.Platform";
+        metadata["tests.exitCode"] = session.ExitCode.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        store.StartRun(buildId, new StartRunRequest
+        {
+            RunId = runId,
+            Metadata = metadata,
+            ReplaceMetadata = true,
+            StartedAt = session.StartedAt,
+            ThenTransitionTo = DefaultLifecycle.Setup,
+            AndThen = [DefaultLifecycle.Build, DefaultLifecycle.Test],
+            AndThenAt = session.StartedAt,
+        });
+
+        var artifacts = settings.RecordArtifacts && settings.TestAssembly is { } assembly && File.Exists(assembly)
+            ? [new ArtifactInput(assembly, "assembly")]
+            : Array.Empty<ArtifactInput>();
+        var counts = settings.RecordTestResults
+            ? new TestResults { Passed = session.Passed, Failed = session.Failed, Skipped = session.Skipped, Total = session.Passed + session.Failed + session.Skipped }
+            : null;
+
+        if (session.ExitCode == 0)
+        {
+            return store.Advance(buildId, new AdvanceRequest
+            {
+                Artifacts = artifacts,
+                Tests = counts,
+                Transitions = [DefaultLifecycle.Cleanup, DefaultLifecycle.Complete],
+                Message = Summary(session),
+            });
+        }
+
+        // A failed session: its counts, files and failed tests in one change, then the run's end.
+        store.Advance(buildId, new AdvanceRequest { Artifacts = artifacts, Tests = counts, Message = Summary(session) });
+        if (settings.RecordTestResults && session.Failures.Count > 0)
+        {
+            store.Update(buildId, record =>
+            {
+                foreach (var failure in session.Failures.Take(TrxResults.MaxFailures))
+                {
+                    var error = TrxResults.Failure(failure.Name, failure.Outcome, failure.Message, failure.StackTrace, "TestingPlatform");
+                    error.File = error.File is null ? null : store.ToStoredPath(error.File);
+                    error.Phase = DefaultLifecycle.Test;
+                    error.At = session.EndedAt;
+                    record.Errors.Add(error);
+                }
+
+                var more = session.Failed - Math.Min(session.Failures.Count, TrxResults.MaxFailures);
+                if (more > 0)
+                {
+                    record.Errors.Add(new ErrorRecord { Target = "TestingPlatform", Phase = DefaultLifecycle.Test, At = session.EndedAt, Message = $"and {more} more failed tests" });
+                }
+            }, $"failed tests: {session.Failed}");
+        }
+
+        return session.ExitCode == Aborted
+            ? store.EndRun(buildId, RunOutcome.Interrupted, "the test session was aborted (exit code 3)")
+            : store.EndRun(buildId, RunOutcome.Failed, session.Failed > 0
+                ? $"{session.Failed} of {session.Passed + session.Failed + session.Skipped} tests failed (exit code {session.ExitCode})"
+                : $"the test session ended with exit code {session.ExitCode} ({Meaning(session.ExitCode)})");
+    }
+
+    private static string Summary(TestSession session) =>
+        $"tests: {session.Passed} passed, {session.Failed} failed, {session.Skipped} skipped (Microsoft.Testing.Platform, exit code {session.ExitCode})";
+
+    /// <summary>The platform's exit codes (https://aka.ms/testingplatform/exitcodes) that end a session without a failed test.</summary>
+    private static string Meaning(int exitCode) => exitCode switch
+    {
+        1 => "an unknown error",
+        4 => "the test platform's setup is invalid",
+        5 => "invalid command line arguments",
+        6 => "a feature the platform does not implement",
+        7 => "the test host process exited unexpectedly",
+        8 => "no test ran",
+        9 => "fewer tests ran than the minimum expected",
+        10 => "the test adapter reported a failure",
+        11 => "a process the tests depend on exited",
+        13 => "the run stopped at its maximum of failed tests",
+        _ => "see https://aka.ms/testingplatform/exitcodes",
+    };
+
+    private static string? Text(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+}
