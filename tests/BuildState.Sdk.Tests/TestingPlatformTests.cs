@@ -1,0 +1,179 @@
+using System.Diagnostics;
+using System.IO.Compression;
+using BuildState.Model;
+using BuildState.Sdk.Tests.Infrastructure;
+
+namespace BuildState.Sdk.Tests;
+
+/// <summary>
+/// Microsoft.Testing.Platform test applications: `dotnet test` in the platform's mode runs them
+/// after the build has ended, so the hook compiled into them records each session as a test-only run.
+/// </summary>
+[Collection("e2e")]
+public class TestingPlatformTests(PackageFeed feed)
+{
+    private const string TestProject = """
+        <Project Sdk="Microsoft.NET.Sdk">
+          <PropertyGroup>
+            <TargetFramework>net10.0</TargetFramework>
+            <OutputType>Exe</OutputType>
+            <EnableMSTestRunner>true</EnableMSTestRunner>
+            <IsTestProject>true</IsTestProject>
+          </PropertyGroup>
+          <ItemGroup>
+            <PackageReference Include="MSTest.TestFramework" Version="4.5.3" />
+            <PackageReference Include="MSTest.TestAdapter" Version="4.5.3" />
+          </ItemGroup>
+        </Project>
+        """;
+
+    [Fact]
+    public void Dotnet_test_in_the_platforms_mode_records_each_test_session_as_a_test_only_run()
+    {
+        using var repo = new TestRepo(feed);
+        repo.Write("global.json", """{ "test": { "runner": "Microsoft.Testing.Platform" } }""");
+        repo.Write("src/Calc.Tests/Calc.Tests.csproj", TestProject);
+        repo.Write("src/Calc.Tests/CalcTests.cs", """
+            [Microsoft.VisualStudio.TestTools.UnitTesting.TestClass]
+            public class CalcTests
+            {
+                [Microsoft.VisualStudio.TestTools.UnitTesting.TestMethod]
+                public void Answer() => Microsoft.VisualStudio.TestTools.UnitTesting.Assert.AreEqual(42, 6 * 7);
+
+                [Microsoft.VisualStudio.TestTools.UnitTesting.TestMethod]
+                public void Wrong() => Microsoft.VisualStudio.TestTools.UnitTesting.Assert.AreEqual(1, 2);
+
+                [Microsoft.VisualStudio.TestTools.UnitTesting.TestMethod, Microsoft.VisualStudio.TestTools.UnitTesting.Ignore]
+                public void Later() { }
+            }
+            """);
+        var id = TestRepo.Id("Calc.Tests");
+
+        // Node reuse is off through the environment: in this mode extra arguments go to the tests.
+        var failing = Run(repo, "test", "--project", "src/Calc.Tests/Calc.Tests.csproj");
+        Assert.True(failing.ExitCode != 0, failing.Output);
+        var failed = repo.Store().Get(id);
+        Assert.Equal(["Setup", "Build", "Test", "Error"], failed.Transitions.Select(t => t.To));
+        Assert.Equal(RunStatus.Failed, failed.Status);
+        Assert.Equal("1 of 3 tests failed (exit code 2)", failed.Run!.Reason);
+        Assert.Equal((3, 1, 1, 1), (failed.Tests!.Total, failed.Tests.Passed, failed.Tests.Failed, failed.Tests.Skipped));
+        var error = Assert.Single(failed.Errors);
+        Assert.Equal(("Test", "TestingPlatform", "src/Calc.Tests/CalcTests.cs", 8), (error.Phase, error.Target, error.File, error.Line));
+        Assert.StartsWith("Wrong: ", error.Message);
+        Assert.Equal(("true", "Microsoft.Testing.Platform", "2"), (failed.Metadata["msbuild.noBuild"], failed.Metadata["tests.platform"], failed.Metadata["tests.exitCode"]));
+        var tested = Assert.Single(failed.Artifacts);
+        Assert.Equal(("assembly", "src/Calc.Tests/bin/Debug/net10.0/Calc.Tests.dll"), (tested.Kind, tested.Path));
+
+        // The build before the tests is a run of its own, as under `dotnet test --no-build` with VSTest.
+        var history = repo.Store().GetHistory(id).Where(h => h.Kind == BuildState.Store.HistoryKinds.RunStarted).ToList();
+        Assert.Equal(2, history.Count);
+
+        // The Test phase starts when the session does: it holds the tests' time, Build none.
+        Assert.True(failed.Resources.PhaseDurationsMs.TryGetValue("Test", out var testMs) && testMs > 0);
+        Assert.True(!failed.Resources.PhaseDurationsMs.TryGetValue("Build", out var buildMs) || buildMs == 0);
+
+        repo.Write("src/Calc.Tests/CalcTests.cs", File.ReadAllText(repo.Path_("src/Calc.Tests/CalcTests.cs")).Replace("AreEqual(1, 2)", "AreEqual(2, 2)"));
+        var passing = Run(repo, "test", "--project", "src/Calc.Tests/Calc.Tests.csproj");
+        Assert.True(passing.ExitCode == 0, passing.Output);
+        var passed = repo.Store().Get(id);
+        Assert.Equal(["Setup", "Build", "Test", "Cleanup", "Complete"], passed.Transitions.Select(t => t.To));
+        Assert.Equal(RunStatus.Succeeded, passed.Status);
+        Assert.Equal((3, 2, 0, 1), (passed.Tests!.Total, passed.Tests.Passed, passed.Tests.Failed, passed.Tests.Skipped));
+        Assert.Empty(passed.Errors);
+        Assert.DoesNotContain("BST1010", passing.Output);
+
+        // The application run directly is a test session too; listing its tests is not.
+        var app = repo.Path_("src/Calc.Tests/bin/Debug/net10.0/Calc.Tests.dll");
+        Assert.Equal(0, Run(repo, app, "--list-tests").ExitCode);
+        Assert.Equal(passed.RunId, repo.Store().Get(id).RunId);
+        var direct = Run(repo, app);
+        Assert.True(direct.ExitCode == 0, direct.Output);
+        var again = repo.Store().Get(id);
+        Assert.NotEqual(passed.RunId, again.RunId);
+        Assert.Equal(RunStatus.Succeeded, again.Status);
+
+        // The hook compiles nothing again in a no-op build: its files in obj/ are left as they are.
+        var noOp = repo.Ok("build", "src/Calc.Tests/Calc.Tests.csproj", "-v:n");
+        Assert.Contains("Skipping target \"CoreCompile\" because all output files are up-to-date", noOp.Output);
+
+        // Switched off, the application records nothing of its own.
+        repo.Ok("build", "src/Calc.Tests/Calc.Tests.csproj", "-p:BuildStateTestingPlatformHook=false");
+        var built = repo.Store().Get(id).RunId;
+        Assert.Equal(0, Run(repo, app).ExitCode);
+        Assert.Equal(built, repo.Store().Get(id).RunId);
+        Assert.DoesNotContain("BuildState", File.ReadAllText(repo.Path_("src/Calc.Tests/obj/Debug/net10.0/SelfRegisteredExtensions.cs")));
+    }
+
+    [Fact]
+    public void The_recorder_marks_an_aborted_session_interrupted_and_a_session_without_tests_failed_and_refuses_bad_input_clearly()
+    {
+        using var repo = new TestRepo(feed, viaDirectoryBuildProps: false);
+        var recorder = ExtractRecorder(repo, feed.Folder);
+        repo.Write("src/App.Tests/App.Tests.csproj", "<Project />");
+        var settings = repo.Path_("src/App.Tests/obj/buildstate-testing.settings");
+        repo.Write("src/App.Tests/obj/buildstate-testing.settings", $"""
+            Project={repo.Path_("src/App.Tests/App.Tests.csproj")}
+            Configuration=Release
+            TargetFramework=net10.0
+            RunId=ci-7
+            """);
+        var started = DateTimeOffset.UtcNow.AddSeconds(-2).ToString("o");
+        var id = TestRepo.Id("App.Tests", "Release");
+
+        var aborted = Record(repo, recorder, settings, $"exit 3\nstarted {started}\nended {DateTimeOffset.UtcNow:o}\npassed 4\nfailed 0\nskipped 0\n");
+        Assert.True(aborted.ExitCode == 0, aborted.Output);
+        var record = repo.Store().Get(id);
+        Assert.Equal((RunStatus.Interrupted, "Test", "ci-7"), (record.Status, record.Phase, record.RunId));
+        Assert.Equal("the test session was aborted (exit code 3)", record.Run!.Reason);
+
+        var none = Record(repo, recorder, settings, $"exit 8\nstarted {started}\npassed 0\nfailed 0\nskipped 0\n");
+        Assert.True(none.ExitCode == 0, none.Output);
+        record = repo.Store().Get(id);
+        Assert.Equal(RunStatus.Failed, record.Status);
+        Assert.Equal("the test session ended with exit code 8 (no test ran)", record.Run!.Reason);
+
+        // Tabs, line breaks and backslashes in a failure survive the trip; a newer hook's keys are skipped.
+        var odd = Record(repo, recorder, settings, $"exit 2\nstarted {started}\npassed 0\nfailed 1\nskipped 0\nflaky 3\nfailure A\\\\B\\tC\tFailed\tline one\\nline two\t\n");
+        Assert.True(odd.ExitCode == 0, odd.Output);
+        Assert.Equal("A\\B\tC: line one line two", Assert.Single(repo.Store().Get(id).Errors).Message);
+
+        var noStart = Record(repo, recorder, settings, "exit 0\n");
+        Assert.Equal(1, noStart.ExitCode);
+        Assert.Contains("no 'started' line", noStart.Output);
+
+        repo.Write("src/App.Tests/obj/buildstate-testing.settings", "Configuration=Release\nnot a setting\n");
+        var bad = Record(repo, recorder, settings, $"exit 0\nstarted {started}\n");
+        Assert.Equal(1, bad.ExitCode);
+        Assert.Contains($"{settings}(2): expected Key=Value, found 'not a setting'", bad.Output);
+        Assert.Equal(RunStatus.Failed, repo.Store().Get(id).Status); // nothing written
+    }
+
+    private static DotNet.Result Run(TestRepo repo, params string[] args) => DotNet.Run(repo.Root, repo.NuGetPackages, TimeSpan.FromMinutes(5), args);
+
+    /// <summary>The recorder as the package ships it, with the BuildState.Core beside it.</summary>
+    private static string ExtractRecorder(TestRepo repo, string feedFolder)
+    {
+        var folder = repo.Path_("recorder");
+        using var package = ZipFile.OpenRead(Path.Combine(feedFolder, $"BuildState.Sdk.{PackageFeed.Version}.nupkg"));
+        foreach (var entry in package.Entries.Where(e => e.FullName.StartsWith("tasks/net10.0/", StringComparison.Ordinal) && e.FullName.Count(c => c == '/') == 2))
+        {
+            Directory.CreateDirectory(folder);
+            entry.ExtractToFile(Path.Combine(folder, entry.Name));
+        }
+
+        return Path.Combine(folder, "BuildState.Sdk.TestRecorder.dll");
+    }
+
+    private static DotNet.Result Record(TestRepo repo, string recorder, string settings, string account)
+    {
+        var info = DotNet.StartInfo(repo.Root, null, recorder, settings);
+        info.RedirectStandardInput = true;
+        using var process = Process.Start(info)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        process.StandardInput.Write(account);
+        process.StandardInput.Close();
+        Assert.True(process.WaitForExit(60_000), "the recorder did not finish");
+        return new DotNet.Result(process.ExitCode, output.Result + errors.Result);
+    }
+}
