@@ -19,14 +19,14 @@ internal static class TableFile
             var info = new FileInfo(path);
             if (info.Exists && info.Length > JsonReader.MaxLength * 4L)
             {
-                return Failure(path, "Malformed JSON: the file is larger than " + JsonReader.MaxLength + " characters.");
+                return Failure(path, "Malformed JSON: the file is larger than " + JsonReader.MaxLength + " characters; a lifecycle table is a few kilobytes, so check that this is the right file.");
             }
 
             text = File.ReadAllText(path);
         }
         catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is System.Security.SecurityException || ex is ArgumentException || ex is NotSupportedException)
         {
-            return Failure(path, "The table file cannot be read: " + ex.Message);
+            return Failure(path, "The table file cannot be read: " + ex.Message + " Check that it exists and that the build may read it.");
         }
 
         return TableParser.Parse(path, text);

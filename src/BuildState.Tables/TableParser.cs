@@ -72,7 +72,7 @@ internal static class TableParser
         {
             var offset = Math.Min(Math.Max(ex.Offset, 0), text.Length);
             diagnostics.Add(new TableDiagnostic(
-                TableRules.MalformedJson, TableSeverity.Error, "Malformed JSON: " + ex.Message + ".", path,
+                TableRules.MalformedJson, TableSeverity.Error, "Malformed JSON: " + ex.Message + ". Correct the file at this position: a table is one JSON object (see docs/lifecycle-tables.md).", path,
                 map.Span(offset, offset < text.Length ? 1 : 0)));
             return new TableParseResult(null, diagnostics);
         }
@@ -104,7 +104,7 @@ internal static class TableParser
         {
             if (root is not JsonObject obj)
             {
-                Structure(root, "The table must be a JSON object.");
+                Structure(root, "The table must be a JSON object: { \"name\": ..., \"initial\": ..., \"terminal\": [...], \"transitions\": {...} }.");
                 return null;
             }
 
@@ -117,7 +117,7 @@ internal static class TableParser
                 var nameSpan = _map.Span(property.NameOffset, property.NameLength);
                 if (!seen.Add(property.Name))
                 {
-                    Add(TableRules.InvalidStructure, TableSeverity.Error, "Property '" + property.Name + "' appears more than once.", nameSpan);
+                    Add(TableRules.InvalidStructure, TableSeverity.Error, "Property '" + property.Name + "' appears more than once; keep one of them.", nameSpan);
                     ok = false;
                     continue;
                 }
@@ -217,13 +217,13 @@ internal static class TableParser
 
             if (!seen.Contains("transitions"))
             {
-                Add(TableRules.InvalidStructure, TableSeverity.Error, "The table has no 'transitions' object.", table.Span);
+                Add(TableRules.InvalidStructure, TableSeverity.Error, "The table has no 'transitions' object: add \"transitions\": { \"<state>\": [\"<next state>\", ...] } with every state as a key.", table.Span);
                 ok = false;
             }
 
             if (!seen.Contains("terminal"))
             {
-                Add(TableRules.InvalidStructure, TableSeverity.Error, "The table has no 'terminal' state (a run must be able to end).", table.Span);
+                Add(TableRules.InvalidStructure, TableSeverity.Error, "The table has no 'terminal' state (a run must be able to end): add \"terminal\": [\"<the state a run ends in>\"].", table.Span);
                 ok = false;
             }
 
@@ -235,7 +235,7 @@ internal static class TableParser
                     if (table.FindState(entry.Name) is { } existing)
                     {
                         Add(TableRules.DuplicateTransition, TableSeverity.Error,
-                            "State '" + entry.Name + "' has its transitions declared more than once (first at line " + existing.Span.Line + ").", keySpan);
+                            "State '" + entry.Name + "' has its transitions declared more than once (first at line " + existing.Span.Line + "); merge them into one entry.", keySpan);
                         continue;
                     }
 

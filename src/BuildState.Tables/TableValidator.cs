@@ -23,7 +23,7 @@ internal static class TableValidator
         // Names of the table and the namespace.
         if (!CSharpNames.IsUsableTypeName(table.Name))
         {
-            Add(TableRules.InvalidIdentifier, "Table name '" + table.Name + "' is not a valid C# identifier.", nameSpan);
+            Add(TableRules.InvalidIdentifier, "Table name '" + table.Name + "' is not a valid C# identifier; use letters, digits and '_', not starting with a digit (for example \"Release\").", nameSpan);
         }
 
         else if (table.Namespace.Length == 0 && IsOrdinalIn(table.Name, CSharpNames.NamespacesOfGeneratedCode))
@@ -36,7 +36,7 @@ internal static class TableValidator
 
         if (!CSharpNames.IsValidNamespace(table.Namespace))
         {
-            Add(TableRules.InvalidIdentifier, "Namespace '" + table.Namespace + "' is not a valid C# namespace.", table.NamespaceSpan.IsEmpty ? nameSpan : table.NamespaceSpan);
+            Add(TableRules.InvalidIdentifier, "Namespace '" + table.Namespace + "' is not a valid C# namespace; use C# identifiers separated by dots (for example \"MyCompany.Build\"), or leave it out.", table.NamespaceSpan.IsEmpty ? nameSpan : table.NamespaceSpan);
         }
 
         // State names.
@@ -89,14 +89,14 @@ internal static class TableValidator
             initial = table.FindState(table.Initial.Name);
             if (initial == null)
             {
-                Add(TableRules.InitialState, "Initial state '" + table.Initial.Name + "' is not a state of the table" + Known(table) + ".", table.Initial.Span);
+                Add(TableRules.InitialState, "Initial state '" + table.Initial.Name + "' is not a state of the table" + Known(table) + "; name one of them, or add the state.", table.Initial.Span);
             }
         }
 
         // Error state.
         if (table.Error != null && table.FindState(table.Error.Name) == null)
         {
-            Add(TableRules.UnknownState, "Error state '" + table.Error.Name + "' is not a state of the table" + Known(table) + ".", table.Error.Span);
+            Add(TableRules.UnknownState, "Error state '" + table.Error.Name + "' is not a state of the table" + Known(table) + "; name one of them, or leave the error state out.", table.Error.Span);
         }
 
         if (table.Terminal.Count == 0)
@@ -112,7 +112,7 @@ internal static class TableValidator
         {
             if (!terminals.Add(terminal.Name))
             {
-                Add(TableRules.DuplicateTransition, "Terminal state '" + terminal.Name + "' is listed more than once.", terminal.Span);
+                Add(TableRules.DuplicateTransition, "Terminal state '" + terminal.Name + "' is listed more than once; remove the repeat.", terminal.Span);
             }
         }
 
@@ -124,11 +124,11 @@ internal static class TableValidator
             {
                 if (table.FindState(target.Name) == null)
                 {
-                    Add(TableRules.UnknownState, "State '" + state.Name + "' has a transition to unknown state '" + target.Name + "'" + Known(table) + ".", target.Span);
+                    Add(TableRules.UnknownState, "State '" + state.Name + "' has a transition to unknown state '" + target.Name + "'" + Known(table) + "; correct the name, or add '" + target.Name + "' as a state.", target.Span);
                 }
                 else if (!targets.Add(target.Name))
                 {
-                    Add(TableRules.DuplicateTransition, "Transition '" + state.Name + "' -> '" + target.Name + "' is declared more than once.", target.Span);
+                    Add(TableRules.DuplicateTransition, "Transition '" + state.Name + "' -> '" + target.Name + "' is declared more than once; remove the repeat.", target.Span);
                 }
                 else if (string.Equals("To" + target.Name, state.Name, StringComparison.Ordinal))
                 {
@@ -141,7 +141,7 @@ internal static class TableValidator
             if (state.IsTerminal && state.Targets.Count > 0)
             {
                 Add(TableRules.TerminalWithTransitions,
-                    "Terminal state '" + state.Name + "' has transitions out (to " + string.Join(", ", Distinct(state.Targets)) + "); a terminal state ends the run.",
+                    "Terminal state '" + state.Name + "' has transitions out (to " + string.Join(", ", Distinct(state.Targets)) + "); a terminal state ends the run, so remove its transitions or take it out of the terminal states.",
                     state.Span);
             }
             else if (!state.IsTerminal && state.Targets.Count == 0)
@@ -175,7 +175,7 @@ internal static class TableValidator
             {
                 if (!reached.Contains(state.Name))
                 {
-                    Add(TableRules.UnreachableState, "State '" + state.Name + "' cannot be reached from the initial state '" + initial.Name + "'.", state.Span);
+                    Add(TableRules.UnreachableState, "State '" + state.Name + "' cannot be reached from the initial state '" + initial.Name + "'; add a transition to it from a state that can be reached, or remove it.", state.Span);
                 }
             }
         }

@@ -30,6 +30,12 @@ public class PackageLayoutTests(PackageFeed feed)
         }
 
         Assert.Contains("analyzers/dotnet/cs/BuildState.Generators.dll", files);
+
+        // The recorder of Microsoft.Testing.Platform sessions, runnable with `dotnet` beside the
+        // portable BuildState.Core, and the hook compiled into test applications.
+        Assert.Contains("tasks/net10.0/BuildState.Sdk.TestRecorder.dll", files);
+        Assert.Contains("tasks/net10.0/BuildState.Sdk.TestRecorder.runtimeconfig.json", files);
+        Assert.Contains("build/TestingPlatform/BuildStateTestingPlatformHook.cs", files);
         Assert.DoesNotContain(files, f => f.StartsWith("tasks/", StringComparison.Ordinal)
             && (Path.GetFileName(f).StartsWith("Microsoft.Build", StringComparison.Ordinal) || Path.GetFileName(f).StartsWith("System.", StringComparison.Ordinal)));
     }
