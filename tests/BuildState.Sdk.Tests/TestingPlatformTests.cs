@@ -102,6 +102,11 @@ public class TestingPlatformTests(PackageFeed feed)
         Assert.Equal(0, Run(repo, app).ExitCode);
         Assert.Equal(built, repo.Store().Get(id).RunId);
         Assert.DoesNotContain("BuildState", File.ReadAllText(repo.Path_("src/Calc.Tests/obj/Debug/net10.0/SelfRegisteredExtensions.cs")));
+
+        // MSBuild would read "no" as false; the switch takes true or false only.
+        var no = repo.Dotnet("build", "src/Calc.Tests/Calc.Tests.csproj", "-p:BuildStateTestingPlatformHook=no");
+        Assert.NotEqual(0, no.ExitCode);
+        Assert.Contains("error BST1002: BuildStateTestingPlatformHook must be true or false, not 'no'", no.Output);
     }
 
     [Fact]
