@@ -71,6 +71,24 @@ public class RunLifecycleTests
     }
 
     [Fact]
+    public void A_run_written_after_the_fact_enters_its_later_phases_when_they_began_never_before_the_start_or_in_the_future()
+    {
+        using var f = new StoreFixture();
+        var began = DateTimeOffset.UtcNow.AddSeconds(-10);
+        var tested = began.AddSeconds(4);
+        var record = f.Store.StartRun(Id, new StartRunRequest { RunId = "r", StartedAt = began, ThenTransitionTo = "Setup", AndThen = ["Build", "Test"], AndThenAt = tested });
+        Assert.Equal([began, tested, tested], record.Transitions.Select(t => t.At));
+        Assert.Equal(4000, record.Resources.PhaseDurationsMs["Setup"], 1);
+        Assert.Equal(0, record.Resources.PhaseDurationsMs["Build"]);
+
+        // Before the run's start: at the start. In the future: at the commit.
+        record = f.Store.StartRun(Id, new StartRunRequest { RunId = "r2", StartedAt = began, ThenTransitionTo = "Setup", AndThen = ["Build"], AndThenAt = began.AddSeconds(-30) });
+        Assert.Equal(began, record.Transitions[^1].At);
+        record = f.Store.StartRun(Id, new StartRunRequest { RunId = "r3", StartedAt = began, ThenTransitionTo = "Setup", AndThen = ["Build"], AndThenAt = DateTimeOffset.UtcNow.AddHours(1) });
+        Assert.InRange(record.Transitions[^1].At, began.AddSeconds(10), DateTimeOffset.UtcNow);
+    }
+
+    [Fact]
     public void A_start_time_in_the_future_is_taken_as_now_and_an_illegal_next_phase_writes_nothing()
     {
         using var f = new StoreFixture();
