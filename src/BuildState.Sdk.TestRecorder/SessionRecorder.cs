@@ -33,10 +33,7 @@ internal static class SessionRecorder
             RepositoryRoot = repository,
         });
 
-        // BUILDSTATE_RUN_ID as the tests see it first: a CI step that tests what an earlier step
-        // built sets its own; then BuildStateRunId as the build had it; else the invocation rule.
-        var runId = Text(environment["BUILDSTATE_RUN_ID"] as string) ?? Text(settings.RunId)
-            ?? new InvocationRegistry(store).Join(InvocationRegistry.Fingerprint(environment), OwnerInfo.Current, DateTimeOffset.UtcNow);
+        var runId = RunId(store, buildId, settings, session, environment);
 
         var allowList = (settings.EnvironmentAllowList ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var metadata = EnvironmentCapture.Capture(allowList, environment);
@@ -103,6 +100,39 @@ internal static class SessionRecorder
             : store.EndRun(buildId, RunOutcome.Failed, session.Failed > 0
                 ? $"{session.Failed} of {session.Passed + session.Failed + session.Skipped} tests failed (exit code {session.ExitCode})"
                 : $"the test session ended with exit code {session.ExitCode} ({Meaning(session.ExitCode)})");
+    }
+
+    /// <summary>
+    /// BUILDSTATE_RUN_ID as the tests see it (a CI step that tests what an earlier step built sets
+    /// its own), then BuildStateRunId as the build had it. Else, under `dotnet test`, the run id of
+    /// that command: its build's, when the project's latest run ended after the `dotnet test`
+    /// process started (it built the project, and its nodes shared one id); otherwise (the
+    /// no-build option) one id for every session the same `dotnet test` process starts, kept in
+    /// the invocation registry while that process lives. A session started any other way is an
+    /// invocation of its own.
+    /// </summary>
+    private static string RunId(BuildStore store, string buildId, RecorderSettings settings, TestSession session, IDictionary environment)
+    {
+        if ((Text(environment["BUILDSTATE_RUN_ID"] as string) ?? Text(settings.RunId)) is { } named)
+        {
+            return named;
+        }
+
+        var registry = new InvocationRegistry(store);
+        if (session.UnderDotnetTest && LauncherProcess.Of(session.ProcessId) is { ProcessStartedAt: { } launched } launcher)
+        {
+            if (store.TryGet(buildId) is { Run.EndedAt: { } ended, RunId: { } built } && ended >= launched)
+            {
+                return built;
+            }
+
+            // Keyed by the process id alone: a start time read from /proc differs by milliseconds
+            // between readers. A later process with the same id does not join: the invocation's
+            // participant is the launcher with its start time, dead by then.
+            return registry.Join($"dotnet test {launcher.Host} {launcher.ProcessId}", launcher, DateTimeOffset.UtcNow);
+        }
+
+        return registry.Join(InvocationRegistry.Fingerprint(environment), OwnerInfo.Current, DateTimeOffset.UtcNow);
     }
 
     private static string Summary(TestSession session) =>

@@ -9,7 +9,7 @@ internal sealed record TestFailure(string Name, string Outcome, string? Message,
 /// <summary>
 /// A finished Microsoft.Testing.Platform test session, as the hook in the test application writes
 /// it to the recorder's standard input: one "key value" per line (exit, started, ended, passed,
-/// failed, skipped; failure lines hold name, outcome, message and stack trace separated by tabs,
+/// failed, skipped, process, launcher; failure lines hold name, outcome, message and stack trace separated by tabs,
 /// each escaped by <see cref="Escape"/>). Unknown keys are skipped, so an older recorder reads a
 /// newer hook's account.
 /// </summary>
@@ -26,6 +26,12 @@ internal sealed class TestSession
     public int Failed { get; set; }
 
     public int Skipped { get; set; }
+
+    /// <summary>The test application's process id (0: not given).</summary>
+    public int ProcessId { get; set; }
+
+    /// <summary>`dotnet test` started the application (its server mode under `dotnet test`'s protocol).</summary>
+    public bool UnderDotnetTest { get; set; }
 
     /// <summary>Failed tests beyond the counts' first few are counted, not listed (the hook keeps at most a few dozen).</summary>
     public List<TestFailure> Failures { get; } = [];
@@ -60,6 +66,12 @@ internal sealed class TestSession
                     break;
                 case "skipped":
                     session.Skipped = Number(value, lineNumber);
+                    break;
+                case "process":
+                    session.ProcessId = Number(value, lineNumber);
+                    break;
+                case "launcher":
+                    session.UnderDotnetTest = value == "dotnet-test";
                     break;
                 case "failure":
                     var fields = value.Split('\t');

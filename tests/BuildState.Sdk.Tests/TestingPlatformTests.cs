@@ -47,10 +47,26 @@ public class TestingPlatformTests(PackageFeed feed)
                 public void Later() { }
             }
             """);
+        repo.Write("src/Other.Tests/Other.Tests.csproj", TestProject);
+        repo.Write("src/Other.Tests/OtherTests.cs", """
+            [Microsoft.VisualStudio.TestTools.UnitTesting.TestClass]
+            public class OtherTests
+            {
+                [Microsoft.VisualStudio.TestTools.UnitTesting.TestMethod]
+                public void Fine() { }
+            }
+            """);
+        repo.Write("all.slnx", """
+            <Solution>
+              <Project Path="src/Calc.Tests/Calc.Tests.csproj" />
+              <Project Path="src/Other.Tests/Other.Tests.csproj" />
+            </Solution>
+            """);
         var id = TestRepo.Id("Calc.Tests");
+        var otherId = TestRepo.Id("Other.Tests");
 
         // Node reuse is off through the environment: in this mode extra arguments go to the tests.
-        var failing = Run(repo, "test", "--project", "src/Calc.Tests/Calc.Tests.csproj");
+        var failing = Run(repo, "test", "--solution", "all.slnx");
         Assert.True(failing.ExitCode != 0, failing.Output);
         var failed = repo.Store().Get(id);
         Assert.Equal(["Setup", "Build", "Test", "Error"], failed.Transitions.Select(t => t.To));
@@ -64,9 +80,13 @@ public class TestingPlatformTests(PackageFeed feed)
         var tested = Assert.Single(failed.Artifacts);
         Assert.Equal(("assembly", "src/Calc.Tests/bin/Debug/net10.0/Calc.Tests.dll"), (tested.Kind, tested.Path));
 
-        // The build before the tests is a run of its own, as under `dotnet test --no-build` with VSTest.
+        // The build before the tests is a run of its own, as under `dotnet test --no-build` with
+        // VSTest; one `dotnet test` is one invocation: its builds and its sessions share its run id.
         var history = repo.Store().GetHistory(id).Where(h => h.Kind == BuildState.Store.HistoryKinds.RunStarted).ToList();
         Assert.Equal(2, history.Count);
+        Assert.Equal([failed.RunId, failed.RunId], history.Select(h => h.RunId));
+        var other = repo.Store().Get(otherId);
+        Assert.Equal((RunStatus.Succeeded, "Complete", failed.RunId), (other.Status, other.Phase, other.RunId));
 
         // The Test phase starts when the session does: it holds the tests' time, Build none.
         Assert.True(failed.Resources.PhaseDurationsMs.TryGetValue("Test", out var testMs) && testMs > 0);
@@ -81,6 +101,15 @@ public class TestingPlatformTests(PackageFeed feed)
         Assert.Equal((3, 2, 0, 1), (passed.Tests!.Total, passed.Tests.Passed, passed.Tests.Failed, passed.Tests.Skipped));
         Assert.Empty(passed.Errors);
         Assert.DoesNotContain("BST1010", passing.Output);
+
+        // Without a build, the sessions of one `dotnet test` share an id of their own.
+        var noBuild = Run(repo, "test", "--solution", "all.slnx", "--no-build");
+        Assert.True(noBuild.ExitCode == 0, noBuild.Output);
+        var (calcRun, otherRun) = (repo.Store().Get(id).RunId, repo.Store().Get(otherId).RunId);
+        Assert.Equal(calcRun, otherRun);
+        Assert.NotEqual(passed.RunId, calcRun);
+        Assert.NotEqual(failed.RunId, calcRun);
+        passed = repo.Store().Get(id);
 
         // The application run directly is a test session too; listing its tests is not.
         var app = repo.Path_("src/Calc.Tests/bin/Debug/net10.0/Calc.Tests.dll");

@@ -41,7 +41,8 @@ namespace BuildState.Sdk.Testing
 
             // Only the test host consumes test results: a test host controller (the process some
             // extensions start the tests under) records nothing, so a session is recorded once.
-            builder.TestHost.AddDataConsumer(services => new SessionConsumer(SettingsFile));
+            var underDotnetTest = UnderDotnetTest(args);
+            builder.TestHost.AddDataConsumer(services => new SessionConsumer(SettingsFile, underDotnetTest));
         }
 
         /// <summary>
@@ -68,10 +69,25 @@ namespace BuildState.Sdk.Testing
             return true;
         }
 
+        /// <summary>`dotnet test` runs the application as a server under its own protocol name.</summary>
+        private static bool UnderDotnetTest(string[] args)
+        {
+            for (var i = 0; i + 1 < args.Length; i++)
+            {
+                if (args[i] == "--server" && args[i + 1] == "dotnettestcli")
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
         private sealed class SessionConsumer : IDataConsumer
         {
             private readonly object _gate = new object();
             private readonly string _settingsFile;
+            private readonly bool _underDotnetTest;
             private readonly DateTimeOffset _startedAt = DateTimeOffset.UtcNow;
 
             // By test node: a retried test counts once, with its last result.
@@ -79,9 +95,10 @@ namespace BuildState.Sdk.Testing
             private readonly List<string> _order = new List<string>();
             private int _recorded;
 
-            public SessionConsumer(string settingsFile)
+            public SessionConsumer(string settingsFile, bool underDotnetTest)
             {
                 _settingsFile = settingsFile;
+                _underDotnetTest = underDotnetTest;
                 AppDomain.CurrentDomain.ProcessExit += (sender, e) => Record(Environment.ExitCode);
             }
 
@@ -298,6 +315,16 @@ namespace BuildState.Sdk.Testing
                 text.Append("passed ").Append(passed.ToString(CultureInfo.InvariantCulture)).Append('\n');
                 text.Append("failed ").Append(failed.ToString(CultureInfo.InvariantCulture)).Append('\n');
                 text.Append("skipped ").Append(skipped.ToString(CultureInfo.InvariantCulture)).Append('\n');
+                using (var self = Process.GetCurrentProcess())
+                {
+                    text.Append("process ").Append(self.Id.ToString(CultureInfo.InvariantCulture)).Append('\n');
+                }
+
+                if (_underDotnetTest)
+                {
+                    text.Append("launcher dotnet-test\n");
+                }
+
                 text.Append(failures);
                 return text.ToString();
             }
