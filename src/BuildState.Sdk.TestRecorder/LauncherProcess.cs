@@ -26,17 +26,35 @@ internal static class LauncherProcess
                 return null;
             }
 
-            using var process = Process.GetProcessById(parent);
+            return Owner(parent);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null; // gone, or not ours to look at: no grouping by launcher
+        }
+    }
+
+    /// <summary>A live process of this machine as a run's or an invocation's owner; null when it is gone.</summary>
+    public static OwnerInfo? Owner(int processId)
+    {
+        if (processId <= 0)
+        {
+            return null;
+        }
+
+        try
+        {
+            using var process = Process.GetProcessById(processId);
             return new OwnerInfo
             {
-                ProcessId = parent,
+                ProcessId = processId,
                 Host = Environment.MachineName,
                 ProcessStartedAt = new DateTimeOffset(process.StartTime.ToUniversalTime(), TimeSpan.Zero),
             };
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException)
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
         {
-            return null; // gone, or not ours to look at: no grouping by launcher
+            return null;
         }
     }
 }

@@ -1,12 +1,13 @@
 using BuildState.Sdk.TestRecorder;
 
-// Started by the hook the SDK compiles into a Microsoft.Testing.Platform test application, when a
-// test session ends: `dotnet BuildState.Sdk.TestRecorder.dll <settings file>`, the session's
-// account on standard input (TestSession). Exit code 0: recorded; 1: not recorded, why on stderr
-// (the hook passes it on as a warning; the test run's own result is never changed).
-if (args.Length != 1)
+// Started by the hook the SDK compiles into a Microsoft.Testing.Platform test application, twice
+// per test session: `dotnet BuildState.Sdk.TestRecorder.dll <settings file> begin` when it starts,
+// `... end` when it ends (`end` when no mode is given), the session's account on standard input
+// (TestSession). Exit code 0: recorded; 1: not recorded, why on stderr (the hook passes it on as
+// warning BST1010; the test run's own result is never changed).
+if (args.Length is not (1 or 2) || (args.Length == 2 && args[1] is not ("begin" or "end")))
 {
-    Console.Error.WriteLine("usage: BuildState.Sdk.TestRecorder <settings file>  (the test session's account on standard input)");
+    Console.Error.WriteLine("usage: BuildState.Sdk.TestRecorder <settings file> [begin|end]  (the test session's account on standard input)");
     return 1;
 }
 
@@ -14,7 +15,9 @@ try
 {
     var settings = RecorderSettings.Read(args[0]);
     var session = TestSession.Parse(Console.In);
-    var record = SessionRecorder.Record(settings, session, Environment.GetEnvironmentVariables());
+    var record = args.Length == 2 && args[1] == "begin"
+        ? SessionRecorder.Begin(settings, session, Environment.GetEnvironmentVariables())
+        : SessionRecorder.Record(settings, session, Environment.GetEnvironmentVariables());
     Console.Out.WriteLine($"BuildState: recorded the test session as run {record.RunId} of {record.Id} ({record.Status})");
     return 0;
 }

@@ -18,41 +18,26 @@ internal static class SessionRecorder
     /// <summary>The platform's "the session was aborted" exit code (Ctrl+C, a cancelled run).</summary>
     private const int Aborted = 3;
 
+    /// <summary>The session's start: its run, in Test, owned by the test process (which the end finds and goes on with).</summary>
+    public static BuildRecord Begin(RecorderSettings settings, TestSession session, IDictionary environment)
+    {
+        var (store, buildId) = Open(settings);
+        return StartRun(store, buildId, settings, session, environment);
+    }
+
+    /// <summary>
+    /// The session's end: the run its start began (or, when that recorder failed or came from an
+    /// older hook, a run started now with the same times), then its results and its end.
+    /// </summary>
     public static BuildRecord Record(RecorderSettings settings, TestSession session, IDictionary environment)
     {
-        var projectDirectory = Path.GetDirectoryName(settings.Project)!;
-        var storeRoot = StoreLocator.StoreRoot(projectDirectory, settings.StoreRoot);
-        var repository = Path.GetDirectoryName(storeRoot)!;
-        var buildId = StoreLocator.BuildId(repository, settings.Project, settings.Configuration, settings.TargetFramework);
-        var store = BuildStore.Open(storeRoot, new StoreOptions
+        var (store, buildId) = Open(settings);
+        if (!IsBegun(store.TryGet(buildId), session))
         {
-            Durability = settings.Durability,
-            MaxCheckpoints = Math.Max(1, settings.MaxCheckpoints),
-            MaxBackups = Math.Max(0, settings.MaxBackups),
-            LockTimeout = TimeSpan.FromSeconds(Math.Max(1, settings.LockTimeoutSeconds)),
-            RepositoryRoot = repository,
-        });
+            StartRun(store, buildId, settings, session, environment);
+        }
 
-        var runId = RunId(store, buildId, settings, session, environment);
-
-        var allowList = (settings.EnvironmentAllowList ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        var metadata = EnvironmentCapture.Capture(allowList, environment);
-        metadata["msbuild.configuration"] = settings.Configuration ?? "";
-        metadata["msbuild.targetFramework"] = settings.TargetFramework ?? "";
-        metadata["msbuild.noBuild"] = "true";
-        metadata["tests.platform"] = "Microsoft.Testing.Platform";
-        metadata["tests.exitCode"] = session.ExitCode.ToString(System.Globalization.CultureInfo.InvariantCulture);
-
-        store.StartRun(buildId, new StartRunRequest
-        {
-            RunId = runId,
-            Metadata = metadata,
-            ReplaceMetadata = true,
-            StartedAt = session.StartedAt,
-            ThenTransitionTo = DefaultLifecycle.Setup,
-            AndThen = [DefaultLifecycle.Build, DefaultLifecycle.Test],
-            AndThenAt = session.StartedAt,
-        });
+        store.Update(buildId, record => record.Metadata["tests.exitCode"] = session.ExitCode.ToString(System.Globalization.CultureInfo.InvariantCulture), "exit code");
 
         var artifacts = settings.RecordArtifacts && settings.TestAssembly is { } assembly && File.Exists(assembly)
             ? [new ArtifactInput(assembly, "assembly")]
@@ -101,6 +86,53 @@ internal static class SessionRecorder
                 ? $"{session.Failed} of {session.Passed + session.Failed + session.Skipped} tests failed (exit code {session.ExitCode})"
                 : $"the test session ended with exit code {session.ExitCode} ({Meaning(session.ExitCode)})");
     }
+
+    private static (BuildStore Store, string BuildId) Open(RecorderSettings settings)
+    {
+        var projectDirectory = Path.GetDirectoryName(settings.Project)!;
+        var storeRoot = StoreLocator.StoreRoot(projectDirectory, settings.StoreRoot);
+        var repository = Path.GetDirectoryName(storeRoot)!;
+        var buildId = StoreLocator.BuildId(repository, settings.Project, settings.Configuration, settings.TargetFramework);
+        var store = BuildStore.Open(storeRoot, new StoreOptions
+        {
+            Durability = settings.Durability,
+            MaxCheckpoints = Math.Max(1, settings.MaxCheckpoints),
+            MaxBackups = Math.Max(0, settings.MaxBackups),
+            LockTimeout = TimeSpan.FromSeconds(Math.Max(1, settings.LockTimeoutSeconds)),
+            RepositoryRoot = repository,
+        });
+        return (store, buildId);
+    }
+
+    /// <summary>Init -> Setup -> Build -> Test at the session's start (one commit), owned by the test process while it runs.</summary>
+    private static BuildRecord StartRun(BuildStore store, string buildId, RecorderSettings settings, TestSession session, IDictionary environment)
+    {
+        var allowList = (settings.EnvironmentAllowList ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var metadata = EnvironmentCapture.Capture(allowList, environment);
+        metadata["msbuild.configuration"] = settings.Configuration ?? "";
+        metadata["msbuild.targetFramework"] = settings.TargetFramework ?? "";
+        metadata["msbuild.noBuild"] = "true";
+        metadata["tests.platform"] = "Microsoft.Testing.Platform";
+        return store.StartRun(buildId, new StartRunRequest
+        {
+            RunId = RunId(store, buildId, settings, session, environment),
+            Metadata = metadata,
+            ReplaceMetadata = true,
+            Owner = LauncherProcess.Owner(session.ProcessId), // the test process: it outlives the recorder, and its death leaves the run to be marked Interrupted
+            StartedAt = session.StartedAt,
+            ThenTransitionTo = DefaultLifecycle.Setup,
+            AndThen = [DefaultLifecycle.Build, DefaultLifecycle.Test],
+            AndThenAt = session.StartedAt,
+        });
+    }
+
+    /// <summary>The run this session's start began: still open, in Test, owned by the same test process.</summary>
+    private static bool IsBegun(BuildRecord? record, TestSession session) =>
+        session.ProcessId > 0
+        && record is { Phase: DefaultLifecycle.Test, Run: { EndedAt: null, Owner: { } owner } }
+        && owner.ProcessId == session.ProcessId
+        && string.Equals(owner.Host, Environment.MachineName, StringComparison.OrdinalIgnoreCase)
+        && record.Metadata.ContainsKey("tests.platform");
 
     /// <summary>
     /// BUILDSTATE_RUN_ID as the tests see it (a CI step that tests what an earlier step built sets

@@ -125,6 +125,45 @@ public class TestingPlatformTests(PackageFeed feed)
         var noOp = repo.Ok("build", "src/Calc.Tests/Calc.Tests.csproj", "-v:n");
         Assert.Contains("Skipping target \"CoreCompile\" because all output files are up-to-date", noOp.Output);
 
+        // The run starts with the session and belongs to the test process: a killed test process
+        // leaves it Running in Test, to be marked Interrupted (here by a repair), as a killed build does.
+        repo.Write("src/Calc.Tests/SlowTests.cs", """
+            [Microsoft.VisualStudio.TestTools.UnitTesting.TestClass]
+            public class SlowTests
+            {
+                [Microsoft.VisualStudio.TestTools.UnitTesting.TestMethod]
+                public void WaitsWhenAsked()
+                {
+                    var until = System.Environment.GetEnvironmentVariable("BST_WAIT_FOR");
+                    while (until != null && !System.IO.File.Exists(until)) System.Threading.Thread.Sleep(50);
+                }
+            }
+            """);
+        repo.Ok("build", "src/Calc.Tests/Calc.Tests.csproj");
+        var slowInfo = DotNet.StartInfo(repo.Root, repo.NuGetPackages, app);
+        slowInfo.Environment["BST_WAIT_FOR"] = repo.Path_("never");
+        using (var slow = Process.Start(slowInfo)!)
+        {
+            slow.BeginOutputReadLine();
+            slow.BeginErrorReadLine();
+            var deadline = DateTime.UtcNow.AddMinutes(1);
+            BuildRecord? testing = null;
+            while (testing is null && DateTime.UtcNow < deadline)
+            {
+                testing = repo.Store().TryGet(id) is { Phase: "Test", Run: { EndedAt: null, Owner.ProcessId: var owner } } r && owner == slow.Id ? r : null;
+                Thread.Sleep(100);
+            }
+
+            Assert.NotNull(testing);
+            Assert.Equal(RunStatus.Running, testing.Status);
+            slow.Kill();
+            slow.WaitForExit();
+        }
+
+        repo.Store().Recover(id);
+        var killed = repo.Store().Get(id);
+        Assert.Equal((RunStatus.Interrupted, "Test"), (killed.Status, killed.Phase));
+
         // Switched off, the application records nothing of its own.
         repo.Ok("build", "src/Calc.Tests/Calc.Tests.csproj", "-p:BuildStateTestingPlatformHook=false");
         var built = repo.Store().Get(id).RunId;

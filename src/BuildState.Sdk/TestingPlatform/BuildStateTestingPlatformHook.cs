@@ -93,6 +93,7 @@ namespace BuildState.Sdk.Testing
             // By test node: a retried test counts once, with its last result.
             private readonly Dictionary<string, TestOutcome> _outcomes = new Dictionary<string, TestOutcome>();
             private readonly List<string> _order = new List<string>();
+            private readonly RecorderRun _begin;
             private int _recorded;
 
             public SessionConsumer(string settingsFile, bool underDotnetTest)
@@ -100,6 +101,18 @@ namespace BuildState.Sdk.Testing
                 _settingsFile = settingsFile;
                 _underDotnetTest = underDotnetTest;
                 AppDomain.CurrentDomain.ProcessExit += (sender, e) => Record(Environment.ExitCode);
+
+                // The run starts with the session, in Test, owned by this process (not waited
+                // for): `buildstate watch` shows it, and a killed test process leaves it to be
+                // marked Interrupted, as a killed build does.
+                try
+                {
+                    _begin = RecorderRun.Start(settingsFile, "begin", Header());
+                }
+                catch (Exception e)
+                {
+                    Warn(e.Message);
+                }
             }
 
             public Type[] DataTypesConsumed
@@ -208,6 +221,10 @@ namespace BuildState.Sdk.Testing
                 return new TestOutcome(outcome, node.DisplayName, message, exception != null ? exception.StackTrace : null);
             }
 
+            /// <summary>
+            /// The session's end: waits for the recorder that marked its start, then hands the
+            /// account to a second one. The store's lock wait is bounded by each recorder's timeout.
+            /// </summary>
             private void Record(int exitCode)
             {
                 if (Interlocked.Exchange(ref _recorded, 1) == 1)
@@ -217,59 +234,15 @@ namespace BuildState.Sdk.Testing
 
                 try
                 {
-                    var account = Account(exitCode);
-                    string recorder = null, dotnet = null;
-                    foreach (var line in File.ReadAllLines(_settingsFile))
+                    if (_begin != null)
                     {
-                        if (line.StartsWith("Recorder=", StringComparison.Ordinal))
-                        {
-                            recorder = line.Substring("Recorder=".Length);
-                        }
-                        else if (line.StartsWith("DotnetHost=", StringComparison.Ordinal))
-                        {
-                            dotnet = line.Substring("DotnetHost=".Length);
-                        }
+                        _begin.Finish(false);
                     }
 
-                    if (string.IsNullOrEmpty(recorder) || !File.Exists(recorder))
+                    var end = RecorderRun.Start(_settingsFile, "end", Account(exitCode));
+                    if (end != null)
                     {
-                        Warn("the SDK's recorder (" + recorder + ") is not there: restore and build the test project again");
-                        return;
-                    }
-
-                    var start = new ProcessStartInfo(string.IsNullOrEmpty(dotnet) ? "dotnet" : dotnet, Quote(recorder) + " " + Quote(_settingsFile))
-                    {
-                        UseShellExecute = false,
-                        CreateNoWindow = true,
-                        RedirectStandardInput = true,
-                        RedirectStandardOutput = true,
-                        RedirectStandardError = true,
-                    };
-                    using (var process = Process.Start(start))
-                    {
-                        var output = process.StandardOutput.ReadToEndAsync();
-                        var errors = process.StandardError.ReadToEndAsync();
-                        process.StandardInput.Write(account);
-                        process.StandardInput.Close();
-                        if (!process.WaitForExit(RecorderTimeoutMs))
-                        {
-                            try
-                            {
-                                process.Kill();
-                            }
-                            catch (InvalidOperationException)
-                            {
-                            }
-
-                            Warn("the recorder did not finish within " + (RecorderTimeoutMs / 1000) + " s");
-                            return;
-                        }
-
-                        process.WaitForExit();
-                        if (process.ExitCode != 0)
-                        {
-                            Warn(errors.Result.Trim());
-                        }
+                        end.Finish(true);
                     }
                 }
                 catch (Exception e)
@@ -277,6 +250,24 @@ namespace BuildState.Sdk.Testing
                     // Recording never changes the outcome of the tests.
                     Warn(e.Message);
                 }
+            }
+
+            /// <summary>What both recorders are told: when the session began, which process runs it, who started it.</summary>
+            private string Header()
+            {
+                var text = new StringBuilder();
+                text.Append("started ").Append(_startedAt.ToString("o", CultureInfo.InvariantCulture)).Append('\n');
+                using (var self = Process.GetCurrentProcess())
+                {
+                    text.Append("process ").Append(self.Id.ToString(CultureInfo.InvariantCulture)).Append('\n');
+                }
+
+                if (_underDotnetTest)
+                {
+                    text.Append("launcher dotnet-test\n");
+                }
+
+                return text.ToString();
             }
 
             private string Account(int exitCode)
@@ -310,21 +301,11 @@ namespace BuildState.Sdk.Testing
                 }
 
                 text.Append("exit ").Append(exitCode.ToString(CultureInfo.InvariantCulture)).Append('\n');
-                text.Append("started ").Append(_startedAt.ToString("o", CultureInfo.InvariantCulture)).Append('\n');
+                text.Append(Header());
                 text.Append("ended ").Append(DateTimeOffset.UtcNow.ToString("o", CultureInfo.InvariantCulture)).Append('\n');
                 text.Append("passed ").Append(passed.ToString(CultureInfo.InvariantCulture)).Append('\n');
                 text.Append("failed ").Append(failed.ToString(CultureInfo.InvariantCulture)).Append('\n');
                 text.Append("skipped ").Append(skipped.ToString(CultureInfo.InvariantCulture)).Append('\n');
-                using (var self = Process.GetCurrentProcess())
-                {
-                    text.Append("process ").Append(self.Id.ToString(CultureInfo.InvariantCulture)).Append('\n');
-                }
-
-                if (_underDotnetTest)
-                {
-                    text.Append("launcher dotnet-test\n");
-                }
-
                 text.Append(failures);
                 return text.ToString();
             }
@@ -333,32 +314,110 @@ namespace BuildState.Sdk.Testing
             {
                 return text == null ? "" : text.Replace("\\", "\\\\").Replace("\t", "\\t").Replace("\r", "\\r").Replace("\n", "\\n");
             }
+        }
 
-            /// <summary>An argument as the runtime splits a command line: quoted, backslashes before a quote doubled.</summary>
-            private static string Quote(string argument)
+        /// <summary>One run of the SDK's recorder: a `dotnet` process given the settings file, a mode and the account on its standard input.</summary>
+        private sealed class RecorderRun
+        {
+            private readonly Process _process;
+            private readonly Task<string> _errors;
+
+            private RecorderRun(Process process, Task<string> errors)
             {
-                var quoted = new StringBuilder("\"");
-                var backslashes = 0;
-                foreach (var c in argument)
-                {
-                    if (c == '\\')
-                    {
-                        backslashes++;
-                        continue;
-                    }
+                _process = process;
+                _errors = errors;
+            }
 
-                    quoted.Append('\\', c == '"' ? (backslashes * 2) + 1 : backslashes);
-                    backslashes = 0;
-                    quoted.Append(c);
+            /// <summary>Started, or null (with BST1010 written) when the recorder is not there.</summary>
+            public static RecorderRun Start(string settingsFile, string mode, string account)
+            {
+                string recorder = null, dotnet = null;
+                foreach (var line in File.ReadAllLines(settingsFile))
+                {
+                    if (line.StartsWith("Recorder=", StringComparison.Ordinal))
+                    {
+                        recorder = line.Substring("Recorder=".Length);
+                    }
+                    else if (line.StartsWith("DotnetHost=", StringComparison.Ordinal))
+                    {
+                        dotnet = line.Substring("DotnetHost=".Length);
+                    }
                 }
 
-                return quoted.Append('\\', backslashes * 2).Append('"').ToString();
+                if (string.IsNullOrEmpty(recorder) || !File.Exists(recorder))
+                {
+                    Warn("the SDK's recorder (" + recorder + ") is not there: restore and build the test project again");
+                    return null;
+                }
+
+                var start = new ProcessStartInfo(string.IsNullOrEmpty(dotnet) ? "dotnet" : dotnet, Quote(recorder) + " " + Quote(settingsFile) + " " + mode)
+                {
+                    UseShellExecute = false,
+                    CreateNoWindow = true,
+                    RedirectStandardInput = true,
+                    RedirectStandardOutput = true,
+                    RedirectStandardError = true,
+                };
+                var process = Process.Start(start);
+                process.StandardOutput.ReadToEndAsync();
+                var errors = process.StandardError.ReadToEndAsync();
+                process.StandardInput.Write(account);
+                process.StandardInput.Close();
+                return new RecorderRun(process, errors);
             }
 
-            private static void Warn(string why)
+            /// <summary>Waits for the recorder; what went wrong is BST1010 when <paramref name="report"/> (the end's account stands in for a failed start).</summary>
+            public void Finish(bool report)
             {
-                Console.Error.WriteLine("BuildState: warning BST1010: this test session was not recorded: " + why + " (https://github.com/buildstatesdk/buildstatesdk/blob/main/docs/diagnostics.md#bst1010)");
+                using (_process)
+                {
+                    if (!_process.WaitForExit(RecorderTimeoutMs))
+                    {
+                        try
+                        {
+                            _process.Kill();
+                        }
+                        catch (InvalidOperationException)
+                        {
+                        }
+
+                        Warn("the recorder did not finish within " + (RecorderTimeoutMs / 1000) + " s");
+                        return;
+                    }
+
+                    _process.WaitForExit();
+                    if (_process.ExitCode != 0 && report)
+                    {
+                        Warn(_errors.Result.Trim());
+                    }
+                }
             }
+        }
+
+        /// <summary>An argument as the runtime splits a command line: quoted, backslashes before a quote doubled.</summary>
+        private static string Quote(string argument)
+        {
+            var quoted = new StringBuilder("\"");
+            var backslashes = 0;
+            foreach (var c in argument)
+            {
+                if (c == '\\')
+                {
+                    backslashes++;
+                    continue;
+                }
+
+                quoted.Append('\\', c == '"' ? (backslashes * 2) + 1 : backslashes);
+                backslashes = 0;
+                quoted.Append(c);
+            }
+
+            return quoted.Append('\\', backslashes * 2).Append('"').ToString();
+        }
+
+        private static void Warn(string why)
+        {
+            Console.Error.WriteLine("BuildState: warning BST1010: this test session was not recorded: " + why + " (https://github.com/buildstatesdk/buildstatesdk/blob/main/docs/diagnostics.md#bst1010)");
         }
 
         private sealed class TestOutcome
