@@ -18,20 +18,36 @@ internal static class LauncherProcess
 
         try
         {
-            // Field 4 of stat, after the command name in parentheses (which may hold spaces).
-            var stat = File.ReadAllText($"/proc/{processId}/stat");
-            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            if (fields.Length < 2 || !int.TryParse(fields[1], out var parent) || parent <= 1)
+            // A test host controller (what crash and hang dump extensions start the tests under)
+            // runs the same application, with the tests as its child: the launcher is above it.
+            var application = Application(processId);
+            var parent = Parent(processId);
+            for (var hops = 0; parent > 1 && application is not null && hops < 3 && Application(parent) == application; hops++)
             {
-                return null;
+                parent = Parent(parent);
             }
 
-            return Owner(parent);
+            return parent > 1 ? Owner(parent) : null;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return null; // gone, or not ours to look at: no grouping by launcher
         }
+    }
+
+    /// <summary>Field 4 of stat, after the command name in parentheses (which may hold spaces).</summary>
+    private static int Parent(int processId)
+    {
+        var stat = File.ReadAllText($"/proc/{processId}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return fields.Length > 1 && int.TryParse(fields[1], out var parent) ? parent : 0;
+    }
+
+    /// <summary>What a process runs: its first .dll argument (under the dotnet host), else its executable.</summary>
+    private static string? Application(int processId)
+    {
+        var arguments = File.ReadAllText($"/proc/{processId}/cmdline").Split('\0', StringSplitOptions.RemoveEmptyEntries);
+        return arguments.FirstOrDefault(a => a.EndsWith(".dll", StringComparison.OrdinalIgnoreCase)) ?? arguments.FirstOrDefault();
     }
 
     /// <summary>A live process of this machine as a run's or an invocation's owner; null when it is gone.</summary>

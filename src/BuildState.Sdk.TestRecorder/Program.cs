@@ -3,8 +3,8 @@ using BuildState.Sdk.TestRecorder;
 // Started by the hook the SDK compiles into a Microsoft.Testing.Platform test application, twice
 // per test session: `dotnet BuildState.Sdk.TestRecorder.dll <settings file> begin` when it starts,
 // `... end` when it ends (`end` when no mode is given), the session's account on standard input
-// (TestSession). Exit code 0: recorded; 1: not recorded, why on stderr (the hook passes it on as
-// warning BST1010; the test run's own result is never changed).
+// (TestSession). Exit code 0: recorded; 1: not recorded, why on stderr in one line (the hook
+// passes it on as warning BST1010; the test run's own result is never changed).
 if (args.Length is not (1 or 2) || (args.Length == 2 && args[1] is not ("begin" or "end")))
 {
     Console.Error.WriteLine("usage: BuildState.Sdk.TestRecorder <settings file> [begin|end]  (the test session's account on standard input)");
@@ -25,6 +25,6 @@ catch (Exception e)
 {
     // Whatever went wrong (a store another process holds past the lock timeout, a disk that is
     // full, a settings file from another version) costs the record of this session, nothing else.
-    Console.Error.WriteLine($"BuildState: the test session was not recorded: {e.Message}");
+    Console.Error.WriteLine(e.Message); // the reason alone: the hook puts it in its BST1010 warning
     return 1;
 }

@@ -19,8 +19,6 @@ internal sealed class RecorderSettings
     /// <summary>BuildStateRoot as the build had it: empty for .buildstate at the repository root.</summary>
     public string? StoreRoot { get; init; }
 
-    public string? RunId { get; init; }
-
     public Durability Durability { get; init; } = Durability.Normal;
 
     public int MaxCheckpoints { get; init; } = 10;
@@ -74,7 +72,6 @@ internal sealed class RecorderSettings
             Configuration = Text("Configuration"),
             TargetFramework = Text("TargetFramework"),
             StoreRoot = Text("StoreRoot"),
-            RunId = Text("RunId"),
             Durability = Enum.TryParse<Durability>(Text("Durability"), ignoreCase: true, out var durability) ? durability : Durability.Normal,
             MaxCheckpoints = Number("MaxCheckpoints", 10),
             MaxBackups = Number("MaxBackups", 5),

@@ -21,7 +21,7 @@ internal static class SessionRecorder
     /// <summary>The session's start: its run, in Test, owned by the test process (which the end finds and goes on with).</summary>
     public static BuildRecord Begin(RecorderSettings settings, TestSession session, IDictionary environment)
     {
-        var (store, buildId) = Open(settings);
+        var (store, buildId) = Open(settings, session);
         return StartRun(store, buildId, settings, session, environment);
     }
 
@@ -31,13 +31,12 @@ internal static class SessionRecorder
     /// </summary>
     public static BuildRecord Record(RecorderSettings settings, TestSession session, IDictionary environment)
     {
-        var (store, buildId) = Open(settings);
+        var (store, buildId) = Open(settings, session);
         if (!IsBegun(store.TryGet(buildId), session))
         {
             StartRun(store, buildId, settings, session, environment);
         }
 
-        store.Update(buildId, record => record.Metadata["tests.exitCode"] = session.ExitCode.ToString(System.Globalization.CultureInfo.InvariantCulture), "exit code");
 
         var artifacts = settings.RecordArtifacts && settings.TestAssembly is { } assembly && File.Exists(assembly)
             ? [new ArtifactInput(assembly, "assembly")]
@@ -45,8 +44,29 @@ internal static class SessionRecorder
         var counts = settings.RecordTestResults
             ? new TestResults { Passed = session.Passed, Failed = session.Failed, Skipped = session.Skipped, Total = session.Passed + session.Failed + session.Skipped }
             : null;
+        var succeeded = session.ExitCode == 0 && session.Finished;
 
-        if (session.ExitCode == 0)
+        // The failed tests, whatever the outcome (a run told to ignore exit code 2 still says
+        // which tests failed), and a failed session's exit code, in one change.
+        if ((settings.RecordTestResults && session.Failures.Count > 0) || !succeeded)
+        {
+            store.Advance(buildId, new AdvanceRequest { Artifacts = artifacts, Tests = counts, Message = Summary(session) });
+            store.Update(buildId, record =>
+            {
+                if (!succeeded)
+                {
+                    record.Metadata["tests.exitCode"] = session.ExitCode.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                }
+
+                if (settings.RecordTestResults)
+                {
+                    AddFailures(store, record, session);
+                }
+            }, $"failed tests: {session.Failed}");
+            artifacts = [];
+        }
+
+        if (succeeded)
         {
             return store.Advance(buildId, new AdvanceRequest
             {
@@ -57,38 +77,47 @@ internal static class SessionRecorder
             });
         }
 
-        // A failed session: its counts, files and failed tests in one change, then the run's end.
-        store.Advance(buildId, new AdvanceRequest { Artifacts = artifacts, Tests = counts, Message = Summary(session) });
-        if (settings.RecordTestResults && session.Failures.Count > 0)
+        if (session.ExitCode == Aborted)
         {
-            store.Update(buildId, record =>
-            {
-                foreach (var failure in session.Failures.Take(TrxResults.MaxFailures))
-                {
-                    var error = TrxResults.Failure(failure.Name, failure.Outcome, failure.Message, failure.StackTrace, "TestingPlatform");
-                    error.File = error.File is null ? null : store.ToStoredPath(error.File);
-                    error.Phase = DefaultLifecycle.Test;
-                    error.At = session.EndedAt;
-                    record.Errors.Add(error);
-                }
-
-                var more = session.Failed - Math.Min(session.Failures.Count, TrxResults.MaxFailures);
-                if (more > 0)
-                {
-                    record.Errors.Add(new ErrorRecord { Target = "TestingPlatform", Phase = DefaultLifecycle.Test, At = session.EndedAt, Message = $"and {more} more failed tests" });
-                }
-            }, $"failed tests: {session.Failed}");
+            return store.EndRun(buildId, RunOutcome.Interrupted, "the test session was aborted (exit code 3)");
         }
 
-        return session.ExitCode == Aborted
-            ? store.EndRun(buildId, RunOutcome.Interrupted, "the test session was aborted (exit code 3)")
-            : store.EndRun(buildId, RunOutcome.Failed, session.Failed > 0
-                ? $"{session.Failed} of {session.Passed + session.Failed + session.Skipped} tests failed (exit code {session.ExitCode})"
-                : $"the test session ended with exit code {session.ExitCode} ({Meaning(session.ExitCode)})");
+        return store.EndRun(buildId, RunOutcome.Failed,
+            !session.Finished ? $"the test process exited before its test session ended (exit code {session.ExitCode}; a test called Environment.Exit?)"
+            : session.Failed > 0 ? $"{session.Failed} of {session.Passed + session.Failed + session.Skipped} tests failed (exit code {session.ExitCode})"
+            : $"the test session ended with exit code {session.ExitCode} ({Meaning(session.ExitCode)})");
     }
 
-    private static (BuildStore Store, string BuildId) Open(RecorderSettings settings)
+    private static void AddFailures(BuildStore store, BuildRecord record, TestSession session)
     {
+        foreach (var failure in session.Failures.Take(TrxResults.MaxFailures))
+        {
+            var error = TrxResults.Failure(failure.Name, failure.Outcome, failure.Message, failure.StackTrace, "TestingPlatform");
+            error.File = error.File is null ? null : store.ToStoredPath(error.File);
+            error.Phase = DefaultLifecycle.Test;
+            error.At = session.EndedAt;
+            record.Errors.Add(error);
+        }
+
+        var more = session.Failed - Math.Min(session.Failures.Count, TrxResults.MaxFailures);
+        if (more > 0)
+        {
+            record.Errors.Add(new ErrorRecord { Target = "TestingPlatform", Phase = DefaultLifecycle.Test, At = session.EndedAt, Message = $"and {more} more failed tests" });
+        }
+    }
+
+    private static bool SamePath(string a, string b) =>
+        string.Equals(Path.GetFullPath(a), Path.GetFullPath(b), OperatingSystem.IsWindows() || OperatingSystem.IsMacOS() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal);
+
+    private static (BuildStore Store, string BuildId) Open(RecorderSettings settings, TestSession session)
+    {
+        // A copy of the output run elsewhere (another folder, a container's stage) still names the
+        // settings of the build it was copied from: its session is not that build's to record.
+        if (session.Assembly is { } ran && settings.TestAssembly is { } built && !SamePath(ran, built))
+        {
+            throw new InvalidDataException($"this test application runs from {ran}, not from where it was built ({built}): its session is not recorded in that build's store");
+        }
+
         var projectDirectory = Path.GetDirectoryName(settings.Project)!;
         var storeRoot = StoreLocator.StoreRoot(projectDirectory, settings.StoreRoot);
         var repository = Path.GetDirectoryName(storeRoot)!;
@@ -115,7 +144,7 @@ internal static class SessionRecorder
         metadata["tests.platform"] = "Microsoft.Testing.Platform";
         return store.StartRun(buildId, new StartRunRequest
         {
-            RunId = RunId(store, buildId, settings, session, environment),
+            RunId = RunId(store, buildId, session, environment),
             Metadata = metadata,
             ReplaceMetadata = true,
             Owner = LauncherProcess.Owner(session.ProcessId), // the test process: it outlives the recorder, and its death leaves the run to be marked Interrupted
@@ -136,16 +165,17 @@ internal static class SessionRecorder
 
     /// <summary>
     /// BUILDSTATE_RUN_ID as the tests see it (a CI step that tests what an earlier step built sets
-    /// its own), then BuildStateRunId as the build had it. Else, under `dotnet test`, the run id of
-    /// that command: its build's, when the project's latest run ended after the `dotnet test`
-    /// process started (it built the project, and its nodes shared one id); otherwise (the
+    /// its own). Else, under `dotnet test`, the run id of that command: its build's, when the
+    /// project's latest run ended after the `dotnet test` process started (it built the project,
+    /// with BuildStateRunId if it was given one, and its nodes shared one id); otherwise (the
     /// no-build option) one id for every session the same `dotnet test` process starts, kept in
     /// the invocation registry while that process lives. A session started any other way is an
-    /// invocation of its own.
+    /// invocation of its own. (BuildStateRunId as some earlier build had it is not used: it named
+    /// that build's invocation, not a later test run.)
     /// </summary>
-    private static string RunId(BuildStore store, string buildId, RecorderSettings settings, TestSession session, IDictionary environment)
+    private static string RunId(BuildStore store, string buildId, TestSession session, IDictionary environment)
     {
-        if ((Text(environment["BUILDSTATE_RUN_ID"] as string) ?? Text(settings.RunId)) is { } named)
+        if (Text(environment["BUILDSTATE_RUN_ID"] as string) is { } named)
         {
             return named;
         }

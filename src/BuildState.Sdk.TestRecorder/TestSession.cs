@@ -9,7 +9,7 @@ internal sealed record TestFailure(string Name, string Outcome, string? Message,
 /// <summary>
 /// A finished Microsoft.Testing.Platform test session, as the hook in the test application writes
 /// it to the recorder's standard input: one "key value" per line (exit, started, ended, passed,
-/// failed, skipped, process, launcher; failure lines hold name, outcome, message and stack trace separated by tabs,
+/// failed, skipped, finished, process, assembly, launcher; failure lines hold name, outcome, message and stack trace separated by tabs,
 /// each escaped by <see cref="Escape"/>). Unknown keys are skipped, so an older recorder reads a
 /// newer hook's account.
 /// </summary>
@@ -29,6 +29,12 @@ internal sealed class TestSession
 
     /// <summary>The test application's process id (0: not given).</summary>
     public int ProcessId { get; set; }
+
+    /// <summary>The session ran to its end (the platform disposed its extensions); false when the process exited in the middle (Environment.Exit in a test).</summary>
+    public bool Finished { get; set; } = true;
+
+    /// <summary>Where the test application ran from, when it could tell.</summary>
+    public string? Assembly { get; set; }
 
     /// <summary>`dotnet test` started the application (its server mode under `dotnet test`'s protocol).</summary>
     public bool UnderDotnetTest { get; set; }
@@ -69,6 +75,12 @@ internal sealed class TestSession
                     break;
                 case "process":
                     session.ProcessId = Number(value, lineNumber);
+                    break;
+                case "finished":
+                    session.Finished = value != "0";
+                    break;
+                case "assembly":
+                    session.Assembly = NullIfEmpty(Unescape(value));
                     break;
                 case "launcher":
                     session.UnderDotnetTest = value == "dotnet-test";

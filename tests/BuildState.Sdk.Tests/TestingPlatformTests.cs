@@ -75,7 +75,7 @@ public class TestingPlatformTests(PackageFeed feed)
         Assert.Equal((3, 1, 1, 1), (failed.Tests!.Total, failed.Tests.Passed, failed.Tests.Failed, failed.Tests.Skipped));
         var error = Assert.Single(failed.Errors);
         Assert.Equal(("Test", "TestingPlatform", "src/Calc.Tests/CalcTests.cs", 8), (error.Phase, error.Target, error.File, error.Line));
-        Assert.StartsWith("Wrong: ", error.Message);
+        Assert.StartsWith("CalcTests.Wrong: ", error.Message); // Type.Method, as every framework names it
         Assert.Equal(("true", "Microsoft.Testing.Platform", "2"), (failed.Metadata["msbuild.noBuild"], failed.Metadata["tests.platform"], failed.Metadata["tests.exitCode"]));
         var tested = Assert.Single(failed.Artifacts);
         Assert.Equal(("assembly", "src/Calc.Tests/bin/Debug/net10.0/Calc.Tests.dll"), (tested.Kind, tested.Path));
@@ -137,6 +137,12 @@ public class TestingPlatformTests(PackageFeed feed)
                     var until = System.Environment.GetEnvironmentVariable("BST_WAIT_FOR");
                     while (until != null && !System.IO.File.Exists(until)) System.Threading.Thread.Sleep(50);
                 }
+
+                [Microsoft.VisualStudio.TestTools.UnitTesting.TestMethod]
+                public void ExitsWhenAsked()
+                {
+                    if (System.Environment.GetEnvironmentVariable("BST_EXIT") != null) System.Environment.Exit(0);
+                }
             }
             """);
         repo.Ok("build", "src/Calc.Tests/Calc.Tests.csproj");
@@ -164,6 +170,27 @@ public class TestingPlatformTests(PackageFeed feed)
         var killed = repo.Store().Get(id);
         Assert.Equal((RunStatus.Interrupted, "Test"), (killed.Status, killed.Phase));
 
+        // A test that ends the process cuts the session short: exit code 0, but not a success.
+        var exitInfo = DotNet.StartInfo(repo.Root, repo.NuGetPackages, app);
+        exitInfo.Environment["BST_EXIT"] = "1";
+        Assert.Equal(0, DotNet.Run(exitInfo, TimeSpan.FromMinutes(2)).ExitCode);
+        var cut = repo.Store().Get(id);
+        Assert.Equal(RunStatus.Failed, cut.Status);
+        Assert.StartsWith("the test process exited before its test session ended (exit code 0", cut.Run!.Reason);
+
+        // A copy of the output run elsewhere is not the build its settings describe: not recorded, and said so.
+        var copy = repo.Path_("copy");
+        Directory.CreateDirectory(copy);
+        foreach (var file in Directory.GetFiles(repo.Path_("src/Calc.Tests/bin/Debug/net10.0")))
+        {
+            File.Copy(file, Path.Combine(copy, Path.GetFileName(file)));
+        }
+
+        var copied = Run(repo, Path.Combine(copy, "Calc.Tests.dll"));
+        Assert.Equal(0, copied.ExitCode);
+        Assert.Contains("warning BST1010: this test session was not recorded: this test application runs from " + Path.Combine(copy, "Calc.Tests.dll"), copied.Output);
+        Assert.Equal(cut.RunId, repo.Store().Get(id).RunId);
+
         // Switched off, the application records nothing of its own.
         repo.Ok("build", "src/Calc.Tests/Calc.Tests.csproj", "-p:BuildStateTestingPlatformHook=false");
         var built = repo.Store().Get(id).RunId;
@@ -188,7 +215,7 @@ public class TestingPlatformTests(PackageFeed feed)
             Project={repo.Path_("src/App.Tests/App.Tests.csproj")}
             Configuration=Release
             TargetFramework=net10.0
-            RunId=ci-7
+            TestAssembly={repo.Path_("src/App.Tests/bin/App.Tests.dll")}
             """);
         var started = DateTimeOffset.UtcNow.AddSeconds(-2).ToString("o");
         var id = TestRepo.Id("App.Tests", "Release");
@@ -196,7 +223,7 @@ public class TestingPlatformTests(PackageFeed feed)
         var aborted = Record(repo, recorder, settings, $"exit 3\nstarted {started}\nended {DateTimeOffset.UtcNow:o}\npassed 4\nfailed 0\nskipped 0\n");
         Assert.True(aborted.ExitCode == 0, aborted.Output);
         var record = repo.Store().Get(id);
-        Assert.Equal((RunStatus.Interrupted, "Test", "ci-7"), (record.Status, record.Phase, record.RunId));
+        Assert.Equal((RunStatus.Interrupted, "Test"), (record.Status, record.Phase));
         Assert.Equal("the test session was aborted (exit code 3)", record.Run!.Reason);
 
         var none = Record(repo, recorder, settings, $"exit 8\nstarted {started}\npassed 0\nfailed 0\nskipped 0\n");
@@ -209,6 +236,15 @@ public class TestingPlatformTests(PackageFeed feed)
         var odd = Record(repo, recorder, settings, $"exit 2\nstarted {started}\npassed 0\nfailed 1\nskipped 0\nflaky 3\nfailure A\\\\B\\tC\tFailed\tline one\\nline two\t\n");
         Assert.True(odd.ExitCode == 0, odd.Output);
         Assert.Equal("A\\B\tC: line one line two", Assert.Single(repo.Store().Get(id).Errors).Message);
+
+        // Exit code 0 from a session the platform did not finish (a test called Environment.Exit).
+        var cutShort = Record(repo, recorder, settings, $"exit 0\nfinished 0\nstarted {started}\npassed 1\nfailed 0\nskipped 0\n");
+        Assert.True(cutShort.ExitCode == 0, cutShort.Output);
+        Assert.Equal(RunStatus.Failed, repo.Store().Get(id).Status);
+
+        var elsewhere = Record(repo, recorder, settings, $"exit 0\nstarted {started}\nassembly /somewhere/else/App.Tests.dll\n");
+        Assert.Equal(1, elsewhere.ExitCode);
+        Assert.Contains("this test application runs from /somewhere/else/App.Tests.dll, not from where it was built", elsewhere.Output);
 
         var noStart = Record(repo, recorder, settings, "exit 0\n");
         Assert.Equal(1, noStart.ExitCode);

@@ -207,7 +207,7 @@ internal static partial class TrxResults
 
     private static string OneLine(string text)
     {
-        var joined = string.Join(" ", text.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        var joined = string.Join(" ", text.Split(['\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
         return joined.Length <= MaxMessageChars ? joined : joined[..MaxMessageChars] + "...";
     }
 

@@ -24,6 +24,12 @@ namespace BuildState.Sdk.Testing
     using Microsoft.Testing.Platform.Extensions.Messages;
     using Microsoft.Testing.Platform.Extensions.TestHost;
 
+    // Invisible to other compilations where the platform's generated code declares the attribute
+    // (the SDK's targets define BUILDSTATE_EMBEDDED then): a test project that sees another's
+    // internals would otherwise meet this class twice (warning CS0436).
+#if BUILDSTATE_EMBEDDED
+    [global::Microsoft.CodeAnalysis.Embedded]
+#endif
     internal static partial class BuildStateTestingPlatformHook
     {
         /// <summary>Failed tests passed on with their messages; the rest are counted.</summary>
@@ -34,8 +40,14 @@ namespace BuildState.Sdk.Testing
 
         public static void AddExtensions(global::Microsoft.Testing.Platform.Builder.ITestApplicationBuilder builder, string[] args)
         {
-            if (!RunsTests(args) || !File.Exists(SettingsFile))
+            if (!RunsTests(args))
             {
+                return;
+            }
+
+            if (!File.Exists(SettingsFile))
+            {
+                Warn("the settings its build wrote (" + SettingsFile + ") are gone: the build's obj/ folder was cleaned, or the tests run where they were not built");
                 return;
             }
 
@@ -83,7 +95,7 @@ namespace BuildState.Sdk.Testing
             return false;
         }
 
-        private sealed class SessionConsumer : IDataConsumer
+        private sealed class SessionConsumer : IDataConsumer, IDisposable
         {
             private readonly object _gate = new object();
             private readonly string _settingsFile;
@@ -95,6 +107,10 @@ namespace BuildState.Sdk.Testing
             private readonly List<string> _order = new List<string>();
             private readonly RecorderRun _begin;
             private int _recorded;
+
+            // Set when the platform disposes its extensions, at the end of a session that ran to
+            // its end: a process that exits without it (Environment.Exit in a test) was cut short.
+            private int _finished;
 
             public SessionConsumer(string settingsFile, bool underDotnetTest)
             {
@@ -113,6 +129,11 @@ namespace BuildState.Sdk.Testing
                 {
                     Warn(e.Message);
                 }
+            }
+
+            public void Dispose()
+            {
+                Interlocked.Exchange(ref _finished, 1);
             }
 
             public Type[] DataTypesConsumed
@@ -218,7 +239,37 @@ namespace BuildState.Sdk.Testing
                     message = exception.Message;
                 }
 
-                return new TestOutcome(outcome, node.DisplayName, message, exception != null ? exception.StackTrace : null);
+                return new TestOutcome(outcome, Name(node), message, exception != null ? exception.StackTrace : null);
+            }
+
+            /// <summary>
+            /// Namespace.Type.Method, and the display name's own part for a data row ("Rows (2)"):
+            /// frameworks differ in what they display (a method's name alone, or its full name).
+            /// </summary>
+            private static string Name(TestNode node)
+            {
+                var method = node.Properties.SingleOrDefault<TestMethodIdentifierProperty>();
+                var display = node.DisplayName ?? "";
+                if (method == null || string.IsNullOrEmpty(method.MethodName))
+                {
+                    return display;
+                }
+
+                var type = string.IsNullOrEmpty(method.Namespace) ? method.TypeName : method.Namespace + "." + method.TypeName;
+                var qualified = string.IsNullOrEmpty(type) ? method.MethodName : type + "." + method.MethodName;
+                if (display.Length == 0 || display == method.MethodName || display == qualified)
+                {
+                    return qualified;
+                }
+
+                if (display.StartsWith(qualified, StringComparison.Ordinal))
+                {
+                    return display;
+                }
+
+                return display.StartsWith(method.MethodName, StringComparison.Ordinal)
+                    ? qualified + display.Substring(method.MethodName.Length)
+                    : qualified + " [" + display + "]";
             }
 
             /// <summary>
@@ -267,6 +318,14 @@ namespace BuildState.Sdk.Testing
                     text.Append("launcher dotnet-test\n");
                 }
 
+                // Where this application runs from (empty in a single-file or native application):
+                // a copy run elsewhere is not the build the settings describe.
+                var assembly = typeof(BuildStateTestingPlatformHook).Assembly.Location;
+                if (!string.IsNullOrEmpty(assembly))
+                {
+                    text.Append("assembly ").Append(Escape(assembly)).Append('\n');
+                }
+
                 return text.ToString();
             }
 
@@ -301,6 +360,7 @@ namespace BuildState.Sdk.Testing
                 }
 
                 text.Append("exit ").Append(exitCode.ToString(CultureInfo.InvariantCulture)).Append('\n');
+                text.Append("finished ").Append(Volatile.Read(ref _finished) == 1 ? "1" : "0").Append('\n');
                 text.Append(Header());
                 text.Append("ended ").Append(DateTimeOffset.UtcNow.ToString("o", CultureInfo.InvariantCulture)).Append('\n');
                 text.Append("passed ").Append(passed.ToString(CultureInfo.InvariantCulture)).Append('\n');
@@ -388,7 +448,8 @@ namespace BuildState.Sdk.Testing
                     _process.WaitForExit();
                     if (_process.ExitCode != 0 && report)
                     {
-                        Warn(_errors.Result.Trim());
+                        var why = _errors.Result.Trim();
+                        Warn(why.Length > 0 ? why : "the recorder ended with exit code " + _process.ExitCode);
                     }
                 }
             }
