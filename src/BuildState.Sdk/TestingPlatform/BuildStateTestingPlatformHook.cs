@@ -7,7 +7,8 @@
 // major versions of the platform's extension API: no newer syntax, no API newer than
 // netstandard2.0, and IDataConsumer named without its namespace (it moved between versions).
 // The session's account goes to BuildState.Sdk.TestRecorder, a separate process shipped with the
-// SDK, when the process exits: the store's code never loads into the tests.
+// SDK, when the session starts and when the process exits: the store's code never loads into the
+// tests.
 // </auto-generated>
 #pragma warning disable
 namespace BuildState.Sdk.Testing
