@@ -10,8 +10,8 @@ namespace BuildState.Sdk.TestRecorder;
 /// Writes a finished Microsoft.Testing.Platform session as a run of the test project's build, the
 /// way `dotnet test --no-build` is recorded under VSTest: Init -> Setup -> Build -> Test when the
 /// session began (metadata msbuild.noBuild: this run built nothing), the tested assembly as its
-/// artifact, the counts, then Cleanup -> Complete when the session's exit code is 0, else the
-/// failed tests as errors and the run Failed (Interrupted when the session was aborted).
+/// artifact, the counts and the failed tests as errors, then Cleanup -> Complete when the session
+/// ran to its end with exit code 0, else the run Failed (Interrupted when it was aborted).
 /// </summary>
 internal static class SessionRecorder
 {
@@ -37,7 +37,6 @@ internal static class SessionRecorder
             StartRun(store, buildId, settings, session, environment);
         }
 
-
         var artifacts = settings.RecordArtifacts && settings.TestAssembly is { } assembly && File.Exists(assembly)
             ? [new ArtifactInput(assembly, "assembly")]
             : Array.Empty<ArtifactInput>();
@@ -62,7 +61,7 @@ internal static class SessionRecorder
                 {
                     AddFailures(store, record, session);
                 }
-            }, $"failed tests: {session.Failed}");
+            }, session.Failed > 0 ? $"failed tests: {session.Failed}" : $"exit code {session.ExitCode}");
             artifacts = [];
         }
 
