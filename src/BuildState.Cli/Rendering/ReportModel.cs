@@ -31,10 +31,18 @@ internal sealed class ReportModel
                 var current = store.Get(entry.Id);
                 builds.Add(current);
                 var byRun = new Dictionary<string, BuildRecord>(StringComparer.Ordinal);
+                var earlier = new Dictionary<string, BuildRecord>(StringComparer.Ordinal);
                 foreach (var h in store.GetHistory(entry.Id))
                 {
                     if (h.State is { Run: not null, RunId: { } runId } state)
                     {
+                        // A second run of the build under the same id (a Microsoft.Testing.Platform
+                        // session after the build of the same `dotnet test`): one row, both runs.
+                        if (h.Kind == HistoryKinds.RunStarted && byRun.TryGetValue(runId, out var before))
+                        {
+                            earlier[runId] = earlier.TryGetValue(runId, out var first) ? Joined(first, before) : before;
+                        }
+
                         byRun[runId] = state; // the last record of a run holds its final state
                     }
                 }
@@ -46,7 +54,8 @@ internal sealed class ReportModel
 
                 foreach (var (runId, state) in byRun)
                 {
-                    (runs.TryGetValue(runId, out var list) ? list : runs[runId] = []).Add(state);
+                    var row = earlier.TryGetValue(runId, out var first) ? Joined(first, state) : state;
+                    (runs.TryGetValue(runId, out var list) ? list : runs[runId] = []).Add(row);
                 }
             }
             catch (Errors.BuildStateException e) when (e.Kind is Errors.StoreErrorKind.NotFound)
@@ -72,6 +81,23 @@ internal sealed class ReportModel
             Builds = builds.OrderBy(b => b.Id, StringComparer.Ordinal).ToList(),
             Unreadable = unreadable,
         };
+    }
+
+    /// <summary>
+    /// Two runs of one build under one run id as one row: from the first's start to the second's
+    /// end, the first's transitions then the second's (the time between them shows as the second's
+    /// initial phase), every file and error of both, the second's outcome.
+    /// </summary>
+    private static BuildRecord Joined(BuildRecord first, BuildRecord second)
+    {
+        var row = second.Clone();
+        row.Run!.StartedAt = first.Run!.StartedAt;
+        row.Transitions = [.. first.Transitions, .. row.Transitions];
+        row.EarlierTransitions = null;
+        var paths = row.Artifacts.Select(a => a.Path).ToHashSet(StringComparer.Ordinal);
+        row.Artifacts = [.. first.Artifacts.Where(a => !paths.Contains(a.Path)), .. row.Artifacts];
+        row.Errors = [.. first.Errors, .. row.Errors];
+        return row;
     }
 }
 
