@@ -10,7 +10,7 @@ internal sealed record TestFailure(string Name, string Outcome, string? Message,
 /// A finished Microsoft.Testing.Platform test session, as the hook in the test application writes
 /// it to the recorder's standard input: one "key value" per line (exit, started, ended, passed,
 /// failed, skipped, finished, process, assembly, launcher; failure lines hold name, outcome, message and stack trace separated by tabs,
-/// each escaped by <see cref="Escape"/>). Unknown keys are skipped, so an older recorder reads a
+/// each escaped by the hook: backslash, tab, carriage return and line feed as \\, \t, \r and \n). Unknown keys are skipped, so an older recorder reads a
 /// newer hook's account.
 /// </summary>
 internal sealed class TestSession
@@ -109,9 +109,7 @@ internal sealed class TestSession
         return session;
     }
 
-    /// <summary>Backslash, tab, carriage return and line feed as \\, \t, \r and \n: one field per tab, one record per line.</summary>
-    public static string Escape(string text) => text.Replace("\\", "\\\\").Replace("\t", "\\t").Replace("\r", "\\r").Replace("\n", "\\n");
-
+    /// <summary>Undoes the hook's escaping (see the class summary): one field per tab, one record per line.</summary>
     public static string Unescape(string text)
     {
         if (!text.Contains('\\'))
