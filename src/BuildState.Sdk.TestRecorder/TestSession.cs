@@ -7,11 +7,12 @@ namespace BuildState.Sdk.TestRecorder;
 internal sealed record TestFailure(string Name, string Outcome, string? Message, string? StackTrace);
 
 /// <summary>
-/// A finished Microsoft.Testing.Platform test session, as the hook in the test application writes
-/// it to the recorder's standard input: one "key value" per line (exit, started, ended, passed,
-/// failed, skipped, finished, process, assembly, launcher; failure lines hold name, outcome, message and stack trace separated by tabs,
-/// each escaped by the hook: backslash, tab, carriage return and line feed as \\, \t, \r and \n). Unknown keys are skipped, so an older recorder reads a
-/// newer hook's account.
+/// A Microsoft.Testing.Platform test session as the hook in the test application tells the
+/// recorder on its standard input, one "key value" per line: at the start started, process,
+/// assembly and launcher; at the end also exit, finished, ended, passed, failed, skipped, and one
+/// failure line per listed failed test (name, outcome, message and stack trace, separated by tabs,
+/// each escaped by the hook: backslash, tab, carriage return and line feed as \\, \t, \r and \n).
+/// Unknown keys are skipped, so an older recorder reads a newer hook's account.
 /// </summary>
 internal sealed class TestSession
 {
