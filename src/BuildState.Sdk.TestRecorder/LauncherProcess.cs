@@ -18,21 +18,52 @@ internal static class LauncherProcess
 
         try
         {
-            // A test host controller (what crash and hang dump extensions start the tests under)
-            // runs the same application, with the tests as its child: the launcher is above it.
-            var application = Application(processId);
-            var parent = Parent(processId);
-            for (var hops = 0; parent > 1 && application is not null && hops < 3 && Application(parent) == application; hops++)
-            {
-                parent = Parent(parent);
-            }
-
+            var parent = ParentPastControllers(processId);
             return parent > 1 ? Owner(parent) : null;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return null; // gone, or not ours to look at: no grouping by launcher
         }
+    }
+
+    /// <summary>
+    /// True when the `dotnet test` that started a test process is known to be gone (Linux): the
+    /// process was handed to another parent, one that is not a `dotnet test`. The tests went on
+    /// alone after `dotnet test` was stopped (a signal to it alone, not to its process group).
+    /// </summary>
+    public static bool LostDotnetTest(int processId)
+    {
+        if (processId <= 0 || !OperatingSystem.IsLinux())
+        {
+            return false;
+        }
+
+        try
+        {
+            var parent = ParentPastControllers(processId);
+            return parent <= 1 || !File.ReadAllText($"/proc/{parent}/cmdline").Split('\0').Contains("test");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false; // not ours to look at: nothing is claimed
+        }
+    }
+
+    /// <summary>
+    /// The parent, past a test host controller: what crash and hang dump extensions start the
+    /// tests under runs the same application, with the tests as its child.
+    /// </summary>
+    private static int ParentPastControllers(int processId)
+    {
+        var application = Application(processId);
+        var parent = Parent(processId);
+        for (var hops = 0; parent > 1 && application is not null && hops < 3 && Application(parent) == application; hops++)
+        {
+            parent = Parent(parent);
+        }
+
+        return parent;
     }
 
     /// <summary>Field 4 of stat, after the command name in parentheses (which may hold spaces).</summary>

@@ -81,6 +81,11 @@ internal static class SessionRecorder
             return store.EndRun(buildId, RunOutcome.Interrupted, "the test session was aborted (exit code 3)");
         }
 
+        if (session.UnderDotnetTest && LauncherProcess.LostDotnetTest(session.ProcessId))
+        {
+            return store.EndRun(buildId, RunOutcome.Interrupted, $"the dotnet test that started these tests was stopped before they ended (exit code {session.ExitCode})");
+        }
+
         return store.EndRun(buildId, RunOutcome.Failed,
             !session.Finished ? $"the test process exited before its test session ended (exit code {session.ExitCode}; a test called Environment.Exit?)"
             : session.Failed > 0 ? $"{session.Failed} of {session.Passed + session.Failed + session.Skipped} tests failed (exit code {session.ExitCode})"

@@ -170,6 +170,37 @@ public class TestingPlatformTests(PackageFeed feed)
         var killed = repo.Store().Get(id);
         Assert.Equal((RunStatus.Interrupted, "Test"), (killed.Status, killed.Phase));
 
+        // `dotnet test` stopped alone (a signal to it, not to its process group): the tests go on
+        // without it and end with exit code 1, which is an interruption, not a failure of theirs.
+        var release = repo.Path_("release");
+        var orphanInfo = DotNet.StartInfo(repo.Root, repo.NuGetPackages, "test", "--project", "src/Calc.Tests/Calc.Tests.csproj", "--no-build");
+        orphanInfo.Environment["BST_WAIT_FOR"] = release;
+        using (var dotnetTest = Process.Start(orphanInfo)!)
+        {
+            dotnetTest.BeginOutputReadLine();
+            dotnetTest.BeginErrorReadLine();
+            var deadline = DateTime.UtcNow.AddMinutes(2);
+            while (repo.Store().TryGet(id) is not { Phase: "Test", Run.EndedAt: null } && DateTime.UtcNow < deadline)
+            {
+                Thread.Sleep(100);
+            }
+
+            Assert.Equal("Test", repo.Store().Get(id).Phase);
+            Process.Start("kill", ["-INT", dotnetTest.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
+            Assert.True(dotnetTest.WaitForExit(60_000), "dotnet test did not stop");
+        }
+
+        File.WriteAllText(release, "");
+        var orphanDeadline = DateTime.UtcNow.AddMinutes(1);
+        while (repo.Store().Get(id).Run!.EndedAt is null && DateTime.UtcNow < orphanDeadline)
+        {
+            Thread.Sleep(100);
+        }
+
+        var orphaned = repo.Store().Get(id);
+        Assert.Equal(RunStatus.Interrupted, orphaned.Status);
+        Assert.StartsWith("the dotnet test that started these tests was stopped before they ended", orphaned.Run!.Reason);
+
         // A test that ends the process cuts the session short: exit code 0, but not a success.
         var exitInfo = DotNet.StartInfo(repo.Root, repo.NuGetPackages, app);
         exitInfo.Environment["BST_EXIT"] = "1";
