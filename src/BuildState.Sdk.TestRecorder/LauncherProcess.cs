@@ -9,6 +9,7 @@ namespace BuildState.Sdk.TestRecorder;
 /// </summary>
 internal static class LauncherProcess
 {
+    /// <summary>The `dotnet test` that started a test process, while it runs (Linux); null when unknown or gone.</summary>
     public static OwnerInfo? Of(int processId)
     {
         if (processId <= 0 || !OperatingSystem.IsLinux())
@@ -19,7 +20,7 @@ internal static class LauncherProcess
         try
         {
             var parent = ParentPastControllers(processId);
-            return parent > 1 ? Owner(parent) : null;
+            return parent > 0 && IsDotnetTest(parent) ? Owner(parent) : null;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -29,8 +30,9 @@ internal static class LauncherProcess
 
     /// <summary>
     /// True when the `dotnet test` that started a test process is known to be gone (Linux): the
-    /// process was handed to another parent, one that is not a `dotnet test`. The tests went on
-    /// alone after `dotnet test` was stopped (a signal to it alone, not to its process group).
+    /// process now has a parent that is not a `dotnet test` (init, a container's first process, a
+    /// subreaper), so its tests went on alone after `dotnet test` was stopped (a signal to it
+    /// alone, not to its process group). False when that cannot be read.
     /// </summary>
     public static bool LostDotnetTest(int processId)
     {
@@ -42,13 +44,17 @@ internal static class LauncherProcess
         try
         {
             var parent = ParentPastControllers(processId);
-            return parent <= 1 || !File.ReadAllText($"/proc/{parent}/cmdline").Split('\0').Contains("test");
+            return parent > 0 && !IsDotnetTest(parent);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return false; // not ours to look at: nothing is claimed
         }
     }
+
+    /// <summary>`dotnet test` (its command line has the word test), which may well be process 1 in a container.</summary>
+    private static bool IsDotnetTest(int processId) =>
+        File.ReadAllText($"/proc/{processId}/cmdline").Split('\0').Contains("test");
 
     /// <summary>
     /// The parent, past a test host controller: what crash and hang dump extensions start the
@@ -58,7 +64,7 @@ internal static class LauncherProcess
     {
         var application = Application(processId);
         var parent = Parent(processId);
-        for (var hops = 0; parent > 1 && application is not null && hops < 3 && Application(parent) == application; hops++)
+        for (var hops = 0; parent > 0 && application is not null && hops < 3 && Application(parent) == application; hops++)
         {
             parent = Parent(parent);
         }

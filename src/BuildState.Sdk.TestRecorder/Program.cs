@@ -1,3 +1,4 @@
+using System.Text;
 using BuildState.Sdk.TestRecorder;
 
 // Started by the hook the SDK compiles into a Microsoft.Testing.Platform test application, twice
@@ -14,17 +15,28 @@ if (args.Length is not (1 or 2) || (args.Length == 2 && args[1] is not ("begin" 
 try
 {
     var settings = RecorderSettings.Read(args[0]);
-    var session = TestSession.Parse(Console.In);
-    var record = args.Length == 2 && args[1] == "begin"
+    using var input = new StreamReader(Console.OpenStandardInput(), Utf8); // as the hook writes it, whatever the code page
+    var session = TestSession.Parse(input);
+    var begin = args.Length == 2 && args[1] == "begin";
+    var record = begin
         ? SessionRecorder.Begin(settings, session, Environment.GetEnvironmentVariables())
         : SessionRecorder.Record(settings, session, Environment.GetEnvironmentVariables());
-    Console.Out.WriteLine($"BuildState: recorded the test session as run {record.RunId} of {record.Id} ({record.Status})");
+    Console.Out.WriteLine(begin
+        ? $"BuildState: started run {record.RunId} of {record.Id} for the test session"
+        : $"BuildState: recorded the test session as run {record.RunId} of {record.Id} ({record.Status})");
     return 0;
 }
 catch (Exception e)
 {
     // Whatever went wrong (a store another process holds past the lock timeout, a disk that is
     // full, a settings file from another version) costs the record of this session, nothing else.
-    Console.Error.WriteLine(e.Message); // the reason alone: the hook puts it in its BST1010 warning
+    // The reason alone, in UTF-8 as the hook reads it: the hook puts it in its BST1010 warning.
+    using var error = new StreamWriter(Console.OpenStandardError(), Utf8);
+    error.WriteLine(e.Message);
     return 1;
+}
+
+internal static partial class Program
+{
+    private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
 }

@@ -6,7 +6,7 @@ namespace BuildState.Sdk.TestRecorder;
 /// <summary>
 /// What the build knew about a test application, for the record of its test sessions: written by
 /// the SDK's targets when they compile the hook in (obj/.../buildstate-testing.settings, one
-/// Key=Value per line), read here when a session ends. The same settings as a build's run.
+/// Key=Value per line), read here at a session's start and end. The same settings as a build's run.
 /// </summary>
 internal sealed class RecorderSettings
 {

@@ -7,11 +7,12 @@ using BuildState.Store;
 namespace BuildState.Sdk.TestRecorder;
 
 /// <summary>
-/// Writes a finished Microsoft.Testing.Platform session as a run of the test project's build, the
-/// way `dotnet test --no-build` is recorded under VSTest: Init -> Setup -> Build -> Test when the
-/// session began (metadata msbuild.noBuild: this run built nothing), the tested assembly as its
-/// artifact, the counts and the failed tests as errors, then Cleanup -> Complete when the session
-/// ran to its end with exit code 0, else the run Failed (Interrupted when it was aborted).
+/// Writes a Microsoft.Testing.Platform session as a run of the test project's build, the way
+/// `dotnet test --no-build` is recorded under VSTest. At its start: Init -> Setup -> Build -> Test
+/// (metadata msbuild.noBuild: this run built nothing), owned by the test process. At its end: the
+/// tested assembly as its artifact, the counts and the failed tests as errors, then Cleanup ->
+/// Complete when the session ran to its end with exit code 0; else the run Interrupted (the session
+/// aborted, or its `dotnet test` stopped) or Failed.
 /// </summary>
 internal static class SessionRecorder
 {
@@ -44,6 +45,7 @@ internal static class SessionRecorder
             ? new TestResults { Passed = session.Passed, Failed = session.Failed, Skipped = session.Skipped, Total = session.Passed + session.Failed + session.Skipped }
             : null;
         var succeeded = session.ExitCode == 0 && session.Finished;
+        var summarized = false;
 
         // The failed tests, whatever the outcome (a run told to ignore exit code 2 still says
         // which tests failed), and a failed session's exit code, in one change.
@@ -63,6 +65,7 @@ internal static class SessionRecorder
                 }
             }, session.Failed > 0 ? $"failed tests: {session.Failed}" : $"exit code {session.ExitCode}");
             artifacts = [];
+            summarized = true;
         }
 
         if (succeeded)
@@ -72,7 +75,7 @@ internal static class SessionRecorder
                 Artifacts = artifacts,
                 Tests = counts,
                 Transitions = [DefaultLifecycle.Cleanup, DefaultLifecycle.Complete],
-                Message = Summary(session),
+                Message = summarized ? null : Summary(session),
             });
         }
 
@@ -184,7 +187,6 @@ internal static class SessionRecorder
             return named;
         }
 
-        var registry = new InvocationRegistry(store);
         if (session.UnderDotnetTest && LauncherProcess.Of(session.ProcessId) is { ProcessStartedAt: { } launched } launcher)
         {
             if (store.TryGet(buildId) is { Run.EndedAt: { } ended, RunId: { } built } && ended >= launched)
@@ -195,10 +197,10 @@ internal static class SessionRecorder
             // Keyed by the process id alone: a start time read from /proc differs by milliseconds
             // between readers. A later process with the same id does not join: the invocation's
             // participant is the launcher with its start time, dead by then.
-            return registry.Join($"dotnet test {launcher.Host} {launcher.ProcessId}", launcher, DateTimeOffset.UtcNow);
+            return new InvocationRegistry(store).Join($"dotnet test {launcher.Host} {launcher.ProcessId}", launcher, DateTimeOffset.UtcNow);
         }
 
-        return registry.Join(InvocationRegistry.Fingerprint(environment), OwnerInfo.Current, DateTimeOffset.UtcNow);
+        return InvocationRegistry.NewRunId(DateTimeOffset.UtcNow);
     }
 
     private static string Summary(TestSession session) =>

@@ -40,7 +40,7 @@ internal sealed class TestSession
     /// <summary>`dotnet test` started the application (its server mode under `dotnet test`'s protocol).</summary>
     public bool UnderDotnetTest { get; set; }
 
-    /// <summary>Failed tests beyond the counts' first few are counted, not listed (the hook keeps at most a few dozen).</summary>
+    /// <summary>The failed tests the hook lists, at most 20; the rest are only counted.</summary>
     public List<TestFailure> Failures { get; } = [];
 
     public static TestSession Parse(TextReader reader)

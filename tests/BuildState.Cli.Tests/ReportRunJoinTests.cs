@@ -48,7 +48,21 @@ public sealed class ReportRunJoinTests : IDisposable
         Assert.Contains(segments, s => s.Phase == "Test");
         Assert.All(segments, s => Assert.True(s.To >= s.From, $"{s.Phase} runs backwards"));
 
-        // The store itself is unchanged: the build's current state is the session's run.
-        Assert.Equal(session, _store.Open().Get(TestStore.App).Run!.StartedAt, TimeSpan.FromMilliseconds(1));
+        // A third run under the same id (a second session of the same `dotnet test`) joins the row
+        // too; a run under another id in between stays a row of its own.
+        store.StartRun(TestStore.App, new StartRunRequest { RunId = "dotnet-test-1", ThenTransitionTo = "Setup", AndThen = ["Build", "Test"] });
+        store.Advance(TestStore.App, new AdvanceRequest { Transitions = ["Cleanup", "Complete"] });
+        store.StartRun(TestStore.Lib, new StartRunRequest { RunId = "other", ThenTransitionTo = "Setup" });
+        store.EndRun(TestStore.Lib, RunOutcome.Failed, "no");
+        model = ReportModel.Build(_store.Open(), maxRuns: 10, DateTimeOffset.UtcNow);
+        Assert.Equal(["other", "dotnet-test-1"], model.Runs.Select(r => r.RunId));
+        row = Assert.Single(model.Runs.Single(r => r.RunId == "dotnet-test-1").Builds);
+        Assert.Equal(built, row.Run!.StartedAt);
+        Assert.Equal(RunStatus.Succeeded, row.Status);
+        Assert.Equal(13, row.Transitions.Count); // 4 + 4 + 5
+        Assert.Single(row.Errors, e => e.Target == "TestingPlatform"); // the failed session's, kept
+
+        // The store itself is unchanged: the build's current state is its latest run.
+        Assert.True(_store.Open().Get(TestStore.App).Run!.StartedAt > session);
     }
 }

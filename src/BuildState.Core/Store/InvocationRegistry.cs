@@ -101,7 +101,7 @@ public sealed class InvocationRegistry(BuildStore store)
     /// bytes come from the runtime's own source, where RandomNumberGenerator would load and start
     /// OpenSSL in the node (a few milliseconds a build).
     /// </summary>
-    private static string NewRunId(DateTimeOffset now) => CompactTime.Format(now, milliseconds: false) + "Z-" + Guid.NewGuid().ToString("N")[..6];
+    public static string NewRunId(DateTimeOffset now) => CompactTime.Format(now, milliseconds: false) + "Z-" + Guid.NewGuid().ToString("N")[..6];
 
     private static bool SameProcess(OwnerInfo a, OwnerInfo b) => a.ProcessId == b.ProcessId && a.Host == b.Host;
 

@@ -36,7 +36,7 @@ namespace BuildState.Sdk.Testing
         /// <summary>Failed tests passed on with their messages; the rest are counted.</summary>
         private const int MaxFailures = 20;
 
-        /// <summary>How long the end of the process waits for the recorder (its lock wait included).</summary>
+        /// <summary>How long the end of the process waits for each recorder, the start's and the end's (their lock waits included).</summary>
         private const int RecorderTimeoutMs = 30000;
 
         public static void AddExtensions(global::Microsoft.Testing.Platform.Builder.ITestApplicationBuilder builder, string[] args)
@@ -73,7 +73,7 @@ namespace BuildState.Sdk.Testing
                     return false;
                 }
 
-                if (arg == "--server" && (i + 1 >= args.Length || args[i + 1] != "dotnettestcli"))
+                if (arg == "--server" && !UnderDotnetTest(args))
                 {
                     return false;
                 }
@@ -122,13 +122,14 @@ namespace BuildState.Sdk.Testing
                 // The run starts with the session, in Test, owned by this process (not waited
                 // for): `buildstate watch` shows it, and a killed test process leaves it to be
                 // marked Interrupted, as a killed build does.
+                // What goes wrong here is said once, by the end (which records the whole session
+                // when the start did not).
                 try
                 {
-                    _begin = RecorderRun.Start(settingsFile, "begin", Header());
+                    _begin = RecorderRun.Start(settingsFile, "begin", Header(), false);
                 }
-                catch (Exception e)
+                catch (Exception)
                 {
-                    Warn(e.Message);
                 }
             }
 
@@ -175,19 +176,26 @@ namespace BuildState.Sdk.Testing
                     return Task.FromResult(0);
                 }
 
-                var outcome = Classify(update.TestNode);
-                if (outcome != null)
+                try
                 {
-                    lock (_gate)
+                    var outcome = Classify(update.TestNode);
+                    if (outcome != null)
                     {
-                        var uid = update.TestNode.Uid.Value;
-                        if (!_outcomes.ContainsKey(uid))
+                        lock (_gate)
                         {
-                            _order.Add(uid);
-                        }
+                            var uid = update.TestNode.Uid.Value;
+                            if (!_outcomes.ContainsKey(uid))
+                            {
+                                _order.Add(uid);
+                            }
 
-                        _outcomes[uid] = outcome;
+                            _outcomes[uid] = outcome;
+                        }
                     }
+                }
+                catch (Exception)
+                {
+                    // A test node this code cannot read costs its count, never the tests.
                 }
 
                 return Task.FromResult(0);
@@ -288,13 +296,13 @@ namespace BuildState.Sdk.Testing
                 {
                     if (_begin != null)
                     {
-                        _begin.Finish(false);
+                        _begin.Finish();
                     }
 
-                    var end = RecorderRun.Start(_settingsFile, "end", Account(exitCode));
+                    var end = RecorderRun.Start(_settingsFile, "end", Account(exitCode), true);
                     if (end != null)
                     {
-                        end.Finish(true);
+                        end.Finish();
                     }
                 }
                 catch (Exception e)
@@ -382,15 +390,17 @@ namespace BuildState.Sdk.Testing
         {
             private readonly Process _process;
             private readonly Task<string> _errors;
+            private readonly bool _report;
 
-            private RecorderRun(Process process, Task<string> errors)
+            private RecorderRun(Process process, Task<string> errors, bool report)
             {
                 _process = process;
                 _errors = errors;
+                _report = report;
             }
 
-            /// <summary>Started, or null (with BST1010 written) when the recorder is not there.</summary>
-            public static RecorderRun Start(string settingsFile, string mode, string account)
+            /// <summary>Started, or null when the recorder is not there (BST1010 written when <paramref name="report"/>).</summary>
+            public static RecorderRun Start(string settingsFile, string mode, string account, bool report)
             {
                 string recorder = null, dotnet = null;
                 foreach (var line in File.ReadAllLines(settingsFile))
@@ -407,7 +417,11 @@ namespace BuildState.Sdk.Testing
 
                 if (string.IsNullOrEmpty(recorder) || !File.Exists(recorder))
                 {
-                    Warn("the SDK's recorder (" + recorder + ") is not there: restore and build the test project again");
+                    if (report)
+                    {
+                        Warn("the SDK's recorder (" + recorder + ") is not there: restore and build the test project again");
+                    }
+
                     return null;
                 }
 
@@ -418,17 +432,27 @@ namespace BuildState.Sdk.Testing
                     RedirectStandardInput = true,
                     RedirectStandardOutput = true,
                     RedirectStandardError = true,
+
+                    // UTF-8 both ways, whatever the console's code page (test names and paths).
+                    StandardOutputEncoding = new UTF8Encoding(false),
+                    StandardErrorEncoding = new UTF8Encoding(false),
                 };
                 var process = Process.Start(start);
                 process.StandardOutput.ReadToEndAsync();
                 var errors = process.StandardError.ReadToEndAsync();
-                process.StandardInput.Write(account);
-                process.StandardInput.Close();
-                return new RecorderRun(process, errors);
+                using (var input = new StreamWriter(process.StandardInput.BaseStream, new UTF8Encoding(false)))
+                {
+                    input.Write(account);
+                }
+
+                return new RecorderRun(process, errors, report);
             }
 
-            /// <summary>Waits for the recorder; what went wrong is BST1010 when <paramref name="report"/> (the end's account stands in for a failed start).</summary>
-            public void Finish(bool report)
+            /// <summary>
+            /// Waits for the recorder (30 s at most, then it is stopped). What went wrong is BST1010
+            /// for the end's recorder only: the end's account stands in for a start that failed.
+            /// </summary>
+            public void Finish()
             {
                 using (_process)
                 {
@@ -442,12 +466,16 @@ namespace BuildState.Sdk.Testing
                         {
                         }
 
-                        Warn("the recorder did not finish within " + (RecorderTimeoutMs / 1000) + " s");
+                        if (_report)
+                        {
+                            Warn("the recorder did not finish within " + (RecorderTimeoutMs / 1000) + " s");
+                        }
+
                         return;
                     }
 
                     _process.WaitForExit();
-                    if (_process.ExitCode != 0 && report)
+                    if (_process.ExitCode != 0 && _report)
                     {
                         var why = _errors.Result.Trim();
                         Warn(why.Length > 0 ? why : "the recorder ended with exit code " + _process.ExitCode);
