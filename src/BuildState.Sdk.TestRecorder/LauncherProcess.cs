@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using BuildState.Model;
 
 namespace BuildState.Sdk.TestRecorder;
@@ -20,7 +19,7 @@ internal static class LauncherProcess
         try
         {
             var parent = ParentPastControllers(processId);
-            return parent > 0 && IsDotnetTest(parent) ? Owner(parent) : null;
+            return parent > 0 && IsDotnetTest(parent) ? OwnerInfo.Of(parent) : null;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -85,29 +84,5 @@ internal static class LauncherProcess
     {
         var arguments = File.ReadAllText($"/proc/{processId}/cmdline").Split('\0', StringSplitOptions.RemoveEmptyEntries);
         return arguments.FirstOrDefault(a => a.EndsWith(".dll", StringComparison.OrdinalIgnoreCase)) ?? arguments.FirstOrDefault();
-    }
-
-    /// <summary>A live process of this machine as a run's or an invocation's owner; null when it is gone.</summary>
-    public static OwnerInfo? Owner(int processId)
-    {
-        if (processId <= 0)
-        {
-            return null;
-        }
-
-        try
-        {
-            using var process = Process.GetProcessById(processId);
-            return new OwnerInfo
-            {
-                ProcessId = processId,
-                Host = Environment.MachineName,
-                ProcessStartedAt = new DateTimeOffset(process.StartTime.ToUniversalTime(), TimeSpan.Zero),
-            };
-        }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
-        {
-            return null;
-        }
     }
 }

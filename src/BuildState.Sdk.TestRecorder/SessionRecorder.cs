@@ -154,7 +154,7 @@ internal static class SessionRecorder
             RunId = RunId(store, buildId, session, environment),
             Metadata = metadata,
             ReplaceMetadata = true,
-            Owner = LauncherProcess.Owner(session.ProcessId), // the test process: it outlives the recorder, and its death leaves the run to be marked Interrupted
+            Owner = session.ProcessId > 0 ? OwnerInfo.Of(session.ProcessId) : null, // the test process: it outlives the recorder, and its death leaves the run to be marked Interrupted
             StartedAt = session.StartedAt,
             ThenTransitionTo = DefaultLifecycle.Setup,
             AndThen = [DefaultLifecycle.Build, DefaultLifecycle.Test],

@@ -14,6 +14,26 @@ namespace BuildState.Core.Tests;
 public sealed class ProcStatTests
 {
     [Fact]
+    public void Another_live_process_is_an_owner_alive_to_liveness_and_a_finished_one_is_none()
+    {
+        using var child = Process.Start(new ProcessStartInfo("sleep", "30") { UseShellExecute = false })!;
+        try
+        {
+            var owner = OwnerInfo.Of(child.Id);
+            Assert.NotNull(owner);
+            Assert.Equal((child.Id, Environment.MachineName), (owner.ProcessId, owner.Host));
+            Assert.Equal(Liveness.Alive, ProcessLiveness.Check(owner));
+        }
+        finally
+        {
+            child.Kill();
+            child.WaitForExit();
+        }
+
+        Assert.Null(OwnerInfo.Of(child.Id));
+    }
+
+    [Fact]
     public void This_process_starts_when_Process_says_it_did()
     {
         if (!ProcStat.Supported)

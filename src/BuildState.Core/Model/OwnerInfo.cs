@@ -32,6 +32,30 @@ public sealed record OwnerInfo
     /// <summary>This process.</summary>
     public static OwnerInfo Current => CurrentLazy.Value;
 
+    /// <summary>
+    /// Another live process of this machine, its start time read as for <see cref="Current"/> (so
+    /// <see cref="ProcessLiveness"/> compares like with like); null when there is no such process.
+    /// </summary>
+    public static OwnerInfo? Of(int processId)
+    {
+        if (ProcStat.Supported)
+        {
+            return ProcStat.TryRead(processId, out var started, out var state) && state is not ('Z' or 'X')
+                ? new OwnerInfo { ProcessId = processId, Host = Environment.MachineName, ProcessStartedAt = started }
+                : null;
+        }
+
+        try
+        {
+            using var process = Process.GetProcessById(processId);
+            return new OwnerInfo { ProcessId = processId, Host = Environment.MachineName, ProcessStartedAt = TryStartTime(process) };
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
     internal static DateTimeOffset? TryStartTime(Process process)
     {
         try
