@@ -2,9 +2,9 @@ using System.Text;
 using BuildState.Sdk.TestRecorder;
 
 // Started by the hook the SDK compiles into a Microsoft.Testing.Platform test application, twice
-// per test session: `dotnet BuildState.Sdk.TestRecorder.dll <settings file> begin` when it starts,
-// `... end` when it ends (`end` when no mode is given), the session's account on standard input
-// (TestSession). Exit code 0: recorded; 1: not recorded, why on stderr in one line (the hook
+// per test session: `dotnet BuildState.Sdk.TestRecorder.dll <settings file> begin` when it starts
+// (it starts the run, says so, then stays to watch the test process), `... end` when it ends
+// (`end` when no mode is given), the session's account on standard input (TestSession). Exit code 0: recorded; 1: not recorded, why on stderr in one line (the hook
 // passes it on as warning BST1010; the test run's own result is never changed).
 if (args.Length is not (1 or 2) || (args.Length == 2 && args[1] is not ("begin" or "end")))
 {
@@ -17,13 +17,18 @@ try
     var settings = RecorderSettings.Read(args[0]);
     using var input = new StreamReader(Console.OpenStandardInput(), Utf8); // as the hook writes it, whatever the code page
     var session = TestSession.Parse(input);
-    var begin = args.Length == 2 && args[1] == "begin";
-    var record = begin
-        ? SessionRecorder.Begin(settings, session, Environment.GetEnvironmentVariables())
-        : SessionRecorder.Record(settings, session, Environment.GetEnvironmentVariables());
-    Console.Out.WriteLine(begin
-        ? $"BuildState: started run {record.RunId} of {record.Id} for the test session"
-        : $"BuildState: recorded the test session as run {record.RunId} of {record.Id} ({record.Status})");
+    if (args.Length == 2 && args[1] == "begin")
+    {
+        // The hook waits for this line only; then this process watches the test process.
+        var started = SessionRecorder.Begin(settings, session, Environment.GetEnvironmentVariables());
+        Console.Out.WriteLine($"BuildState: started run {started.RunId} of {started.Id} for the test session");
+        Console.Out.Flush();
+        SessionRecorder.Watch(settings, session, started);
+        return 0;
+    }
+
+    var record = SessionRecorder.Record(settings, session, Environment.GetEnvironmentVariables());
+    Console.Out.WriteLine($"BuildState: recorded the test session as run {record.RunId} of {record.Id} ({record.Status})");
     return 0;
 }
 catch (Exception e)

@@ -19,11 +19,38 @@ internal static class SessionRecorder
     /// <summary>The platform's "the session was aborted" exit code (Ctrl+C, a cancelled run).</summary>
     private const int Aborted = 3;
 
+    /// <summary>How often the start's recorder looks whether the test process is still there.</summary>
+    private static readonly TimeSpan WatchInterval = TimeSpan.FromMilliseconds(250);
+
     /// <summary>The session's start: its run, in Test, owned by the test process (which the end finds and goes on with).</summary>
     public static BuildRecord Begin(RecorderSettings settings, TestSession session, IDictionary environment)
     {
         var (store, buildId) = Open(settings, session);
         return StartRun(store, buildId, settings, session, environment);
+    }
+
+    /// <summary>
+    /// After the start: waits while the test process lives (it records its session's end itself,
+    /// before it exits). One that dies without that (killed, Environment.FailFast, a stack overflow)
+    /// leaves its run open, which is then marked Interrupted here, as a killed build's is later.
+    /// </summary>
+    public static void Watch(RecorderSettings settings, TestSession session, BuildRecord started)
+    {
+        if (started.Run?.Owner is not { } owner || owner.ProcessId != session.ProcessId)
+        {
+            return; // the run is not the test process's (it was gone already): nothing to watch
+        }
+
+        while (ProcessLiveness.Check(owner) == Liveness.Alive)
+        {
+            Thread.Sleep(WatchInterval);
+        }
+
+        var (store, buildId) = Open(settings, session); // a new store object: the end was written by another process
+        if (IsBegun(store.TryGet(buildId), session))
+        {
+            store.EndRun(buildId, RunOutcome.Interrupted, "the test process ended before its test session was recorded (killed, or crashed: Environment.FailFast, a stack overflow)");
+        }
     }
 
     /// <summary>

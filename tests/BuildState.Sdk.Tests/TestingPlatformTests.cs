@@ -128,7 +128,7 @@ public class TestingPlatformTests(PackageFeed feed)
         Assert.Contains("Skipping target \"CoreCompile\" because all output files are up-to-date", noOp.Output);
 
         // The run starts with the session and belongs to the test process: a killed test process
-        // leaves it Running in Test, to be marked Interrupted (here by a repair), as a killed build does.
+        // leaves it Running in Test, and it is marked Interrupted as soon as the process is gone.
         repo.Write("src/Calc.Tests/SlowTests.cs", """
             [Microsoft.VisualStudio.TestTools.UnitTesting.TestClass]
             public class SlowTests
@@ -168,9 +168,16 @@ public class TestingPlatformTests(PackageFeed feed)
             slow.WaitForExit();
         }
 
-        repo.Store().Recover(id);
+        // The recorder that started the run watches the test process, and closes the run once it is gone.
+        var killedDeadline = DateTime.UtcNow.AddSeconds(30);
+        while (repo.Store().Get(id).Run!.EndedAt is null && DateTime.UtcNow < killedDeadline)
+        {
+            Thread.Sleep(100);
+        }
+
         var killed = repo.Store().Get(id);
         Assert.Equal((RunStatus.Interrupted, "Test"), (killed.Status, killed.Phase));
+        Assert.StartsWith("the test process ended before its test session was recorded", killed.Run!.Reason);
 
         // `dotnet test` stopped alone (a signal to it, not to its process group): the tests go on
         // without it and end with exit code 1, which is an interruption, not a failure of theirs.

@@ -120,13 +120,14 @@ namespace BuildState.Sdk.Testing
                 AppDomain.CurrentDomain.ProcessExit += (sender, e) => Record(Environment.ExitCode);
 
                 // The run starts with the session, in Test, owned by this process (not waited
-                // for): `buildstate watch` shows it, and a killed test process leaves it to be
-                // marked Interrupted, as a killed build does.
+                // for): `buildstate watch` shows it. That recorder then watches this process: one
+                // that dies without recording its session's end (killed, FailFast, a stack
+                // overflow) has its run marked Interrupted when it is gone.
                 // What goes wrong here is said once, by the end (which records the whole session
                 // when the start did not).
                 try
                 {
-                    _begin = RecorderRun.Start(settingsFile, "begin", Header(), false);
+                    _begin = RecorderRun.Start(settingsFile, "begin", Header());
                 }
                 catch (Exception)
                 {
@@ -299,7 +300,7 @@ namespace BuildState.Sdk.Testing
                         _begin.Finish();
                     }
 
-                    var end = RecorderRun.Start(_settingsFile, "end", Account(exitCode), true);
+                    var end = RecorderRun.Start(_settingsFile, "end", Account(exitCode));
                     if (end != null)
                     {
                         end.Finish();
@@ -389,19 +390,22 @@ namespace BuildState.Sdk.Testing
         private sealed class RecorderRun
         {
             private readonly Process _process;
+            private readonly Task<string> _output;
             private readonly Task<string> _errors;
-            private readonly bool _report;
+            private readonly bool _start;
 
-            private RecorderRun(Process process, Task<string> errors, bool report)
+            private RecorderRun(Process process, Task<string> output, Task<string> errors, bool start)
             {
                 _process = process;
+                _output = output;
                 _errors = errors;
-                _report = report;
+                _start = start;
             }
 
-            /// <summary>Started, or null when the recorder is not there (BST1010 written when <paramref name="report"/>).</summary>
-            public static RecorderRun Start(string settingsFile, string mode, string account, bool report)
+            /// <summary>Started, or null when the recorder is not there (BST1010 written for the end's).</summary>
+            public static RecorderRun Start(string settingsFile, string mode, string account)
             {
+                var start = mode == "begin";
                 string recorder = null, dotnet = null;
                 foreach (var line in File.ReadAllLines(settingsFile))
                 {
@@ -417,7 +421,7 @@ namespace BuildState.Sdk.Testing
 
                 if (string.IsNullOrEmpty(recorder) || !File.Exists(recorder))
                 {
-                    if (report)
+                    if (!start)
                     {
                         Warn("the SDK's recorder (" + recorder + ") is not there: restore and build the test project again");
                     }
@@ -425,7 +429,7 @@ namespace BuildState.Sdk.Testing
                     return null;
                 }
 
-                var start = new ProcessStartInfo(string.IsNullOrEmpty(dotnet) ? "dotnet" : dotnet, Quote(recorder) + " " + Quote(settingsFile) + " " + mode)
+                var info = new ProcessStartInfo(string.IsNullOrEmpty(dotnet) ? "dotnet" : dotnet, Quote(recorder) + " " + Quote(settingsFile) + " " + mode)
                 {
                     UseShellExecute = false,
                     CreateNoWindow = true,
@@ -437,49 +441,64 @@ namespace BuildState.Sdk.Testing
                     StandardOutputEncoding = new UTF8Encoding(false),
                     StandardErrorEncoding = new UTF8Encoding(false),
                 };
-                var process = Process.Start(start);
-                process.StandardOutput.ReadToEndAsync();
+                var process = Process.Start(info);
+
+                // The start's recorder says it has started the run, then stays to watch this
+                // process: only its first line is waited for.
+                var output = start ? process.StandardOutput.ReadLineAsync() : process.StandardOutput.ReadToEndAsync();
                 var errors = process.StandardError.ReadToEndAsync();
                 using (var input = new StreamWriter(process.StandardInput.BaseStream, new UTF8Encoding(false)))
                 {
                     input.Write(account);
                 }
 
-                return new RecorderRun(process, errors, report);
+                return new RecorderRun(process, output, errors, start);
             }
 
             /// <summary>
-            /// Waits for the recorder (30 s at most, then it is stopped). What went wrong is BST1010
-            /// for the end's recorder only: the end's account stands in for a start that failed.
+            /// Waits for the recorder (30 s at most, then it is stopped): the start's until it has
+            /// started the run (it goes on watching this process), the end's until it exits. What
+            /// went wrong is BST1010 for the end's only: its account stands in for a failed start.
             /// </summary>
             public void Finish()
             {
                 using (_process)
                 {
-                    if (!_process.WaitForExit(RecorderTimeoutMs))
+                    if (_start)
                     {
-                        try
+                        if (!_output.Wait(RecorderTimeoutMs))
                         {
-                            _process.Kill();
-                        }
-                        catch (InvalidOperationException)
-                        {
-                        }
-
-                        if (_report)
-                        {
-                            Warn("the recorder did not finish within " + (RecorderTimeoutMs / 1000) + " s");
+                            Stop();
                         }
 
                         return;
                     }
 
+                    if (!_process.WaitForExit(RecorderTimeoutMs))
+                    {
+                        Stop();
+                        Warn("the recorder did not finish within " + (RecorderTimeoutMs / 1000) + " s");
+                        return;
+                    }
+
                     _process.WaitForExit();
-                    if (_process.ExitCode != 0 && _report)
+                    if (_process.ExitCode != 0)
                     {
                         var why = _errors.Result.Trim();
                         Warn(why.Length > 0 ? why : "the recorder ended with exit code " + _process.ExitCode);
                     }
+                }
+            }
+
+            /// <summary>A recorder past its time would write after the session's end: it is stopped.</summary>
+            private void Stop()
+            {
+                try
+                {
+                    _process.Kill();
+                }
+                catch (InvalidOperationException)
+                {
                 }
             }
         }
