@@ -12,7 +12,7 @@ namespace BuildState.Generators.Tests;
 /// </summary>
 public class TestingPlatformHookCompileTests
 {
-    private const string Settings = "namespace BuildState.Sdk.Testing { internal static partial class BuildStateTestingPlatformHook { private const string SettingsFile = @\"/tmp/x.settings\"; } }";
+    private const string Settings = "namespace BuildState.Sdk.Testing { internal static partial class BuildStateTestingPlatformHook { private const string SettingsFile = @\"x.settings\"; } }";
     private const string Embedded = "namespace Microsoft.CodeAnalysis { internal sealed partial class EmbeddedAttribute : global::System.Attribute { } }";
 
     [Theory]
