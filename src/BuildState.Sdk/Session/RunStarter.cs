@@ -36,23 +36,17 @@ internal sealed class RunStart
 internal static class RunStarter
 {
     /// <summary>How the SDK opens a store (the first task of a node to use it decides: one store object per node).</summary>
-    public static StoreOptions Options(string storeRoot, RunSettings settings) => new()
+    public static StoreOptions Options(string storeRoot, RunSettings settings)
     {
-        Durability = settings.Durability,
-        MaxCheckpoints = Math.Max(1, settings.MaxCheckpoints),
-        MaxBackups = Math.Max(0, settings.MaxBackups),
-
-        // BuildStateLockTimeout: a lock another process holds past it (a hung or stopped CLI) makes
-        // the build give up on the store (BST1001) after seconds, not after the store's 60 s.
-        LockTimeout = TimeSpan.FromSeconds(Math.Max(1, settings.LockTimeoutSeconds)),
-        RepositoryRoot = Path.GetDirectoryName(storeRoot)!,
-        Clock = SdkClock.Now,
+        var options = SdkStoreOptions.For(storeRoot, settings.Durability, settings.MaxCheckpoints, settings.MaxBackups, settings.LockTimeoutSeconds);
+        options.Clock = SdkClock.Now;
 
         // Normal: the fsyncs of run ends and checkpoints are paid once, at the end of the build
         // (BuildSession.Dispose), not by each project on the build's critical path. Strict mode
         // keeps them inline, so a failing fsync fails the task that caused it.
-        GroupCommit = !settings.Strict,
-    };
+        options.GroupCommit = !settings.Strict;
+        return options;
+    }
 
     public static ProjectContext Begin(BuildSession session, TaskLoggingHelper log, RunStart start)
     {
