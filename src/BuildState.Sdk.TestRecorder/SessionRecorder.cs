@@ -72,38 +72,37 @@ internal static class SessionRecorder
             ? new TestResults { Passed = session.Passed, Failed = session.Failed, Skipped = session.Skipped, Total = session.Passed + session.Failed + session.Skipped }
             : null;
         var succeeded = session.ExitCode == 0 && session.Finished;
-        var summarized = false;
-
-        // The failed tests, whatever the outcome (a run told to ignore exit code 2 still says
-        // which tests failed), and a failed session's exit code, in one change.
-        if ((settings.RecordTestResults && session.Failures.Count > 0) || !succeeded)
-        {
-            store.Advance(buildId, new AdvanceRequest { Artifacts = artifacts, Tests = counts, Message = Summary(session) });
-            store.Update(buildId, record =>
-            {
-                if (!succeeded)
-                {
-                    record.Metadata["tests.exitCode"] = session.ExitCode.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                }
-
-                if (settings.RecordTestResults)
-                {
-                    AddFailures(store, record, session);
-                }
-            }, session.Failed > 0 ? $"failed tests: {session.Failed}" : $"exit code {session.ExitCode}");
-            artifacts = [];
-            summarized = true;
-        }
-
-        if (succeeded)
+        var listsFailures = settings.RecordTestResults && session.Failures.Count > 0;
+        if (succeeded && !listsFailures)
         {
             return store.Advance(buildId, new AdvanceRequest
             {
                 Artifacts = artifacts,
                 Tests = counts,
                 Transitions = [DefaultLifecycle.Cleanup, DefaultLifecycle.Complete],
-                Message = summarized ? null : Summary(session),
+                Message = Summary(session),
             });
+        }
+
+        // The failed tests, whatever the outcome (a run told to ignore exit code 2 still says
+        // which tests failed), and a failed session's exit code, in one change.
+        store.Advance(buildId, new AdvanceRequest { Artifacts = artifacts, Tests = counts, Message = Summary(session) });
+        store.Update(buildId, record =>
+        {
+            if (!succeeded)
+            {
+                record.Metadata["tests.exitCode"] = session.ExitCode.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+
+            if (settings.RecordTestResults)
+            {
+                AddFailures(store, record, session);
+            }
+        }, session.Failed > 0 ? $"failed tests: {session.Failed}" : $"exit code {session.ExitCode}");
+
+        if (succeeded)
+        {
+            return store.Advance(buildId, new AdvanceRequest { Transitions = [DefaultLifecycle.Cleanup, DefaultLifecycle.Complete] });
         }
 
         if (session.ExitCode == Aborted)
@@ -152,18 +151,9 @@ internal static class SessionRecorder
             throw new InvalidDataException($"this test application runs from {ran}, not from where it was built ({built}): its session is not recorded in that build's store");
         }
 
-        var projectDirectory = Path.GetDirectoryName(settings.Project)!;
-        var storeRoot = StoreLocator.StoreRoot(projectDirectory, settings.StoreRoot);
-        var repository = Path.GetDirectoryName(storeRoot)!;
-        var buildId = StoreLocator.BuildId(repository, settings.Project, settings.Configuration, settings.TargetFramework);
-        var store = BuildStore.Open(storeRoot, new StoreOptions
-        {
-            Durability = settings.Durability,
-            MaxCheckpoints = Math.Max(1, settings.MaxCheckpoints),
-            MaxBackups = Math.Max(0, settings.MaxBackups),
-            LockTimeout = TimeSpan.FromSeconds(Math.Max(1, settings.LockTimeoutSeconds)),
-            RepositoryRoot = repository,
-        });
+        var storeRoot = StoreLocator.StoreRoot(Path.GetDirectoryName(settings.Project)!, settings.StoreRoot);
+        var buildId = StoreLocator.BuildId(Path.GetDirectoryName(storeRoot)!, settings.Project, settings.Configuration, settings.TargetFramework);
+        var store = BuildStore.Open(storeRoot, SdkStoreOptions.For(storeRoot, settings.Durability, settings.MaxCheckpoints, settings.MaxBackups, settings.LockTimeoutSeconds));
         return (store, buildId);
     }
 
