@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 
-// dotnet run --project build/Bench.BuildOverhead -c Release [-- --rounds N] [--short] [--noop-only] [--trace N] [--node-reuse] [--sdk-form]
+// dotnet run --project build/Bench.BuildOverhead -c Release [-- --rounds N] [--short] [--noop-only] [--trace N] [--node-reuse] [--sdk-form] [--control]
 //
 // Builds two copies of the same 10-project solution (a library chain plus an app), one adopting
 // BuildState.Sdk from Directory.Build.props and one not, from artifacts/packages (run
@@ -18,11 +18,17 @@ using System.Globalization;
 // Directory.Build.props and .targets, what `<Sdk Name=... />` does) instead of a PackageReference:
 // no package for NuGet's targets to process in every project, which a solution without any other
 // package would otherwise pay for.
+// --control adds a third copy of the solution, built in the same rounds (the order rotated each
+// round): one with a PackageReference to an empty package (a nuspec and a text file, made here),
+// the control for what any PackageReference costs a solution that has none. The goal's figure is
+// still the SDK against the solution without it; the control splits that figure into a package's
+// presence (NuGet's and the .NET SDK's targets for a project with a package) and the SDK's own cost.
 var rounds = args.Contains("--short") ? 2 : ReadInt(args, "--rounds", 7);
 var noopOnly = args.Contains("--noop-only");
 var traceBuilds = ReadInt(args, "--trace", 0);
 NodePools.Enabled = args.Contains("--node-reuse");
 var sdkForm = args.Contains("--sdk-form");
+var control = args.Contains("--control");
 var repo = FindRepo();
 var packages = Path.Combine(repo, "artifacts", "packages");
 if (!Directory.Exists(packages) || Directory.GetFiles(packages, "BuildState.Sdk.*.nupkg").Length == 0)
@@ -34,17 +40,31 @@ if (!Directory.Exists(packages) || Directory.GetFiles(packages, "BuildState.Sdk.
 var work = Path.Combine(Path.GetTempPath(), "bst-bench-" + Guid.NewGuid().ToString("N")[..8]);
 var with = Solution(Path.Combine(work, "with"), packages, useSdk: true, sdkForm);
 var without = Solution(Path.Combine(work, "without"), packages, useSdk: false, sdkForm: false);
-var cache = Path.Combine(work, "nuget");
-Run(with, cache, "restore", "all.proj");
-Run(without, cache, "restore", "all.proj");
-Build(with, cache);
-Build(without, cache); // warm-up: first builds pay JIT and disk cache costs for both
+var variants = new List<(string Dir, string Name)> { (with, "with"), (without, "without") };
+if (control)
+{
+    var feed = Path.Combine(work, "control-feed");
+    EmptyPackage.Write(feed);
+    variants.Add((Solution(Path.Combine(work, "empty-package"), packages, useSdk: false, sdkForm: false, emptyPackageFeed: feed), "empty package"));
+}
 
-var results = new Dictionary<string, List<double>> { ["clean with"] = [], ["clean without"] = [], ["noop with"] = [], ["noop without"] = [] };
-var memory = new Dictionary<string, List<long>> { ["with"] = [], ["without"] = [] };
+var cache = Path.Combine(work, "nuget");
+foreach (var (dir, _) in variants)
+{
+    Run(dir, cache, "restore", "all.proj");
+}
+
+foreach (var (dir, _) in variants)
+{
+    Build(dir, cache); // warm-up: first builds pay JIT and disk cache costs for each
+}
+
+var results = variants.SelectMany(v => new[] { $"clean {v.Name}", $"noop {v.Name}" }).ToDictionary(k => k, _ => new List<double>());
+var memory = variants.ToDictionary(v => v.Name, _ => new List<long>());
 for (var round = 0; round < rounds; round++)
 {
-    var order = round % 2 == 0 ? new[] { (with, "with"), (without, "without") } : new[] { (without, "without"), (with, "with") };
+    // Rotated each round (two variants: alternated), so none is always first or always last.
+    var order = variants.Skip(round % variants.Count).Concat(variants.Take(round % variants.Count));
     foreach (var (dir, name) in order)
     {
         if (!noopOnly)
@@ -59,15 +79,16 @@ for (var round = 0; round < rounds; round++)
         results[$"noop {name}"].Add(noop);
     }
 
-    Console.WriteLine(noopOnly
+    var controlTimes = control ? $", empty package: {(noopOnly ? "" : $"clean {results["clean empty package"][^1]:0} ms, ")}no-op {results["noop empty package"][^1]:0} ms" : "";
+    Console.WriteLine((noopOnly
         ? $"round {round + 1}: no-op {results["noop with"][^1]:0} / {results["noop without"][^1]:0} ms (with / without)"
-        : $"round {round + 1}: clean {results["clean with"][^1]:0} / {results["clean without"][^1]:0} ms, no-op {results["noop with"][^1]:0} / {results["noop without"][^1]:0} ms (with / without)");
+        : $"round {round + 1}: clean {results["clean with"][^1]:0} / {results["clean without"][^1]:0} ms, no-op {results["noop with"][^1]:0} / {results["noop without"][^1]:0} ms (with / without)") + controlTimes);
 }
 
 static double Median(List<double> v) { var s = v.Order().ToList(); return s.Count == 0 ? double.NaN : s.Count % 2 == 1 ? s[s.Count / 2] : (s[s.Count / 2 - 1] + s[s.Count / 2]) / 2; }
 // Both figures: the ratio of the medians, and the median of each round's ratio (with and without
 // built back to back, so a round shares the machine's mood; it is the steadier of the two here).
-List<double> Ratios(string kind) => results[$"{kind} with"].Zip(results[$"{kind} without"], (w, o) => w / o).ToList();
+List<double> Ratios(string kind, string of = "with", string to = "without") => results[$"{kind} {of}"].Zip(results[$"{kind} {to}"], (w, o) => w / o).ToList();
 var noopRatio = Median(results["noop with"]) / Median(results["noop without"]);
 var cleanRatio = Median(results["clean with"]) / Median(results["clean without"]);
 var memRatio = noopOnly ? double.NaN : memory["with"].Average() / memory["without"].Average();
@@ -78,6 +99,15 @@ Console.WriteLine($"no-op ratios by round: {string.Join(" ", Ratios("noop").Sele
 var (low, high) = BootstrapMedianInterval(Ratios("noop"));
 Console.WriteLine($"no-op median of the rounds' ratios, 95% interval (bootstrap): {low:0.000} to {high:0.000}");
 Console.WriteLine(noopOnly ? "clean builds and memory: not measured (--noop-only)" : $"clean build, median: {Median(results["clean with"]):0} ms with, {Median(results["clean without"]):0} ms without, ratio {cleanRatio:0.000}, median of the rounds' ratios {Median(Ratios("clean")):0.000} (goal <= 1.05)");
+if (control)
+{
+    // Both from the same rounds' builds: a package's presence, and the SDK's cost beyond it.
+    var (emptyLow, emptyHigh) = BootstrapMedianInterval(Ratios("noop", "empty package"));
+    Console.WriteLine($"control, an empty package by a PackageReference: no-op median {Median(results["noop empty package"]):0} ms, ratio to without {Median(results["noop empty package"]) / Median(results["noop without"]):0.000}, median of the rounds' ratios {Median(Ratios("noop", "empty package")):0.000} (95% interval {emptyLow:0.000} to {emptyHigh:0.000})");
+    var (beyondLow, beyondHigh) = BootstrapMedianInterval(Ratios("noop", "with", "empty package"));
+    Console.WriteLine($"the SDK against the empty package: no-op ratio {Median(results["noop with"]) / Median(results["noop empty package"]):0.000}, median of the rounds' ratios {Median(Ratios("noop", "with", "empty package")):0.000} (95% interval {beyondLow:0.000} to {beyondHigh:0.000})");
+}
+
 Console.WriteLine(noopOnly ? "" : $"peak memory of the build's processes (clean builds, mean): {memory["with"].Average() / 1048576:0} MiB with, {memory["without"].Average() / 1048576:0} MiB without, ratio {memRatio:0.000} (goal <= 1.05)");
 if (traceBuilds > 0)
 {
@@ -123,14 +153,16 @@ static (double Low, double High) BootstrapMedianInterval(List<double> ratios)
     return (medians[(int)(medians.Length * 0.025)], medians[(int)(medians.Length * 0.975) - 1]);
 }
 
-static string Solution(string root, string packages, bool useSdk, bool sdkForm)
+static string Solution(string root, string packages, bool useSdk, bool sdkForm, string? emptyPackageFeed = null)
 {
     Directory.CreateDirectory(Path.Combine(root, ".git"));
+    var controlSource = emptyPackageFeed is null ? "" : $"""<add key="control" value="{emptyPackageFeed}" />""";
     File.WriteAllText(Path.Combine(root, "nuget.config"), $"""
-        <configuration><packageSources><clear /><add key="local" value="{packages}" /><add key="nuget.org" value="https://api.nuget.org/v3/index.json" /></packageSources></configuration>
+        <configuration><packageSources><clear /><add key="local" value="{packages}" />{controlSource}<add key="nuget.org" value="https://api.nuget.org/v3/index.json" /></packageSources></configuration>
         """);
     File.WriteAllText(Path.Combine(root, "Directory.Build.props"), (useSdk, sdkForm) switch
     {
+        (false, _) when emptyPackageFeed is not null => $"""<Project><ItemGroup><PackageReference Include="{EmptyPackage.Id}" Version="1.0.0" PrivateAssets="all" /></ItemGroup></Project>""",
         (false, _) => "<Project />",
         (true, false) => """<Project><ItemGroup><PackageReference Include="BuildState.Sdk" Version="1.0.0" PrivateAssets="all" /></ItemGroup></Project>""",
         (true, true) => """<Project><Import Project="Sdk.props" Sdk="BuildState.Sdk" Version="1.0.0" /></Project>""",
@@ -418,5 +450,30 @@ internal static class NodePools
             {
             }
         }
+    }
+}
+
+// The control of --control: a package with nothing in it for a build to use (no lib, build or
+// analyzer assets), so what a project pays for referencing it is what NuGet and the .NET SDK
+// charge for any PackageReference.
+internal static class EmptyPackage
+{
+    public const string Id = "BuildState.Bench.EmptyPackage";
+
+    public static void Write(string feed)
+    {
+        Directory.CreateDirectory(feed);
+        using var zip = System.IO.Compression.ZipFile.Open(Path.Combine(feed, $"{Id.ToLowerInvariant()}.1.0.0.nupkg"), System.IO.Compression.ZipArchiveMode.Create);
+        Add(zip, $"{Id}.nuspec", $"""
+            <?xml version="1.0" encoding="utf-8"?>
+            <package xmlns="http://schemas.microsoft.com/packaging/2013/05/nuspec.xsd"><metadata><id>{Id}</id><version>1.0.0</version><authors>BuildStateSdk</authors><description>The benchmark's control: a package with nothing in it.</description><developmentDependency>true</developmentDependency></metadata></package>
+            """);
+        Add(zip, "readme.txt", "The control of Bench.BuildOverhead --control: a package with nothing in it.\n");
+    }
+
+    private static void Add(System.IO.Compression.ZipArchive zip, string name, string text)
+    {
+        using var writer = new StreamWriter(zip.CreateEntry(name).Open());
+        writer.Write(text);
     }
 }
