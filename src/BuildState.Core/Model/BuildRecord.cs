@@ -116,6 +116,20 @@ public sealed class RunInfo
 
     /// <summary>Why the run ended as it did, when that is worth saying (for example "owner process 123 is gone").</summary>
     public string? Reason { get; set; }
+
+    /// <summary>
+    /// How many writers record this run together, when more than one: MSBuild instances of one
+    /// build (the same project, configuration and target framework under other global properties,
+    /// such as each RuntimeIdentifier of a RID-specific tool package) building at once in one
+    /// invocation. Null for a run of one (<see cref="Store.StartRunRequest.JoinOpenRunOfSameId"/>).
+    /// </summary>
+    public int? Instances { get; set; }
+
+    /// <summary>How many of <see cref="Instances"/> have ended their part; the last one ends the run. Null for a run of one.</summary>
+    public int? InstancesEnded { get; set; }
+
+    /// <summary>Writers of this run that have not ended their part (1 for a run of one).</summary>
+    internal int OpenInstances => (Instances ?? 1) - (InstancesEnded ?? 0);
 }
 
 /// <summary>A phase change.</summary>

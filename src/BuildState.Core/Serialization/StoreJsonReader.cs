@@ -195,6 +195,8 @@ internal static class StoreJsonReader
             else if (Is(ref r, "endedAt"u8, ref seen, 3)) v.EndedAt = Date(ref r);
             else if (Is(ref r, "owner"u8, ref seen, 4)) v.Owner = Object(ref r, OwnerInfo);
             else if (Is(ref r, "reason"u8, ref seen, 5)) v.Reason = String(ref r);
+            else if (Is(ref r, "instances"u8, ref seen, 6)) v.Instances = Int32(ref r);
+            else if (Is(ref r, "instancesEnded"u8, ref seen, 7)) v.InstancesEnded = Int32(ref r);
             else throw new NotCanonicalException();
         }
 

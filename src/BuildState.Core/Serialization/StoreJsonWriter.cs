@@ -242,6 +242,16 @@ internal static class StoreJsonWriter
         }
 
         String(w, "reason"u8, v.Reason);
+        if (v.Instances is { } instances)
+        {
+            w.WriteNumber("instances"u8, instances);
+        }
+
+        if (v.InstancesEnded is { } instancesEnded)
+        {
+            w.WriteNumber("instancesEnded"u8, instancesEnded);
+        }
+
         w.WriteEndObject();
     }
 

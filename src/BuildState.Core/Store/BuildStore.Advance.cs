@@ -27,6 +27,14 @@ public sealed class AdvanceRequest
 
     /// <summary>The run's test results, recorded with the other changes when not null.</summary>
     public TestResults? Tests { get; init; }
+
+    /// <summary>
+    /// This request ends one writer's part of a run that several record together
+    /// (<see cref="StartRunRequest.JoinOpenRunOfSameId"/>): while others are still open, only its
+    /// artifacts, dependencies and tests are recorded, and the transitions and checkpoint are left
+    /// to the last one, which sees every writer's artifacts. For a run of one it changes nothing.
+    /// </summary>
+    public bool EndsInstance { get; init; }
 }
 
 public sealed partial class BuildStore
@@ -46,6 +54,16 @@ public sealed partial class BuildStore
             var record = RequireRunning(existing, buildId);
             var table = Lifecycles.Get(record.Lifecycle);
             var from = record.Phase;
+            if (request.EndsInstance && record.Run!.OpenInstances > 1)
+            {
+                return EndPartWith(record, request, hashed);
+            }
+
+            if (request.EndsInstance && record.Run!.Instances is not null)
+            {
+                record.Run.InstancesEnded = record.Run.Instances; // the last part: the run goes on as requested
+            }
+
             var walk = from;
             foreach (var to in request.Transitions)
             {
@@ -88,6 +106,36 @@ public sealed partial class BuildStore
                 AfterCommit = rotated ? () => DeleteUnreferencedCheckpointFiles(key, record) : null,
             };
         });
+    }
+
+    /// <summary>
+    /// One writer of a shared run ends its part while others are open: its outputs, dependencies
+    /// and tests are recorded; the transitions and checkpoint are the last writer's.
+    /// </summary>
+    private Change EndPartWith(BuildRecord record, AdvanceRequest request, List<ArtifactRecord> hashed)
+    {
+        var run = record.Run!;
+        run.InstancesEnded = (run.InstancesEnded ?? 0) + 1;
+        MergeArtifacts(record, hashed);
+        if (request.Tests is not null)
+        {
+            record.Tests = request.Tests;
+        }
+
+        foreach (var dependency in request.Dependencies ?? [])
+        {
+            if (!record.Dependencies.Contains(dependency, StringComparer.Ordinal))
+            {
+                record.Dependencies.Add(dependency);
+            }
+        }
+
+        var entry = new HistoryEntry
+        {
+            Kind = hashed.Count > 0 ? HistoryKinds.Artifacts : HistoryKinds.Update,
+            Message = $"one writer's part ended with {hashed.Count} artifact(s); {run.OpenInstances} of {run.Instances} writers still open",
+        };
+        return new Change(record, entry, DurableNow: false);
     }
 
     private static string Describe(AdvanceRequest request, int artifacts, bool checkpointTaken)

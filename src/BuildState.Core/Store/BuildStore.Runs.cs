@@ -8,15 +8,26 @@ public sealed partial class BuildStore
 {
     /// <summary>
     /// Starts a new run of a build at its lifecycle's initial phase. A run of the same build still
-    /// marked Running is closed first as Interrupted (its owner is gone, or this run supersedes it).
+    /// marked Running is closed first as Interrupted (its owner is gone, or this run supersedes it),
+    /// unless the request joins it (<see cref="StartRunRequest.JoinOpenRunOfSameId"/>).
     /// </summary>
     public BuildRecord StartRun(string buildId, StartRunRequest request)
     {
         ArgumentException.ThrowIfNullOrEmpty(request.RunId);
         var table = Lifecycles.Get(request.Lifecycle);
-        CloseStaleRun(buildId);
+        var current = TryGet(buildId); // one read for both questions: the run start path is every build's
+        if (!request.JoinOpenRunOfSameId || !CanJoin(current, request, table))
+        {
+            CloseStaleRun(buildId, current);
+        }
+
         return Mutate(buildId, "start run", existing =>
         {
+            if (request.JoinOpenRunOfSameId && CanJoin(existing, request, table))
+            {
+                return Join(existing!, request, table); // decided again under the lock
+            }
+
             var commitTime = Now;
             var now = request.StartedAt is { } began && began < commitTime ? began : commitTime;
             var owner = request.Owner ?? Options.Owner;
@@ -70,10 +81,62 @@ public sealed partial class BuildStore
         });
     }
 
-    /// <summary>Closes a still-Running previous run as Interrupted, in its own history record.</summary>
-    private void CloseStaleRun(string buildId)
+    /// <summary>The build's run is open under the request's run id, in its lifecycle, and its owner is not known to be gone.</summary>
+    private static bool CanJoin(BuildRecord? current, StartRunRequest request, ILifecycleDefinition table) =>
+        current?.Run is { Status: RunStatus.Running, EndedAt: null } run
+        && string.Equals(run.RunId, request.RunId, StringComparison.Ordinal)
+        && string.Equals(current.Lifecycle, table.Name, StringComparison.Ordinal)
+        && (run.Owner is null || ProcessLiveness.Check(run.Owner) != Liveness.Dead);
+
+    /// <summary>
+    /// One more writer records the open run: counted, its dependencies added, and the phases of its
+    /// request beyond the run's current one entered (a run that another writer left in Setup goes on
+    /// to Build with this one). Owner, metadata and start stay the first writer's.
+    /// </summary>
+    private Change Join(BuildRecord record, StartRunRequest request, ILifecycleDefinition table)
     {
-        var current = TryGet(buildId);
+        var run = record.Run!;
+        run.Instances = (run.Instances ?? 1) + 1;
+        run.InstancesEnded ??= 0;
+        if (request.Dependencies is not null)
+        {
+            foreach (var dependency in request.Dependencies)
+            {
+                if (!record.Dependencies.Contains(dependency, StringComparer.Ordinal))
+                {
+                    record.Dependencies.Add(dependency);
+                }
+            }
+        }
+
+        var path = new List<string> { table.Initial };
+        if (request.ThenTransitionTo is { } next)
+        {
+            path.Add(next);
+        }
+
+        path.AddRange(request.AndThen ?? []);
+        var from = record.Phase;
+        for (var i = path.IndexOf(from) + 1; i > 0 && i < path.Count; i++)
+        {
+            LifecycleRegistry.EnsureCanTransition(table, record.Phase, path[i]);
+            ApplyTransition(record, table, path[i]);
+        }
+
+        var moved = record.Phase != from;
+        var entry = new HistoryEntry
+        {
+            Kind = moved ? HistoryKinds.Transition : HistoryKinds.Update,
+            From = moved ? from : null,
+            To = moved ? record.Phase : null,
+            Message = $"joined by another writer of this invocation ({run.Instances} writers now)",
+        };
+        return new Change(record, entry, DurableNow: false);
+    }
+
+    /// <summary>Closes a still-Running previous run (of <paramref name="current"/>, as just read) as Interrupted, in its own history record.</summary>
+    private void CloseStaleRun(string buildId, BuildRecord? current)
+    {
         if (current?.Run is not { Status: RunStatus.Running } run)
         {
             return;
@@ -175,7 +238,16 @@ public sealed partial class BuildStore
     /// short of a terminal phase) is moved to the error phase when the table allows it. Idempotent:
     /// ending an ended run changes nothing. Always durable under Normal. Keeps a backup.
     /// </summary>
-    public BuildRecord EndRun(string buildId, RunOutcome outcome, string? reason = null) =>
+    public BuildRecord EndRun(string buildId, RunOutcome outcome, string? reason = null) => EndRun(buildId, outcome, reason, endsInstance: false);
+
+    /// <summary>
+    /// <see cref="EndRun(string, RunOutcome, string?)"/> for one writer of a run that several record
+    /// (<see cref="StartRunRequest.JoinOpenRunOfSameId"/>) when <paramref name="endsInstance"/>: while
+    /// others are still open, this writer's part ends and the run does not. A part that failed or
+    /// was cut off moves the run to the error phase (it has failed, whatever the others do) with
+    /// <paramref name="reason"/>; the last writer ends the run.
+    /// </summary>
+    public BuildRecord EndRun(string buildId, RunOutcome outcome, string? reason, bool endsInstance) =>
         Mutate(buildId, "end run", existing =>
         {
             if (existing?.Run is null)
@@ -191,6 +263,16 @@ public sealed partial class BuildStore
             var record = existing;
             var table = Lifecycles.Get(record.Lifecycle);
             var from = record.Phase;
+            if (endsInstance && record.Run.OpenInstances > 1)
+            {
+                return EndPart(record, table, outcome, reason);
+            }
+
+            if (endsInstance && record.Run.Instances is not null)
+            {
+                record.Run.InstancesEnded = record.Run.Instances; // the last part ends the run
+            }
+
             if (outcome == RunOutcome.Interrupted)
             {
                 SetStatus(record, RunStatus.Interrupted);
@@ -212,6 +294,34 @@ public sealed partial class BuildStore
             record.Run.Reason = reason ?? (incomplete ? $"the run ended in phase {from}, before a terminal phase" : null);
             return new Change(record, new HistoryEntry { Kind = HistoryKinds.RunEnded, From = from, To = record.Phase, Message = record.Run.Reason }, DurableNow: true, Backup: true);
         });
+
+    /// <summary>One writer's part of a shared run ended, and others are still open (<see cref="EndRun(string, RunOutcome, string?, bool)"/>).</summary>
+    private Change EndPart(BuildRecord record, ILifecycleDefinition table, RunOutcome outcome, string? reason)
+    {
+        var run = record.Run!;
+        run.InstancesEnded = (run.InstancesEnded ?? 0) + 1;
+        var from = record.Phase;
+        if (outcome != RunOutcome.Succeeded)
+        {
+            if (table.Error is { } error && record.Phase != error && table.CanTransition(record.Phase, error))
+            {
+                ApplyTransition(record, table, error);
+            }
+
+            SetStatus(record, RunStatus.Failed); // a part that failed or was cut off: the run cannot succeed
+            run.Reason = reason ?? (outcome == RunOutcome.Interrupted ? "one writer's part of the run was cut off" : "one writer's part of the run failed");
+        }
+
+        var moved = record.Phase != from;
+        var entry = new HistoryEntry
+        {
+            Kind = moved ? HistoryKinds.Transition : HistoryKinds.Update,
+            From = moved ? from : null,
+            To = moved ? record.Phase : null,
+            Message = $"one writer's part ended{(outcome == RunOutcome.Succeeded ? "" : $" ({run.Reason})")}; {run.OpenInstances} of {run.Instances} writers still open",
+        };
+        return new Change(record, entry, DurableNow: false);
+    }
 
     /// <summary>Records a failure of the current run (the phase is not changed; see <see cref="Transition"/>).</summary>
     public BuildRecord RecordError(string buildId, ErrorRecord error) =>

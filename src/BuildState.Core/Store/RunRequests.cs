@@ -50,6 +50,17 @@ public sealed class StartRunRequest
     /// when the session began). Taken no earlier than the run's start, and never in the future.
     /// </summary>
     public DateTimeOffset? AndThenAt { get; set; }
+
+    /// <summary>
+    /// When the build's current run is still Running under this <see cref="RunId"/> (another
+    /// writer of the same invocation started it and its owner is alive), this writer joins that run
+    /// instead of closing it as superseded: <see cref="RunInfo.Instances"/> counts one more, the
+    /// dependencies are merged, and the phases of this request that lie beyond the run's current
+    /// one are entered. Each writer then ends its own part (<see cref="AdvanceRequest.EndsInstance"/>,
+    /// <see cref="BuildStore.EndRun(string, RunOutcome, string?, bool)"/>), and the last one ends the run. The SDK's
+    /// MSBuild instances of one build (RuntimeIdentifier inner builds, AdditionalProperties) do.
+    /// </summary>
+    public bool JoinOpenRunOfSameId { get; set; }
 }
 
 /// <summary>How a caller says a run ended.</summary>

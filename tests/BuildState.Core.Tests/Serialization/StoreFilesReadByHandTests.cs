@@ -159,7 +159,7 @@ public sealed class StoreFilesReadByHandTests
         Id = "i",
         Phase = "p",
         RunId = "r",
-        Run = new RunInfo { RunId = "r", EndedAt = DateTimeOffset.UnixEpoch, Owner = FullOwner(), Reason = "why" },
+        Run = new RunInfo { RunId = "r", EndedAt = DateTimeOffset.UnixEpoch, Owner = FullOwner(), Reason = "why", Instances = 2, InstancesEnded = 1 },
         Transitions = [new TransitionRecord { From = "a", To = "b", DurationMs = 1.5 }],
         EarlierTransitions = 3,
         Artifacts = [new ArtifactRecord { Path = "p", Sha256 = "s", Kind = "k" }],

@@ -73,7 +73,9 @@ internal static class StoreGenerators
         from ended in NullableDate
         from owner in Owner.Null()
         from reason in NullableText
-        select new RunInfo { RunId = runId, Status = status, StartedAt = started, EndedAt = ended, Owner = owner, Reason = reason };
+        from instances in NullableInt
+        from instancesEnded in NullableInt
+        select new RunInfo { RunId = runId, Status = status, StartedAt = started, EndedAt = ended, Owner = owner, Reason = reason, Instances = instances, InstancesEnded = instancesEnded };
 
     public static readonly Gen<TransitionRecord> Transition =
         from from_ in MostlyText

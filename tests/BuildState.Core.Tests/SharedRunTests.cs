@@ -1,0 +1,154 @@
+using BuildState.Core.Tests.Infrastructure;
+using BuildState.Model;
+using BuildState.Store;
+
+namespace BuildState.Core.Tests;
+
+/// <summary>
+/// Several writers of one invocation recording one run (StartRunRequest.JoinOpenRunOfSameId): the
+/// SDK's MSBuild instances of one build, such as the RuntimeIdentifier inner builds of a
+/// RID-specific tool package, which build at the same time.
+/// </summary>
+public class SharedRunTests
+{
+    private const string Id = "src/Tool/Tool.csproj|Release|net10.0";
+
+    private static StartRunRequest Start(string runId, params string[] dependencies) => new()
+    {
+        RunId = runId,
+        ThenTransitionTo = "Setup",
+        AndThen = ["Build"],
+        Dependencies = dependencies,
+        JoinOpenRunOfSameId = true,
+    };
+
+    private static AdvanceRequest End(params string[] artifacts) => new()
+    {
+        Artifacts = artifacts.Select(a => new ArtifactInput(a, "assembly")).ToList(),
+        Transitions = ["Cleanup", "Complete"],
+        CheckpointName = "built",
+        EndsInstance = true,
+    };
+
+    private static IReadOnlyList<HistoryEntry> History(StoreFixture f) => f.Store.ReadHistory(Id).Entries;
+
+    [Fact]
+    public void A_second_writer_of_the_same_run_id_joins_the_run_and_the_last_to_end_completes_it_with_both_outputs()
+    {
+        using var f = new StoreFixture();
+        var a = f.WriteFile("src/Tool/bin/linux-x64/Tool.dll", "a");
+        var b = f.WriteFile("src/Tool/bin/linux-musl-x64/Tool.dll", "b");
+        f.Store.StartRun(Id, Start("r1", "src/Lib/Lib.csproj|Release|net10.0"));
+        var joined = f.Store.StartRun(Id, Start("r1", "src/Other/Other.csproj|Release|net10.0"));
+        Assert.Equal(2, joined.Run!.Instances);
+        Assert.Equal("Build", joined.Phase);
+        Assert.Equal(["src/Lib/Lib.csproj|Release|net10.0", "src/Other/Other.csproj|Release|net10.0"], joined.Dependencies);
+
+        var afterFirst = f.Store.Advance(Id, End(a));
+        Assert.Equal(RunStatus.Running, afterFirst.Status);
+        Assert.Equal("Build", afterFirst.Phase);
+        Assert.Empty(afterFirst.Checkpoints); // the last writer's, once every output is in
+
+        var done = f.Reopen().Advance(Id, End(b));
+        Assert.Equal(RunStatus.Succeeded, done.Status);
+        Assert.Equal("Complete", done.Phase);
+        Assert.Equal((2, 2), (done.Run!.Instances, done.Run.InstancesEnded));
+        Assert.Equal(2, done.Artifacts.Count);
+        Assert.Single(done.Checkpoints);
+        Assert.Equal(2, f.Store.GetCheckpoints(Id).Single().Artifacts.Count);
+
+        var kinds = History(f).Select(e => e.Kind).ToList();
+        Assert.DoesNotContain(HistoryKinds.RunInterrupted, kinds);
+        Assert.Equal(1, kinds.Count(k => k == HistoryKinds.RunStarted));
+        Assert.All(History(f), e => Assert.Equal("r1", e.RunId));
+        Assert.Contains(History(f), e => e.Message?.Contains("joined by another writer of this invocation (2 writers now)", StringComparison.Ordinal) == true);
+        Assert.Contains(History(f), e => e.Message?.Contains("1 of 2 writers still open", StringComparison.Ordinal) == true);
+    }
+
+    [Fact]
+    public void A_part_that_fails_fails_the_run_which_the_last_writer_ends()
+    {
+        using var f = new StoreFixture();
+        var b = f.WriteFile("src/Tool/bin/b/Tool.dll", "b");
+        f.Store.StartRun(Id, Start("r1"));
+        f.Store.StartRun(Id, Start("r1"));
+
+        var failedPart = f.Store.EndRun(Id, RunOutcome.Failed, "the build ended in phase Build before the run completed (a target failed)", endsInstance: true);
+        Assert.Equal(("Error", RunStatus.Failed), (failedPart.Phase, failedPart.Status));
+        Assert.Null(failedPart.Run!.EndedAt);
+
+        var done = f.Store.Advance(Id, End(b));
+        Assert.Equal(("Complete", RunStatus.Failed), (done.Phase, done.Status));
+        Assert.NotNull(done.Run!.EndedAt);
+        Assert.Contains("a target failed", done.Run.Reason, StringComparison.Ordinal);
+        Assert.Single(done.Artifacts);
+    }
+
+    [Fact]
+    public void The_last_part_ending_in_failure_ends_the_run_failed()
+    {
+        using var f = new StoreFixture();
+        var a = f.WriteFile("src/Tool/bin/a/Tool.dll", "a");
+        f.Store.StartRun(Id, Start("r1"));
+        f.Store.StartRun(Id, Start("r1"));
+        f.Store.Advance(Id, End(a));
+
+        var done = f.Store.EndRun(Id, RunOutcome.Failed, "compile error", endsInstance: true);
+        Assert.Equal(("Error", RunStatus.Failed), (done.Phase, done.Status));
+        Assert.NotNull(done.Run!.EndedAt);
+        Assert.Equal((2, 2), (done.Run.Instances, done.Run.InstancesEnded));
+        Assert.Single(done.Artifacts); // the part that succeeded recorded its outputs
+    }
+
+    [Fact]
+    public void A_writer_joining_a_run_another_left_in_Setup_takes_it_on_to_Build()
+    {
+        using var f = new StoreFixture();
+        f.Store.StartRun(Id, new StartRunRequest { RunId = "r1", ThenTransitionTo = "Setup", JoinOpenRunOfSameId = true });
+        var joined = f.Store.StartRun(Id, Start("r1"));
+        Assert.Equal("Build", joined.Phase);
+        Assert.Equal(["Init", "Setup", "Build"], joined.Transitions.Select(t => t.To).Prepend("Init").Distinct());
+    }
+
+    [Fact]
+    public void Another_run_id_supersedes_the_open_run_as_before()
+    {
+        using var f = new StoreFixture();
+        f.Store.StartRun(Id, Start("r1"));
+        var second = f.Store.StartRun(Id, Start("r2"));
+        Assert.Equal("r2", second.RunId);
+        Assert.Null(second.Run!.Instances);
+        var interrupted = History(f).Single(e => e.Kind == HistoryKinds.RunInterrupted);
+        Assert.Equal("superseded by a new run before it ended", interrupted.Message);
+    }
+
+    [Fact]
+    public void A_run_whose_owner_is_gone_is_not_joined()
+    {
+        using var f = new StoreFixture();
+        var dead = new OwnerInfo { ProcessId = Environment.ProcessId, Host = Environment.MachineName, ProcessStartedAt = DateTimeOffset.UnixEpoch };
+        f.Store.StartRun(Id, Start("r1"));
+        f.Store.Update(Id, r => r.Run!.Owner = dead);
+
+        var fresh = f.Store.StartRun(Id, Start("r1"));
+        Assert.Null(fresh.Run!.Instances);
+        Assert.Contains(History(f), e => e.Kind == HistoryKinds.RunInterrupted && e.Message!.Contains("is gone", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void For_a_run_of_one_ending_an_instance_is_ending_the_run()
+    {
+        using var f = new StoreFixture();
+        var a = f.WriteFile("src/Tool/bin/a/Tool.dll", "a");
+        f.Store.StartRun(Id, Start("r1"));
+        var done = f.Store.Advance(Id, End(a));
+        Assert.Equal(("Complete", RunStatus.Succeeded), (done.Phase, done.Status));
+        Assert.Null(done.Run!.Instances);
+        Assert.Null(done.Run.InstancesEnded);
+
+        f.Store.StartRun(Id, Start("r2"));
+        var failed = f.Store.EndRun(Id, RunOutcome.Failed, "x", endsInstance: true);
+        Assert.Equal(("Error", RunStatus.Failed), (failed.Phase, failed.Status));
+        Assert.NotNull(failed.Run!.EndedAt);
+    }
+}
