@@ -40,7 +40,8 @@ internal static class RunCloser
             return;
         }
 
-        IReadOnlyList<string> path = record.Phase is DefaultLifecycle.Build or DefaultLifecycle.Test
+        // From Error too: another instance of a shared run failed, and the last one ends it (Failed).
+        IReadOnlyList<string> path = record.Phase is DefaultLifecycle.Build or DefaultLifecycle.Test or DefaultLifecycle.Error
             ? [DefaultLifecycle.Cleanup, DefaultLifecycle.Complete]
             : [DefaultLifecycle.Complete];
 
@@ -60,6 +61,7 @@ internal static class RunCloser
             CheckpointName = checkpoint,
             CheckpointCopiesArtifacts = context.CheckpointArtifacts,
             Transitions = path,
+            EndsInstance = true, // of a run shared with other instances, only the last one's walk happens
         });
         context.DefaultRunEnded = true;
     }
@@ -156,7 +158,7 @@ internal static class RunCloser
         // build may have succeeded: the recording, not the build, was cut off.
         var reason = context.RecordingFailed ? "the store could not record the end of this run (warning BST1001)"
             : cutOff ?? $"the build ended in phase {current.Phase} before the run completed (a target failed)";
-        context.Store.EndRun(context.BuildId, cutOff is not null || context.RecordingFailed ? RunOutcome.Interrupted : RunOutcome.Failed, reason);
+        context.Store.EndRun(context.BuildId, cutOff is not null || context.RecordingFailed ? RunOutcome.Interrupted : RunOutcome.Failed, reason, endsInstance: true);
 
         context.DefaultRunEnded = true;
     }

@@ -122,6 +122,11 @@ internal static class RunStarter
                     ThenTransitionTo = DefaultLifecycle.Setup,
                     AndThen = start.EnterBuild ? [DefaultLifecycle.Build] : null,
                     Dependencies = dependencies,
+
+                    // Another instance of this build in this invocation (a RuntimeIdentifier inner
+                    // build, a reference's AdditionalProperties) building at the same time: one
+                    // run, which the last instance to finish ends (docs/msbuild.md).
+                    JoinOpenRunOfSameId = true,
                 });
             }
         }
