@@ -35,6 +35,11 @@ internal static class ShowCommand
             {
                 grid.AddRow("Reason", Styles.E(run.Reason));
             }
+
+            if (run.Instances is > 1 and var instances)
+            {
+                grid.AddRow("Writers", $"{instances} [grey](recorded together in one invocation: MSBuild instances of this build under other global properties)[/]");
+            }
         }
 
         grid.AddRow("Updated", $"{Styles.E(Units.Time(r.UpdatedAt))} [grey]({Styles.E(Units.Relative(r.UpdatedAt, ctx.Now))}, sequence {r.Sequence})[/]");
