@@ -66,7 +66,7 @@ public class SharedRunTests
     }
 
     [Fact]
-    public void A_part_that_fails_fails_the_run_which_the_last_writer_ends()
+    public void A_part_that_fails_is_an_error_of_the_run_which_stays_open_for_the_others_and_ends_failed()
     {
         using var f = new StoreFixture();
         var b = f.WriteFile("src/Tool/bin/b/Tool.dll", "b");
@@ -74,14 +74,78 @@ public class SharedRunTests
         f.Store.StartRun(Id, Start("r1"));
 
         var failedPart = f.Store.EndRun(Id, RunOutcome.Failed, "the build ended in phase Build before the run completed (a target failed)", endsInstance: true);
-        Assert.Equal(("Error", RunStatus.Failed), (failedPart.Phase, failedPart.Status));
+        Assert.Equal(("Build", RunStatus.Running), (failedPart.Phase, failedPart.Status)); // still open: readers, the sweep and joiners see it so
         Assert.Null(failedPart.Run!.EndedAt);
+        Assert.Contains("a target failed", Assert.Single(failedPart.Errors).Message, StringComparison.Ordinal);
 
         var done = f.Store.Advance(Id, End(b));
         Assert.Equal(("Complete", RunStatus.Failed), (done.Phase, done.Status));
         Assert.NotNull(done.Run!.EndedAt);
-        Assert.Contains("a target failed", done.Run.Reason, StringComparison.Ordinal);
         Assert.Single(done.Artifacts);
+        Assert.Empty(done.Checkpoints); // "built" would name a partial set of outputs as a good build
+    }
+
+    [Fact]
+    public void Three_writers_a_third_joining_after_a_failed_part_and_a_part_cut_off()
+    {
+        using var f = new StoreFixture();
+        var c = f.WriteFile("src/Tool/bin/c/Tool.dll", "c");
+        f.Store.StartRun(Id, Start("r1"));
+        f.Store.StartRun(Id, Start("r1"));
+        f.Store.EndRun(Id, RunOutcome.Failed, "part A failed", endsInstance: true);
+        var third = f.Store.StartRun(Id, Start("r1"));
+        Assert.Equal((3, 1), (third.Run!.Instances, third.Run.InstancesEnded));
+        Assert.Equal(1, History(f).Count(e => e.Kind == HistoryKinds.RunStarted));
+
+        f.Store.EndRun(Id, RunOutcome.Interrupted, "part B was cut off", endsInstance: true);
+        Assert.Equal(RunStatus.Running, f.Store.Get(Id).Status);
+        Assert.Equal(["part A failed", "part B was cut off"], f.Store.Get(Id).Errors.Select(e => e.Message));
+
+        var done = f.Store.Advance(Id, End(c));
+        Assert.Equal(("Complete", RunStatus.Failed), (done.Phase, done.Status));
+        Assert.Equal((3, 3), (done.Run!.Instances, done.Run.InstancesEnded));
+        Assert.DoesNotContain(History(f), e => e.Kind == HistoryKinds.RunInterrupted);
+    }
+
+    [Fact]
+    public void The_last_part_cut_off_ends_the_shared_run_interrupted()
+    {
+        using var f = new StoreFixture();
+        f.Store.StartRun(Id, Start("r1"));
+        f.Store.StartRun(Id, Start("r1"));
+        f.Store.EndRun(Id, RunOutcome.Interrupted, "Ctrl+C", endsInstance: true);
+        var done = f.Store.EndRun(Id, RunOutcome.Interrupted, "Ctrl+C", endsInstance: true);
+        Assert.Equal(RunStatus.Interrupted, done.Status);
+        Assert.NotNull(done.Run!.EndedAt);
+    }
+
+    [Theory]
+    [InlineData(1, 0)]
+    [InlineData(2, 3)]
+    [InlineData(2, -1)]
+    [InlineData(2, null)]
+    [InlineData(null, 1)]
+    public void The_validator_names_writer_counts_the_store_never_writes(int? instances, int? ended)
+    {
+        using var f = new StoreFixture();
+        f.Store.StartRun(Id, Start("r1"));
+        f.Store.Update(Id, r => (r.Run!.Instances, r.Run.InstancesEnded) = (instances, ended));
+        var report = new StoreValidator(f.Reopen()).Validate(new ValidationOptions());
+        Assert.Contains(report.Problems, p => p.BuildId == Id && p.Message.Contains("which the store never writes", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void The_validator_accepts_a_shared_run_in_progress_and_ended()
+    {
+        using var f = new StoreFixture();
+        var a = f.WriteFile("src/Tool/bin/a/Tool.dll", "a");
+        f.Store.StartRun(Id, Start("r1"));
+        f.Store.StartRun(Id, Start("r1"));
+        f.Store.Advance(Id, End(a));
+        Assert.True(new StoreValidator(f.Store).Validate(new ValidationOptions()).IsValid);
+        f.Store.Advance(Id, End(a));
+        var report = new StoreValidator(f.Store).Validate(new ValidationOptions { CheckArtifacts = true });
+        Assert.True(report.IsValid, string.Join("\n", report.Problems));
     }
 
     [Fact]
@@ -107,7 +171,7 @@ public class SharedRunTests
         f.Store.StartRun(Id, new StartRunRequest { RunId = "r1", ThenTransitionTo = "Setup", JoinOpenRunOfSameId = true });
         var joined = f.Store.StartRun(Id, Start("r1"));
         Assert.Equal("Build", joined.Phase);
-        Assert.Equal(["Init", "Setup", "Build"], joined.Transitions.Select(t => t.To).Prepend("Init").Distinct());
+        Assert.Equal([("Init", "Setup"), ("Setup", "Build")], joined.Transitions.Select(t => (t.From, t.To)));
     }
 
     [Fact]

@@ -59,7 +59,8 @@ public sealed partial class BuildStore
                 return EndPartWith(record, request, hashed);
             }
 
-            if (request.EndsInstance && record.Run!.Instances is not null)
+            var shared = record.Run!.Instances is not null;
+            if (request.EndsInstance && shared)
             {
                 record.Run.InstancesEnded = record.Run.Instances; // the last part: the run goes on as requested
             }
@@ -77,15 +78,22 @@ public sealed partial class BuildStore
                 record.Tests = request.Tests;
             }
 
-            if (request.Dependencies is not null)
+            if (request.Dependencies is not null && shared)
+            {
+                AddDependencies(record, request.Dependencies); // each writer's own references: none replaces another's
+            }
+            else if (request.Dependencies is not null)
             {
                 record.Dependencies = request.Dependencies.Distinct(StringComparer.Ordinal).ToList();
             }
 
+            // A shared run that one writer's failed part has marked with an error ends Failed: a
+            // "built" checkpoint would name a partial set of outputs as a good build.
+            var checkpointName = shared && HasErrorsSinceRetry(record, table) ? null : request.CheckpointName;
             var (rotated, checkpointTaken) = (false, false);
-            if (request.CheckpointName is not null)
+            if (checkpointName is not null)
             {
-                (_, rotated, checkpointTaken) = TakeCheckpoint(key, record, request.CheckpointName, request.CheckpointCopiesArtifacts, request.CheckpointIsAutomatic);
+                (_, rotated, checkpointTaken) = TakeCheckpoint(key, record, checkpointName, request.CheckpointCopiesArtifacts, request.CheckpointIsAutomatic);
             }
 
             var ended = false;
@@ -122,14 +130,7 @@ public sealed partial class BuildStore
             record.Tests = request.Tests;
         }
 
-        foreach (var dependency in request.Dependencies ?? [])
-        {
-            if (!record.Dependencies.Contains(dependency, StringComparer.Ordinal))
-            {
-                record.Dependencies.Add(dependency);
-            }
-        }
-
+        AddDependencies(record, request.Dependencies ?? []);
         var entry = new HistoryEntry
         {
             Kind = hashed.Count > 0 ? HistoryKinds.Artifacts : HistoryKinds.Update,

@@ -98,17 +98,7 @@ public sealed partial class BuildStore
         var run = record.Run!;
         run.Instances = (run.Instances ?? 1) + 1;
         run.InstancesEnded ??= 0;
-        if (request.Dependencies is not null)
-        {
-            foreach (var dependency in request.Dependencies)
-            {
-                if (!record.Dependencies.Contains(dependency, StringComparer.Ordinal))
-                {
-                    record.Dependencies.Add(dependency);
-                }
-            }
-        }
-
+        AddDependencies(record, request.Dependencies ?? []);
         var path = new List<string> { table.Initial };
         if (request.ThenTransitionTo is { } next)
         {
@@ -134,6 +124,18 @@ public sealed partial class BuildStore
         return new Change(record, entry, DurableNow: false);
     }
 
+    /// <summary>Adds the dependencies the build does not list yet, in order (a writer of a shared run adds its own).</summary>
+    private static void AddDependencies(BuildRecord record, IReadOnlyList<string> dependencies)
+    {
+        foreach (var dependency in dependencies)
+        {
+            if (!record.Dependencies.Contains(dependency, StringComparer.Ordinal))
+            {
+                record.Dependencies.Add(dependency);
+            }
+        }
+    }
+
     /// <summary>Closes a still-Running previous run (of <paramref name="current"/>, as just read) as Interrupted, in its own history record.</summary>
     private void CloseStaleRun(string buildId, BuildRecord? current)
     {
@@ -143,7 +145,9 @@ public sealed partial class BuildStore
         }
 
         var dead = run.Owner is not null && ProcessLiveness.Check(run.Owner) == Liveness.Dead;
-        MarkInterrupted(buildId, dead ? $"owner process {run.Owner!.ProcessId} is gone" : "superseded by a new run before it ended", onlyIfOwnerDead: false);
+        // Only the run read above: another writer may have closed it and started its own meanwhile
+        // (one this request may then join), which must not be closed as stale.
+        MarkInterrupted(buildId, dead ? $"owner process {run.Owner!.ProcessId} is gone" : "superseded by a new run before it ended", onlyIfOwnerDead: false, only: run);
     }
 
     /// <summary>
@@ -244,8 +248,8 @@ public sealed partial class BuildStore
     /// <see cref="EndRun(string, RunOutcome, string?)"/> for one writer of a run that several record
     /// (<see cref="StartRunRequest.JoinOpenRunOfSameId"/>) when <paramref name="endsInstance"/>: while
     /// others are still open, this writer's part ends and the run does not. A part that failed or
-    /// was cut off moves the run to the error phase (it has failed, whatever the others do) with
-    /// <paramref name="reason"/>; the last writer ends the run.
+    /// was cut off records <paramref name="reason"/> as an error of the run, which stays Running for
+    /// the others and then cannot end Succeeded; the last writer ends the run.
     /// </summary>
     public BuildRecord EndRun(string buildId, RunOutcome outcome, string? reason, bool endsInstance) =>
         Mutate(buildId, "end run", existing =>
@@ -265,7 +269,7 @@ public sealed partial class BuildStore
             var from = record.Phase;
             if (endsInstance && record.Run.OpenInstances > 1)
             {
-                return EndPart(record, table, outcome, reason);
+                return EndPart(record, outcome, reason);
             }
 
             if (endsInstance && record.Run.Instances is not null)
@@ -296,31 +300,21 @@ public sealed partial class BuildStore
         });
 
     /// <summary>One writer's part of a shared run ended, and others are still open (<see cref="EndRun(string, RunOutcome, string?, bool)"/>).</summary>
-    private Change EndPart(BuildRecord record, ILifecycleDefinition table, RunOutcome outcome, string? reason)
+    private Change EndPart(BuildRecord record, RunOutcome outcome, string? reason)
     {
         var run = record.Run!;
         run.InstancesEnded = (run.InstancesEnded ?? 0) + 1;
-        var from = record.Phase;
-        if (outcome != RunOutcome.Succeeded)
+        if (outcome == RunOutcome.Succeeded)
         {
-            if (table.Error is { } error && record.Phase != error && table.CanTransition(record.Phase, error))
-            {
-                ApplyTransition(record, table, error);
-            }
-
-            SetStatus(record, RunStatus.Failed); // a part that failed or was cut off: the run cannot succeed
-            run.Reason = reason ?? (outcome == RunOutcome.Interrupted ? "one writer's part of the run was cut off" : "one writer's part of the run failed");
+            return new Change(record, new HistoryEntry { Kind = HistoryKinds.Update, Message = $"one writer's part ended; {run.OpenInstances} of {run.Instances} writers still open" }, DurableNow: false);
         }
 
-        var moved = record.Phase != from;
-        var entry = new HistoryEntry
-        {
-            Kind = moved ? HistoryKinds.Transition : HistoryKinds.Update,
-            From = moved ? from : null,
-            To = moved ? record.Phase : null,
-            Message = $"one writer's part ended{(outcome == RunOutcome.Succeeded ? "" : $" ({run.Reason})")}; {run.OpenInstances} of {run.Instances} writers still open",
-        };
-        return new Change(record, entry, DurableNow: false);
+        // The run stays Running for the writers still open (so every reader, the sweep and the next
+        // joiner see it as open), with this part's failure as one of its errors: whatever the
+        // others do, its end is then Failed (or Interrupted, if the last part is cut off too).
+        var failure = reason ?? (outcome == RunOutcome.Interrupted ? "this writer's part of the run was cut off" : "this writer's part of the run failed");
+        record.Errors.Add(new ErrorRecord { At = Now, Phase = record.Phase, Message = failure });
+        return new Change(record, new HistoryEntry { Kind = HistoryKinds.Error, Message = $"one writer's part ended: {failure}; {run.OpenInstances} of {run.Instances} writers still open" }, DurableNow: false);
     }
 
     /// <summary>Records a failure of the current run (the phase is not changed; see <see cref="Transition"/>).</summary>
@@ -370,7 +364,7 @@ public sealed partial class BuildStore
         return marked;
     }
 
-    private bool MarkInterrupted(string buildId, string? reason, bool onlyIfOwnerDead)
+    private bool MarkInterrupted(string buildId, string? reason, bool onlyIfOwnerDead, RunInfo? only = null)
     {
         var changed = false;
         Mutate(buildId, "mark interrupted", existing =>
@@ -378,6 +372,11 @@ public sealed partial class BuildStore
             if (existing?.Run is not { Status: RunStatus.Running } run)
             {
                 return null;
+            }
+
+            if (only is not null && (!string.Equals(run.RunId, only.RunId, StringComparison.Ordinal) || run.StartedAt != only.StartedAt))
+            {
+                return null; // not the run the caller saw
             }
 
             if (onlyIfOwnerDead && (run.Owner is null || ProcessLiveness.Check(run.Owner) != Liveness.Dead))

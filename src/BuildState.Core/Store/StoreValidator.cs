@@ -144,6 +144,13 @@ public sealed class StoreValidator(BuildStore store)
             report.Add(StoreErrorKind.Validation, statePath, $"run '{record.RunId}' is marked Running but its owner process {owner.ProcessId} is gone; `buildstate recover` marks it Interrupted", record.Id);
         }
 
+        if (record.Run is { } shared && (shared.Instances is not null || shared.InstancesEnded is not null)
+            && (shared.Instances is not { } writers || writers < 2 || shared.InstancesEnded is not { } ended || ended < 0 || ended > writers))
+        {
+            // The store writes both counts or neither, 2 writers or more, and never more ends than writers.
+            report.Add(StoreErrorKind.Validation, statePath, $"run '{record.RunId}' counts {shared.Instances?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "no"} writers of which {shared.InstancesEnded?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "no count"} ended, which the store never writes (edited by hand?); the run may never end: start a new run of the build, or restore a checkpoint", record.Id);
+        }
+
         return record;
     }
 
