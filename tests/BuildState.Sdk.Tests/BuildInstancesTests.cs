@@ -77,11 +77,13 @@ public class BuildInstancesTests(PackageFeed feed)
         Assert.Contains("FLAVOR1", result.Output);
 
         var record = repo.Store().Get(TestRepo.Id("Tool"));
+        // A ends its part after its build, B's failure is closed at the end of the build: B is last.
         Assert.Equal((RunStatus.Failed, "Error"), (record.Status, record.Phase));
         Assert.NotNull(record.Run!.EndedAt); // no run is left Running once the command has ended
         Assert.Equal((2, 2), (record.Run.Instances, record.Run.InstancesEnded));
         Assert.Contains("a target failed", record.Run.Reason, StringComparison.Ordinal);
         Assert.Contains(record.Artifacts, a => a.Path == "src/Tool/bin/A/net10.0/Tool.dll");
+        Assert.DoesNotContain(record.Checkpoints, c => c.Name == "built" && c.CreatedAt >= record.Run.StartedAt);
         Assert.DoesNotContain(repo.Store().GetHistory(TestRepo.Id("Tool")), h => h.Kind == HistoryKinds.RunInterrupted);
     }
 
@@ -103,8 +105,7 @@ public class BuildInstancesTests(PackageFeed feed)
 
         var id = TestRepo.Id("Tool", "Release");
         var history = repo.Store().GetHistory(id);
-        Assert.DoesNotContain(history, h => h.Kind == HistoryKinds.RunInterrupted);
-        Assert.Single(history.Select(h => h.RunId).Distinct());
+        Assert.DoesNotContain(history, h => h.Kind == HistoryKinds.RunInterrupted); // when the RID builds overlap, as they do here with -m
         var record = repo.Store().Get(id);
         Assert.Equal((RunStatus.Succeeded, "Complete"), (record.Status, record.Phase));
     }

@@ -60,6 +60,12 @@ internal sealed class ProjectContext
     /// </summary>
     public Model.BuildRecord? Committed { get; set; }
 
+    /// <summary>
+    /// True once this instance's run start (or its join of the run another instance of the build
+    /// started in this invocation) is committed: only then does its end count as one writer's part.
+    /// </summary>
+    public bool RunStarted { get; set; }
+
     /// <summary>True once the default-lifecycle run of this project has ended (terminal or error).</summary>
     public bool DefaultRunEnded { get; set; }
 

@@ -40,8 +40,7 @@ internal static class RunCloser
             return;
         }
 
-        // From Error too: another instance of a shared run failed, and the last one ends it (Failed).
-        IReadOnlyList<string> path = record.Phase is DefaultLifecycle.Build or DefaultLifecycle.Test or DefaultLifecycle.Error
+        IReadOnlyList<string> path = record.Phase is DefaultLifecycle.Build or DefaultLifecycle.Test
             ? [DefaultLifecycle.Cleanup, DefaultLifecycle.Complete]
             : [DefaultLifecycle.Complete];
 
@@ -125,6 +124,11 @@ internal static class RunCloser
             return;
         }
 
+        if (!context.RunStarted && current.Run.Instances is not null)
+        {
+            return; // a run other instances share, which this one never joined (its start failed): theirs to end
+        }
+
         var errors = SarifErrors.Read(context.ErrorLogPath, context.StartedAt);
         if (context.ErrorLogIsProbes)
         {
@@ -158,7 +162,7 @@ internal static class RunCloser
         // build may have succeeded: the recording, not the build, was cut off.
         var reason = context.RecordingFailed ? "the store could not record the end of this run (warning BST1001)"
             : cutOff ?? $"the build ended in phase {current.Phase} before the run completed (a target failed)";
-        context.Store.EndRun(context.BuildId, cutOff is not null || context.RecordingFailed ? RunOutcome.Interrupted : RunOutcome.Failed, reason, endsInstance: true);
+        context.Store.EndRun(context.BuildId, cutOff is not null || context.RecordingFailed ? RunOutcome.Interrupted : RunOutcome.Failed, reason, endsInstance: context.RunStarted);
 
         context.DefaultRunEnded = true;
     }

@@ -128,6 +128,7 @@ internal static class RunStarter
                     // run, which the last instance to finish ends (docs/msbuild.md).
                     JoinOpenRunOfSameId = true,
                 });
+                context.RunStarted = true;
             }
         }
 
