@@ -25,6 +25,7 @@ public sealed class SharedRunShowTests : IDisposable
         var json = Bs.Run(_store.Repo, "show", "Tool", "--json");
         Assert.Equal(0, json.Code);
         Assert.Equal(2, json.Json.GetProperty("run").GetProperty("instances").GetInt32());
+        Assert.Equal(2, json.Json.GetProperty("run").GetProperty("instancesEnded").GetInt32());
 
         var text = Bs.Run(_store.Repo, "show", "Tool").Out;
         Assert.Contains("Writers", text);

@@ -38,7 +38,8 @@ internal static class ShowCommand
 
             if (run.Instances is > 1 and var instances)
             {
-                grid.AddRow("Writers", $"{instances} [grey](recorded together in one invocation: MSBuild instances of this build under other global properties)[/]");
+                var ended = run.EndedAt is null ? $", {run.InstancesEnded ?? 0} ended their part" : "";
+                grid.AddRow("Writers", $"{instances}{ended} [grey](recorded together in one invocation: MSBuild instances of this build under other global properties)[/]");
             }
         }
 

@@ -31,7 +31,8 @@ internal static class JsonShapes
             r.Run.EndedAt is { } end ? (end - r.Run.StartedAt).TotalMilliseconds : null,
             r.Run.Reason,
             r.Run.Owner is null ? null : new OwnerJson(r.Run.Owner.ProcessId, r.Run.Owner.Host),
-            r.Run.Instances),
+            r.Run.Instances,
+            r.Run.InstancesEnded),
         r.Transitions.Select(t => new TransitionJson(t.From, t.To, t.At, t.DurationMs)),
         r.Artifacts.Select(Artifact),
         r.Checkpoints.Select(Checkpoint),
@@ -91,7 +92,7 @@ internal sealed record BuildJson(
     TestsJson? Tests,
     long? EarlierTransitions);
 
-internal sealed record RunJson(string RunId, RunStatus Status, DateTimeOffset StartedAt, DateTimeOffset? EndedAt, double? DurationMs, string? Reason, OwnerJson? Owner, int? Instances);
+internal sealed record RunJson(string RunId, RunStatus Status, DateTimeOffset StartedAt, DateTimeOffset? EndedAt, double? DurationMs, string? Reason, OwnerJson? Owner, int? Instances, int? InstancesEnded);
 
 internal sealed record OwnerJson(int ProcessId, string Host);
 
