@@ -119,6 +119,22 @@ public class SharedRunTests
         Assert.NotNull(done.Run!.EndedAt);
     }
 
+    [Fact]
+    public void A_part_cut_off_explains_a_later_parts_failure_so_the_run_ends_interrupted()
+    {
+        // Ctrl+C sent to the entry process alone: its node sees the cancellation, a worker node only
+        // sees its target fail. Whichever ends last, the run was cut off.
+        using var f = new StoreFixture();
+        f.Store.StartRun(Id, Start("r1"));
+        f.Store.StartRun(Id, Start("r1"));
+        var open = f.Store.EndRun(Id, RunOutcome.Interrupted, "the build was cancelled", endsInstance: true);
+        Assert.Equal((RunStatus.Running, "the build was cancelled"), (open.Status, open.Run!.Reason));
+
+        var done = f.Store.EndRun(Id, RunOutcome.Failed, "the build ended in phase Build before the run completed (a target failed)", endsInstance: true);
+        Assert.Equal((RunStatus.Interrupted, "the build was cancelled"), (done.Status, done.Run!.Reason));
+        Assert.NotNull(done.Run.EndedAt);
+    }
+
     [Theory]
     [InlineData(1, 0)]
     [InlineData(2, 3)]

@@ -254,6 +254,7 @@ public sealed partial class BuildStore
     public BuildRecord EndRun(string buildId, RunOutcome outcome, string? reason, bool endsInstance) =>
         Mutate(buildId, "end run", existing =>
         {
+            var (outcomeNow, reasonNow) = (outcome, reason);
             if (existing?.Run is null)
             {
                 throw BuildStateException.NotFound($"build '{buildId}' has no run to end", Layout.Root);
@@ -275,13 +276,21 @@ public sealed partial class BuildStore
             if (endsInstance && record.Run.Instances is not null)
             {
                 record.Run.InstancesEnded = record.Run.Instances; // the last part ends the run
+
+                // An earlier part was cut off (its reason is kept while the run is open): the
+                // cancellation explains a later part's failure. A node that MSBuild cancelled
+                // without its own Ctrl+C sees only that a target failed.
+                if (outcome == RunOutcome.Failed && record.Run.Reason is { } cutOff)
+                {
+                    (outcomeNow, reasonNow) = (RunOutcome.Interrupted, cutOff);
+                }
             }
 
-            if (outcome == RunOutcome.Interrupted)
+            if (outcomeNow == RunOutcome.Interrupted)
             {
                 SetStatus(record, RunStatus.Interrupted);
                 record.Run.EndedAt = Now;
-                record.Run.Reason = reason ?? "the run was cut off";
+                record.Run.Reason = reasonNow ?? "the run was cut off";
                 return new Change(record, new HistoryEntry { Kind = HistoryKinds.RunInterrupted, From = from, Message = record.Run.Reason }, DurableNow: true, Backup: true);
             }
 
@@ -314,6 +323,11 @@ public sealed partial class BuildStore
         // others do, its end is then Failed (or Interrupted, if the last part is cut off too).
         var failure = reason ?? (outcome == RunOutcome.Interrupted ? "this writer's part of the run was cut off" : "this writer's part of the run failed");
         record.Errors.Add(new ErrorRecord { At = Now, Phase = record.Phase, Message = failure });
+        if (outcome == RunOutcome.Interrupted)
+        {
+            run.Reason ??= failure; // a run that is open has no reason otherwise: the last part's end reads it (EndRun)
+        }
+
         return new Change(record, new HistoryEntry { Kind = HistoryKinds.Error, Message = $"one writer's part ended: {failure}; {run.OpenInstances} of {run.Instances} writers still open" }, DurableNow: false);
     }
 
