@@ -44,4 +44,25 @@ public sealed class RunFollowerTests : IDisposable
             Assert.True(seen[i].At >= seen[i - 1].At);
         }
     }
+
+    [Fact]
+    public void A_second_run_of_a_build_under_the_same_run_id_is_reported_from_its_start()
+    {
+        // One invocation may run a build twice (a test session after its build, MSBuild instances
+        // of one build one after the other): both runs carry its run id.
+        var store = _store.Store;
+        var follower = new RunFollower(store, onlyBuild: null, runId: "inv", waitForStart: false);
+        store.StartRun(TestStore.App, new StartRunRequest { RunId = "inv", ThenTransitionTo = "Setup", AndThen = ["Build"] });
+        store.Advance(TestStore.App, new AdvanceRequest { Transitions = ["Cleanup", "Complete"] });
+        var first = follower.Poll().ToList();
+        store.StartRun(TestStore.App, new StartRunRequest { RunId = "inv", ThenTransitionTo = "Setup", AndThen = ["Build"] });
+        var second = follower.Poll().ToList();
+        store.Advance(TestStore.App, new AdvanceRequest { Transitions = ["Cleanup", "Complete"] });
+        var third = follower.Poll().ToList();
+
+        Assert.Equal(["started", "transition", "transition", "transition", "transition", "ended"], first.Select(e => e.Event));
+        Assert.Equal(["started", "transition", "transition"], second.Select(e => e.Event));
+        Assert.Equal(["Setup", "Build"], second.Where(e => e.Event == "transition").Select(e => e.To));
+        Assert.Equal(["transition", "transition", "ended"], third.Select(e => e.Event));
+    }
 }

@@ -22,7 +22,9 @@ internal sealed record WatchEvent(
 /// <summary>Polls the store and turns changes of the followed run into events.</summary>
 internal sealed class RunFollower(BuildStore store, string? onlyBuild, string? runId, bool waitForStart)
 {
-    private readonly Dictionary<string, (long Sequence, string? RunId, int Transitions, RunStatus Status)> _seen = new(StringComparer.Ordinal);
+    // StartedAt tells the runs of one run id apart: an invocation may run a build more than once
+    // (a test session after its build, instances of one build one after the other).
+    private readonly Dictionary<string, (long Sequence, string? RunId, DateTimeOffset StartedAt, int Transitions, RunStatus Status)> _seen = new(StringComparer.Ordinal);
 
     public string? RunId { get; private set; } = runId;
 
@@ -48,7 +50,7 @@ internal sealed class RunFollower(BuildStore store, string? onlyBuild, string? r
                 {
                     foreach (var e in entries)
                     {
-                        _seen.TryAdd(e.Id, (e.Sequence, e.RunId, 0, e.Status));
+                        _seen.TryAdd(e.Id, (e.Sequence, e.RunId, default, 0, e.Status));
                     }
                 }
 
@@ -73,7 +75,7 @@ internal sealed class RunFollower(BuildStore store, string? onlyBuild, string? r
                 continue;
             }
 
-            var firstTime = !known || seen.RunId != RunId;
+            var firstTime = !known || seen.RunId != RunId || seen.StartedAt != record.Run.StartedAt;
             if (firstTime)
             {
                 yield return new WatchEvent("started", record.Id, RunId, RunStatus.Running, record.Run.StartedAt == default ? record.Phase : record.Transitions.FirstOrDefault()?.From ?? record.Phase, null, null, null, null, null) { At = record.Run.StartedAt };
@@ -90,7 +92,7 @@ internal sealed class RunFollower(BuildStore store, string? onlyBuild, string? r
             var status = EffectiveStatus(record);
             var previous = firstTime ? RunStatus.Running : seen.Status;
             Builds[record.Id] = record;
-            _seen[record.Id] = (record.Sequence, record.RunId, earlier + record.Transitions.Count, status);
+            _seen[record.Id] = (record.Sequence, record.RunId, record.Run.StartedAt, earlier + record.Transitions.Count, status);
             if (status != RunStatus.Running && previous == RunStatus.Running)
             {
                 var took = (record.Run.EndedAt ?? DateTimeOffset.UtcNow) - record.Run.StartedAt;
