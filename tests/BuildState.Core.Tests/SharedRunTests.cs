@@ -216,6 +216,33 @@ public class SharedRunTests
     }
 
     [Fact]
+    public void A_later_run_of_the_same_invocation_keeps_the_earlier_runs_artifacts_when_asked()
+    {
+        using var f = new StoreFixture();
+        var a = f.WriteFile("src/Tool/bin/Tool.dll", "a");
+        var b = f.WriteFile("src/Tool/bin/linux-x64/Tool.dll", "b");
+        f.Store.StartRun(Id, Start("r1"));
+        f.Store.Advance(Id, End(a));
+
+        var second = f.Store.StartRun(Id, Keep(Start("r1")));
+        Assert.Equal(["src/Tool/bin/Tool.dll"], second.Artifacts.Select(x => x.Path));
+        Assert.Equal("keeps the 1 artifact(s) of this invocation's earlier run of the build", History(f).Last(e => e.Kind == HistoryKinds.RunStarted).Message);
+        var done = f.Store.Advance(Id, End(b));
+        Assert.Equal(["src/Tool/bin/Tool.dll", "src/Tool/bin/linux-x64/Tool.dll"], done.Artifacts.Select(x => x.Path).Order(StringComparer.Ordinal));
+        Assert.Equal(2, f.Store.GetCheckpoints(Id).Last().Artifacts.Count); // the invocation's "built" holds both
+
+        Assert.Empty(f.Store.StartRun(Id, Keep(Start("r2"))).Artifacts); // another invocation starts with none
+        f.Store.EndRun(Id, RunOutcome.Succeeded);
+        Assert.Empty(f.Store.StartRun(Id, Start("r2")).Artifacts); // and so does a run that does not ask
+
+        static StartRunRequest Keep(StartRunRequest request)
+        {
+            request.KeepArtifactsOfSameId = true;
+            return request;
+        }
+    }
+
+    [Fact]
     public void For_a_run_of_one_ending_an_instance_is_ending_the_run()
     {
         using var f = new StoreFixture();

@@ -108,5 +108,15 @@ public class BuildInstancesTests(PackageFeed feed)
         Assert.DoesNotContain(history, h => h.Kind == HistoryKinds.RunInterrupted); // when the RID builds overlap, as they do here with -m
         var record = repo.Store().Get(id);
         Assert.Equal((RunStatus.Succeeded, "Complete"), (record.Status, record.Phase));
+
+        // Shared or one after the other, the build's state lists every output of the pack: each
+        // runtime identifier's assembly and package, and the outer build's.
+        var paths = record.Artifacts.Select(a => a.Path).ToList();
+        Assert.Contains(paths, p => p.EndsWith("/linux-x64/Tool.dll", StringComparison.Ordinal));
+        Assert.Contains(paths, p => p.EndsWith("/linux-musl-x64/Tool.dll", StringComparison.Ordinal));
+        Assert.Contains("src/Tool/bin/Release/net10.0/Tool.dll", paths);
+        Assert.Contains("out/Tool.linux-x64.1.0.0.nupkg", paths);
+        Assert.Contains("out/Tool.linux-musl-x64.1.0.0.nupkg", paths);
+        Assert.Contains("out/Tool.1.0.0.nupkg", paths);
     }
 }

@@ -31,6 +31,7 @@ public sealed partial class BuildStore
             var commitTime = Now;
             var now = request.StartedAt is { } began && began < commitTime ? began : commitTime;
             var owner = request.Owner ?? Options.Owner;
+            var sameInvocation = request.KeepArtifactsOfSameId && existing?.Run is { } previous && string.Equals(previous.RunId, request.RunId, StringComparison.Ordinal);
             var record = existing ?? new BuildRecord { Id = buildId, CreatedAt = now };
             record.Lifecycle = table.Name;
             record.Phase = table.Initial;
@@ -44,7 +45,8 @@ public sealed partial class BuildStore
                 _earlierRunArtifacts[buildId] = record.Artifacts; // their hashes serve the new run's unchanged outputs
             }
 
-            record.Artifacts = [];
+            var kept = sameInvocation ? record.Artifacts.Count : 0;
+            record.Artifacts = sameInvocation ? [.. record.Artifacts] : [];
             record.Errors = [];
             record.Tests = null;
             record.Resources = new ResourceInfo { Machine = owner.Host, ProcessId = owner.ProcessId, NodeId = request.NodeId };
@@ -77,7 +79,8 @@ public sealed partial class BuildStore
                 ended = ApplyTransition(record, table, phase, andThenAt);
             }
 
-            return new Change(record, new HistoryEntry { Kind = HistoryKinds.RunStarted, To = record.Phase }, DurableNow: ended, Backup: ended);
+            var message = kept > 0 ? $"keeps the {kept} artifact(s) of this invocation's earlier run of the build" : null;
+            return new Change(record, new HistoryEntry { Kind = HistoryKinds.RunStarted, To = record.Phase, Message = message }, DurableNow: ended, Backup: ended);
         });
     }
 

@@ -127,6 +127,10 @@ internal static class RunStarter
                     // build, a reference's AdditionalProperties) building at the same time: one
                     // run, which the last instance to finish ends (docs/msbuild.md).
                     JoinOpenRunOfSameId = true,
+
+                    // ... and an instance that builds after the others have ended keeps their
+                    // outputs, so the build's state lists all the invocation made.
+                    KeepArtifactsOfSameId = true,
                 });
                 context.RunStarted = true;
             }
