@@ -1,5 +1,6 @@
 using System.CommandLine;
 using BuildState.Cli.Rendering;
+using BuildState.Model;
 using Spectre.Console;
 
 namespace BuildState.Cli.Commands;
@@ -26,7 +27,12 @@ internal static class ShowCommand
         c.MarkupLine($"[bold]{Styles.E(r.Id)}[/]");
         var grid = new Grid().AddColumn(new GridColumn().NoWrap()).AddColumn();
         grid.AddRow("Phase", $"{Styles.Phase(r.Phase)} [grey](lifecycle {Styles.E(r.Lifecycle)})[/]");
-        grid.AddRow("Status", Styles.Status(r.Status));
+        // The stored status until something sweeps it (the next build, `recover`): say when the run
+        // is in fact cut off, as watch and validate do.
+        var ownerGone = r.Status == RunStatus.Running && RunFollower.EffectiveStatus(r) == RunStatus.Interrupted;
+        grid.AddRow("Status", ownerGone
+            ? $"{Styles.Status(r.Status)} [yellow](its owner process {r.Run!.Owner!.ProcessId} is gone: cut off; `buildstate recover` marks it Interrupted)[/]"
+            : Styles.Status(r.Status));
         if (r.Run is { } run)
         {
             var took = run.EndedAt is { } end ? Units.Duration(end - run.StartedAt) : $"{Units.Duration(ctx.Now - run.StartedAt)} so far";
