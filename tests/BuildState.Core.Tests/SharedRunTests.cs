@@ -101,10 +101,13 @@ public class SharedRunTests
         Assert.Equal(RunStatus.Running, f.Store.Get(Id).Status);
         Assert.Equal(["part A failed", "part B was cut off"], f.Store.Get(Id).Errors.Select(e => e.Message));
 
+        // The last part completes, but the run was cut off (part B): it ends so, not Complete.
         var done = f.Store.Advance(Id, End(c));
-        Assert.Equal(("Complete", RunStatus.Failed), (done.Phase, done.Status));
-        Assert.Equal((3, 3), (done.Run!.Instances, done.Run.InstancesEnded));
-        Assert.DoesNotContain(History(f), e => e.Kind == HistoryKinds.RunInterrupted);
+        Assert.Equal(("Build", RunStatus.Interrupted, "part B was cut off"), (done.Phase, done.Status, done.Run!.Reason));
+        Assert.Equal((3, 3), (done.Run.Instances, done.Run.InstancesEnded));
+        Assert.Contains(done.Artifacts, a => a.Path == "src/Tool/bin/c/Tool.dll");
+        Assert.Empty(done.Checkpoints);
+        Assert.Equal(HistoryKinds.RunInterrupted, History(f)[^1].Kind);
     }
 
     [Fact]
@@ -230,6 +233,10 @@ public class SharedRunTests
         var done = f.Store.Advance(Id, End(b));
         Assert.Equal(["src/Tool/bin/Tool.dll", "src/Tool/bin/linux-x64/Tool.dll"], done.Artifacts.Select(x => x.Path).Order(StringComparer.Ordinal));
         Assert.Equal(2, f.Store.GetCheckpoints(Id).Last().Artifacts.Count); // the invocation's "built" holds both
+
+        File.Delete(a); // gone before the invocation's next run: not claimed by it
+        Assert.Equal(["src/Tool/bin/linux-x64/Tool.dll"], f.Store.StartRun(Id, Keep(Start("r1"))).Artifacts.Select(x => x.Path));
+        f.Store.EndRun(Id, RunOutcome.Succeeded);
 
         Assert.Empty(f.Store.StartRun(Id, Keep(Start("r2"))).Artifacts); // another invocation starts with none
         f.Store.EndRun(Id, RunOutcome.Succeeded);

@@ -63,6 +63,10 @@ public sealed partial class BuildStore
             if (request.EndsInstance && shared)
             {
                 record.Run.InstancesEnded = record.Run.Instances; // the last part: the run goes on as requested
+                if (record.Run.Reason is { } cutOff)
+                {
+                    return EndCutOffWith(record, request, hashed, cutOff);
+                }
             }
 
             var walk = from;
@@ -137,6 +141,25 @@ public sealed partial class BuildStore
             Message = $"one writer's part ended with {hashed.Count} artifact(s); {run.OpenInstances} of {run.Instances} writers still open",
         };
         return new Change(record, entry, DurableNow: false);
+    }
+
+    /// <summary>
+    /// The last writer of a shared run ends after another writer's part was cut off (its reason is
+    /// kept while the run is open, see EndRun): the run was cut off, whatever this part did. Its
+    /// outputs are recorded; no transition, no checkpoint.
+    /// </summary>
+    private Change EndCutOffWith(BuildRecord record, AdvanceRequest request, List<ArtifactRecord> hashed, string cutOff)
+    {
+        MergeArtifacts(record, hashed);
+        if (request.Tests is not null)
+        {
+            record.Tests = request.Tests;
+        }
+
+        AddDependencies(record, request.Dependencies ?? []);
+        SetStatus(record, RunStatus.Interrupted);
+        record.Run!.EndedAt = Now;
+        return new Change(record, new HistoryEntry { Kind = HistoryKinds.RunInterrupted, From = record.Phase, Message = cutOff }, DurableNow: true, Backup: true);
     }
 
     private static string Describe(AdvanceRequest request, int artifacts, bool checkpointTaken)

@@ -45,8 +45,10 @@ public sealed partial class BuildStore
                 _earlierRunArtifacts[buildId] = record.Artifacts; // their hashes serve the new run's unchanged outputs
             }
 
-            var kept = sameInvocation ? record.Artifacts.Count : 0;
-            record.Artifacts = sameInvocation ? [.. record.Artifacts] : [];
+            // Only outputs still on disk: a file the earlier run listed and a later step deleted is
+            // not this run's to claim (verify and a checkpoint with copies would fail on it).
+            record.Artifacts = sameInvocation ? record.Artifacts.FindAll(a => File.Exists(ToFullPath(a.Path))) : [];
+            var kept = record.Artifacts.Count;
             record.Errors = [];
             record.Tests = null;
             record.Resources = new ResourceInfo { Machine = owner.Host, ProcessId = owner.ProcessId, NodeId = request.NodeId };
