@@ -162,7 +162,10 @@ internal static class RunCloser
         // build may have succeeded: the recording, not the build, was cut off.
         var reason = context.RecordingFailed ? "the store could not record the end of this run (warning BST1001)"
             : cutOff ?? $"the build ended in phase {current.Phase} before the run completed (a target failed)";
-        context.Store.EndRun(context.BuildId, cutOff is not null || context.RecordingFailed ? RunOutcome.Interrupted : RunOutcome.Failed, reason, endsInstance: context.RunStarted);
+        // A part of a shared run whose recording failed is not a cut-off build: as Interrupted its
+        // reason would stand for the whole run and turn another part's real failure into one.
+        var outcome = cutOff is not null || (context.RecordingFailed && current.Run.Instances is null) ? RunOutcome.Interrupted : RunOutcome.Failed;
+        context.Store.EndRun(context.BuildId, outcome, reason, endsInstance: context.RunStarted);
 
         context.DefaultRunEnded = true;
     }

@@ -129,8 +129,10 @@ internal static class RunStarter
                     JoinOpenRunOfSameId = true,
 
                     // ... and an instance that builds after the others have ended keeps their
-                    // outputs, so the build's state lists all the invocation made.
-                    KeepArtifactsOfSameId = true,
+                    // outputs, so the build's state lists all the invocation made. Only under the
+                    // SDK's own run ids, one per invocation: a BuildStateRunId (a CI's build
+                    // number) is shared by separate commands, whose outputs are not this run's.
+                    KeepArtifactsOfSameId = string.IsNullOrWhiteSpace(settings.RunId),
                 });
                 context.RunStarted = true;
             }
