@@ -75,7 +75,8 @@ internal sealed class RunFollower(BuildStore store, string? onlyBuild, string? r
                 continue;
             }
 
-            var firstTime = !known || seen.RunId != RunId || seen.StartedAt != record.Run.StartedAt;
+            // A default StartedAt is a build seen before any of its runs was followed (--wait).
+            var firstTime = !known || seen.RunId != RunId || (seen.StartedAt != default && seen.StartedAt != record.Run.StartedAt);
             if (firstTime)
             {
                 yield return new WatchEvent("started", record.Id, RunId, RunStatus.Running, record.Run.StartedAt == default ? record.Phase : record.Transitions.FirstOrDefault()?.From ?? record.Phase, null, null, null, null, null) { At = record.Run.StartedAt };
