@@ -76,20 +76,7 @@ public sealed partial class BuildStore
                 walk = to;
             }
 
-            MergeArtifacts(record, hashed);
-            if (request.Tests is not null)
-            {
-                record.Tests = request.Tests;
-            }
-
-            if (request.Dependencies is not null && shared)
-            {
-                AddDependencies(record, request.Dependencies); // each writer's own references: none replaces another's
-            }
-            else if (request.Dependencies is not null)
-            {
-                record.Dependencies = request.Dependencies.Distinct(StringComparer.Ordinal).ToList();
-            }
+            RecordOutputs(record, request, hashed);
 
             // A shared run that one writer's failed part has marked with an error ends Failed: a
             // "built" checkpoint would name a partial set of outputs as a good build.
@@ -128,13 +115,7 @@ public sealed partial class BuildStore
     {
         var run = record.Run!;
         run.InstancesEnded = (run.InstancesEnded ?? 0) + 1;
-        MergeArtifacts(record, hashed);
-        if (request.Tests is not null)
-        {
-            record.Tests = request.Tests;
-        }
-
-        AddDependencies(record, request.Dependencies ?? []);
+        RecordOutputs(record, request, hashed);
         var entry = new HistoryEntry
         {
             Kind = hashed.Count > 0 ? HistoryKinds.Artifacts : HistoryKinds.Update,
@@ -150,16 +131,38 @@ public sealed partial class BuildStore
     /// </summary>
     private Change EndCutOffWith(BuildRecord record, AdvanceRequest request, List<ArtifactRecord> hashed, string cutOff)
     {
+        RecordOutputs(record, request, hashed);
+        SetStatus(record, RunStatus.Interrupted);
+        record.Run!.EndedAt = Now;
+        return new Change(record, new HistoryEntry { Kind = HistoryKinds.RunInterrupted, From = record.Phase, Message = cutOff }, DurableNow: true, Backup: true);
+    }
+
+    /// <summary>
+    /// What a request records besides phases: its artifacts, tests and dependencies. A shared run's
+    /// dependencies are added to (each writer's own references: none replaces another's); a run of
+    /// one's are replaced.
+    /// </summary>
+    private static void RecordOutputs(BuildRecord record, AdvanceRequest request, List<ArtifactRecord> hashed)
+    {
         MergeArtifacts(record, hashed);
         if (request.Tests is not null)
         {
             record.Tests = request.Tests;
         }
 
-        AddDependencies(record, request.Dependencies ?? []);
-        SetStatus(record, RunStatus.Interrupted);
-        record.Run!.EndedAt = Now;
-        return new Change(record, new HistoryEntry { Kind = HistoryKinds.RunInterrupted, From = record.Phase, Message = cutOff }, DurableNow: true, Backup: true);
+        if (request.Dependencies is null)
+        {
+            return;
+        }
+
+        if (record.Run?.Instances is not null)
+        {
+            AddDependencies(record, request.Dependencies);
+        }
+        else
+        {
+            record.Dependencies = request.Dependencies.Distinct(StringComparer.Ordinal).ToList();
+        }
     }
 
     private static string Describe(AdvanceRequest request, int artifacts, bool checkpointTaken)

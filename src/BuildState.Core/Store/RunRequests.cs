@@ -63,11 +63,12 @@ public sealed class StartRunRequest
     public bool JoinOpenRunOfSameId { get; set; }
 
     /// <summary>
-    /// When the build's previous run has this <see cref="RunId"/> and has ended (an earlier pass of
-    /// the same invocation: MSBuild instances of one build that built one after the other, such as a
-    /// tool package's outer build and then its RID builds), the new run starts with that run's
-    /// artifacts, so the build lists every output the invocation made; a later artifact of the same
-    /// path replaces the earlier one. Otherwise a run starts with none.
+    /// When the build's previous run has this <see cref="RunId"/> (an earlier pass of the same
+    /// invocation: MSBuild instances of one build that built one after the other, such as a tool
+    /// package's outer build and then its RID builds), the new run starts with that run's artifacts
+    /// whose files still exist, so the build lists every output the invocation made; a later
+    /// artifact of the same path replaces the earlier one. Otherwise a run starts with none. Only
+    /// for run ids that are one invocation's: commands that share an id share outputs.
     /// </summary>
     public bool KeepArtifactsOfSameId { get; set; }
 }
