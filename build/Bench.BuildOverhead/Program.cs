@@ -244,6 +244,9 @@ static (double Ms, long PeakBytes) RunWith(string root, string cache, string? tr
     if (reuse)
     {
         info.Environment["MSBUILDNODEHANDSHAKESALT"] = NodePools.Salt(root);
+        // MSBuild ignores -nodeReuse:true while this is set (machines and CI images often set it),
+        // and would then time builds without reuse under this option's name.
+        info.Environment.Remove("MSBUILDDISABLENODEREUSE");
     }
 
     info.Environment["NUGET_PACKAGES"] = cache;
