@@ -4,8 +4,8 @@ using BuildState.Store;
 
 namespace BuildState.Cli.Tests;
 
-/// <summary>`show` of a run still stored as Running whose owner process is gone (a build killed with kill -9, not yet swept).</summary>
-public sealed class ShowOwnerGoneTests : IDisposable
+/// <summary>A run still stored as Running whose owner process is gone (a build killed with kill -9, not yet swept): what show, status and list say.</summary>
+public sealed class OwnerGoneTests : IDisposable
 {
     private readonly TestStore _store = new();
 
@@ -19,9 +19,40 @@ public sealed class ShowOwnerGoneTests : IDisposable
 
         var text = Bs.Run(_store.Repo, "show", "App").Out;
         Assert.Contains($"its owner process {Environment.ProcessId} is gone: cut off; `buildstate recover` marks it Interrupted", text);
-        Assert.Equal("Running", Bs.Run(_store.Repo, "show", "App", "--json").Json.GetProperty("status").GetString()); // the stored status, as the contract says
+        var json = Bs.Run(_store.Repo, "show", "App", "--json").Json;
+        Assert.Equal("Running", json.GetProperty("status").GetString()); // the stored status, as the contract says
+        Assert.True(json.GetProperty("run").GetProperty("ownerGone").GetBoolean());
 
         _store.Store.StartRun(TestStore.App, new StartRunRequest { RunId = "alive" });
         Assert.DoesNotContain("is gone", Bs.Run(_store.Repo, "show", "App").Out);
+        Assert.False(Bs.Run(_store.Repo, "show", "App", "--json").Json.GetProperty("run").GetProperty("ownerGone").GetBoolean());
+    }
+
+    [Theory]
+    [InlineData("status")]
+    [InlineData("list")]
+    public void Status_and_list_mark_a_running_build_whose_owner_is_gone_as_cut_off(string verb)
+    {
+        var dead = new OwnerInfo { ProcessId = Environment.ProcessId, Host = Environment.MachineName, ProcessStartedAt = DateTimeOffset.UnixEpoch };
+        _store.Store.StartRun(TestStore.App, new StartRunRequest { RunId = "killed", Owner = dead });
+        _store.Store.StartRun(TestStore.Lib, new StartRunRequest { RunId = "alive" }); // owned by this test process: running
+        _store.Store.StartRun(TestStore.Core, new StartRunRequest { RunId = "ended" });
+        _store.Store.EndRun(TestStore.Core, RunOutcome.Failed);
+
+        var text = Bs.Run(_store.Repo, verb).Out;
+        var rows = text.Split('\n').Select(r => r.Trim()).ToList();
+        Assert.Contains("Running (cut off)", rows.Single(r => r.StartsWith(TestStore.App, StringComparison.Ordinal)));
+        Assert.DoesNotContain("cut off", rows.Single(r => r.StartsWith(TestStore.Lib, StringComparison.Ordinal)));
+        Assert.Contains("1 running build(s) cut off: their process is gone; `buildstate recover` marks them Interrupted", text);
+
+        var builds = Bs.Run(_store.Repo, verb, "--json").Json.GetProperty("builds").EnumerateArray().ToDictionary(b => b.GetProperty("id").GetString()!);
+        Assert.Equal("Running", builds[TestStore.App].GetProperty("status").GetString()); // the stored status
+        Assert.True(builds[TestStore.App].GetProperty("ownerGone").GetBoolean());
+        Assert.False(builds[TestStore.Lib].GetProperty("ownerGone").GetBoolean());
+        Assert.False(builds[TestStore.Core].GetProperty("ownerGone").GetBoolean());
+
+        // Once swept, nothing is left to say.
+        Bs.Run(_store.Repo, "recover");
+        Assert.DoesNotContain("cut off", Bs.Run(_store.Repo, verb).Out);
     }
 }

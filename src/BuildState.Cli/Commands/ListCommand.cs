@@ -34,9 +34,10 @@ internal static class ListCommand
             .ToList();
         // Whatever the filters: their phase, status and time are unknown, so they may be among those asked for.
         var unreadable = listing.Unreadable;
+        var gone = OwnerGoneRuns.Find(ctx, entries);
         if (ctx.Json)
         {
-            ctx.WriteJson(new BuildsJson(entries.Select(JsonShapes.Entry).ToList(), UnreadableBuilds.Json(unreadable)), CliJsonContext.Default.BuildsJson);
+            ctx.WriteJson(new BuildsJson(entries.Select(e => JsonShapes.Entry(e, gone.Contains(e.Id))).ToList(), UnreadableBuilds.Json(unreadable)), CliJsonContext.Default.BuildsJson);
             return UnreadableBuilds.Warn(ctx, unreadable);
         }
 
@@ -44,7 +45,7 @@ internal static class ListCommand
         var now = ctx.Now;
         foreach (var e in entries)
         {
-            table.AddRow(new(e.Id), new(e.Lifecycle), Styles.PhaseCell(e.Phase), Styles.StatusCell(e.Status), new(e.RunId ?? ""), new(Units.Relative(e.UpdatedAt, now)));
+            table.AddRow(new(e.Id), new(e.Lifecycle), Styles.PhaseCell(e.Phase), gone.Contains(e.Id) ? OwnerGoneRuns.Cell : Styles.StatusCell(e.Status), new(e.RunId ?? ""), new(Units.Relative(e.UpdatedAt, now)));
         }
 
         foreach (var u in unreadable)
@@ -58,6 +59,11 @@ internal static class ListCommand
         }
 
         ctx.Console.MarkupLine($"{entries.Count} build(s)");
+        if (gone.Count > 0)
+        {
+            ctx.Console.MarkupLine(OwnerGoneRuns.Summary(gone.Count));
+        }
+
         if (unreadable.Count > 0)
         {
             ctx.Console.MarkupLine(UnreadableBuilds.Summary(unreadable.Count));

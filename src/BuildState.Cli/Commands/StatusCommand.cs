@@ -15,9 +15,10 @@ internal static class StatusCommand
         var listing = ctx.Store.ListWithUnreadable();
         var entries = listing.Builds;
         var unreadable = listing.Unreadable;
+        var gone = OwnerGoneRuns.Find(ctx, entries);
         if (ctx.Json)
         {
-            ctx.WriteJson(new StatusJson(ctx.StoreRoot, entries.Select(JsonShapes.Entry).ToList(), UnreadableBuilds.Json(unreadable)), CliJsonContext.Default.StatusJson);
+            ctx.WriteJson(new StatusJson(ctx.StoreRoot, entries.Select(e => JsonShapes.Entry(e, gone.Contains(e.Id))).ToList(), UnreadableBuilds.Json(unreadable)), CliJsonContext.Default.StatusJson);
             return UnreadableBuilds.Warn(ctx, unreadable);
         }
 
@@ -31,7 +32,7 @@ internal static class StatusCommand
         var now = ctx.Now;
         foreach (var e in entries)
         {
-            table.AddRow(new(e.Id), Styles.PhaseCell(e.Phase), Styles.StatusCell(e.Status), new(e.RunId ?? ""), new(Units.Relative(e.UpdatedAt, now)));
+            table.AddRow(new(e.Id), Styles.PhaseCell(e.Phase), gone.Contains(e.Id) ? OwnerGoneRuns.Cell : Styles.StatusCell(e.Status), new(e.RunId ?? ""), new(Units.Relative(e.UpdatedAt, now)));
         }
 
         foreach (var u in unreadable)
@@ -46,6 +47,11 @@ internal static class StatusCommand
             .Where(c => c.Count > 0)
             .Select(c => $"{c.Count} {c.Status}");
         ctx.Console.MarkupLine($"{entries.Count + unreadable.Count} build(s): {string.Join(", ", counts)}");
+        if (gone.Count > 0)
+        {
+            ctx.Console.MarkupLine(OwnerGoneRuns.Summary(gone.Count));
+        }
+
         if (unreadable.Count > 0)
         {
             ctx.Console.MarkupLine(UnreadableBuilds.Summary(unreadable.Count));

@@ -11,8 +11,8 @@ namespace BuildState.Cli.Rendering;
 /// </summary>
 internal static class JsonShapes
 {
-    /// <summary>An index entry (status, list).</summary>
-    public static EntryJson Entry(IndexEntry e) => new(e.Id, e.Phase, e.Status.ToString(), e.RunId, e.UpdatedAt, e.Lifecycle, e.Sequence);
+    /// <summary>An index entry (status, list); <paramref name="ownerGone"/>: see <see cref="OwnerGoneRuns"/>.</summary>
+    public static EntryJson Entry(IndexEntry e, bool ownerGone) => new(e.Id, e.Phase, e.Status.ToString(), e.RunId, e.UpdatedAt, e.Lifecycle, e.Sequence, ownerGone);
 
     public static BuildJson Build(BuildRecord r) => new(
         r.Id,
@@ -32,7 +32,8 @@ internal static class JsonShapes
             r.Run.Reason,
             r.Run.Owner is null ? null : new OwnerJson(r.Run.Owner.ProcessId, r.Run.Owner.Host),
             r.Run.Instances,
-            r.Run.InstancesEnded),
+            r.Run.InstancesEnded,
+            r.Status == RunStatus.Running && RunFollower.EffectiveStatus(r) == RunStatus.Interrupted),
         r.Transitions.Select(t => new TransitionJson(t.From, t.To, t.At, t.DurationMs)),
         r.Artifacts.Select(Artifact),
         r.Checkpoints.Select(Checkpoint),
@@ -50,8 +51,11 @@ internal static class JsonShapes
     public static ErrorJson Error(ErrorRecord e) => new(e.At, e.Phase, e.Code, e.Message, e.Target, e.File, e.Line, e.Column);
 }
 
-/// <summary>One entry of <c>status --json</c> and <c>list --json</c>.</summary>
-internal sealed record EntryJson(string Id, string Phase, string Status, string? RunId, DateTimeOffset UpdatedAt, string Lifecycle, long Sequence);
+/// <summary>
+/// One entry of <c>status --json</c> and <c>list --json</c>. <c>ownerGone</c>: stored as Running,
+/// but the process that owns the run is gone (<see cref="OwnerGoneRuns"/>).
+/// </summary>
+internal sealed record EntryJson(string Id, string Phase, string Status, string? RunId, DateTimeOffset UpdatedAt, string Lifecycle, long Sequence, bool OwnerGone);
 
 /// <summary><c>status --json</c>.</summary>
 internal sealed record StatusJson(string Root, IReadOnlyList<EntryJson> Builds, IReadOnlyList<UnreadableJson> Unreadable);
@@ -92,7 +96,7 @@ internal sealed record BuildJson(
     TestsJson? Tests,
     long? EarlierTransitions);
 
-internal sealed record RunJson(string RunId, RunStatus Status, DateTimeOffset StartedAt, DateTimeOffset? EndedAt, double? DurationMs, string? Reason, OwnerJson? Owner, int? Instances, int? InstancesEnded);
+internal sealed record RunJson(string RunId, RunStatus Status, DateTimeOffset StartedAt, DateTimeOffset? EndedAt, double? DurationMs, string? Reason, OwnerJson? Owner, int? Instances, int? InstancesEnded, bool OwnerGone);
 
 internal sealed record OwnerJson(int ProcessId, string Host);
 
