@@ -39,6 +39,14 @@ internal static class StoreLocator
             {
                 return candidate;
             }
+
+            if (File.Exists(candidate))
+            {
+                // Where the store belongs (the repository root) a file stands: builds warn BST1001
+                // and record nothing there, so "build first" would not help.
+                throw BuildStateException.NotFound(
+                    "a file stands where the store folder belongs: builds cannot record there either (warning BST1001); move the file away, or pass --root DIR", candidate);
+            }
         }
 
         throw BuildStateException.NotFound(

@@ -50,6 +50,22 @@ public sealed class ExitCodeTests : IDisposable
         }
     }
 
+    [Fact]
+    public void A_file_where_the_store_belongs_is_5_and_says_so_instead_of_build_first()
+    {
+        var repo = Path.Combine(_store.Repo, "..", "bs-file-" + Guid.NewGuid().ToString("N")[..6]);
+        Directory.CreateDirectory(Path.Combine(repo, "src"));
+        File.WriteAllText(Path.Combine(repo, ".buildstate"), "not a folder");
+        try
+        {
+            OneLine(Bs.Run(Path.Combine(repo, "src"), "status"), 5, "a file stands where the store folder belongs");
+        }
+        finally
+        {
+            Directory.Delete(repo, true);
+        }
+    }
+
     [Theory]
     [InlineData("frobnicate")]
     [InlineData("show")]

@@ -15,7 +15,10 @@ public sealed class RestoreTests : IDisposable
         var dll = _store.ArtifactPath("src/App/bin/App.dll");
         var original = File.ReadAllBytes(dll);
         File.Delete(dll);
-        Assert.Equal(4, Bs.Run(_store.Repo, "verify", "App.csproj").Code);
+        var verify = Bs.Run(_store.Repo, "verify", "App.csproj");
+        Assert.Equal(4, verify.Code);
+        var withCopies = _store.Store.Get(TestStore.App).Checkpoints.Single(c => c.Name == "after-build").Id;
+        Assert.Contains($"`buildstate restore BUILD {withCopies} --artifacts` puts back the files of its newest checkpoint with copies (after-build,", verify.Out.ReplaceLineEndings(" ").Replace("  ", " ", StringComparison.Ordinal));
 
         var result = Bs.Run(_store.Repo, "restore", "App.csproj", "after-build", "--artifacts", "--json");
         Assert.True(result.Code == 0, result.ToString());
@@ -23,6 +26,24 @@ public sealed class RestoreTests : IDisposable
         Assert.Equal("Build", result.Json.GetProperty("phase").GetString());
         Assert.Equal(original, File.ReadAllBytes(dll));
         Assert.Equal(0, Bs.Run(_store.Repo, "verify", "App.csproj").Code);
+    }
+
+    [Fact]
+    public void Verify_says_to_rebuild_when_no_checkpoint_holds_copies_of_the_files()
+    {
+        using var store = new TestStore();
+        var dll = store.ArtifactPath("src/App/bin/App.dll");
+        Directory.CreateDirectory(Path.GetDirectoryName(dll)!);
+        File.WriteAllText(dll, "built");
+        store.Store.StartRun(TestStore.App, new StartRunRequest { RunId = "r" });
+        store.Store.RecordArtifacts(TestStore.App, [new ArtifactInput(dll, "assembly")]);
+        store.Store.CreateCheckpoint(TestStore.App, "built", copyArtifacts: false);
+        File.Delete(dll);
+
+        var verify = Bs.Run(store.Repo, "verify", "App.csproj");
+        Assert.Equal(4, verify.Code);
+        Assert.Contains("rebuild to bring them back: no checkpoint of this build holds copies of its files", verify.Out.ReplaceLineEndings(" "));
+        Assert.DoesNotContain("--artifacts", verify.Out);
     }
 
     [Fact]

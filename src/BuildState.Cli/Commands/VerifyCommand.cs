@@ -45,7 +45,16 @@ internal static class VerifyCommand
 
         ctx.Console.MarkupLine(bad == 0
             ? $"[green]All {results.Count} artifact(s) of {Styles.E(id)} match their SHA-256.[/]"
-            : $"[red bold]{bad} of {results.Count} artifact(s) of {Styles.E(id)} are missing or changed[/] (restore them with `buildstate restore BUILD CHECKPOINT --artifacts`).");
+            : $"[red bold]{bad} of {results.Count} artifact(s) of {Styles.E(id)} are missing or changed[/] ({Styles.E(WhatToDo(record))}).");
         return bad == 0 ? ExitCodes.Success : ExitCodes.ValidationFailed;
     }
+
+    /// <summary>
+    /// Only a checkpoint with copies of the files can put them back; automatic checkpoints keep none
+    /// unless the build asks for them, so name the newest that can, or say how to get one.
+    /// </summary>
+    private static string WhatToDo(Model.BuildRecord record) =>
+        record.Checkpoints.LastOrDefault(c => c.HasArtifactCopies) is { } withCopies
+            ? $"`buildstate restore BUILD {withCopies.Id} --artifacts` puts back the files of its newest checkpoint with copies ({withCopies.Name ?? "unnamed"}, {withCopies.CreatedAt:yyyy-MM-dd HH:mm}), or rebuild"
+            : "rebuild to bring them back: no checkpoint of this build holds copies of its files (automatic checkpoints keep copies with BuildStateCheckpointArtifacts=true; `buildstate checkpoint BUILD` takes one with copies)";
 }
