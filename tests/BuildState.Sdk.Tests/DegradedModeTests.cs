@@ -190,7 +190,7 @@ public class DegradedModeTests(PackageFeed feed)
         using var repo = new TestRepo(feed);
         repo.Project("Other");
         var id = TestRepo.Id("Slow");
-        using var build = StartSlowBuildAndWaitForItsBuildPhase(repo);
+        using var build = SlowBuild.StartAndWaitForPhase(repo, "AfterTargets=\"CoreCompile\"", "Build");
         build.Kill(entireProcessTree: true); // SIGKILL: no end-of-build hook runs
         build.WaitForExit();
         Assert.Equal(RunStatus.Running, repo.Store().Get(id).Status);
@@ -211,20 +211,14 @@ public class DegradedModeTests(PackageFeed feed)
     {
         using var repo = new TestRepo(feed);
         var id = TestRepo.Id("Slow");
-        using var build = StartSlowBuildAndWaitForItsBuildPhase(repo);
-        using (var interrupt = Process.Start("kill", ["-INT", build.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
-        {
-            interrupt.WaitForExit();
-        }
-
-        Assert.True(build.WaitForExit(TimeSpan.FromMinutes(2)), "the build did not stop on SIGINT");
+        using var build = SlowBuild.StartAndWaitForPhase(repo, "AfterTargets=\"CoreCompile\"", "Build");
+        SlowBuild.Interrupt(build);
         var record = repo.Store().Get(id);
         Assert.Equal(RunStatus.Interrupted, record.Status); // recorded by the build itself, at its cancelled end
         Assert.Equal("the build was cancelled", record.Run!.Reason);
         Assert.NotNull(record.Run.EndedAt);
     }
 
-    /// <summary>Whether this process ignores SIGINT (Linux: the SigIgn mask of /proc/self/status, bit 2 - 1).</summary>
     [Fact]
     public void A_lock_held_by_a_stuck_process_makes_the_build_give_up_on_the_store_in_seconds()
     {
@@ -263,45 +257,5 @@ public class DegradedModeTests(PackageFeed feed)
             holder.Kill(entireProcessTree: true);
             holder.WaitForExit();
         }
-    }
-
-    private static bool SigIntIgnored()
-    {
-        const string Status = "/proc/self/status";
-        var line = File.Exists(Status) ? File.ReadLines(Status).FirstOrDefault(l => l.StartsWith("SigIgn:", StringComparison.Ordinal)) : null;
-        return line is not null && (Convert.ToUInt64(line["SigIgn:".Length..].Trim(), 16) & 0x2) != 0;
-    }
-
-    /// <summary>Starts `dotnet build` of a project that sleeps after compiling, and returns once the store shows it in Build.</summary>
-    private static Process StartSlowBuildAndWaitForItsBuildPhase(TestRepo repo)
-    {
-        repo.Project("Slow", extra: """
-            <Target Name="TakeYourTime" AfterTargets="CoreCompile">
-              <Exec Command="sleep 60" />
-            </Target>
-            """);
-        var info = DotNet.StartInfo(repo.Root, repo.NuGetPackages, "build", "src/Slow/Slow.csproj", "-nodeReuse:false");
-        if (SigIntIgnored())
-        {
-            // Run from a background job of a shell without job control (`cmd &` in a script), this
-            // process ignores SIGINT, every process it starts inherits that, and .NET then leaves it
-            // ignored: the build would never see the Ctrl+C. GNU env puts the default back.
-            info.ArgumentList.Insert(0, "--default-signal=INT");
-            info.ArgumentList.Insert(1, info.FileName);
-            info.FileName = "env";
-        }
-
-        var build = Process.Start(info)!;
-        build.BeginOutputReadLine();
-        build.BeginErrorReadLine();
-        var deadline = DateTime.UtcNow.AddMinutes(3);
-        while (repo.Store().TryGet(TestRepo.Id("Slow"))?.Phase != "Build")
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the build never reached the Build phase");
-            Thread.Sleep(200);
-        }
-
-        Thread.Sleep(500);
-        return build;
     }
 }

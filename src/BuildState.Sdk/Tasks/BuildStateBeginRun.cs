@@ -10,7 +10,8 @@ namespace BuildState.Sdk.Tasks;
 /// by a property function, since a task call would cost every build one more task per project) and
 /// goes Init -> Setup -> Build with the ProjectReferences as dependencies, in one commit. When the
 /// run has started already (a project with tables starts it before BeforeBuild, so its own
-/// targets can use the tasks) only Setup -> Build is committed. <see cref="Phase"/> Setup starts
+/// targets can use the tasks; a project whose sources changed starts it before PrepareForBuild, so
+/// a build cut off before its compile is recorded) only Setup -> Build is committed. <see cref="Phase"/> Setup starts
 /// the run without entering Build: that early start, and a build that failed before CoreCompile.
 /// Not meant for custom targets.
 /// </summary>
