@@ -77,13 +77,25 @@ internal static class ShowCommand
 
         if (r.Artifacts.Count > 0)
         {
-            var t = Styles.Table("ARTIFACT", "KIND", "SIZE", "SHA-256");
+            // Which files this run wrote (their write time is after its start): an up-to-date
+            // build writes none, so this tells a no-op build from one that compiled.
+            var runStart = r.Run?.StartedAt;
+            var t = runStart is null ? Styles.Table("ARTIFACT", "KIND", "SIZE", "SHA-256") : Styles.Table("ARTIFACT", "KIND", "SIZE", "SHA-256", "WRITTEN");
             foreach (var a in r.Artifacts)
             {
-                t.AddRow(Styles.E(a.Path), Styles.E(a.Kind ?? "-"), Styles.E(Units.Size(a.Size)), Styles.Dim(a.Sha256[..Math.Min(16, a.Sha256.Length)] + "…"));
+                var cells = new List<string> { Styles.E(a.Path), Styles.E(a.Kind ?? "-"), Styles.E(Units.Size(a.Size)), Styles.Dim(a.Sha256[..Math.Min(16, a.Sha256.Length)] + "…") };
+                if (runStart is not null)
+                {
+                    cells.Add(a.LastWriteUtc >= runStart ? "this run" : Styles.Dim("earlier"));
+                }
+
+                t.AddRow(cells.ToArray());
             }
 
-            c.MarkupLine($"[bold]Artifacts[/] ({r.Artifacts.Count}, {Styles.E(Units.Size(r.Artifacts.Sum(a => a.Size)))})");
+            var written = runStart is null ? "" : r.Artifacts.Count(a => a.LastWriteUtc >= runStart) is var n && n == 0
+                ? "; none written by this run: its outputs were up to date"
+                : $"; {n} written by this run";
+            c.MarkupLine($"[bold]Artifacts[/] ({r.Artifacts.Count}, {Styles.E(Units.Size(r.Artifacts.Sum(a => a.Size)))}{written})");
             c.Write(t);
         }
 
