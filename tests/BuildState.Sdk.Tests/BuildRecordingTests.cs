@@ -219,6 +219,46 @@ public class BuildRecordingTests(PackageFeed feed)
     }
 
     [Fact]
+    public void A_web_projects_publish_records_every_file_of_its_publish_folder()
+    {
+        using var repo = new TestRepo(feed);
+        repo.Write("src/Web/Web.csproj", """
+            <Project Sdk="Microsoft.NET.Sdk.Web">
+              <PropertyGroup>
+                <TargetFramework>net10.0</TargetFramework>
+                <ImplicitUsings>enable</ImplicitUsings>
+              </PropertyGroup>
+            </Project>
+            """);
+        repo.Write("src/Web/Program.cs", "var app = WebApplication.CreateBuilder(args).Build();\napp.UseStaticFiles();\napp.Run();\n");
+        repo.Write("src/Web/appsettings.json", "{}\n");
+        repo.Write("src/Web/wwwroot/index.html", "<!doctype html><title>web</title>\n");
+        repo.Write("src/Web/wwwroot/css/site.css", "body { margin: 0; }\n");
+        var publish = repo.Ok("publish", "src/Web/Web.csproj");
+        Assert.False(publish.Output.Contains("warning BST", StringComparison.Ordinal), publish.Output);
+
+        // Static web assets (and their compressed copies), their endpoints manifest and web.config
+        // are published by the Web SDK's own targets, outside ResolvedFileToPublish.
+        const string Folder = "src/Web/bin/Release/net10.0/publish/";
+        var onDisk = Directory.GetFiles(repo.Path_(Folder), "*", SearchOption.AllDirectories)
+            .Select(f => Folder + Path.GetRelativePath(repo.Path_(Folder), f).Replace('\\', '/'))
+            .Order(StringComparer.Ordinal).ToList();
+        Assert.Contains(Folder + "wwwroot/css/site.css", onDisk);
+        Assert.Contains(Folder + "web.config", onDisk);
+        Assert.Contains(Folder + "Web.staticwebassets.endpoints.json", onDisk);
+        var recorded = repo.Store().Get(TestRepo.Id("Web", "Release")).Artifacts.Where(a => a.Kind == "publish").Select(a => a.Path).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(onDisk, recorded);
+
+        // A CI's publish step after its build step: the same files, added to the build's latest run.
+        File.Delete(repo.Path_(Folder + "web.config"));
+        var noBuild = repo.Ok("publish", "src/Web/Web.csproj", "--no-build");
+        Assert.False(noBuild.Output.Contains("warning BST", StringComparison.Ordinal), noBuild.Output);
+        recorded = repo.Store().Get(TestRepo.Id("Web", "Release")).Artifacts.Where(a => a.Kind == "publish").Select(a => a.Path).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(onDisk, recorded);
+        Assert.True(File.Exists(repo.Path_(Folder + "web.config")));
+    }
+
+    [Fact]
     public void A_new_store_folder_is_ignored_by_git_and_a_folder_of_the_users_is_left_as_it_is()
     {
         using var repo = new TestRepo(feed);
