@@ -11,6 +11,34 @@ public class RecoveryTests
     private const string Id = "src/App/App.csproj|Debug|net10.0";
     private static readonly string Key = BuildKey.For(Id);
 
+    [Theory]
+    [InlineData("sweep")]
+    [InlineData("recover")]
+    [InlineData("next run")]
+    public void A_run_whose_owner_died_ends_at_its_last_recorded_activity_not_when_it_was_found(string how)
+    {
+        using var f = new StoreFixture();
+        var now = DateTimeOffset.Parse("2026-12-06T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
+        var store = f.Reopen(o => o.Clock = () => now);
+        var dead = new OwnerInfo { ProcessId = Environment.ProcessId, Host = Environment.MachineName, ProcessStartedAt = DateTimeOffset.UnixEpoch };
+        store.StartRun(Id, new StartRunRequest { RunId = "killed", Owner = dead });
+        now = now.AddSeconds(40);
+        store.Transition(Id, "Setup"); // the last thing the run recorded before its process was killed
+        now = now.AddDays(2); // found much later
+
+        switch (how)
+        {
+            case "sweep": store.SweepInterruptedRuns(); break;
+            case "recover": store.Recover(); break;
+            default: store.StartRun(Id, new StartRunRequest { RunId = "next" }); break;
+        }
+
+        var killed = how == "next run" ? store.GetHistory(Id).Last(h => h.Kind == HistoryKinds.RunInterrupted).State! : store.Get(Id);
+        Assert.Equal(RunStatus.Interrupted, killed.Run!.Status);
+        Assert.Equal(TimeSpan.FromSeconds(40), killed.Run.EndedAt - killed.Run.StartedAt);
+        Assert.Contains("is gone (found at 2026-12-08 10:00:40Z; the run ends at its last recorded activity)", killed.Run.Reason);
+    }
+
     [Fact]
     public void A_corrupt_state_is_rebuilt_from_history_and_the_damaged_file_kept_aside()
     {

@@ -152,7 +152,7 @@ public sealed partial class BuildStore
         var dead = run.Owner is not null && ProcessLiveness.Check(run.Owner) == Liveness.Dead;
         // Only the run read above: another writer may have closed it and started its own meanwhile
         // (one this request may then join), which must not be closed as stale.
-        MarkInterrupted(buildId, dead ? $"owner process {run.Owner!.ProcessId} is gone" : "superseded by a new run before it ended", onlyIfOwnerDead: false, only: run);
+        MarkInterrupted(buildId, dead ? null : "superseded by a new run before it ended", onlyIfOwnerDead: false, only: run);
     }
 
     /// <summary>
@@ -404,9 +404,21 @@ public sealed partial class BuildStore
             }
 
             changed = true;
+            var now = Now;
             SetStatus(existing, RunStatus.Interrupted);
-            run.EndedAt = Now;
-            run.Reason = reason ?? $"owner process {run.Owner!.ProcessId} on {run.Owner.Host} is gone";
+            if (reason is null)
+            {
+                // When the process died is unknown, and a sweep may come days later: the run ends at
+                // the last thing it recorded, so its duration is what it is known to have run.
+                run.EndedAt = existing.UpdatedAt > run.StartedAt ? existing.UpdatedAt : run.StartedAt;
+                run.Reason = $"owner process {run.Owner!.ProcessId} on {run.Owner.Host} is gone (found at {now.UtcDateTime:yyyy-MM-dd HH:mm:ss}Z; the run ends at its last recorded activity)";
+            }
+            else
+            {
+                run.EndedAt = now;
+                run.Reason = reason;
+            }
+
             return new Change(existing, new HistoryEntry { Kind = HistoryKinds.RunInterrupted, From = existing.Phase, Message = run.Reason }, DurableNow: true);
         });
         return changed;
