@@ -14,6 +14,19 @@ public class ValidatorRealProblemTests
     private const string App = "src/App/App.csproj|Debug|net10.0";
     private const string Lib = "src/Lib/Lib.csproj|Debug|net10.0";
 
+    [Fact]
+    public void A_corrupt_state_is_reported_with_the_build_its_history_names()
+    {
+        using var f = TwoBuilds();
+        var state = f.Store.Layout.StateFile(BuildKey.For(App));
+        File.WriteAllText(state, "{ this is not json");
+
+        var problem = Assert.Single(new StoreValidator(f.Store).Validate().Problems, p => p.File == state);
+        Assert.Equal(StoreErrorKind.Corruption, problem.Kind);
+        Assert.Equal(App, problem.BuildId);
+        Assert.DoesNotContain("LineNumber:", problem.Message);
+    }
+
     private static StoreFixture TwoBuilds()
     {
         var f = new StoreFixture();

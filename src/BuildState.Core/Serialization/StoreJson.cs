@@ -161,8 +161,7 @@ public static class StoreJson
         }
         catch (JsonException e)
         {
-            var where = e.LineNumber is { } line ? $" at line {line + 1}, position {(e.BytePositionInLine ?? 0) + 1}" : "";
-            throw BuildStateException.Corrupt(path, $"not a valid {typeof(T).Name} file{where}: {FirstLine(e.Message)}", e);
+            throw BuildStateException.Corrupt(path, $"not a valid {typeof(T).Name} file{JsonErrorText.Where(e)}: {JsonErrorText.Message(e)}", e);
         }
         catch (Exception e) when (e is InvalidOperationException or NotSupportedException or ArgumentException or FormatException or OverflowException)
         {

@@ -52,7 +52,7 @@ public static class Migrations
         }
         catch (JsonException e)
         {
-            throw BuildStateException.Corrupt(path, $"not valid JSON: {e.Message.Split('\n')[0]}", e);
+            throw BuildStateException.Corrupt(path, $"not valid JSON{JsonErrorText.Where(e)}: {JsonErrorText.Message(e)}", e);
         }
     }
 
@@ -123,7 +123,7 @@ public static class Migrations
         }
         catch (JsonException e)
         {
-            throw BuildStateException.Corrupt(path, $"not valid JSON: {e.Message.Split('\n')[0]}", e);
+            throw BuildStateException.Corrupt(path, $"not valid JSON{JsonErrorText.Where(e)}: {JsonErrorText.Message(e)}", e);
         }
 
         try

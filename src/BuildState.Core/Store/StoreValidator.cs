@@ -94,6 +94,7 @@ public sealed class StoreValidator(BuildStore store)
     {
         var fs = store.Options.FileSystem;
         var statePath = Layout.StateFile(key);
+        var firstProblem = report.Problems.Count;
         BuildRecord? record = null;
         try
         {
@@ -120,6 +121,15 @@ public sealed class StoreValidator(BuildStore store)
         }
 
         var newest = ValidateHistory(key, record, report, out var historyRefused);
+        if (record is null && newest is not null)
+        {
+            // The state could not be read, its history could: its problems name the build it holds.
+            for (var i = firstProblem; i < report.Problems.Count; i++)
+            {
+                report.Problems[i] = report.Problems[i] with { BuildId = report.Problems[i].BuildId ?? newest.Id };
+            }
+        }
+
         if (record is null || historyRefused)
         {
             return null; // what the build is now is not known: the index and its dependents are not judged against a guess

@@ -63,6 +63,7 @@ public sealed class HandWrittenJsonErrorTests
             var e = Assert.Throws<BuildStateException>(() => StoreJson.DeserializeState(bytes, StoreJsonOracle.Path));
             Assert.Equal(StoreErrorKind.Corruption, e.Kind);
             Assert.Equal(StoreJsonOracle.Path, e.FilePath);
+            Assert.DoesNotContain("LineNumber:", e.Message); // System.Text.Json's 0-based repeat of the position
         }
     }
 

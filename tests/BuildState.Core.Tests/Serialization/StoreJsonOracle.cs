@@ -53,7 +53,7 @@ internal static class StoreJsonOracle
         return buffer.WrittenSpan.ToArray();
     }
 
-    /// <summary>The reader before the hand-written one, verbatim.</summary>
+    /// <summary>The reader before the hand-written one, verbatim but for its message, which no longer repeats System.Text.Json's 0-based position.</summary>
     private static T Read<T>(ReadOnlySpan<byte> utf8, JsonTypeInfo<T> info)
         where T : class
     {
@@ -65,12 +65,25 @@ internal static class StoreJsonOracle
         catch (JsonException e)
         {
             var where = e.LineNumber is { } line ? $" at line {line + 1}, position {(e.BytePositionInLine ?? 0) + 1}" : "";
-            throw BuildStateException.Corrupt(Path, $"not a valid {typeof(T).Name} file{where}: {FirstLine(e.Message)}", e);
+            throw BuildStateException.Corrupt(Path, $"not a valid {typeof(T).Name} file{where}: {WithoutPosition(FirstLine(e.Message))}", e);
         }
         catch (Exception e) when (e is InvalidOperationException or NotSupportedException or ArgumentException or FormatException or OverflowException)
         {
             throw BuildStateException.Corrupt(Path, $"not a valid {typeof(T).Name} file: {FirstLine(e.Message)}", e);
         }
+    }
+
+    private static string WithoutPosition(string message)
+    {
+        var at = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
+        if (at < 0)
+        {
+            return message;
+        }
+
+        var kept = message[..at].TrimEnd();
+        kept = kept.EndsWith('|') ? kept[..^1].TrimEnd() : kept;
+        return kept.EndsWith('.') ? kept : kept + ".";
     }
 
     private static string FirstLine(string message)
