@@ -92,9 +92,10 @@ internal static class ShowCommand
                 t.AddRow(cells.ToArray());
             }
 
-            var written = runStart is null ? "" : r.Artifacts.Count(a => a.LastWriteUtc >= runStart) is var n && n == 0
-                ? "; none written by this run: its outputs were up to date"
-                : $"; {n} written by this run";
+            var writtenCount = runStart is null ? 0 : r.Artifacts.Count(a => a.LastWriteUtc >= runStart);
+            var written = runStart is null ? ""
+                : writtenCount == 0 ? "; none written by this run: its outputs were up to date"
+                : $"; {writtenCount} written by this run";
             c.MarkupLine($"[bold]Artifacts[/] ({r.Artifacts.Count}, {Styles.E(Units.Size(r.Artifacts.Sum(a => a.Size)))}{written})");
             c.Write(t);
         }

@@ -55,6 +55,6 @@ internal static class VerifyCommand
     /// </summary>
     private static string WhatToDo(Model.BuildRecord record) =>
         record.Checkpoints.LastOrDefault(c => c.HasArtifactCopies) is { } withCopies
-            ? $"`buildstate restore BUILD {withCopies.Id} --artifacts` puts back the files of its newest checkpoint with copies ({withCopies.Name ?? "unnamed"}, {withCopies.CreatedAt:yyyy-MM-dd HH:mm}), or rebuild"
+            ? $"`buildstate restore BUILD {withCopies.Id} --artifacts` puts back the files of its newest checkpoint with copies ({withCopies.Name ?? "unnamed"}, {Units.Time(withCopies.CreatedAt)}), or rebuild"
             : "rebuild to bring them back: no checkpoint of this build holds copies of its files (automatic checkpoints keep copies with BuildStateCheckpointArtifacts=true; `buildstate checkpoint BUILD` takes one with copies)";
 }

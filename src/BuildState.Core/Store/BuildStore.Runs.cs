@@ -1,3 +1,4 @@
+using System.Globalization;
 using BuildState.Errors;
 using BuildState.Lifecycle;
 using BuildState.Model;
@@ -411,7 +412,7 @@ public sealed partial class BuildStore
                 // When the process died is unknown, and a sweep may come days later: the run ends at
                 // the last thing it recorded, so its duration is what it is known to have run.
                 run.EndedAt = existing.UpdatedAt > run.StartedAt ? existing.UpdatedAt : run.StartedAt;
-                run.Reason = $"owner process {run.Owner!.ProcessId} on {run.Owner.Host} is gone (found at {now.UtcDateTime:yyyy-MM-dd HH:mm:ss}Z; the run ends at its last recorded activity)";
+                run.Reason = $"owner process {run.Owner!.ProcessId} on {run.Owner.Host} is gone (found at {now.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)}Z; the run ends at its last recorded activity)";
             }
             else
             {
