@@ -9,13 +9,14 @@ namespace BuildState.Core.Tests;
 public class RecoveryTests
 {
     private const string Id = "src/App/App.csproj|Debug|net10.0";
+    private const string Other = "src/Lib/Lib.csproj|Debug|net10.0";
     private static readonly string Key = BuildKey.For(Id);
 
     [Theory]
     [InlineData("sweep")]
     [InlineData("recover")]
     [InlineData("next run")]
-    public void A_run_whose_owner_died_ends_at_its_last_recorded_activity_not_when_it_was_found(string how)
+    public void A_run_whose_owner_died_ends_at_its_invocations_last_recorded_activity_not_when_it_was_found(string how)
     {
         using var f = new StoreFixture();
         var now = DateTimeOffset.Parse("2026-12-06T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
@@ -24,6 +25,8 @@ public class RecoveryTests
         store.StartRun(Id, new StartRunRequest { RunId = "killed", Owner = dead });
         now = now.AddSeconds(40);
         store.Transition(Id, "Setup"); // the last thing the run recorded before its process was killed
+        now = now.AddSeconds(30);
+        store.StartRun(Other, new StartRunRequest { RunId = "killed" }); // the invocation's last sign of life, in another build
         now = now.AddDays(2); // found much later
 
         switch (how)
@@ -35,8 +38,8 @@ public class RecoveryTests
 
         var killed = how == "next run" ? store.GetHistory(Id).Last(h => h.Kind == HistoryKinds.RunInterrupted).State! : store.Get(Id);
         Assert.Equal(RunStatus.Interrupted, killed.Run!.Status);
-        Assert.Equal(TimeSpan.FromSeconds(40), killed.Run.EndedAt - killed.Run.StartedAt);
-        Assert.Contains("is gone (found at 2026-12-08 10:00:40Z; the run ends at its last recorded activity)", killed.Run.Reason);
+        Assert.Equal(TimeSpan.FromSeconds(70), killed.Run.EndedAt - killed.Run.StartedAt);
+        Assert.Contains("is gone (found at 2026-12-08 10:01:10Z; the run ends at its invocation's last recorded activity)", killed.Run.Reason);
     }
 
     [Fact]

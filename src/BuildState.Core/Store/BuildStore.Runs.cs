@@ -373,9 +373,11 @@ public sealed partial class BuildStore
     public IReadOnlyList<string> SweepInterruptedRuns()
     {
         var marked = new List<string>();
-        foreach (var entry in List().Where(e => e.Status == RunStatus.Running))
+        var entries = List();
+        var lastActivity = LastActivityByRunId(entries);
+        foreach (var entry in entries.Where(e => e.Status == RunStatus.Running))
         {
-            if (MarkInterrupted(entry.Id, null, onlyIfOwnerDead: true))
+            if (MarkInterrupted(entry.Id, null, onlyIfOwnerDead: true, lastActivity: lastActivity))
             {
                 marked.Add(entry.Id);
             }
@@ -384,9 +386,39 @@ public sealed partial class BuildStore
         return marked;
     }
 
-    private bool MarkInterrupted(string buildId, string? reason, bool onlyIfOwnerDead, RunInfo? only = null)
+    /// <summary>
+    /// The latest change the index shows from each invocation (the builds' latest runs under one run
+    /// id): a killed run's process died at an unknown time, but not before the last thing its
+    /// invocation recorded, in any of its builds.
+    /// </summary>
+    private static Dictionary<string, DateTimeOffset> LastActivityByRunId(IEnumerable<IndexEntry> entries)
+    {
+        var latest = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+        foreach (var entry in entries)
+        {
+            if (entry.RunId is { } runId && (!latest.TryGetValue(runId, out var seen) || entry.UpdatedAt > seen))
+            {
+                latest[runId] = entry.UpdatedAt;
+            }
+        }
+
+        return latest;
+    }
+
+    /// <summary>
+    /// Marks the build's Running run Interrupted. <paramref name="reason"/> null: its owner is gone
+    /// (checked here with <paramref name="onlyIfOwnerDead"/>, or known by the caller), and the run
+    /// ends at <paramref name="lastActivity"/> (<see cref="LastActivityByRunId"/>, read from the index
+    /// when not given). <paramref name="only"/>: only that run, not one started since.
+    /// </summary>
+    private bool MarkInterrupted(string buildId, string? reason, bool onlyIfOwnerDead, RunInfo? only = null, IReadOnlyDictionary<string, DateTimeOffset>? lastActivity = null)
     {
         var changed = false;
+        if (reason is null)
+        {
+            lastActivity ??= LastActivityByRunId(List()); // outside the build's lock
+        }
+
         Mutate(buildId, "mark interrupted", existing =>
         {
             if (existing?.Run is not { Status: RunStatus.Running } run)
@@ -410,9 +442,16 @@ public sealed partial class BuildStore
             if (reason is null)
             {
                 // When the process died is unknown, and a sweep may come days later: the run ends at
-                // the last thing it recorded, so its duration is what it is known to have run.
-                run.EndedAt = existing.UpdatedAt > run.StartedAt ? existing.UpdatedAt : run.StartedAt;
-                run.Reason = $"owner process {run.Owner!.ProcessId} on {run.Owner.Host} is gone (found at {now.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)}Z; the run ends at its last recorded activity)";
+                // the last thing its invocation recorded (its own last change, or a later one of
+                // another build of the same run id), so its duration is what it is known to have run.
+                var seen = existing.UpdatedAt;
+                if (lastActivity!.TryGetValue(run.RunId, out var invocation) && invocation > seen)
+                {
+                    seen = invocation;
+                }
+
+                run.EndedAt = seen > now ? now : seen < run.StartedAt ? run.StartedAt : seen;
+                run.Reason = $"owner process {run.Owner!.ProcessId} on {run.Owner.Host} is gone (found at {now.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)}Z; the run ends at its invocation's last recorded activity)";
             }
             else
             {
