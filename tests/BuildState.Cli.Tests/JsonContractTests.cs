@@ -121,6 +121,8 @@ public sealed class JsonContractTests : IDisposable
         var kinds = history.GetProperty("history").EnumerateArray().Select(e => e.GetProperty("kind").GetString()).ToList();
         Assert.Equal(["run-started", "transition", "transition", "error", "run-ended"], kinds);
         Assert.Equal(2, Bs.Run(_store.Repo, "history", "Lib", "--last", "2", "--json").Json.GetProperty("history").GetArrayLength());
+        Assert.Contains("the last 2 of 5 record(s)", Bs.Run(_store.Repo, "history", "Lib", "--last", "2").Out);
+        Assert.Contains(": 5 record(s)", Bs.Run(_store.Repo, "history", "Lib", "--last", "9").Out);
 
         var checkpoints = Bs.Run(_store.Repo, "checkpoints", "App.csproj|Debug", "--json").Json.GetProperty("checkpoints").EnumerateArray().Single();
         HasFields(checkpoints, "id", "phase", "createdAt", "name", "hasArtifactCopies", "artifacts");

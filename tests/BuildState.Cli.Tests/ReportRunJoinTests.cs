@@ -65,4 +65,20 @@ public sealed class ReportRunJoinTests : IDisposable
         // The store itself is unchanged: the build's current state is its latest run.
         Assert.True(_store.Open().Get(TestStore.App).Run!.StartedAt > session);
     }
+
+    [Fact]
+    public void A_run_with_builds_cut_off_says_interrupted_apart_from_failed()
+    {
+        var store = _store.Store;
+        var dead = new OwnerInfo { ProcessId = Environment.ProcessId, Host = Environment.MachineName, ProcessStartedAt = DateTimeOffset.UnixEpoch };
+        store.StartRun(TestStore.App, new StartRunRequest { RunId = "killed", Owner = dead });
+        store.StartRun(TestStore.Lib, new StartRunRequest { RunId = "killed", Owner = dead });
+        store.StartRun(TestStore.Core, new StartRunRequest { RunId = "killed" });
+        store.EndRun(TestStore.Core, RunOutcome.Failed);
+        store.SweepInterruptedRuns();
+
+        var html = ReportHtml.Render(ReportModel.Build(_store.Open(), maxRuns: 10, DateTimeOffset.UtcNow));
+        Assert.Contains("<span class=\"bad\">1 failed</span>", html);
+        Assert.Contains("<span class=\"bad\">2 interrupted</span>", html);
+    }
 }

@@ -18,7 +18,7 @@ public sealed class RestoreTests : IDisposable
         var verify = Bs.Run(_store.Repo, "verify", "App.csproj");
         Assert.Equal(4, verify.Code);
         var withCopies = _store.Store.Get(TestStore.App).Checkpoints.Single(c => c.Name == "after-build").Id;
-        Assert.Contains($"`buildstate restore BUILD {withCopies} --artifacts` puts back the files of its newest checkpoint with copies (after-build,", verify.Out.ReplaceLineEndings(" ").Replace("  ", " ", StringComparison.Ordinal));
+        Assert.Contains($"`buildstate restore \"{TestStore.App}\" {withCopies} --artifacts` puts back the files of its newest checkpoint with copies (after-build,", verify.Out.ReplaceLineEndings(" ").Replace("  ", " ", StringComparison.Ordinal));
 
         var result = Bs.Run(_store.Repo, "restore", "App.csproj", "after-build", "--artifacts", "--json");
         Assert.True(result.Code == 0, result.ToString());
@@ -44,6 +44,17 @@ public sealed class RestoreTests : IDisposable
         Assert.Equal(4, verify.Code);
         Assert.Contains("rebuild to bring them back: no checkpoint of this build holds copies of its files", verify.Out.ReplaceLineEndings(" "));
         Assert.DoesNotContain("--artifacts", verify.Out);
+
+        // A checkpoint with copies taken before the latest run holds older files: restoring it is a roll-back, and the hint says so.
+        File.WriteAllText(dll, "built");
+        store.Store.CreateCheckpoint(TestStore.App, "old", copyArtifacts: true);
+        Thread.Sleep(20);
+        store.Store.StartRun(TestStore.App, new StartRunRequest { RunId = "newer" });
+        store.Store.RecordArtifacts(TestStore.App, [new ArtifactInput(dll, "assembly")]);
+        File.Delete(dll);
+        var rollBack = Bs.Run(store.Repo, "verify", "App.csproj").Out.ReplaceLineEndings(" ");
+        Assert.Contains("rebuild to bring them back;", rollBack);
+        Assert.Contains("taken before the latest run: older files, a roll-back of the build", rollBack.Replace("  ", " ", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -100,6 +100,28 @@ public sealed class WatchTests : IDisposable
     }
 
     [Fact]
+    public void A_run_cut_off_by_a_kill_ends_Interrupted_not_Failed_and_a_failure_still_wins()
+    {
+        var dead = new OwnerInfo { ProcessId = Environment.ProcessId, Host = Environment.MachineName, ProcessStartedAt = DateTimeOffset.UnixEpoch };
+        _store.Store.StartRun(TestStore.Lib, new StartRunRequest { RunId = "killed" });
+        _store.Store.Transition(TestStore.Lib, "Setup");
+        _store.Store.Transition(TestStore.Lib, "Build");
+        _store.Store.Transition(TestStore.Lib, "Cleanup");
+        _store.Store.Transition(TestStore.Lib, "Complete");
+        _store.Store.StartRun(TestStore.App, new StartRunRequest { RunId = "killed", Owner = dead }); // its process killed mid-build
+
+        var result = Bs.Run(_store.Repo, "watch", "--run", "killed", "--json", "--interval", "50ms", "--timeout", "60s");
+        Assert.Equal(1, result.Code);
+        var done = Events(result.Out)[^1];
+        Assert.Equal(("done", "Interrupted"), (done.GetProperty("event").GetString(), done.GetProperty("status").GetString()));
+
+        _store.Store.StartRun(TestStore.Core, new StartRunRequest { RunId = "killed" });
+        _store.Store.EndRun(TestStore.Core, RunOutcome.Failed);
+        done = Events(Bs.Run(_store.Repo, "watch", "--run", "killed", "--json", "--interval", "50ms", "--timeout", "60s").Out)[^1];
+        Assert.Equal("Failed", done.GetProperty("status").GetString());
+    }
+
+    [Fact]
     public void A_real_watch_process_follows_a_run_written_by_this_process()
     {
         // Wait for a run that has not started yet: the watcher is a real `dotnet buildstate.dll` process.

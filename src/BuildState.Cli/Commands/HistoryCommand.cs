@@ -49,7 +49,8 @@ internal static class HistoryCommand
         }
 
         var unreadable = listing.Gaps.Count(g => !g.InProgress);
-        ctx.Console.MarkupLine($"[bold]{Styles.E(id)}[/]: {list.Count} record(s){(unreadable > 0 ? $", [red]{unreadable} part(s) of the log could not be read[/]" : "")}");
+        var shown = list.Count < listing.Entries.Count ? $"the last {list.Count} of {listing.Entries.Count} record(s)" : $"{list.Count} record(s)";
+        ctx.Console.MarkupLine($"[bold]{Styles.E(id)}[/]: {shown}{(unreadable > 0 ? $", [red]{unreadable} part(s) of the log could not be read[/]" : "")}");
         ctx.Console.Write(table);
         foreach (var gap in listing.Gaps)
         {

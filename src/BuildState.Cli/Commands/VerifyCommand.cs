@@ -51,10 +51,21 @@ internal static class VerifyCommand
 
     /// <summary>
     /// Only a checkpoint with copies of the files can put them back; automatic checkpoints keep none
-    /// unless the build asks for them, so name the newest that can, or say how to get one.
+    /// unless the build asks for them, so name the newest that can, or say how to get one. A
+    /// checkpoint taken before the latest run started holds older files than the run recorded:
+    /// restoring it rolls the build back, which the hint says.
     /// </summary>
-    private static string WhatToDo(Model.BuildRecord record) =>
-        record.Checkpoints.LastOrDefault(c => c.HasArtifactCopies) is { } withCopies
-            ? $"`buildstate restore BUILD {withCopies.Id} --artifacts` puts back the files of its newest checkpoint with copies ({withCopies.Name ?? "unnamed"}, {Units.Time(withCopies.CreatedAt)}), or rebuild"
-            : "rebuild to bring them back: no checkpoint of this build holds copies of its files (automatic checkpoints keep copies with BuildStateCheckpointArtifacts=true; `buildstate checkpoint BUILD` takes one with copies)";
+    private static string WhatToDo(Model.BuildRecord record)
+    {
+        if (record.Checkpoints.LastOrDefault(c => c.HasArtifactCopies) is not { } withCopies)
+        {
+            return $"rebuild to bring them back: no checkpoint of this build holds copies of its files (automatic checkpoints keep copies with BuildStateCheckpointArtifacts=true; `buildstate checkpoint \"{record.Id}\"` takes one with copies)";
+        }
+
+        var command = $"`buildstate restore \"{record.Id}\" {withCopies.Id} --artifacts`";
+        var which = $"{withCopies.Name ?? "unnamed"}, {Units.Time(withCopies.CreatedAt)}";
+        return record.Run is { } run && withCopies.CreatedAt < run.StartedAt
+            ? $"rebuild to bring them back; {command} would put back the files of the newest checkpoint with copies ({which}), taken before the latest run: older files, a roll-back of the build"
+            : $"{command} puts back the files of its newest checkpoint with copies ({which}), or rebuild";
+    }
 }

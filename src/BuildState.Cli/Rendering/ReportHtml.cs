@@ -96,9 +96,14 @@ internal static class ReportHtml
         sb.Append("<section class=\"card run").Append(index == 0 ? " active" : "").Append("\" id=\"run-").Append(index).Append("\" data-run-id=\"").Append(H(run.RunId)).Append("\">\n");
         sb.Append("<h2>Run <code>").Append(H(run.RunId)).Append("</code> <span class=\"meta\">started ").Append(H(Units.Time(run.Start)))
             .Append(" · ").Append(H(Units.Duration(run.Duration))).Append(" · ").Append(run.Builds.Count).Append(" build(s)");
-        if (run.Failed > 0)
+        if (run.Failed > run.Interrupted)
         {
-            sb.Append(" · <span class=\"bad\">").Append(run.Failed).Append(" failed</span>");
+            sb.Append(" · <span class=\"bad\">").Append(run.Failed - run.Interrupted).Append(" failed</span>");
+        }
+
+        if (run.Interrupted > 0)
+        {
+            sb.Append(" · <span class=\"bad\">").Append(run.Interrupted).Append(" interrupted</span>");
         }
 
         sb.Append("</span></h2>\n<div class=\"timeline\">\n<div class=\"row axis\"><div class=\"name\">Build</div><div class=\"info\">Status</div><div class=\"info num\">Time</div><div class=\"info num\">Artifacts</div><div class=\"track\">");

@@ -122,7 +122,10 @@ internal sealed class ReportRun
 
     public TimeSpan Duration => End - Start;
 
+    /// <summary>Builds of the run that did not succeed: failed or cut off (<see cref="Interrupted"/> counts the latter).</summary>
     public int Failed => Builds.Count(b => b.Status is RunStatus.Failed or RunStatus.Interrupted);
+
+    public int Interrupted => Builds.Count(b => b.Status == RunStatus.Interrupted);
 
     public bool Running => Builds.Any(b => b.Status == RunStatus.Running);
 

@@ -35,7 +35,17 @@ internal sealed class RunFollower(BuildStore store, string? onlyBuild, string? r
 
     public bool Ended => Builds.Count > 0 && Builds.Values.All(b => b.RunId == RunId && EffectiveStatus(b) != RunStatus.Running);
 
-    public RunStatus Outcome => Builds.Values.Select(EffectiveStatus).Any(s => s != RunStatus.Succeeded) ? RunStatus.Failed : RunStatus.Succeeded;
+    /// <summary>Failed when any build failed; else Interrupted when any was cut off (Ctrl+C, a kill); else Succeeded.</summary>
+    public RunStatus Outcome
+    {
+        get
+        {
+            var statuses = Builds.Values.Select(EffectiveStatus).ToList();
+            return statuses.Contains(RunStatus.Failed) ? RunStatus.Failed
+                : statuses.Any(s => s != RunStatus.Succeeded) ? RunStatus.Interrupted
+                : RunStatus.Succeeded;
+        }
+    }
 
     public IEnumerable<WatchEvent> Poll()
     {
