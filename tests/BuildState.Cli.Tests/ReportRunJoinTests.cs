@@ -81,4 +81,27 @@ public sealed class ReportRunJoinTests : IDisposable
         Assert.Contains("<span class=\"bad\">1 failed</span>", html);
         Assert.Contains("<span class=\"bad\">2 interrupted</span>", html);
     }
+
+    [Fact]
+    public void The_gap_between_two_joined_runs_is_not_drawn_as_a_phase()
+    {
+        var t0 = DateTimeOffset.Parse("2026-12-06T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
+        TransitionRecord T(string from, string to, double atSeconds, double durationSeconds) =>
+            new() { From = from, To = to, At = t0.AddSeconds(atSeconds), DurationMs = durationSeconds * 1000 };
+        var row = new BuildRecord
+        {
+            Id = TestStore.App,
+            Phase = "Complete",
+            Run = new RunInfo { RunId = "ci-42", StartedAt = t0, EndedAt = t0.AddSeconds(16) },
+            Transitions =
+            [
+                T("Init", "Setup", 0, 0), T("Setup", "Build", 1, 1), T("Build", "Cleanup", 3, 2), T("Cleanup", "Complete", 3, 0),
+                T("Init", "Setup", 13, 0), T("Setup", "Build", 13, 0), T("Build", "Test", 13, 0), T("Test", "Cleanup", 16, 3), T("Cleanup", "Complete", 16, 0), // the test command, 10 s later
+            ],
+        };
+
+        var segments = ReportRun.Segments(row, t0.AddSeconds(20));
+        Assert.All(segments, s => Assert.True(s.To - s.From <= TimeSpan.FromSeconds(3), $"{s.Phase} drawn from {s.From:T} to {s.To:T}"));
+        Assert.Equal(TimeSpan.FromSeconds(3), segments.Single(s => s.Phase == "Test").To - segments.Single(s => s.Phase == "Test").From);
+    }
 }

@@ -143,6 +143,15 @@ internal sealed class ReportRun
             : b.Run!.StartedAt;
         foreach (var t in b.Transitions)
         {
+            // A later run joined to the row (a test session after its build) begins after a gap in
+            // which nothing of this build ran: the transition's own duration says where its phase
+            // began, so the gap is left blank instead of drawn as that phase (Init).
+            var began = t.At - TimeSpan.FromMilliseconds(t.DurationMs);
+            if (began > at)
+            {
+                at = began;
+            }
+
             segments.Add((t.From, at, t.At));
             at = t.At;
         }
