@@ -75,6 +75,7 @@ public class BuildRecordingTests(PackageFeed feed)
         var record = repo.Store().Get(TestRepo.Id("Broken"));
         Assert.Equal("Error", record.Phase);
         Assert.Equal(RunStatus.Failed, record.Status);
+        Assert.Equal("the compile failed with 1 error(s)", record.Run!.Reason);
         var error = Assert.Single(record.Errors);
         Assert.Equal("CS0103", error.Code);
         Assert.Equal("CoreCompile", error.Target);
@@ -118,6 +119,7 @@ public class BuildRecordingTests(PackageFeed feed)
         Assert.Equal(RunStatus.Failed, record.Status);
         Assert.Equal(["Setup", "Error"], record.Transitions.Select(t => t.To));
         Assert.Contains("phase Setup", record.Run!.Reason);
+        Assert.Contains("a reference that did not build, or a target of the project's own", record.Run.Reason);
         Assert.NotNull(record.Run.EndedAt);
         Assert.True(record.Run.StartedAt <= record.Transitions[^1].At);
         Assert.False(File.Exists(repo.Path_("src/Early/obj/Debug/net10.0/Early.dll")));

@@ -61,6 +61,8 @@ public class CommandsTests(PackageFeed feed)
         Assert.Equal((1, 1, 0), (noBuildCounts.Total, noBuildCounts.Passed, noBuildCounts.Failed));
         Assert.Equal(library, repo.Store().Get(TestRepo.Id("Calc")).RunId);
         Assert.Equal(["before-test"], tested.Checkpoints.Select(c => c.Name)); // it built nothing to keep
+        Assert.Equal([TestRepo.Id("Calc")], record.Dependencies);
+        Assert.Equal(record.Dependencies, tested.Dependencies); // resolved no references: keeps its build's
 
         // `dotnet build` and `dotnet test` in turn with nothing changed: no checkpoint taken again,
         // none rotated out.
@@ -85,6 +87,7 @@ public class CommandsTests(PackageFeed feed)
         Assert.Equal("Test", failed.Transitions[^1].From);
         var counts = Assert.IsType<TestResults>(failed.Tests);
         Assert.Equal((3, 1, 1, 1), (counts.Total, counts.Passed, counts.Failed, counts.Skipped));
+        Assert.Equal("1 of 3 tests failed", failed.Run!.Reason);
         var wrong = Assert.Single(failed.Errors, e => e.Target == "VSTest");
         Assert.StartsWith("FailingTests.Wrong: Assert.Equal() Failure", wrong.Message);
         Assert.Equal(("src/Calc.Tests/FailingTests.cs", 3, "Test"), (wrong.File, wrong.Line, wrong.Phase));

@@ -143,8 +143,10 @@ internal static class RunCloser
 
         // Failed tests fail VSTest, so a run with failures ends here: its counts and failed tests
         // are recorded in one change before the run ends.
+        string? failedTests = null;
         if (current.Phase == DefaultLifecycle.Test && TrxResults.Read(context.TestResults, context.TestsStartedAt, context.TestAssembly) is { } tests)
         {
+            failedTests = tests.Counts.Failed > 0 ? $"{tests.Counts.Failed} of {tests.Counts.Total} tests failed" : null;
             context.Store.Update(context.BuildId, record =>
             {
                 record.Tests = Stored(context, tests.Counts);
@@ -161,7 +163,7 @@ internal static class RunCloser
         // A background commit that failed (reported as BST1001) left the run open although the
         // build may have succeeded: the recording, not the build, was cut off.
         var reason = context.RecordingFailed ? "the store could not record the end of this run (warning BST1001)"
-            : cutOff ?? $"the build ended in phase {current.Phase} before the run completed (a target failed)";
+            : cutOff ?? failedTests ?? FailureReason(current.Phase, errors.Count);
         // A part of a shared run whose recording failed is not a cut-off build: as Interrupted its
         // reason would stand for the whole run and turn another part's real failure into one.
         var outcome = cutOff is not null || (context.RecordingFailed && current.Run.Instances is null) ? RunOutcome.Interrupted : RunOutcome.Failed;
@@ -169,6 +171,15 @@ internal static class RunCloser
 
         context.DefaultRunEnded = true;
     }
+
+    /// <summary>
+    /// What a failed build's run says about why, from what the SDK can see: MSBuild gives tasks no
+    /// other target's errors, so beyond the compiler's (from its error log) the phase tells where.
+    /// </summary>
+    private static string FailureReason(string phase, int compilerErrors) =>
+        compilerErrors > 0 ? $"the compile failed with {compilerErrors} error(s)"
+        : phase == DefaultLifecycle.Setup ? "the build ended in phase Setup before the run completed (a target failed before the compile: a reference that did not build, or a target of the project's own)"
+        : $"the build ended in phase {phase} before the run completed (a target failed)";
 
     /// <summary>The probe's log holds nothing the store does not once read (and lists every suppressed analyzer result: it can be large).</summary>
     private static void DeleteProbeLog(string path)

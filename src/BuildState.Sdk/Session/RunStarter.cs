@@ -80,7 +80,9 @@ internal static class RunStarter
         }
 
         // Read on the task's thread (the items belong to MSBuild); the commit may run in the background.
-        var dependencies = start.EnterBuild ? PhaseEntry.DependencyIds(repo, start.ProjectReferences, settings.Configuration) : null;
+        // A run that builds nothing (`dotnet test` no-build) resolves no references: it keeps the
+        // dependencies its build recorded (null leaves them as they are).
+        var dependencies = start.EnterBuild && !start.NoBuild ? PhaseEntry.DependencyIds(repo, start.ProjectReferences, settings.Configuration) : null;
         session.Add(context);
 
         // The run id (the invocation registry, on a node's first use) and the run start are the
