@@ -5,9 +5,10 @@ using BuildState.Store;
 namespace BuildState.Sdk.Tests;
 
 /// <summary>
-/// A build cut off during a project's own targets before its compile (a code generator): a project
-/// whose sources changed has started its run in Setup, so the cut is recorded; a no-op build still
-/// starts its run only before CoreCompile (two task calls per project, docs/msbuild.md).
+/// A build cut off during a project's own targets before its compile (a code generator, a
+/// BeforeBuild step): a project whose sources changed has started its run in Setup, so the cut is
+/// recorded; a no-op build still starts its run only before CoreCompile (two task calls per
+/// project, docs/msbuild.md).
 /// </summary>
 [Collection("e2e")]
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
@@ -28,11 +29,11 @@ public class CutOffBeforeCompileTests(PackageFeed feed)
     }
 
     [Fact]
-    public void A_build_killed_in_a_target_before_the_compile_of_a_changed_project_leaves_a_run_the_next_build_marks_interrupted()
+    public void A_build_killed_in_a_BeforeBuild_step_of_a_changed_project_leaves_a_run_the_next_build_marks_interrupted()
     {
         using var repo = new TestRepo(feed);
         repo.Project("Other");
-        using var build = SlowBuild.StartAndWaitForPhase(repo, BeforeCompile, "Setup");
+        using var build = SlowBuild.StartAndWaitForPhase(repo, "BeforeTargets=\"BeforeBuild\"", "Setup");
         build.Kill(entireProcessTree: true); // SIGKILL: no end-of-build hook runs
         build.WaitForExit();
         Assert.Equal(RunStatus.Running, repo.Store().Get(TestRepo.Id("Slow")).Status);
