@@ -39,10 +39,12 @@ public class BinaryLogTests(PackageFeed feed)
             var prepare = Of("PrepareForBuild");
             var buildTarget = Of("Build");
 
-            // Setup: from just before PrepareForBuild (a time the targets take there, the run being
-            // started by a task before CoreCompile) until just before CoreCompile.
+            // Setup: from just before BeforeBuild (a time the targets take there, first of Build's
+            // dependencies; the run being started by a task there or before CoreCompile) until just
+            // before CoreCompile.
             Assert.True(Utc(project.StartTime) - Slack <= At("Setup"), $"{id}: Setup began at {At("Setup"):O}, before the project did at {Utc(project.StartTime):O}");
             Assert.Equal(At("Setup"), record.Run!.StartedAt);
+            Assert.True(At("Setup") <= Utc(Of("BeforeBuild").StartTime) + Slack, $"{id}: Setup began at {At("Setup"):O}, BeforeBuild at {Utc(Of("BeforeBuild").StartTime):O}");
             Assert.True(At("Setup") <= Utc(prepare.StartTime) + Slack, $"{id}: Setup began at {At("Setup"):O}, PrepareForBuild at {Utc(prepare.StartTime):O}");
             Assert.True(Utc(prepare.EndTime) <= At("Build") + Slack, $"{id}: Build began before PrepareForBuild ended");
             // Build: from just before CoreCompile until after the Build target.

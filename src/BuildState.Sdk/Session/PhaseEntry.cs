@@ -7,7 +7,7 @@ namespace BuildState.Sdk.Session;
 /// <summary>
 /// Moves a project's default-lifecycle run into a phase (Build, before CoreCompile) with its
 /// ProjectReferences as dependencies, in one commit: BuildStateBeginRun's work when the run had
-/// started already (a project with tables starts it before PrepareForBuild). Outside the task
+/// started already (a project with tables, or whose sources changed, starts it before BeforeBuild). Outside the task
 /// class so it keeps its ReadyToRun code (see <see cref="RunStarter"/>).
 /// </summary>
 internal static class PhaseEntry

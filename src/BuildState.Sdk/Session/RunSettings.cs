@@ -55,7 +55,7 @@ internal sealed class RunSettings
     /// <summary>Environment variable names whose values are recorded with the run (never others).</summary>
     public string[] EnvironmentAllowList { get; init; } = [];
 
-    /// <summary>When PrepareForBuild began: the run's start and its Setup (null: now).</summary>
+    /// <summary>When Setup began (before BeforeBuild, or PrepareForBuild): the run's start and its Setup (null: now).</summary>
     public DateTimeOffset? SetupStartedAt { get; init; }
 
     /// <summary>The settings, or the first bad one's message (the property to fix, and its value).</summary>

@@ -6,11 +6,11 @@ namespace BuildState.Sdk.Tasks;
 
 /// <summary>
 /// Starts the run of a project instance and sets up the context the other tasks use. Called by the
-/// SDK's targets before CoreCompile: the run starts at the time PrepareForBuild began (taken there
+/// SDK's targets before CoreCompile: the run starts at the time Setup began, before BeforeBuild (taken there
 /// by a property function, since a task call would cost every build one more task per project) and
 /// goes Init -> Setup -> Build with the ProjectReferences as dependencies, in one commit. When the
 /// run has started already (a project with tables starts it before BeforeBuild, so its own
-/// targets can use the tasks; a project whose sources changed starts it before PrepareForBuild, so
+/// targets can use the tasks; a project whose sources changed starts it before BeforeBuild, so
 /// a build cut off before its compile is recorded) only Setup -> Build is committed. <see cref="Phase"/> Setup starts
 /// the run without entering Build: that early start, and a build that failed before CoreCompile.
 /// Not meant for custom targets.
