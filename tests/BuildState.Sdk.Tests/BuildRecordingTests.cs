@@ -126,6 +126,23 @@ public class BuildRecordingTests(PackageFeed feed)
     }
 
     [Fact]
+    public void A_project_whose_reference_did_not_build_names_it()
+    {
+        using var repo = new TestRepo(feed);
+        repo.Project("Lib");
+        repo.Project("App", references: "Lib");
+        repo.Ok("build", "src/App/App.csproj"); // App's build records Lib as its dependency
+        repo.Write("src/Lib/Bad.cs", "namespace Lib; public class Bad { public int M() => undefinedName; }\n");
+        Assert.NotEqual(0, repo.Dotnet("build", "src/App/App.csproj").ExitCode);
+
+        var app = repo.Store().Get(TestRepo.Id("App"));
+        Assert.Equal((RunStatus.Failed, "Setup"), (app.Status, app.Transitions[^1].From));
+        Assert.Equal($"the build ended in phase Setup before the run completed: a reference did not build ({TestRepo.Id("Lib")})", app.Run!.Reason);
+        Assert.Equal([TestRepo.Id("Lib")], app.Dependencies);
+        Assert.Equal("the compile failed with 1 error(s)", repo.Store().Get(TestRepo.Id("Lib")).Run!.Reason);
+    }
+
+    [Fact]
     public void A_project_without_CoreCompile_starts_its_run_after_Build()
     {
         using var repo = new TestRepo(feed);

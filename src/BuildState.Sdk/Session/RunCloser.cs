@@ -163,7 +163,7 @@ internal static class RunCloser
         // A background commit that failed (reported as BST1001) left the run open although the
         // build may have succeeded: the recording, not the build, was cut off.
         var reason = context.RecordingFailed ? "the store could not record the end of this run (warning BST1001)"
-            : cutOff ?? failedTests ?? FailureReason(current.Phase, errors.Count);
+            : cutOff ?? failedTests ?? FailureReason(context, current, errors.Count);
         // A part of a shared run whose recording failed is not a cut-off build: as Interrupted its
         // reason would stand for the whole run and turn another part's real failure into one.
         var outcome = cutOff is not null || (context.RecordingFailed && current.Run.Instances is null) ? RunOutcome.Interrupted : RunOutcome.Failed;
@@ -176,10 +176,40 @@ internal static class RunCloser
     /// What a failed build's run says about why, from what the SDK can see: MSBuild gives tasks no
     /// other target's errors, so beyond the compiler's (from its error log) the phase tells where.
     /// </summary>
-    private static string FailureReason(string phase, int compilerErrors) =>
-        compilerErrors > 0 ? $"the compile failed with {compilerErrors} error(s)"
-        : phase == DefaultLifecycle.Setup ? "the build ended in phase Setup before the run completed (a target failed before the compile: a reference that did not build, or a target of the project's own)"
-        : $"the build ended in phase {phase} before the run completed (a target failed)";
+    private static string FailureReason(ProjectContext context, BuildRecord current, int compilerErrors)
+    {
+        if (compilerErrors > 0)
+        {
+            return $"the compile failed with {compilerErrors} error(s)";
+        }
+
+        if (current.Phase != DefaultLifecycle.Setup)
+        {
+            return $"the build ended in phase {current.Phase} before the run completed (a target failed)";
+        }
+
+        // Its references as its build last recorded them (a failed run keeps them): one that did
+        // not build in this invocation is the likely cause. Only on this failure path.
+        var failed = new List<string>();
+        foreach (var dependency in current.Dependencies)
+        {
+            try
+            {
+                if (context.Store.TryGet(dependency) is { } built && built.RunId == current.RunId && built.Status != RunStatus.Succeeded)
+                {
+                    failed.Add(dependency);
+                }
+            }
+            catch (BuildStateException)
+            {
+                // unreadable: not named
+            }
+        }
+
+        return failed.Count > 0
+            ? $"the build ended in phase Setup before the run completed: a reference did not build ({string.Join(", ", failed)})"
+            : "the build ended in phase Setup before the run completed (a target failed before the compile: a reference that did not build, or a target of the project's own)";
+    }
 
     /// <summary>The probe's log holds nothing the store does not once read (and lists every suppressed analyzer result: it can be large).</summary>
     private static void DeleteProbeLog(string path)
