@@ -24,9 +24,10 @@ public sealed partial class BuildStore
         var keys = buildId is null
             ? ActiveKeys().ToList()
             : [BuildKey.For(buildId)];
+        var lastActivity = LastActivityFromIndex(); // read once, and only if a run is marked
         foreach (var key in keys)
         {
-            RecoverOne(key, buildId, report);
+            RecoverOne(key, buildId, report, lastActivity);
         }
 
         if (buildId is null)
@@ -51,7 +52,7 @@ public sealed partial class BuildStore
         return report;
     }
 
-    private void RecoverOne(string key, string? knownId, RecoveryReport report)
+    private void RecoverOne(string key, string? knownId, RecoveryReport report, Lazy<Dictionary<string, DateTimeOffset>> lastActivity)
     {
         string? recovered;
         using (Locks.Acquire(Layout.BuildLock(key), "recover"))
@@ -67,7 +68,7 @@ public sealed partial class BuildStore
             }
         }
 
-        if (recovered is not null && MarkInterrupted(recovered, null, onlyIfOwnerDead: true))
+        if (recovered is not null && MarkInterrupted(recovered, null, onlyIfOwnerDead: true, lastActivity: lastActivity))
         {
             report.Interrupted.Add(recovered);
         }

@@ -374,7 +374,7 @@ public sealed partial class BuildStore
     {
         var marked = new List<string>();
         var entries = List();
-        var lastActivity = LastActivityByRunId(entries);
+        var lastActivity = new Lazy<Dictionary<string, DateTimeOffset>>(() => LastActivityByRunId(entries));
         foreach (var entry in entries.Where(e => e.Status == RunStatus.Running))
         {
             if (MarkInterrupted(entry.Id, null, onlyIfOwnerDead: true, lastActivity: lastActivity))
@@ -406,19 +406,33 @@ public sealed partial class BuildStore
     }
 
     /// <summary>
+    /// <see cref="LastActivityByRunId"/> from the index as it is stored (snapshot and journal): no
+    /// stat per build, no write-back, no lock, so it may be read under a build's lock; a stale entry
+    /// only makes the bound lower, and an index that cannot be read leaves the run's own last change.
+    /// Made once per sweep or recovery, and only if a run is marked.
+    /// </summary>
+    private Lazy<Dictionary<string, DateTimeOffset>> LastActivityFromIndex() =>
+        new(() =>
+        {
+            try
+            {
+                return LastActivityByRunId(TryReadIndex()?.Builds ?? []);
+            }
+            catch (BuildStateException)
+            {
+                return [];
+            }
+        });
+
+    /// <summary>
     /// Marks the build's Running run Interrupted. <paramref name="reason"/> null: its owner is gone
     /// (checked here with <paramref name="onlyIfOwnerDead"/>, or known by the caller), and the run
-    /// ends at <paramref name="lastActivity"/> (<see cref="LastActivityByRunId"/>, read from the index
+    /// ends at <paramref name="lastActivity"/> (<see cref="LastActivityByRunId"/>; from the index
     /// when not given). <paramref name="only"/>: only that run, not one started since.
     /// </summary>
-    private bool MarkInterrupted(string buildId, string? reason, bool onlyIfOwnerDead, RunInfo? only = null, IReadOnlyDictionary<string, DateTimeOffset>? lastActivity = null)
+    private bool MarkInterrupted(string buildId, string? reason, bool onlyIfOwnerDead, RunInfo? only = null, Lazy<Dictionary<string, DateTimeOffset>>? lastActivity = null)
     {
         var changed = false;
-        if (reason is null)
-        {
-            lastActivity ??= LastActivityByRunId(List()); // outside the build's lock
-        }
-
         Mutate(buildId, "mark interrupted", existing =>
         {
             if (existing?.Run is not { Status: RunStatus.Running } run)
@@ -445,7 +459,7 @@ public sealed partial class BuildStore
                 // the last thing its invocation recorded (its own last change, or a later one of
                 // another build of the same run id), so its duration is what it is known to have run.
                 var seen = existing.UpdatedAt;
-                if (lastActivity!.TryGetValue(run.RunId, out var invocation) && invocation > seen)
+                if ((lastActivity ?? LastActivityFromIndex()).Value.TryGetValue(run.RunId, out var invocation) && invocation > seen)
                 {
                     seen = invocation;
                 }
