@@ -31,7 +31,7 @@ internal static class OwnerGoneRuns
                 continue; // shown as the index has it; `validate` names what is wrong with the file
             }
 
-            if (record is { Status: RunStatus.Running } && record.RunId == e.RunId && RunFollower.EffectiveStatus(record) == RunStatus.Interrupted)
+            if (record is not null && record.RunId == e.RunId && RunFollower.OwnerGone(record))
             {
                 gone.Add(e.Id);
             }

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using BuildState.Cli.Rendering;
-using BuildState.Model;
 using Spectre.Console;
 
 namespace BuildState.Cli.Commands;
@@ -29,7 +28,7 @@ internal static class ShowCommand
         grid.AddRow("Phase", $"{Styles.Phase(r.Phase)} [grey](lifecycle {Styles.E(r.Lifecycle)})[/]");
         // The stored status until something sweeps it (the next build, `recover`): say when the run
         // is in fact cut off, as watch and validate do.
-        var ownerGone = r.Status == RunStatus.Running && RunFollower.EffectiveStatus(r) == RunStatus.Interrupted;
+        var ownerGone = RunFollower.OwnerGone(r);
         grid.AddRow("Status", ownerGone
             ? $"{Styles.Status(r.Status)} [yellow](its owner process {r.Run!.Owner!.ProcessId} is gone: cut off; `buildstate recover` marks it Interrupted)[/]"
             : Styles.Status(r.Status));

@@ -33,7 +33,7 @@ internal static class JsonShapes
             r.Run.Owner is null ? null : new OwnerJson(r.Run.Owner.ProcessId, r.Run.Owner.Host),
             r.Run.Instances,
             r.Run.InstancesEnded,
-            r.Status == RunStatus.Running && RunFollower.EffectiveStatus(r) == RunStatus.Interrupted),
+            RunFollower.OwnerGone(r)),
         r.Transitions.Select(t => new TransitionJson(t.From, t.To, t.At, t.DurationMs)),
         r.Artifacts.Select(Artifact),
         r.Checkpoints.Select(Checkpoint),

@@ -119,8 +119,9 @@ internal sealed class RunFollower(BuildStore store, string? onlyBuild, string? r
     }
 
     /// <summary>The status, with a Running run whose owner process is gone counted as Interrupted.</summary>
-    public static RunStatus EffectiveStatus(BuildRecord record) =>
-        record.Status == RunStatus.Running && record.Run?.Owner is { } owner && ProcessLiveness.Check(owner) == Liveness.Dead
-            ? RunStatus.Interrupted
-            : record.Status;
+    public static RunStatus EffectiveStatus(BuildRecord record) => OwnerGone(record) ? RunStatus.Interrupted : record.Status;
+
+    /// <summary>Stored as Running, but the process that owns the run is gone (a kill not yet swept).</summary>
+    public static bool OwnerGone(BuildRecord record) =>
+        record.Status == RunStatus.Running && record.Run?.Owner is { } owner && ProcessLiveness.Check(owner) == Liveness.Dead;
 }
