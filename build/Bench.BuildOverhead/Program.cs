@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 
-// dotnet run --project build/Bench.BuildOverhead -c Release [-- --rounds N] [--short] [--noop-only] [--trace N] [--node-reuse] [--sdk-form] [--control]
+// dotnet run --project build/Bench.BuildOverhead -c Release [-- --rounds N] [--short] [--noop-only] [--trace N] [--node-reuse] [--sdk-form] [--control] [--shape typical]
 //
 // Builds two copies of the same 10-project solution (a library chain plus an app), one adopting
 // BuildState.Sdk from Directory.Build.props and one not, from artifacts/packages (run
@@ -23,12 +23,21 @@ using System.Globalization;
 // the control for what any PackageReference costs a solution that has none. The goal's figure is
 // still the SDK against the solution without it; the control splits that figure into a package's
 // presence (NuGet's and the .NET SDK's targets for a project with a package) and the SDK's own cost.
+// --shape typical builds projects shaped like a real solution's (packages, test projects, 60 files
+// each, the common switches: TypicalSolution.cs) instead of the smallest ones; the goal's figure is
+// read from the default shape.
 var rounds = args.Contains("--short") ? 2 : ReadInt(args, "--rounds", 7);
 var noopOnly = args.Contains("--noop-only");
 var traceBuilds = ReadInt(args, "--trace", 0);
 NodePools.Enabled = args.Contains("--node-reuse");
 var sdkForm = args.Contains("--sdk-form");
 var control = args.Contains("--control");
+var typical = ReadString(args, "--shape", "minimal") switch
+{
+    "minimal" => false,
+    "typical" => true,
+    var other => throw new ArgumentException($"--shape is minimal or typical, not '{other}'"),
+};
 var repo = FindRepo();
 var packages = Path.Combine(repo, "artifacts", "packages");
 if (!Directory.Exists(packages) || Directory.GetFiles(packages, "BuildState.Sdk.*.nupkg").Length == 0)
@@ -38,14 +47,14 @@ if (!Directory.Exists(packages) || Directory.GetFiles(packages, "BuildState.Sdk.
 }
 
 var work = Path.Combine(Path.GetTempPath(), "bst-bench-" + Guid.NewGuid().ToString("N")[..8]);
-var with = Solution(Path.Combine(work, "with"), packages, useSdk: true, sdkForm);
-var without = Solution(Path.Combine(work, "without"), packages, useSdk: false, sdkForm: false);
+var with = Solution(Path.Combine(work, "with"), packages, useSdk: true, sdkForm, typical);
+var without = Solution(Path.Combine(work, "without"), packages, useSdk: false, sdkForm: false, typical);
 var variants = new List<(string Dir, string Name)> { (with, "with"), (without, "without") };
 if (control)
 {
     var feed = Path.Combine(work, "control-feed");
     EmptyPackage.Write(feed);
-    variants.Add((Solution(Path.Combine(work, "empty-package"), packages, useSdk: false, sdkForm: false, emptyPackageFeed: feed), "empty package"));
+    variants.Add((Solution(Path.Combine(work, "empty-package"), packages, useSdk: false, sdkForm: false, typical, emptyPackageFeed: feed), "empty package"));
 }
 
 var cache = Path.Combine(work, "nuget");
@@ -93,7 +102,7 @@ var noopRatio = Median(results["noop with"]) / Median(results["noop without"]);
 var cleanRatio = Median(results["clean with"]) / Median(results["clean without"]);
 var memRatio = noopOnly ? double.NaN : memory["with"].Average() / memory["without"].Average();
 Console.WriteLine();
-Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}; date {DateTime.UtcNow:yyyy-MM-dd}; rounds {rounds}; SDK adopted {(sdkForm ? "as an MSBuild SDK (Import Sdk=)" : "by a PackageReference")}");
+Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}; date {DateTime.UtcNow:yyyy-MM-dd}; rounds {rounds}; SDK adopted {(sdkForm ? "as an MSBuild SDK (Import Sdk=)" : "by a PackageReference")}; projects of the {(typical ? "typical" : "minimal")} shape");
 Console.WriteLine($"no-op build, median: {Median(results["noop with"]):0} ms with, {Median(results["noop without"]):0} ms without, ratio {noopRatio:0.000}, median of the rounds' ratios {Median(Ratios("noop")):0.000} (goal <= 1.02)");
 Console.WriteLine($"no-op ratios by round: {string.Join(" ", Ratios("noop").Select(r => r.ToString("0.00", CultureInfo.InvariantCulture)))}");
 var (low, high) = BootstrapMedianInterval(Ratios("noop"));
@@ -153,42 +162,50 @@ static (double Low, double High) BootstrapMedianInterval(List<double> ratios)
     return (medians[(int)(medians.Length * 0.025)], medians[(int)(medians.Length * 0.975) - 1]);
 }
 
-static string Solution(string root, string packages, bool useSdk, bool sdkForm, string? emptyPackageFeed = null)
+static string Solution(string root, string packages, bool useSdk, bool sdkForm, bool typical, string? emptyPackageFeed = null)
 {
     Directory.CreateDirectory(Path.Combine(root, ".git"));
     var controlSource = emptyPackageFeed is null ? "" : $"""<add key="control" value="{emptyPackageFeed}" />""";
     File.WriteAllText(Path.Combine(root, "nuget.config"), $"""
         <configuration><packageSources><clear /><add key="local" value="{packages}" />{controlSource}<add key="nuget.org" value="https://api.nuget.org/v3/index.json" /></packageSources></configuration>
         """);
-    File.WriteAllText(Path.Combine(root, "Directory.Build.props"), (useSdk, sdkForm) switch
+    var adoption = (useSdk, sdkForm) switch
     {
-        (false, _) when emptyPackageFeed is not null => $"""<Project><ItemGroup><PackageReference Include="{EmptyPackage.Id}" Version="1.0.0" PrivateAssets="all" /></ItemGroup></Project>""",
-        (false, _) => "<Project />",
-        (true, false) => """<Project><ItemGroup><PackageReference Include="BuildState.Sdk" Version="1.0.0" PrivateAssets="all" /></ItemGroup></Project>""",
-        (true, true) => """<Project><Import Project="Sdk.props" Sdk="BuildState.Sdk" Version="1.0.0" /></Project>""",
-    });
+        (false, _) when emptyPackageFeed is not null => $"""<ItemGroup><PackageReference Include="{EmptyPackage.Id}" Version="1.0.0" PrivateAssets="all" /></ItemGroup>""",
+        (false, _) => "",
+        (true, false) => """<ItemGroup><PackageReference Include="BuildState.Sdk" Version="1.0.0" PrivateAssets="all" /></ItemGroup>""",
+        (true, true) => """<Import Project="Sdk.props" Sdk="BuildState.Sdk" Version="1.0.0" />""",
+    };
+    File.WriteAllText(Path.Combine(root, "Directory.Build.props"), $"<Project>{adoption}{(typical ? TypicalSolution.Properties : "")}</Project>");
     if (useSdk && sdkForm)
     {
         File.WriteAllText(Path.Combine(root, "Directory.Build.targets"), """<Project><Import Project="Sdk.targets" Sdk="BuildState.Sdk" Version="1.0.0" /></Project>""");
     }
 
-    for (var i = 0; i < 10; i++)
+    if (typical)
     {
-        var name = $"P{i}";
-        var reference = i == 0 ? "" : $"""<ItemGroup><ProjectReference Include="../P{i - 1}/P{i - 1}.csproj" /></ItemGroup>""";
-        var kind = i == 9 ? "<OutputType>Exe</OutputType>" : "";
-        Directory.CreateDirectory(Path.Combine(root, "src", name));
-        File.WriteAllText(Path.Combine(root, "src", name, name + ".csproj"), $"""
-            <Project Sdk="Microsoft.NET.Sdk"><PropertyGroup><TargetFramework>net10.0</TargetFramework>{kind}</PropertyGroup>{reference}</Project>
-            """);
-        for (var f = 0; f < 20; f++)
+        TypicalSolution.Write(root);
+    }
+    else
+    {
+        for (var i = 0; i < 10; i++)
         {
-            File.WriteAllText(Path.Combine(root, "src", name, $"C{f}.cs"), $"namespace {name}; public static class C{f} {{ public static int M(int x) => x * {f + 1} + {i}; }}\n");
-        }
+            var name = $"P{i}";
+            var reference = i == 0 ? "" : $"""<ItemGroup><ProjectReference Include="../P{i - 1}/P{i - 1}.csproj" /></ItemGroup>""";
+            var kind = i == 9 ? "<OutputType>Exe</OutputType>" : "";
+            Directory.CreateDirectory(Path.Combine(root, "src", name));
+            File.WriteAllText(Path.Combine(root, "src", name, name + ".csproj"), $"""
+                <Project Sdk="Microsoft.NET.Sdk"><PropertyGroup><TargetFramework>net10.0</TargetFramework>{kind}</PropertyGroup>{reference}</Project>
+                """);
+            for (var f = 0; f < 20; f++)
+            {
+                File.WriteAllText(Path.Combine(root, "src", name, $"C{f}.cs"), $"namespace {name}; public static class C{f} {{ public static int M(int x) => x * {f + 1} + {i}; }}\n");
+            }
 
-        if (i == 9)
-        {
-            File.WriteAllText(Path.Combine(root, "src", name, "Program.cs"), "System.Console.WriteLine(P9.C1.M(1));\n");
+            if (i == 9)
+            {
+                File.WriteAllText(Path.Combine(root, "src", name, "Program.cs"), "System.Console.WriteLine(P9.C1.M(1));\n");
+            }
         }
     }
 
@@ -371,6 +388,12 @@ static void TraceNoopBuilds(string root, string cache, int builds)
     File.Delete(trace);
     Console.WriteLine($"SDK task time per no-op build (median of {builds}): {Median(foreground):0} ms on MSBuild's threads, all nodes together ({Median(foreground) / Median(walls):P1} of the build's {Median(walls):0} ms wall time; of it, each node's first BuildStateBeginRun: {Median(firstBegin):0} ms), and {Median(background):0} ms on background threads");
     Console.WriteLine($"SDK CPU time per no-op build (median of {builds}, the threads' own CPU time): {Median(foregroundCpu):0.0} ms in its tasks on MSBuild's threads, {Median(backgroundCpu):0.0} ms on background threads, {Median(foregroundCpu.Zip(backgroundCpu, (a, b) => a + b).ToList()):0.0} ms in all");
+}
+
+static string ReadString(string[] args, string name, string fallback)
+{
+    var at = Array.IndexOf(args, name);
+    return at >= 0 && at + 1 < args.Length ? args[at + 1] : fallback;
 }
 
 static int ReadInt(string[] args, string name, int fallback)
