@@ -51,7 +51,9 @@ public sealed class BuildStateException : Exception
             IOException io when IsPermission(io) => StoreErrorKind.PermissionDenied,
             _ => StoreErrorKind.General,
         };
-        return new BuildStateException(kind, $"cannot {action}: {ex.Message}{(kind == StoreErrorKind.PermissionDenied ? AccessHint(ex.Message) : "")}", path, ex);
+        // .NET's messages end with a full stop, which would stand before the hint's semicolon.
+        var system = ex.Message.TrimEnd('.');
+        return new BuildStateException(kind, $"cannot {action}: {system}{(kind == StoreErrorKind.PermissionDenied ? AccessHint(ex.Message) : "")}", path, ex);
     }
 
     /// <summary>

@@ -333,8 +333,31 @@ public sealed class PhysicalFileSystem : IFileSystem
     }
 
     public IEnumerable<string> EnumerateFiles(string directory, string pattern) =>
-        Directory.Exists(directory) ? Directory.EnumerateFiles(directory, pattern) : [];
+        Directory.Exists(directory) ? Directory.EnumerateFiles(directory, pattern) : NothingUnlessRefused(directory);
 
     public IEnumerable<string> EnumerateDirectories(string directory) =>
-        Directory.Exists(directory) ? Directory.EnumerateDirectories(directory) : [];
+        Directory.Exists(directory) ? Directory.EnumerateDirectories(directory) : NothingUnlessRefused(directory);
+
+    /// <summary>
+    /// An absent folder lists nothing. But Directory.Exists is also false for a folder this user may
+    /// not look into (a store folder of another user, mode 0700): listing that as empty would make
+    /// a store nobody can read look empty and valid. A stat of the path tells the two apart.
+    /// </summary>
+    private static string[] NothingUnlessRefused(string directory)
+    {
+        try
+        {
+            _ = File.GetAttributes(directory);
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            throw BuildStateException.FromIo(e, directory, "look into the folder");
+        }
+        catch (IOException)
+        {
+            // absent (or a parent is a file): nothing to list
+        }
+
+        return [];
+    }
 }
