@@ -62,9 +62,14 @@ internal sealed class CliContext
     /// </summary>
     public string ResolveBuild(string part)
     {
-        var matches = BuildMatcher.Match(Store.List().Select(e => e.Id), part);
+        // A build the index had to leave out (unreadable) is still matched by the id it last had, so
+        // every way of naming it gets its read problem, not "no build matches".
+        var listing = Store.ListWithUnreadable();
+        var unreadable = listing.Unreadable.Where(u => u.LastKnownId is not null).GroupBy(u => u.LastKnownId!, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        var matches = BuildMatcher.Match(listing.Builds.Select(e => e.Id).Concat(unreadable.Keys), part);
         return matches.Count switch
         {
+            1 when unreadable.TryGetValue(matches[0], out var u) => throw ReadProblem(u.Key, part),
             1 => matches[0],
             // The index skips builds it cannot read: say why such a build is not there instead of "not found".
             0 => throw UnreadableBuild(part) ?? ArchivedBuild(part) ?? BuildStateException.NotFound($"no build matches '{part}'", Store.Layout.Root),
@@ -99,15 +104,13 @@ internal sealed class CliContext
             : Directory.EnumerateDirectories(layout.ActiveDir).Select(Path.GetFileName).OfType<string>()
                 .Where(k => BuildKey.LooksLikeKey(k) && k[..k.LastIndexOf('-')].Contains(BuildKey.Readable(part), StringComparison.OrdinalIgnoreCase))
                 .ToList();
-        if (keys.Count != 1)
-        {
-            return null;
-        }
-
-        // A linked folder or file, a refused read, a newer schema or damage: Core names the file and the kind.
-        return Store.FindReadProblem(keys[0])
-            ?? BuildStateException.Corrupt(layout.StateFile(keys[0]), $"the build matching '{part}' cannot be read; `buildstate validate` lists the problems, `buildstate recover` repairs what it can");
+        return keys.Count == 1 ? ReadProblem(keys[0], part) : null;
     }
+
+    /// <summary>A linked folder or file, a refused read, a newer schema or damage: Core names the file and the kind.</summary>
+    private BuildStateException ReadProblem(string key, string part) =>
+        Store.FindReadProblem(key)
+            ?? BuildStateException.Corrupt(Store.Layout.StateFile(key), $"the build matching '{part}' cannot be read; `buildstate validate` lists the problems, `buildstate recover` repairs what it can");
 
     public void WriteJson<T>(T value, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> info) => Out.WriteLine(CliJson.Serialize(value, info));
 

@@ -123,4 +123,21 @@ public sealed class UnreadableBuildsTests : IDisposable
         Assert.Contains($"{TestStore.Lib} (unreadable)", result.Out);
         Assert.Contains(TestStore.App, result.Out);
     }
+
+    [Theory]
+    [InlineData("show", "Lib")]
+    [InlineData("show", "Lib|Debug")]
+    [InlineData("history", "lib|debug|net10.0")]
+    [InlineData("verify", "Lib.csproj")]
+    public void Every_way_of_naming_an_unreadable_build_gets_its_read_problem_not_no_match(string verb, string part)
+    {
+        _ = Bs.Run(_store.Repo, "status"); // the index knows the build's id
+        var file = Garble(TestStore.Lib);
+
+        var result = Bs.Run(_store.Repo, verb, part);
+
+        Assert.True(result.Code == 3, result.ToString());
+        Assert.Contains(file, result.Err);
+        Assert.DoesNotContain("no build matches", result.Err);
+    }
 }
