@@ -62,6 +62,12 @@ internal sealed class CliContext
     /// </summary>
     public string ResolveBuild(string part)
     {
+        if (string.IsNullOrWhiteSpace(part))
+        {
+            // An empty part is contained in every id: it would "match" them all.
+            throw new UsageException("BUILD is empty: name a build by its id, its project's name or a unique part of its id");
+        }
+
         // A build the index had to leave out (unreadable) is still matched by the id it last had, so
         // every way of naming it gets its read problem, not "no build matches".
         var listing = Store.ListWithUnreadable();

@@ -35,6 +35,18 @@ public sealed class ExitCodeTests : IDisposable
         Assert.Contains(TestStore.Lib, result.Err);
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("  ")]
+    public void An_empty_build_argument_is_a_usage_error_not_a_match_of_every_build(string part)
+    {
+        var result = Bs.Run(_store.Repo, "show", part);
+
+        Assert.True(result.Code == 64, result.ToString());
+        Assert.Contains("BUILD is empty", result.Err);
+        Assert.DoesNotContain("matches", result.Err);
+    }
+
     [Fact]
     public void No_store_is_5_with_a_hint()
     {
