@@ -35,11 +35,19 @@ internal static class UnreadableBuilds
         CliApp.FlushOutput(ctx.Environment);
         foreach (var u in unreadable)
         {
-            ctx.Error.WriteLine($"{u.File}: build {Name(u)} cannot be read: {u.Message}; {Hint} ({u.Kind}, exit code {u.ExitCode})");
+            ctx.Error.WriteLine($"{u.File}: build {Name(u)} cannot be read: {u.Message}{HintFor(u.Kind)} ({u.Kind}, exit code {u.ExitCode})");
         }
 
         return unreadable.Any(u => u.Kind == StoreErrorKind.Corruption) ? ExitCodes.Corruption : unreadable.First().ExitCode;
     }
+
+    /// <summary>
+    /// What to do, by what is wrong: recover repairs damage, but it leaves a file of a newer schema
+    /// and a refused read as they are (their messages already say what to do: upgrade, or fix the
+    /// file's owner or mode), so only damage gets the hint that names it.
+    /// </summary>
+    private static string HintFor(StoreErrorKind kind) =>
+        kind is StoreErrorKind.NewerSchema or StoreErrorKind.PermissionDenied ? "" : "; " + Hint;
 
     /// <summary>The line after a table that has unreadable rows.</summary>
     public static string Summary(int count) => $"[red]{count} build(s) could not be read[/]: {Styles.E(Hint)}.";

@@ -41,8 +41,10 @@ internal static class StatusCommand
         }
 
         ctx.Console.Write(table);
+        // A cut-off build is counted as what its row says, not among the running ones.
         var counts = Enum.GetValues<RunStatus>()
-            .Select(s => (Status: s.ToString().ToLowerInvariant(), Count: entries.Count(e => e.Status == s)))
+            .Select(s => (Status: s.ToString().ToLowerInvariant(), Count: entries.Count(e => e.Status == s && !gone.Contains(e.Id))))
+            .Append((Status: "running (cut off)", Count: gone.Count))
             .Append((Status: "unreadable", Count: unreadable.Count))
             .Where(c => c.Count > 0)
             .Select(c => $"{c.Count} {c.Status}");
