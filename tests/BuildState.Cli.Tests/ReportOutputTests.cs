@@ -1,4 +1,5 @@
 using BuildState.Cli.Tests.Infrastructure;
+using BuildState.Store;
 
 namespace BuildState.Cli.Tests;
 
@@ -21,5 +22,29 @@ public sealed class ReportOutputTests : IDisposable
         var written = Path.Combine(folder, "buildstate-report.html");
         Assert.Equal(written, result.Json.GetProperty("path").GetString());
         Assert.StartsWith("<!DOCTYPE html>", File.ReadAllText(written), StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public void Json_bytes_is_the_size_of_the_file_written()
+    {
+        var file = Path.Combine(_store.Repo, "r.html"); // the report holds non-ASCII characters (·, →)
+
+        var result = Bs.Run(_store.Repo, "report", "-o", file, "--json");
+
+        Assert.Equal(new FileInfo(file).Length, result.Json.GetProperty("bytes").GetInt64());
+    }
+
+    [Fact]
+    public void An_interrupted_build_is_counted_apart_not_as_failing()
+    {
+        _store.Store.StartRun(TestStore.Core, new StartRunRequest { RunId = "cut" });
+        _store.Store.EndRun(TestStore.Core, RunOutcome.Interrupted);
+        var file = Path.Combine(_store.Repo, "r.html");
+
+        Bs.Run(_store.Repo, "report", "-o", file);
+
+        var html = File.ReadAllText(file);
+        Assert.Contains("<div class=\"stat failed bad\"><b>1</b><span>failing now</span></div>", html); // Lib's compile error
+        Assert.Contains("<div class=\"stat interrupted\"><b>1</b><span>interrupted</span></div>", html);
     }
 }

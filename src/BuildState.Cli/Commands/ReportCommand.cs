@@ -32,10 +32,11 @@ internal static class ReportCommand
         }
 
         var model = ReportModel.Build(ctx.Store, runs, ctx.Now);
-        var html = ReportHtml.Render(model);
+        // Bytes as written (UTF-8): the size --json reports is the file's, not a count of characters.
+        var html = System.Text.Encoding.UTF8.GetBytes(ReportHtml.Render(model));
         try
         {
-            File.WriteAllText(output, html);
+            File.WriteAllBytes(output, html);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -56,7 +56,9 @@ internal static class ReportHtml
     private static void Header(StringBuilder sb, ReportModel model)
     {
         var latest = model.Runs.FirstOrDefault();
-        var failed = model.Builds.Count(b => b.Status is RunStatus.Failed or RunStatus.Interrupted);
+        // A build cut off (Ctrl+C, a kill) is not failing: it is counted apart, as the runs are.
+        var failed = model.Builds.Count(b => b.Status == RunStatus.Failed);
+        var interrupted = model.Builds.Count(b => b.Status == RunStatus.Interrupted);
         var artifacts = model.Builds.Sum(b => b.Artifacts.Count);
         var bytes = model.Builds.Sum(b => b.Artifacts.Sum(a => a.Size));
         sb.Append("<header><h1>Build state</h1><p class=\"sub\">").Append(H(model.StoreRoot)).Append("</p></header>\n");
@@ -64,6 +66,11 @@ internal static class ReportHtml
         Stat(sb, "builds", model.Builds.Count.ToString(CultureInfo.InvariantCulture), "builds");
         Stat(sb, "runs", model.Runs.Count.ToString(CultureInfo.InvariantCulture), "runs shown");
         Stat(sb, failed > 0 ? "failed bad" : "failed good", failed.ToString(CultureInfo.InvariantCulture), "failing now");
+        if (interrupted > 0)
+        {
+            Stat(sb, "interrupted", interrupted.ToString(CultureInfo.InvariantCulture), "interrupted");
+        }
+
         Stat(sb, "artifacts", artifacts.ToString(CultureInfo.InvariantCulture), $"artifacts ({Units.Size(bytes)})");
         if (latest is not null)
         {
