@@ -83,6 +83,10 @@ public class SharedRunTests
         Assert.NotNull(done.Run!.EndedAt);
         Assert.Single(done.Artifacts);
         Assert.Empty(done.Checkpoints); // "built" would name a partial set of outputs as a good build
+        Assert.Contains("a target failed", done.Run.Reason, StringComparison.Ordinal); // where a failed run's reason is read
+        var last = History(f)[^1].Message!;
+        Assert.Contains("no checkpoint built: a part of this shared run failed", last, StringComparison.Ordinal);
+        Assert.DoesNotContain("not taken again", last, StringComparison.Ordinal);
     }
 
     [Fact]

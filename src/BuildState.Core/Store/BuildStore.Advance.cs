@@ -98,7 +98,7 @@ public sealed partial class BuildStore
                 Kind = request.Transitions.Count > 0 ? HistoryKinds.Transition : HistoryKinds.Update,
                 From = from,
                 To = record.Phase,
-                Message = request.Message ?? Describe(request, hashed.Count, checkpointTaken),
+                Message = request.Message ?? Describe(request, hashed.Count, checkpointName, checkpointTaken),
             };
             return new Change(record, entry, DurableNow: ended || checkpointTaken, Backup: ended)
             {
@@ -165,7 +165,8 @@ public sealed partial class BuildStore
         }
     }
 
-    private static string Describe(AdvanceRequest request, int artifacts, bool checkpointTaken)
+    // checkpointName: the checkpoint tried, null when none was (a shared run whose part failed takes none though asked).
+    private static string Describe(AdvanceRequest request, int artifacts, string? checkpointName, bool checkpointTaken)
     {
         var parts = new List<string>();
         if (request.Transitions.Count > 1)
@@ -178,9 +179,13 @@ public sealed partial class BuildStore
             parts.Add($"{artifacts} artifact(s)");
         }
 
-        if (request.CheckpointName is not null)
+        if (checkpointName is not null)
         {
-            parts.Add(checkpointTaken ? $"checkpoint {request.CheckpointName}" : $"checkpoint {request.CheckpointName} unchanged, not taken again");
+            parts.Add(checkpointTaken ? $"checkpoint {checkpointName}" : $"checkpoint {checkpointName} unchanged, not taken again");
+        }
+        else if (request.CheckpointName is not null)
+        {
+            parts.Add($"no checkpoint {request.CheckpointName}: a part of this shared run failed");
         }
 
         if (request.Tests is { } tests)

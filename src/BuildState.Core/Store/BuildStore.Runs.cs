@@ -211,6 +211,13 @@ public sealed partial class BuildStore
             var failed = record.Status == RunStatus.Failed || HasErrorsSinceRetry(record, table);
             SetStatus(record, failed ? RunStatus.Failed : RunStatus.Succeeded);
             record.Run!.EndedAt = now;
+            if (failed && record.Run.Reason is null && record.Errors.Count > 0)
+            {
+                // Failed by a recorded error rather than by entering the error phase (a shared run's
+                // failed part): the reason says why, where a failed run's reader looks for it.
+                record.Run.Reason = record.Errors[^1].Message;
+            }
+
             return true;
         }
 
