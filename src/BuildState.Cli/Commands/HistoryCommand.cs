@@ -44,7 +44,11 @@ internal static class HistoryCommand
         var table = Styles.Table("SEQ", "AT", "WHAT", "RUN", "CHANGE", "MESSAGE");
         foreach (var e in list)
         {
-            var change = e.From is null && e.To is null ? "" : $"{e.From ?? ""} -> {e.To ?? ""}";
+            // A record that changed no phase (an update: test counts, artifacts) names the phase it was
+            // in, not a transition "Test -> Test" that never happened.
+            var change = e.From is null && e.To is null ? ""
+                : e.Kind == Store.HistoryKinds.Update && e.From == e.To ? e.To!
+                : $"{e.From ?? ""} -> {e.To ?? ""}";
             table.AddRow(e.Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture), Styles.E(Units.Time(e.At)), Styles.E(e.Kind), Styles.E(e.RunId), Styles.E(change), Styles.E(e.Message));
         }
 
