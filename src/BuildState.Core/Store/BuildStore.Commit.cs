@@ -82,7 +82,8 @@ public sealed partial class BuildStore
             Sequence = record.Sequence,
             At = Now,
             RunId = record.RunId,
-            Message = string.Join("; ", loaded.Repairs),
+            // What was lost belongs in the record too: the repair that dropped it is this one.
+            Message = string.Join("; ", loaded.Repairs.Concat(loaded.Lost.Select(l => "lost: " + l))),
         };
         Commit(key, record, entry, durableNow: true, snapshotSequence: -1, logBefore: null);
     }

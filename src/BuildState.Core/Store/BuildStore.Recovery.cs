@@ -8,7 +8,8 @@ public sealed partial class BuildStore
     /// <summary>
     /// Repairs what crashes leave: a corrupt or missing current state is rebuilt from history or the
     /// newest valid backup (the damaged file is kept in damaged/), a torn history tail is cut and
-    /// kept aside, a state behind its history is rolled forward, runs whose owner is gone are
+    /// kept aside, a state behind its history is rolled forward, a checkpoint that cannot be restored
+    /// is dropped and reported lost (its file and copies set aside in damaged/), runs whose owner is gone are
     /// marked Interrupted (and, when the whole store is recovered, the files of writers that died are
     /// removed), leftover temp files are removed, and the index is rebuilt.
     /// </summary>
@@ -108,9 +109,20 @@ public sealed partial class BuildStore
             return null;
         }
 
-        var checkpointRepairs = RepairCheckpoints(key, loaded.Record, report);
-        loaded.Repairs.AddRange(checkpointRepairs);
-        if (loaded.NeedsWrite || loaded.Repairs.Count > 0)
+        // Checkpoints that cannot be restored are lost, not repaired: set aside (with every copy they
+        // may have needed) before the state that drops them is committed, and reported as lost.
+        var triage = TriageCheckpoints(key, loaded.Record, report);
+        if (triage.Dropped.Count > 0)
+        {
+            var aside = SetAside(key, triage);
+            foreach (var dropped in triage.Dropped)
+            {
+                loaded.Record.Checkpoints.Remove(dropped.Reference);
+                loaded.Lost.Add(LostLine(dropped, aside));
+            }
+        }
+
+        if (loaded.NeedsWrite || loaded.Repairs.Count > 0 || triage.Dropped.Count > 0)
         {
             CommitRepair(key, loaded);
             report.Repaired.AddRange(loaded.Repairs.Select(r => $"{id}: {r}"));
@@ -118,85 +130,21 @@ public sealed partial class BuildStore
 
         report.Lost.AddRange(loaded.Lost.Select(l => $"{id}: {l}"));
 
+        // The dropped checkpoints' files are kept aside: deleting the originals is no removal to report.
+        foreach (var file in triage.Dropped.Select(d => d.Reference.Id).Where(IsSafeCheckpointId).Select(c => Layout.CheckpointFile(key, c)))
+        {
+            if (_fs.FileExists(file))
+            {
+                _fs.DeleteFile(file);
+            }
+        }
+
         if (DeleteUnreferencedCheckpointFiles(key, loaded.Record) is var removed and > 0)
         {
             report.Repaired.Add($"{id}: removed {removed} checkpoint file(s) or copies no checkpoint refers to");
         }
 
         return id;
-    }
-
-    /// <summary>
-    /// Drops from the state every checkpoint whose file is missing or damaged, or whose artifact
-    /// copies are missing or altered (a crash, or a power loss under weak durability). Damaged
-    /// files are kept in damaged/ first. A checkpoint whose file is no damage but cannot be judged
-    /// here (a newer schema, no permission) is kept, file and all, and reported as left as it is.
-    /// Returns what was done.
-    /// </summary>
-    private List<string> RepairCheckpoints(string key, BuildRecord record, RecoveryReport report)
-    {
-        var repairs = new List<string>();
-        foreach (var reference in record.Checkpoints.ToList())
-        {
-            string? problem;
-            try
-            {
-                problem = CheckpointProblem(key, reference);
-            }
-            catch (BuildStateException e)
-            {
-                report.NotRecovered(e);
-                continue;
-            }
-
-            if (problem is null)
-            {
-                continue;
-            }
-
-            var aside = KeepAside(Layout.CheckpointFile(key, reference.Id), key);
-            record.Checkpoints.Remove(reference);
-            var name = reference.Name is null ? "" : $" ({reference.Name})";
-            repairs.Add($"dropped checkpoint {reference.Id}{name} from the build's list, as it cannot be restored: {problem}{KeptIn(aside, "its file")}");
-        }
-
-        return repairs;
-    }
-
-    private string? CheckpointProblem(string key, CheckpointRef reference)
-    {
-        CheckpointFile file;
-        try
-        {
-            file = ReadCheckpoint(key, reference.Id);
-        }
-        catch (BuildStateException e) when (IsDamage(e))
-        {
-            return e.Message; // anything else is thrown: not this version's to drop
-        }
-
-        if (!file.HasArtifactCopies)
-        {
-            return null;
-        }
-
-        foreach (var artifact in file.Artifacts)
-        {
-            var blob = Layout.Blob(key, artifact.Sha256);
-            if (!_fs.FileExists(blob))
-            {
-                return $"the copy of {artifact.Path} is missing";
-            }
-
-            if (ArtifactHasher.HashBytes(_fs.ReadAllBytes(blob, long.MaxValue)) != artifact.Sha256)
-            {
-                KeepAside(blob, key);
-                _fs.DeleteFile(blob);
-                return $"the copy of {artifact.Path} does not match its SHA-256";
-            }
-        }
-
-        return null;
     }
 
     /// <summary>True when a build folder has no state file, no whole history record and no backup.</summary>
@@ -284,7 +232,8 @@ public sealed class RecoveryReport
     /// <summary>
     /// What could not be saved, one line each: a build whose files were all damaged (its folder moved
     /// whole to damaged/ so the store is valid again), history records that are gone or could not be
-    /// read (the state itself survived; damaged bytes are kept in damaged/).
+    /// read (the state itself survived; damaged bytes are kept in damaged/), a checkpoint that cannot
+    /// be restored and was dropped from its build's list (its file and copies kept in damaged/).
     /// </summary>
     public List<string> Lost { get; } = [];
 
