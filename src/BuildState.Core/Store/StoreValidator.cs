@@ -130,9 +130,28 @@ public sealed class StoreValidator(BuildStore store)
             }
         }
 
-        if (record is null || historyRefused)
+        if (historyRefused)
         {
             return null; // what the build is now is not known: the index and its dependents are not judged against a guess
+        }
+
+        if (record is null)
+        {
+            // The state is damaged or missing, so recover rebuilds it from the log: the rest of the
+            // build (its phases, checkpoints, run) is checked as the log has it, or, when the log holds
+            // no state either, its checkpoint files on disk are. Problems are still reported once each,
+            // but the index and the build's dependents are not judged against what the build may be.
+            if (newest is not null)
+            {
+                ValidatePhases(newest, Layout.HistoryLog(key), report);
+                ValidateBuildAsKnown(key, newest, Layout.HistoryLog(key), options, report);
+            }
+            else
+            {
+                ValidateCheckpoints(key, null, CheckpointFilesOnDisk(key), report);
+            }
+
+            return null;
         }
 
         ValidatePhases(record, statePath, report);
@@ -143,7 +162,18 @@ public sealed class StoreValidator(BuildStore store)
             ValidatePhases(record, Layout.HistoryLog(key), report);
         }
 
-        ValidateCheckpoints(key, record, report);
+        ValidateBuildAsKnown(key, record, statePath, options, report);
+        return record;
+    }
+
+    /// <summary>
+    /// Checks what follows from a build's state, whether read from its state file or (that file
+    /// being damaged or missing) from its newest history record, <paramref name="file"/>: its
+    /// checkpoints and their copies, its artifacts when asked, and its run.
+    /// </summary>
+    private void ValidateBuildAsKnown(string key, BuildRecord record, string file, ValidationOptions options, ValidationReport report)
+    {
+        ValidateCheckpoints(key, record.Id, record.Checkpoints, report);
         if (options.CheckArtifacts)
         {
             ValidateArtifacts(record, report);
@@ -151,17 +181,15 @@ public sealed class StoreValidator(BuildStore store)
 
         if (record.Run is { Status: RunStatus.Running, Owner: { } owner } && ProcessLiveness.Check(owner) == Liveness.Dead)
         {
-            report.Add(StoreErrorKind.Validation, statePath, $"run '{record.RunId}' is marked Running but its owner process {owner.ProcessId} is gone; `buildstate recover` marks it Interrupted", record.Id);
+            report.Add(StoreErrorKind.Validation, file, $"run '{record.RunId}' is marked Running but its owner process {owner.ProcessId} is gone; `buildstate recover` marks it Interrupted", record.Id);
         }
 
         if (record.Run is { } shared && (shared.Instances is not null || shared.InstancesEnded is not null)
             && (shared.Instances is not { } writers || writers < 2 || shared.InstancesEnded is not { } ended || ended < 0 || ended > writers))
         {
             // The store writes both counts or neither, 2 writers or more, and never more ends than writers.
-            report.Add(StoreErrorKind.Validation, statePath, $"run '{record.RunId}' counts {shared.Instances?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "no"} writers of which {shared.InstancesEnded?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "no count"} ended, which the store never writes (edited by hand?); the run may never end: start a new run of the build, or restore a checkpoint", record.Id);
+            report.Add(StoreErrorKind.Validation, file, $"run '{record.RunId}' counts {shared.Instances?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "no"} writers of which {shared.InstancesEnded?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "no count"} ended, which the store never writes (edited by hand?); the run may never end: start a new run of the build, or restore a checkpoint", record.Id);
         }
-
-        return record;
     }
 
     private void ValidatePhases(BuildRecord record, string path, ValidationReport report)
@@ -277,24 +305,31 @@ public sealed class StoreValidator(BuildStore store)
         return null;
     }
 
-    private void ValidateCheckpoints(string key, BuildRecord record, ValidationReport report)
+    /// <summary>What validate adds to a problem that recover answers by dropping the checkpoint (docs/store-format.md, "Recovery").</summary>
+    private const string RecoverDropsIt = "; `buildstate recover` drops the checkpoint from the build's list (reported as lost) and keeps its file and artifact copies in damaged/";
+
+    /// <summary>
+    /// Checks checkpoint files and their copies. <paramref name="buildId"/>: the build they must
+    /// belong to, or null when the build is not known (its state and history both unreadable).
+    /// </summary>
+    private void ValidateCheckpoints(string key, string? buildId, IEnumerable<CheckpointRef> checkpoints, ValidationReport report)
     {
         var fs = store.Options.FileSystem;
-        foreach (var reference in record.Checkpoints)
+        foreach (var reference in checkpoints)
         {
             var path = Layout.CheckpointFile(key, reference.Id);
             try
             {
                 var file = store.ReadCheckpoint(key, reference.Id);
                 report.FilesChecked++;
-                if (file.BuildId != record.Id)
+                if (buildId is not null ? file.BuildId != buildId : BuildKey.For(file.BuildId) != key)
                 {
-                    report.Add(StoreErrorKind.Corruption, path, $"the checkpoint belongs to build '{file.BuildId}'", record.Id);
+                    report.Add(StoreErrorKind.Corruption, path, $"the checkpoint belongs to build '{file.BuildId}'", buildId);
                 }
 
                 if (reference.ArtifactsSha256 is { } digest && digest != BuildStore.ManifestDigest(file.Artifacts, file.HasArtifactCopies))
                 {
-                    report.Add(StoreErrorKind.Corruption, path, $"the checkpoint's artifact list does not match the digest the build lists for checkpoint {reference.Id}", record.Id);
+                    report.Add(StoreErrorKind.Corruption, path, $"the checkpoint's artifact list does not match the digest the build lists for checkpoint {reference.Id}", buildId);
                 }
 
                 if (!file.HasArtifactCopies)
@@ -307,7 +342,7 @@ public sealed class StoreValidator(BuildStore store)
                     var blob = Layout.Blob(key, artifact.Sha256);
                     if (!fs.FileExists(blob))
                     {
-                        report.Add(StoreErrorKind.Corruption, blob, $"the copy of {artifact.Path} for checkpoint {reference.Id} is missing", record.Id);
+                        report.Add(StoreErrorKind.Corruption, blob, $"the copy of {artifact.Path} for checkpoint {reference.Id} is missing{RecoverDropsIt}", buildId);
                         continue;
                     }
 
@@ -316,16 +351,27 @@ public sealed class StoreValidator(BuildStore store)
                     report.BytesChecked += bytes.Length;
                     if (ArtifactHasher.HashBytes(bytes) != artifact.Sha256)
                     {
-                        report.Add(StoreErrorKind.Corruption, blob, $"the copy of {artifact.Path} does not match its SHA-256", record.Id);
+                        report.Add(StoreErrorKind.Corruption, blob, $"the copy of {artifact.Path} does not match its SHA-256{RecoverDropsIt}", buildId);
                     }
                 }
             }
             catch (BuildStateException e)
             {
-                report.Add(e.Kind == StoreErrorKind.NotFound ? StoreErrorKind.Corruption : e.Kind, path, e.Message, record.Id);
+                // Only damage is dropped by recover; a file it may not judge (newer schema, no permission) is left as it is.
+                var hint = BuildStore.IsDamage(e) ? RecoverDropsIt : "";
+                report.Add(e.Kind == StoreErrorKind.NotFound ? StoreErrorKind.Corruption : e.Kind, path, e.Message + hint, buildId);
             }
         }
     }
+
+    /// <summary>Every checkpoint file in a build's folder, as references (for a build whose state is not known).</summary>
+    private IEnumerable<CheckpointRef> CheckpointFilesOnDisk(string key) =>
+        store.Options.FileSystem.EnumerateFiles(Layout.CheckpointsDir(key), "*.json")
+            .Select(p => Path.GetFileNameWithoutExtension(p)!)
+            .Where(BuildStore.IsSafeCheckpointId)
+            .Order(StringComparer.Ordinal)
+            .Select(id => new CheckpointRef { Id = id })
+            .ToList();
 
     private void ValidateArtifacts(BuildRecord record, ValidationReport report)
     {
