@@ -32,15 +32,24 @@ internal static class ArchiveCommand
         {
             archived = ctx.Store.ArchiveOlderThan(age!.Value);
         }
+
+        // Builds still active that depend on what went: a note, not an error (an archived dependency
+        // is still in the store, and validate does not count it as missing), so the exit code stays 0.
+        var dependents = ctx.Store.ActiveDependentsOf(archived);
         if (ctx.Json)
         {
-            ctx.WriteJson(new ArchivedJson(archived), CliJsonContext.Default.ArchivedJson);
+            ctx.WriteJson(new ArchivedJson(archived, dependents.Select(d => new DependentJson(d.Id, d.DependsOn))), CliJsonContext.Default.ArchivedJson);
             return 0;
         }
 
         foreach (var archivedId in archived)
         {
             ctx.Console.MarkupLine($"archived {Styles.E(archivedId)}");
+        }
+
+        foreach (var dependent in dependents)
+        {
+            ctx.Console.MarkupLine($"[yellow]note[/]     {Styles.E(dependent.Id)} depends on {Styles.E(string.Join(", ", dependent.DependsOn))}, now archived");
         }
 
         ctx.Console.MarkupLine($"{archived.Count} build(s) archived.");

@@ -148,8 +148,11 @@ internal sealed record VerifiedArtifactJson(string Path, long Size, string Sha25
 /// <summary><c>recover --json</c>.</summary>
 internal sealed record RecoverJson(List<string> Repaired, List<string> Interrupted, List<string> Unrecoverable, List<string> Lost, int TempFilesRemoved, bool IndexRebuilt, List<string> Skipped, int ExitCode);
 
-/// <summary><c>archive --json</c>.</summary>
-internal sealed record ArchivedJson(IReadOnlyList<string> Archived);
+/// <summary><c>archive --json</c>: <c>dependents</c> are the active builds that depend on what was archived.</summary>
+internal sealed record ArchivedJson(IReadOnlyList<string> Archived, IEnumerable<DependentJson> Dependents);
+
+/// <summary>An active build and those of its dependencies that were archived.</summary>
+internal sealed record DependentJson(string Id, IReadOnlyList<string> DependsOn);
 
 /// <summary><c>prune --json</c>.</summary>
 internal sealed record PrunedJson(IEnumerable<PrunedBuildJson> Pruned);

@@ -62,6 +62,54 @@ public sealed partial class BuildStore
         return archived;
     }
 
+    /// <summary>
+    /// The keys of the builds that have an archived copy, from the folder names alone
+    /// (<c>&lt;key&gt;.&lt;time&gt;</c>; a key holds no dot), so no archived state is read.
+    /// </summary>
+    internal HashSet<string> ArchivedKeys() =>
+        _fs.EnumerateDirectories(Layout.ArchivedDir)
+            .Select(d => Path.GetFileName(d)!)
+            .Where(name => name.IndexOf('.', StringComparison.Ordinal) > 0)
+            .Select(name => name[..name.IndexOf('.', StringComparison.Ordinal)])
+            .ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The active builds that depend on any of <paramref name="buildIds"/> (builds just archived),
+    /// each with those of its dependencies, in id order: archive names them, as their dependencies
+    /// are now found in archived/ only. A build that cannot be read is left out (status and
+    /// validate report it).
+    /// </summary>
+    public IReadOnlyList<DependentBuild> ActiveDependentsOf(IEnumerable<string> buildIds)
+    {
+        var targets = buildIds.ToHashSet(StringComparer.Ordinal);
+        var dependents = new List<DependentBuild>();
+        if (targets.Count == 0)
+        {
+            return dependents;
+        }
+
+        foreach (var entry in List().OrderBy(e => e.Id, StringComparer.Ordinal))
+        {
+            BuildRecord? record;
+            try
+            {
+                record = TryGet(entry.Id);
+            }
+            catch (BuildStateException)
+            {
+                continue;
+            }
+
+            var on = record?.Dependencies.Where(targets.Contains).Distinct(StringComparer.Ordinal).ToList();
+            if (on is { Count: > 0 })
+            {
+                dependents.Add(new DependentBuild(entry.Id, on));
+            }
+        }
+
+        return dependents;
+    }
+
     /// <summary>The archived builds, newest first.</summary>
     public IReadOnlyList<ArchivedBuild> ListArchived()
     {
@@ -117,6 +165,9 @@ public sealed partial class BuildStore
         return pruned;
     }
 }
+
+/// <summary>An active build and those of its dependencies that were archived.</summary>
+public sealed record DependentBuild(string Id, IReadOnlyList<string> DependsOn);
 
 /// <summary>An archived build.</summary>
 public sealed record ArchivedBuild(string Id, string Directory, string Phase, RunStatus Status, DateTimeOffset UpdatedAt)

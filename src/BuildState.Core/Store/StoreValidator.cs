@@ -444,16 +444,21 @@ public sealed class StoreValidator(BuildStore store)
         }
     }
 
-    /// <summary>Dependencies against the builds read; one whose folder is in active/ but unreadable is already reported for its files.</summary>
-    private static void ValidateDependencies(Dictionary<string, BuildRecord> records, HashSet<string> folders, ValidationReport report)
+    /// <summary>
+    /// Dependencies against the builds read; one whose folder is in active/ but unreadable is already
+    /// reported for its files, and one that was archived is still in the store (in archived/).
+    /// </summary>
+    private void ValidateDependencies(Dictionary<string, BuildRecord> records, HashSet<string> folders, ValidationReport report)
     {
+        HashSet<string>? archived = null; // read once, and only when a dependency is not active
         foreach (var record in records.Values)
         {
             foreach (var dependency in record.Dependencies)
             {
                 if (!records.TryGetValue(dependency, out var target))
                 {
-                    if (HasFolder(folders, dependency))
+                    archived ??= store.ArchivedKeys();
+                    if (HasFolder(folders, dependency) || HasFolder(archived, dependency))
                     {
                         continue;
                     }
@@ -468,7 +473,7 @@ public sealed class StoreValidator(BuildStore store)
         }
     }
 
-    /// <summary>True when <paramref name="buildId"/> has a folder in active/ (an id that could not name one has none).</summary>
+    /// <summary>True when <paramref name="buildId"/>'s key is among <paramref name="folders"/> (an id that could not name one has none).</summary>
     private static bool HasFolder(HashSet<string> folders, string buildId)
     {
         try
