@@ -1,0 +1,68 @@
+using BuildState.Cli.Tests.Infrastructure;
+using BuildState.Store;
+
+namespace BuildState.Cli.Tests;
+
+/// <summary>
+/// A damaged checkpoint from the command line: validate names it even when the build's state file is
+/// gone too, and recover reports it lost (exit 3) and keeps its artifact copies in damaged/.
+/// </summary>
+public sealed class DamagedCheckpointCliTests : IDisposable
+{
+    private readonly TestStore _store = new TestStore().WithTwoBuilds();
+
+    public void Dispose() => _store.Dispose();
+
+    private string Key => BuildKey.For(TestStore.App);
+
+    /// <summary>App's checkpoint "after-build" (with a copy of App.dll): its file cut to 100 bytes.</summary>
+    private string TruncateTheCheckpoint()
+    {
+        var checkpoint = _store.Store.Get(TestStore.App).Checkpoints.Single();
+        var file = _store.Store.Layout.CheckpointFile(Key, checkpoint.Id);
+        using var stream = new FileStream(file, FileMode.Open);
+        stream.SetLength(100);
+        return file;
+    }
+
+    [Fact]
+    public void Recover_reports_a_truncated_checkpoint_as_lost_with_exit_3_and_keeps_its_copies()
+    {
+        TruncateTheCheckpoint();
+        var blob = Assert.Single(Directory.GetFiles(_store.Store.Layout.BlobsDir(Key)));
+        var bytes = File.ReadAllBytes(blob);
+
+        var result = Bs.Run(_store.Repo, "recover", "--json");
+
+        Assert.True(result.Code == 3, result.ToString());
+        Assert.Equal(3, result.Json.GetProperty("exitCode").GetInt32());
+        var lost = Assert.Single(result.Json.GetProperty("lost").EnumerateArray()).GetString()!;
+        Assert.Contains("after-build", lost);
+        Assert.DoesNotContain(result.Json.GetProperty("repaired").EnumerateArray(), r => r.GetString()!.Contains("after-build", StringComparison.Ordinal));
+        var kept = Directory.GetFiles(_store.Store.Layout.DamagedDir, Path.GetFileName(blob), SearchOption.AllDirectories);
+        Assert.Equal(bytes, File.ReadAllBytes(Assert.Single(kept)));
+        Assert.Equal(0, Bs.Run(_store.Repo, "validate").Code);
+        Assert.Equal(0, Bs.Run(_store.Repo, "recover").Code);
+    }
+
+    [Fact]
+    public void With_the_state_file_gone_too_validate_names_the_checkpoint_and_recover_reports_it_lost()
+    {
+        var checkpointFile = TruncateTheCheckpoint();
+        File.Delete(_store.StateFile(TestStore.App));
+
+        var validate = Bs.Run(_store.Repo, "validate", "--json");
+
+        Assert.True(validate.Code == 3, validate.ToString());
+        var files = validate.Json.GetProperty("problems").EnumerateArray().Select(p => p.GetProperty("file").GetString()).ToList();
+        Assert.Contains(_store.StateFile(TestStore.App), files);
+        Assert.Contains(checkpointFile, files);
+
+        var recover = Bs.Run(_store.Repo, "recover");
+
+        Assert.True(recover.Code == 3, recover.ToString());
+        Assert.Contains("restored the state from history record", recover.Out);
+        Assert.Single(recover.Out.Split('\n'), l => l.StartsWith("lost", StringComparison.Ordinal) && l.Contains("after-build", StringComparison.Ordinal));
+        Assert.Equal(0, Bs.Run(_store.Repo, "validate").Code);
+    }
+}
