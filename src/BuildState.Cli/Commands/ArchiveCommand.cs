@@ -10,7 +10,7 @@ internal static class ArchiveCommand
     private static readonly Option<string?> OlderThan = new("--older-than") { Description = "Archive every build not updated for this long (7d, 12h)", HelpName = "AGE" };
 
     public static Command Create(Runner runner) =>
-        runner.Verb("archive", "Archive one build, or every build not updated for --older-than (running builds are left alone).", "buildstate archive --older-than 30d", Execute, Build, OlderThan);
+        runner.Verb("archive", "Archive one build, or every build not updated for --older-than (running builds are left alone). Active builds that depend on an archived one are named in a note.", "buildstate archive --older-than 30d", Execute, Build, OlderThan);
 
     private static int Execute(CliContext ctx)
     {

@@ -10,7 +10,7 @@ internal static class RecoverCommand
     private static readonly Argument<string?> Build = new("BUILD") { Description = "Only this build (a full id or unique part); every build when left out", Arity = ArgumentArity.ZeroOrOne };
 
     public static Command Create(Runner runner) =>
-        runner.Verb("recover", "Repair the store after a crash: rebuild corrupt states from history or backups, cut torn history tails, mark runs of dead processes Interrupted, remove temp files, rebuild the index. Exit code 3 when something could not be recovered.", "buildstate recover", Execute, Build);
+        runner.Verb("recover", "Repair the store after a crash: rebuild corrupt states from history or backups, cut torn history tails, mark runs of dead processes Interrupted, remove temp files, rebuild the index; a checkpoint that cannot be restored is dropped and its file and artifact copies kept in damaged/. Exit code 3 when something was lost or could not be recovered.", "buildstate recover", Execute, Build);
 
     private static int Execute(CliContext ctx)
     {

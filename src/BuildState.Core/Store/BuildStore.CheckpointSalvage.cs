@@ -186,7 +186,7 @@ public sealed partial class BuildStore
     {
         var reference = dropped.Reference;
         var name = reference.Name is null ? "" : $" ({reference.Name})";
-        var kept = aside is null ? "" : $"; its file and the artifact copies it may have needed, as far as they were intact, are kept in {aside}";
+        var kept = aside is null ? "" : $"; what was left of it (its file, the artifact copies it may have needed) is kept in {aside}";
         return $"checkpoint {reference.Id}{name}, taken in {reference.Phase} at {reference.CreatedAt:O}, cannot be restored: {dropped.Problem}; it was dropped from the build's list{kept}";
     }
 }
