@@ -465,13 +465,22 @@ public sealed class StoreValidator(BuildStore store)
 
                     report.Add(StoreErrorKind.Validation, record.Id, $"dependency '{dependency}' is not in the store", record.Id);
                 }
-                else if (record.Status == RunStatus.Succeeded && target.Status is RunStatus.Failed or RunStatus.Interrupted)
+                else if (record.Status == RunStatus.Succeeded && target.Status is RunStatus.Failed or RunStatus.Interrupted && SucceededAfter(record, target))
                 {
                     report.Add(StoreErrorKind.Validation, record.Id, $"the build succeeded but its dependency '{dependency}' is {target.Status}", record.Id);
                 }
             }
         }
     }
+
+    /// <summary>
+    /// True when the build's successful run started after its dependency's failed run had ended: it
+    /// succeeded on top of a failure. A dependency that failed later (a red build after a green one:
+    /// the dependent was not built again, or a custom lifecycle's run belongs to an earlier build) is
+    /// the store telling the truth, not a problem. Without both times, the old rule stands.
+    /// </summary>
+    private static bool SucceededAfter(BuildRecord record, BuildRecord dependency) =>
+        dependency.Run?.EndedAt is not { } failedAt || record.Run?.StartedAt is not { } startedAt || failedAt <= startedAt;
 
     /// <summary>True when <paramref name="buildId"/>'s key is among <paramref name="folders"/> (an id that could not name one has none).</summary>
     private static bool HasFolder(HashSet<string> folders, string buildId)
