@@ -28,6 +28,25 @@ public class TableParserTests
         Assert.Equal((8, 16), (table.FindState("Draft")!.Targets[0].Span.Line, table.FindState("Draft")!.Targets[0].Span.Column));
     }
 
+    // A chain S0 -> S1 -> ... -> S(n-1), terminal S(n-1): n states, n - 1 transitions.
+    private static string Chain(int states) =>
+        "{\"name\":\"Rel\",\"initial\":\"S0\",\"terminal\":[\"S" + (states - 1) + "\"],\"transitions\":{" +
+        string.Join(",", Enumerable.Range(0, states - 1).Select(i => "\"S" + i + "\":[\"S" + (i + 1) + "\"]")) + "}}";
+
+    [Fact]
+    public void A_table_too_large_to_generate_code_for_is_one_BST0011_at_its_name()
+    {
+        Assert.True(Parse(Chain(TableValidator.MaxStates)).IsValid); // the limit itself is fine
+
+        var result = Parse(Chain(20_000)); // within the file limits (about 420 KB); it ran the compiler out of memory
+
+        var error = Assert.Single(result.Diagnostics);
+        Assert.Equal("BST0011", error.Id);
+        Assert.Contains("20000 states and 19999 transitions; at most 256 states", error.Message, StringComparison.Ordinal);
+        Assert.Equal((1, 9), (error.Line, error.Column));
+        Assert.False(result.IsValid);
+    }
+
     [Fact]
     public void ParsesTheDefaultLifecycleFile()
     {
