@@ -45,6 +45,7 @@ public class CustomLifecycleTests(PackageFeed feed)
         Assert.NotEqual(0, result.ExitCode);
         Assert.Contains("error BST1004", result.Output);
         Assert.Contains("illegal transition in lifecycle 'Release': Built -> Published; legal targets from Built: Signed, Failed", result.Output);
+        Assert.Matches(@"Shipping\.csproj\([1-9][0-9]*,[1-9][0-9]*\): error BST1004", result.Output); // at the task's line and column in the project
         var record = repo.Store().Get(TestRepo.Id("Shipping") + "|Release");
         Assert.Equal(RunStatus.Failed, record.Status); // closed at the end of the build: it never reached Published
     }

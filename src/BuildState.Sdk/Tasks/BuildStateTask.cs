@@ -88,7 +88,12 @@ public abstract class BuildStateTask : MSBuildTask, IGeneratedTask
         catch (UserError e)
         {
             // The help link in the text too: MSBuild's console loggers do not print helpLink.
-            Log.LogError(null, e.Code, null, HelpLinks.For(e.Code), e.File, e.Line, e.Column, 0, 0, HelpLinks.Append(e.Code, e.Message));
+            // Where no position was given and the error is the project's that calls the task, the
+            // call itself is the place: its line and column in that file.
+            var (line, column) = e.Line == 0 && (string.IsNullOrEmpty(e.File) || string.Equals(e.File, BuildEngine.ProjectFileOfTaskNode, StringComparison.Ordinal))
+                ? (BuildEngine.LineNumberOfTaskNode, BuildEngine.ColumnNumberOfTaskNode)
+                : (e.Line, e.Column);
+            Log.LogError(null, e.Code, null, HelpLinks.For(e.Code), string.IsNullOrEmpty(e.File) ? BuildEngine.ProjectFileOfTaskNode : e.File, line, column, 0, 0, HelpLinks.Append(e.Code, e.Message));
         }
         catch (BuildStateException e)
         {
