@@ -35,8 +35,10 @@ internal static class ValidateCommand
             problems.Add((StoreErrorKind.Validation, table.File, table.ToString(), null));
         }
 
-        // Table warnings (an unknown property) are shown, in file order with the errors, but are not problems.
-        var warnings = ctx.Lifecycles.Problems.Where(p => p.IsWarning).ToList();
+        // Table warnings (an unknown property) are shown, in file order with the errors, but are not
+        // problems; so are records written under an earlier version of their table.
+        var warnings = ctx.Lifecycles.Problems.Where(p => p.IsWarning).Select(w => (w.File, Text: w.ToString()))
+            .Concat(report.Warnings.Select(w => (w.File, Text: w.Message))).ToList();
 
         var seconds = Math.Max(watch.Elapsed.TotalSeconds, 1e-6);
         var code = ExitCodeFor(problems.Select(p => p.Kind).ToList());
@@ -52,7 +54,7 @@ internal static class ValidateCommand
                     report.FilesChecked / seconds,
                     report.BytesChecked / seconds,
                     problems.Select(p => new ProblemJson(p.Kind, p.File, p.Message, p.BuildId)),
-                    warnings.Select(w => new WarningJson(w.File, w.ToString())),
+                    warnings.Select(w => new WarningJson(w.File, w.Text)),
                     code),
                 CliJsonContext.Default.ValidateJson);
             return code;
@@ -69,6 +71,11 @@ internal static class ValidateCommand
             ctx.Console.MarkupLine(t.IsWarning
                 ? $"[yellow]Warning[/] {Styles.E(t.File)}: {Styles.E(t.ToString())}"
                 : $"[red]{Styles.E(StoreErrorKind.Validation.ToString())}[/] {Styles.E(t.File)}: {Styles.E(t.ToString())}");
+        }
+
+        foreach (var w in report.Warnings)
+        {
+            ctx.Console.MarkupLine($"[yellow]Warning[/] {Styles.E(w.File)}: {Styles.E(w.Message)}");
         }
 
         var throughput = $"{report.BuildsChecked} build(s), {report.FilesChecked} file(s), {Units.Size(report.BytesChecked)} in {Units.Duration(watch.Elapsed)} ({report.FilesChecked / seconds:0} files/s, {Units.Size((long)(report.BytesChecked / seconds))}/s)";

@@ -29,6 +29,16 @@ public sealed partial class BuildStore
         WriteAtomic(path, bytes, sync: false);
     }
 
+    /// <summary>
+    /// When the store's copy of a lifecycle's table last changed (it is written only when its text
+    /// differs), or null when the store keeps no copy of it (the default lifecycle).
+    /// </summary>
+    public DateTimeOffset? LifecycleTableChangedAt(string name)
+    {
+        var path = Path.Combine(LifecyclesDir, name + ".buildstate.json");
+        return _fs.FileExists(path) ? new DateTimeOffset(File.GetLastWriteTimeUtc(path), TimeSpan.Zero) : null;
+    }
+
     /// <summary>The lifecycle table files kept in the store: (path, text) pairs, for tools to parse.</summary>
     public IReadOnlyList<(string Path, string Text)> LoadLifecycleTables()
     {

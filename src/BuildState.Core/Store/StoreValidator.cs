@@ -31,10 +31,16 @@ public sealed class ValidationReport
 
     public long BytesChecked { get; set; }
 
+    /// <summary>Findings that do not make the store invalid (a record written under an earlier version of its lifecycle's table).</summary>
+    public List<ValidationProblem> Warnings { get; } = [];
+
     public bool IsValid => Problems.Count == 0;
 
     internal void Add(StoreErrorKind kind, string file, string message, string? buildId = null) =>
         Problems.Add(new ValidationProblem(kind, file, message, buildId));
+
+    internal void Warn(string file, string message, string? buildId = null) =>
+        Warnings.Add(new ValidationProblem(StoreErrorKind.Validation, file, message, buildId));
 }
 
 /// <summary>
@@ -200,9 +206,25 @@ public sealed class StoreValidator(BuildStore store)
             return;
         }
 
+        // A record last written before its table was edited (a phase renamed, a transition taken
+        // out) was valid when written: what the current table says of it is a warning, not damage.
+        // Its next run follows the current table.
+        var writtenUnderEarlierTable = store.LifecycleTableChangedAt(table.Name) is { } changedAt && record.UpdatedAt < changedAt;
+        void Add(string message)
+        {
+            if (writtenUnderEarlierTable)
+            {
+                report.Warn(path, $"{message} (the record was written before the table last changed: it followed the table of its time)", record.Id);
+            }
+            else
+            {
+                report.Add(StoreErrorKind.Validation, path, message, record.Id);
+            }
+        }
+
         if (!table.Phases.Contains(record.Phase))
         {
-            report.Add(StoreErrorKind.Validation, path, $"phase '{record.Phase}' is not a phase of lifecycle '{table.Name}'", record.Id);
+            Add($"phase '{record.Phase}' is not a phase of lifecycle '{table.Name}'");
         }
 
         // With earlier transitions left to history, the chain starts wherever the first kept one does.
@@ -216,7 +238,7 @@ public sealed class StoreValidator(BuildStore store)
 
             if (!table.CanTransition(t.From, t.To))
             {
-                report.Add(StoreErrorKind.Validation, path, $"transition {t.From} -> {t.To} is not allowed by lifecycle '{table.Name}'", record.Id);
+                Add($"transition {t.From} -> {t.To} is not allowed by lifecycle '{table.Name}'");
             }
 
             expected = t.To;
@@ -229,7 +251,7 @@ public sealed class StoreValidator(BuildStore store)
 
         if (record.Status == RunStatus.Succeeded && !table.Terminal.Contains(record.Phase))
         {
-            report.Add(StoreErrorKind.Validation, path, $"status Succeeded in non-terminal phase {record.Phase}", record.Id);
+            Add($"status Succeeded in non-terminal phase {record.Phase}");
         }
     }
 
