@@ -1,0 +1,117 @@
+using BuildState.Errors;
+using BuildState.Model;
+
+namespace BuildState.Store;
+
+public sealed partial class BuildStore
+{
+    /// <summary>
+    /// Restores a build to a checkpoint: the state comes back (the checkpoint list stays as it is now)
+    /// and, with <paramref name="restoreArtifacts"/>, every artifact file is written back from its copy
+    /// and verified against its SHA-256. The state before the restore is backed up first.
+    /// </summary>
+    public RestoreResult RestoreCheckpoint(string buildId, string checkpoint, bool restoreArtifacts = false) =>
+        RestoreCheckpoint(buildId, checkpoint, restoreArtifacts, continueRunId: null);
+
+    /// <summary>
+    /// Restores a build to a checkpoint, as <see cref="RestoreCheckpoint(string, string, bool)"/>.
+    /// With <paramref name="continueRunId"/>, the restored run is the caller's current run: unless
+    /// the restored phase is terminal (that run is over), it stays open under that run id and owner
+    /// and goes on from the restored phase (Running, or Failed in the error phase), instead of being
+    /// marked Interrupted.
+    /// </summary>
+    public RestoreResult RestoreCheckpoint(string buildId, string checkpoint, bool restoreArtifacts, string? continueRunId)
+    {
+        var key = BuildKey.For(buildId);
+        var result = new RestoreResult();
+        Mutate(buildId, "restore", existing =>
+        {
+            var current = existing ?? throw BuildStateException.NotFound($"no build '{buildId}' in the store", Layout.Root);
+            var reference = FindCheckpoint(current, checkpoint);
+            var file = ReadCheckpoint(key, reference.Id);
+            if (restoreArtifacts && !file.HasArtifactCopies)
+            {
+                throw new BuildStateException(StoreErrorKind.Validation, $"checkpoint {file.Id} holds no artifact copies; take checkpoints with artifact copies to restore files");
+            }
+
+            WriteBackup(key, current);
+            if (restoreArtifacts)
+            {
+                foreach (var artifact in file.Artifacts)
+                {
+                    RestoreArtifact(key, artifact, result);
+                }
+            }
+
+            var restored = file.State.Clone();
+            restored.Checkpoints = current.Checkpoints;
+            restored.Artifacts = file.Artifacts;
+            if (continueRunId is not null && restored.Run is { } continued
+                && !(Lifecycles.TryGet(restored.Lifecycle, out var table) && table.Terminal.Contains(restored.Phase)))
+            {
+                var failed = continued.Status == RunStatus.Failed || (table is not null && restored.Phase == table.Error);
+                restored.RunId = continueRunId;
+                continued.RunId = continueRunId;
+                continued.Owner = Options.Owner;
+                continued.EndedAt = null;
+                continued.Reason = null;
+                SetStatus(restored, failed ? RunStatus.Failed : RunStatus.Running);
+            }
+            else if (restored.Run is { Status: RunStatus.Running } run)
+            {
+                // The snapshot's run is not running now: nothing owns it.
+                SetStatus(restored, RunStatus.Interrupted);
+                run.Reason = $"restored from checkpoint {file.Id}";
+                run.EndedAt = Now;
+            }
+
+            result.CheckpointId = file.Id;
+            result.Phase = restored.Phase;
+            return new Change(restored, new HistoryEntry { Kind = HistoryKinds.Restore, From = current.Phase, To = restored.Phase, Message = $"restored checkpoint {file.Id}" }, DurableNow: true);
+        });
+        return result;
+    }
+
+    private void RestoreArtifact(string key, ArtifactRecord artifact, RestoreResult result)
+    {
+        var target = ToFullPath(artifact.Path);
+        if (File.Exists(target) && ArtifactHasher.HashFile(target) == artifact.Sha256)
+        {
+            result.Unchanged.Add(artifact.Path);
+            return;
+        }
+
+        var blob = Layout.Blob(key, artifact.Sha256);
+        GuardNoLinks(blob);
+        var bytes = _fs.ReadAllBytes(blob, long.MaxValue);
+        if (ArtifactHasher.HashBytes(bytes) != artifact.Sha256)
+        {
+            throw BuildStateException.Corrupt(blob, $"the stored copy of {artifact.Path} does not match its SHA-256");
+        }
+
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        var temp = $"{target}.restore-{Guid.NewGuid():N}";
+        File.WriteAllBytes(temp, bytes);
+        File.Move(temp, target, overwrite: true);
+        if (ArtifactHasher.HashFile(target) != artifact.Sha256)
+        {
+            throw new BuildStateException(StoreErrorKind.General, "the restored file does not match its SHA-256 after writing", target);
+        }
+
+        result.Restored.Add(artifact.Path);
+    }
+}
+
+/// <summary>What a restore did.</summary>
+public sealed class RestoreResult
+{
+    public string CheckpointId { get; set; } = "";
+
+    public string Phase { get; set; } = "";
+
+    /// <summary>Artifact files written back and verified.</summary>
+    public List<string> Restored { get; } = [];
+
+    /// <summary>Artifact files already matching their hash.</summary>
+    public List<string> Unchanged { get; } = [];
+}
