@@ -92,6 +92,29 @@ public sealed partial class BuildStore
             : relative.Replace('\\', '/');
     }
 
+    /// <summary>
+    /// The full path of a stored artifact path when it lies inside the repository root; null when it
+    /// does not (it climbs out with "..", is absolute elsewhere, is the root itself, or is no path).
+    /// Files are written back only inside the root: a stored path is data from the store's files.
+    /// </summary>
+    internal string? FullPathInsideRepository(string storedPath)
+    {
+        string full;
+        try
+        {
+            full = ToFullPath(storedPath);
+        }
+        catch (ArgumentException)
+        {
+            return null; // a NUL or another character no path may hold
+        }
+
+        var relative = Path.GetRelativePath(RepositoryRoot, full);
+        var outside = relative is "." or ".." || Path.IsPathRooted(relative)
+            || relative.StartsWith(".." + Path.DirectorySeparatorChar, StringComparison.Ordinal);
+        return outside ? null : full;
+    }
+
     /// <summary>The full path of a stored or caller-given path.</summary>
     public string ToFullPath(string path) =>
         Path.GetFullPath(Path.IsPathRooted(path) ? path : Path.Combine(RepositoryRoot, path.Replace('/', Path.DirectorySeparatorChar)));

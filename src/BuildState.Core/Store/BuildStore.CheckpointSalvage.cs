@@ -45,7 +45,7 @@ public sealed partial class BuildStore
         {
             try
             {
-                if (JudgeCheckpoint(key, reference, triage) is { } dropped)
+                if (JudgeCheckpoint(key, record.Id, reference, triage) is { } dropped)
                 {
                     triage.Dropped.Add(dropped);
                 }
@@ -61,12 +61,14 @@ public sealed partial class BuildStore
     }
 
     /// <summary>The checkpoint as dropped (and why), or null when it stays (its copies then count as needed).</summary>
-    private DroppedCheckpoint? JudgeCheckpoint(string key, CheckpointRef reference, CheckpointTriage triage)
+    private DroppedCheckpoint? JudgeCheckpoint(string key, string buildId, CheckpointRef reference, CheckpointTriage triage)
     {
         CheckpointFile file;
         try
         {
-            file = ReadCheckpoint(key, reference.Id);
+            // As restore reads it: a checkpoint of another build, or whose artifact list is not the
+            // one the state lists, cannot be restored either, so it is dropped like a damaged one.
+            file = ReadListedCheckpoint(key, buildId, reference);
         }
         catch (BuildStateException e) when (IsDamage(e))
         {

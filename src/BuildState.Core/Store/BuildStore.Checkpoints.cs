@@ -241,10 +241,48 @@ public sealed partial class BuildStore
             throw BuildStateException.Corrupt(path, "the checkpoint has no state or a broken artifact manifest");
         }
 
+        if (file.HasArtifactCopies && file.Artifacts.Any(a => !IsSha256Hex(a.Sha256)))
+        {
+            // With copies, each hash names a blob file: it must be a hash, never a path.
+            throw BuildStateException.Corrupt(path, "the checkpoint lists an artifact hash that is not a SHA-256 (64 hex digits)");
+        }
+
         CheckShape(file.State, path);
 
         return file;
     }
+
+    /// <summary>
+    /// Reads a checkpoint that the build <paramref name="buildId"/> lists (null: the build of the folder <paramref name="key"/>, id unknown) and checks it is the one the build's
+    /// state describes: a checkpoint of this build, whose artifact list has the digest the state
+    /// lists for it (<see cref="CheckpointRef.ArtifactsSha256"/>; a checkpoint taken before the
+    /// digest existed has none to check). A checkpoint file carries no checksum of its own: the
+    /// digest, kept in the state and its history record (which have checksums), is what tells an
+    /// artifact list edited or swapped since from the one taken. Validation reports what this
+    /// refuses; restore refuses it before it writes anything. A Corruption error naming the file.
+    /// </summary>
+    internal CheckpointFile ReadListedCheckpoint(string key, string? buildId, CheckpointRef reference)
+    {
+        var file = ReadCheckpoint(key, reference.Id);
+        var path = Layout.CheckpointFile(key, reference.Id);
+        // Without the build's id (its state and history unreadable), its folder's key is what a checkpoint must match.
+        var foreign = buildId is null
+            ? (BuildKey.For(file.BuildId) != key ? file.BuildId : null)
+            : file.BuildId != buildId ? file.BuildId : file.State.Id != buildId ? file.State.Id : null;
+        if (foreign is not null)
+        {
+            throw BuildStateException.Corrupt(path, $"the checkpoint belongs to build '{foreign}'");
+        }
+
+        if (reference.ArtifactsSha256 is { } digest && digest != ManifestDigest(file.Artifacts, file.HasArtifactCopies))
+        {
+            throw BuildStateException.Corrupt(path, $"the checkpoint's artifact list does not match the digest the build lists for checkpoint {reference.Id}");
+        }
+
+        return file;
+    }
+
+    private static bool IsSha256Hex(string hash) => hash.Length == 64 && hash.All(char.IsAsciiHexDigitLower);
 
     /// <summary>What taking a checkpoint gave (a class, not a tuple: a tuple of bools is JIT-compiled in each MSBuild node).</summary>
     private sealed record CheckpointTaken(CheckpointRef Checkpoint, bool Rotated, bool Taken);

@@ -8,7 +8,10 @@ public sealed partial class BuildStore
     /// <summary>
     /// Restores a build to a checkpoint: the state comes back (the checkpoint list stays as it is now)
     /// and, with <paramref name="restoreArtifacts"/>, every artifact file is written back from its copy
-    /// and verified against its SHA-256. The state before the restore is backed up first.
+    /// and verified against its SHA-256. The state before the restore is backed up first. Refused
+    /// (Corruption, naming the checkpoint file) before anything is written: a checkpoint that is not
+    /// the one its build lists (<see cref="ReadListedCheckpoint"/>), and with artifacts, a listed
+    /// path outside the repository root.
     /// </summary>
     public RestoreResult RestoreCheckpoint(string buildId, string checkpoint, bool restoreArtifacts = false) =>
         RestoreCheckpoint(buildId, checkpoint, restoreArtifacts, continueRunId: null);
@@ -28,19 +31,17 @@ public sealed partial class BuildStore
         {
             var current = existing ?? throw BuildStateException.NotFound($"no build '{buildId}' in the store", Layout.Root);
             var reference = FindCheckpoint(current, checkpoint);
-            var file = ReadCheckpoint(key, reference.Id);
+            var file = ReadListedCheckpoint(key, current.Id, reference);
             if (restoreArtifacts && !file.HasArtifactCopies)
             {
                 throw new BuildStateException(StoreErrorKind.Validation, $"checkpoint {file.Id} holds no artifact copies; take checkpoints with artifact copies to restore files");
             }
 
+            var targets = restoreArtifacts ? RestoreTargets(key, file) : [];
             WriteBackup(key, current);
-            if (restoreArtifacts)
+            for (var i = 0; i < targets.Count; i++)
             {
-                foreach (var artifact in file.Artifacts)
-                {
-                    RestoreArtifact(key, artifact, result);
-                }
+                RestoreArtifact(key, file.Artifacts[i], targets[i], result);
             }
 
             var restored = file.State.Clone();
@@ -72,9 +73,38 @@ public sealed partial class BuildStore
         return result;
     }
 
-    private void RestoreArtifact(string key, ArtifactRecord artifact, RestoreResult result)
+    /// <summary>
+    /// Where each artifact of the checkpoint goes back, in its order. Every one must lie inside the
+    /// repository root, or nothing is written: a stored path that leaves it is a hostile or damaged
+    /// checkpoint (a Corruption error naming its file), never a place to write to.
+    /// </summary>
+    private List<string> RestoreTargets(string key, CheckpointFile file)
     {
-        var target = ToFullPath(artifact.Path);
+        var targets = new List<string>(file.Artifacts.Count);
+        foreach (var artifact in file.Artifacts)
+        {
+            targets.Add(FullPathInsideRepository(artifact.Path) ?? throw BuildStateException.Corrupt(
+                Layout.CheckpointFile(key, file.Id),
+                $"the checkpoint lists artifact {Shown(artifact.Path)}, which is outside the repository root {RepositoryRoot}; restore writes files only inside it"));
+        }
+
+        return targets;
+    }
+
+    /// <summary>A stored path as an error message shows it: quoted, control characters escaped, so the message stays one line.</summary>
+    private static string Shown(string path)
+    {
+        var text = new System.Text.StringBuilder("'");
+        foreach (var c in path.Length > 300 ? path[..300] + "..." : path)
+        {
+            text.Append(char.IsControl(c) ? $"\\u{(int)c:x4}" : c.ToString());
+        }
+
+        return text.Append('\'').ToString();
+    }
+
+    private void RestoreArtifact(string key, ArtifactRecord artifact, string target, RestoreResult result)
+    {
         if (File.Exists(target) && ArtifactHasher.HashFile(target) == artifact.Sha256)
         {
             result.Unchanged.Add(artifact.Path);
