@@ -45,4 +45,36 @@ public sealed class RestoreRefusalCliTests : IDisposable
         Assert.False(File.Exists(planted));
         Assert.Equal(before, Bs.Run(_store.Repo, "show", "App.csproj", "--json").Json.GetProperty("phase").GetString());
     }
+
+    [Fact]
+    public void One_overwritten_copy_exits_3_naming_it_and_no_file_or_state_is_restored()
+    {
+        using var store = new TestStore();
+        store.Store.StartRun(TestStore.App, new StartRunRequest { RunId = "r" });
+        store.Store.Transition(TestStore.App, "Setup");
+        store.Store.Transition(TestStore.App, "Build");
+        var files = new[] { "a.dll", "b.dll", "c.dll" }.Select(n => store.ArtifactPath("src/App/bin/" + n)).ToArray();
+        Directory.CreateDirectory(Path.GetDirectoryName(files[0])!);
+        foreach (var file in files)
+        {
+            File.WriteAllText(file, "built " + Path.GetFileName(file));
+        }
+
+        store.Store.RecordArtifacts(TestStore.App, files.Select(p => new ArtifactInput(p)));
+        store.Store.CreateCheckpoint(TestStore.App, "cp", copyArtifacts: true);
+        store.Store.Transition(TestStore.App, "Cleanup");
+        store.Store.Transition(TestStore.App, "Complete");
+        var blob = store.Store.Layout.Blob(BuildKey.For(TestStore.App), ArtifactHasher.HashFile(files[2]));
+        File.WriteAllText(blob, "overwritten");
+        Array.ForEach(files, File.Delete);
+
+        var result = Bs.Run(store.Repo, "restore", "App.csproj", "cp", "--artifacts");
+
+        Assert.True(result.Code == 3, result.ToString());
+        var line = Assert.Single(result.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith(blob + ": ", line);
+        Assert.All(files, f => Assert.False(File.Exists(f)));
+        Assert.Empty(Directory.GetFiles(store.Repo, "*.restore-*", SearchOption.AllDirectories));
+        Assert.Equal("Complete", Bs.Run(store.Repo, "show", "App.csproj", "--json").Json.GetProperty("phase").GetString());
+    }
 }

@@ -11,7 +11,9 @@ public sealed partial class BuildStore
     /// and verified against its SHA-256. The state before the restore is backed up first. Refused
     /// (Corruption, naming the checkpoint file) before anything is written: a checkpoint that is not
     /// the one its build lists (<see cref="ReadListedCheckpoint"/>), and with artifacts, a listed
-    /// path outside the repository root.
+    /// path outside the repository root. With artifacts, every copy needed is read and verified
+    /// before any file is written (a missing or damaged one refuses the restore, naming the blob),
+    /// and every file is staged beside its target before any target is replaced.
     /// </summary>
     public RestoreResult RestoreCheckpoint(string buildId, string checkpoint, bool restoreArtifacts = false) =>
         RestoreCheckpoint(buildId, checkpoint, restoreArtifacts, continueRunId: null);
@@ -37,12 +39,10 @@ public sealed partial class BuildStore
                 throw new BuildStateException(StoreErrorKind.Validation, $"checkpoint {file.Id} holds no artifact copies; take checkpoints with artifact copies to restore files");
             }
 
-            var targets = restoreArtifacts ? RestoreTargets(key, file) : [];
+            // All or nothing: every target and every copy is checked before anything is written.
+            var pending = restoreArtifacts ? VerifyArtifactCopies(key, file, result) : [];
             WriteBackup(key, current);
-            for (var i = 0; i < targets.Count; i++)
-            {
-                RestoreArtifact(key, file.Artifacts[i], targets[i], result);
-            }
+            WriteArtifactsBack(pending, result);
 
             var restored = file.State.Clone();
             restored.Checkpoints = current.Checkpoints;
@@ -71,64 +71,6 @@ public sealed partial class BuildStore
             return new Change(restored, new HistoryEntry { Kind = HistoryKinds.Restore, From = current.Phase, To = restored.Phase, Message = $"restored checkpoint {file.Id}" }, DurableNow: true);
         });
         return result;
-    }
-
-    /// <summary>
-    /// Where each artifact of the checkpoint goes back, in its order. Every one must lie inside the
-    /// repository root, or nothing is written: a stored path that leaves it is a hostile or damaged
-    /// checkpoint (a Corruption error naming its file), never a place to write to.
-    /// </summary>
-    private List<string> RestoreTargets(string key, CheckpointFile file)
-    {
-        var targets = new List<string>(file.Artifacts.Count);
-        foreach (var artifact in file.Artifacts)
-        {
-            targets.Add(FullPathInsideRepository(artifact.Path) ?? throw BuildStateException.Corrupt(
-                Layout.CheckpointFile(key, file.Id),
-                $"the checkpoint lists artifact {Shown(artifact.Path)}, which is outside the repository root {RepositoryRoot}; restore writes files only inside it"));
-        }
-
-        return targets;
-    }
-
-    /// <summary>A stored path as an error message shows it: quoted, control characters escaped, so the message stays one line.</summary>
-    private static string Shown(string path)
-    {
-        var text = new System.Text.StringBuilder("'");
-        foreach (var c in path.Length > 300 ? path[..300] + "..." : path)
-        {
-            text.Append(char.IsControl(c) ? $"\\u{(int)c:x4}" : c.ToString());
-        }
-
-        return text.Append('\'').ToString();
-    }
-
-    private void RestoreArtifact(string key, ArtifactRecord artifact, string target, RestoreResult result)
-    {
-        if (File.Exists(target) && ArtifactHasher.HashFile(target) == artifact.Sha256)
-        {
-            result.Unchanged.Add(artifact.Path);
-            return;
-        }
-
-        var blob = Layout.Blob(key, artifact.Sha256);
-        GuardNoLinks(blob);
-        var bytes = _fs.ReadAllBytes(blob, long.MaxValue);
-        if (ArtifactHasher.HashBytes(bytes) != artifact.Sha256)
-        {
-            throw BuildStateException.Corrupt(blob, $"the stored copy of {artifact.Path} does not match its SHA-256");
-        }
-
-        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-        var temp = $"{target}.restore-{Guid.NewGuid():N}";
-        File.WriteAllBytes(temp, bytes);
-        File.Move(temp, target, overwrite: true);
-        if (ArtifactHasher.HashFile(target) != artifact.Sha256)
-        {
-            throw new BuildStateException(StoreErrorKind.General, "the restored file does not match its SHA-256 after writing", target);
-        }
-
-        result.Restored.Add(artifact.Path);
     }
 }
 
