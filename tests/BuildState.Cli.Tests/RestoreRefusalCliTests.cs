@@ -77,4 +77,33 @@ public sealed class RestoreRefusalCliTests : IDisposable
         Assert.Empty(Directory.GetFiles(store.Repo, "*.restore-*", SearchOption.AllDirectories));
         Assert.Equal("Complete", Bs.Run(store.Repo, "show", "App.csproj", "--json").Json.GetProperty("phase").GetString());
     }
+
+    [Fact]
+    public void A_build_another_process_is_building_exits_4_and_keeps_its_run()
+    {
+        using var builder = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("sleep", "60") { UseShellExecute = false })!;
+        try
+        {
+            using var store = new TestStore();
+            store.Store.StartRun(TestStore.App, new StartRunRequest { RunId = "live", Owner = BuildState.Model.OwnerInfo.Of(builder.Id) });
+            store.Store.Transition(TestStore.App, "Setup");
+            store.Store.CreateCheckpoint(TestStore.App, "cp");
+            store.Store.Transition(TestStore.App, "Build");
+
+            var result = Bs.Run(store.Repo, "restore", "App.csproj", "cp");
+
+            Assert.True(result.Code == 4, result.ToString());
+            var line = Assert.Single(result.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+            Assert.Contains($"is being built by process {builder.Id} since ", line);
+            Assert.Contains("wait for that build to end or stop it", line);
+            var shown = Bs.Run(store.Repo, "show", "App.csproj", "--json").Json;
+            Assert.Equal("Build", shown.GetProperty("phase").GetString());
+            Assert.Equal("Running", shown.GetProperty("status").GetString());
+        }
+        finally
+        {
+            builder.Kill();
+            builder.WaitForExit();
+        }
+    }
 }

@@ -17,9 +17,9 @@ public sealed partial class BuildStore
         {
             var loaded = Load(key, buildId, repair: true);
             var record = loaded.Record ?? throw BuildStateException.NotFound($"no build '{buildId}' in the store", Layout.Root);
-            if (record.Run is { Status: RunStatus.Running, Owner: { } owner } && ProcessLiveness.Check(owner) != Liveness.Dead)
+            if (LiveRun(record) is { } live)
             {
-                throw new BuildStateException(StoreErrorKind.Validation, $"build '{buildId}' is running (process {owner.ProcessId}); archive it when the run has ended");
+                throw BeingBuilt(buildId, live, "archive it");
             }
 
             if (loaded.SnapshotSequence != record.Sequence)

@@ -13,7 +13,8 @@ public sealed partial class BuildStore
     /// the one its build lists (<see cref="ReadListedCheckpoint"/>), and with artifacts, a listed
     /// path outside the repository root. With artifacts, every copy needed is read and verified
     /// before any file is written (a missing or damaged one refuses the restore, naming the blob),
-    /// and every file is staged beside its target before any target is replaced.
+    /// and every file is staged beside its target before any target is replaced. A build that
+    /// another process is building now (<see cref="LiveRun"/>) is not restored (Validation).
     /// </summary>
     public RestoreResult RestoreCheckpoint(string buildId, string checkpoint, bool restoreArtifacts = false) =>
         RestoreCheckpoint(buildId, checkpoint, restoreArtifacts, continueRunId: null);
@@ -23,7 +24,8 @@ public sealed partial class BuildStore
     /// With <paramref name="continueRunId"/>, the restored run is the caller's current run: unless
     /// the restored phase is terminal (that run is over), it stays open under that run id and owner
     /// and goes on from the restored phase (Running, or Failed in the error phase), instead of being
-    /// marked Interrupted.
+    /// marked Interrupted. A live run is restored only when it is the caller's: owned by this
+    /// process, or the run <paramref name="continueRunId"/> names.
     /// </summary>
     public RestoreResult RestoreCheckpoint(string buildId, string checkpoint, bool restoreArtifacts, string? continueRunId)
     {
@@ -32,6 +34,11 @@ public sealed partial class BuildStore
         Mutate(buildId, "restore", existing =>
         {
             var current = existing ?? throw BuildStateException.NotFound($"no build '{buildId}' in the store", Layout.Root);
+            if (LiveRun(current) is { } live && !IsCallersRun(live, continueRunId))
+            {
+                throw BeingBuilt(buildId, live, "restore");
+            }
+
             var reference = FindCheckpoint(current, checkpoint);
             var file = ReadListedCheckpoint(key, current.Id, reference);
             if (restoreArtifacts && !file.HasArtifactCopies)
