@@ -67,10 +67,12 @@ public sealed partial class BuildStore
             }
             else if (restored.Run is { Status: RunStatus.Running } run)
             {
-                // The snapshot's run is not running now: nothing owns it.
+                // The snapshot's run is not running now: nothing owns it. It ends where the snapshot
+                // stands, when the checkpoint was taken: the restore's time would credit it with
+                // however long came after (for an earlier run, a duration it never had).
                 SetStatus(restored, RunStatus.Interrupted);
-                run.Reason = $"restored from checkpoint {file.Id}";
-                run.EndedAt = Now;
+                run.Reason = $"restored from checkpoint {file.Id} taken at {file.CreatedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture)}Z, while the run was in {file.Phase}";
+                run.EndedAt = file.CreatedAt;
             }
 
             result.CheckpointId = file.Id;
