@@ -72,6 +72,38 @@ public sealed class RestoreTests : IDisposable
     }
 
     [Fact]
+    public void Restoring_an_earlier_runs_built_checkpoint_shows_that_run_as_it_ended()
+    {
+        using var store = new TestStore();
+        var now = DateTimeOffset.UtcNow.AddHours(-1);
+        var recorder = BuildStore.Open(store.Root, new StoreOptions { Durability = Durability.None, Clock = () => now });
+        var dll = store.ArtifactPath("src/App/bin/App.dll");
+        Directory.CreateDirectory(Path.GetDirectoryName(dll)!);
+        string BuildOnce(string runId, string content)
+        {
+            File.WriteAllText(dll, content);
+            recorder.StartRun(TestStore.App, new StartRunRequest { RunId = runId, ThenTransitionTo = "Setup", AndThen = ["Build"] });
+            now = now.AddSeconds(42);
+            var record = recorder.Advance(TestStore.App, new AdvanceRequest { Artifacts = [new ArtifactInput(dll, "assembly")], CheckpointName = "built", Transitions = ["Cleanup", "Complete"] });
+            now = now.AddMinutes(2);
+            return record.Checkpoints[^1].Id;
+        }
+
+        var builtOfA = BuildOnce("A", "v1");
+        BuildOnce("B", "v2, rebuilt");
+
+        Assert.Equal(0, Bs.Run(store.Repo, "restore", "App.csproj", builtOfA).Code);
+
+        var shown = Bs.Run(store.Repo, "show", "App.csproj", "--json").Json;
+        Assert.Equal("A", shown.GetProperty("runId").GetString());
+        Assert.Equal("Complete", shown.GetProperty("phase").GetString());
+        Assert.Equal("Succeeded", shown.GetProperty("status").GetString());
+        var text = Bs.Run(store.Repo, "show", "App.csproj").Out;
+        Assert.Contains(", 42.0 s", text); // the run took its 42 s, not the time until the restore
+        Assert.DoesNotContain("Interrupted", text);
+    }
+
+    [Fact]
     public void Checkpoint_from_the_command_then_restore_by_name()
     {
         var taken = Bs.Run(_store.Repo, "checkpoint", "App.csproj", "--name", "cli-made", "--json");

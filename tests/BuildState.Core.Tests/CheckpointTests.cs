@@ -185,21 +185,26 @@ public class CheckpointTests
     {
         using var f = new StoreFixture(maxCheckpoints: 3);
         var dll = Artifact(f, "App.dll", "v1");
-        BuildState.Model.BuildRecord Take(string run, string phase)
+
+        // Runs that alternate: one checkpointed before its move to Test (taken in Build), one when
+        // it ends (taken after its transitions, in Complete), under one name.
+        BuildState.Model.BuildRecord Take(string run, bool atEnd)
         {
-            f.Run(Id, run, phase == "Build" ? ["Setup", "Build"] : ["Setup", "Build", "Test"]);
-            return f.Store.Advance(Id, new AdvanceRequest { Artifacts = [new ArtifactInput(dll, "assembly")], CheckpointName = "built", Transitions = ["Cleanup", "Complete"] });
+            f.Run(Id, run, "Setup", "Build");
+            var taken = f.Store.Advance(Id, new AdvanceRequest { Artifacts = [new ArtifactInput(dll, "assembly")], CheckpointName = "cp", Transitions = atEnd ? ["Cleanup", "Complete"] : ["Test"] });
+            return atEnd ? taken : f.Store.Advance(Id, new AdvanceRequest { Transitions = ["Cleanup", "Complete"] });
         }
 
-        var atBuild = Take("r1", "Build").Checkpoints.Single();
-        var atTest = Take("r2", "Test").Checkpoints[^1];
+        var inBuild = Take("r1", atEnd: false).Checkpoints.Single();
+        var atEnd = Take("r2", atEnd: true).Checkpoints[^1];
+        Assert.Equal(("Build", "Complete"), (inBuild.Phase, atEnd.Phase));
         for (var i = 0; i < 4; i++)
         {
-            Take($"b{i}", "Build");
-            Take($"t{i}", "Test");
+            Take($"b{i}", atEnd: false);
+            Take($"e{i}", atEnd: true);
         }
 
-        Assert.Equal([atBuild.Id, atTest.Id], f.Store.Get(Id).Checkpoints.Select(c => c.Id));
+        Assert.Equal([inBuild.Id, atEnd.Id], f.Store.Get(Id).Checkpoints.Select(c => c.Id));
     }
 
     [Fact]

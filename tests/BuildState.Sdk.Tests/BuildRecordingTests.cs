@@ -39,7 +39,10 @@ public class BuildRecordingTests(PackageFeed feed)
         Assert.Contains(app.Artifacts, a => a.Kind == "reference");
         var dll = app.Artifacts.Single(a => a.Kind == "assembly");
         Assert.Equal(ArtifactHasher.HashFile(repo.Path_(dll.Path)), dll.Sha256);
-        Assert.Contains(app.Checkpoints, c => c.Name == "built" && c.Automatic);
+        Assert.Contains(app.Checkpoints, c => c.Name == "built" && c.Automatic && c.Phase == "Complete");
+        // "built" holds the run as it ended, so restoring it later brings that run back as it was.
+        var built = store.GetCheckpoints(TestRepo.Id("App")).Single(c => c.Name == "built").State;
+        Assert.Equal((RunStatus.Succeeded, app.Run!.EndedAt), (built.Status, built.Run!.EndedAt));
         Assert.True(app.Resources.PhaseDurationsMs["Build"] > 0);
 
         var report = new StoreValidator(store).Validate(new ValidationOptions { CheckArtifacts = true });

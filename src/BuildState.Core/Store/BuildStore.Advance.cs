@@ -13,7 +13,10 @@ public sealed class AdvanceRequest
     /// <summary>Replaces the build's dependencies when not null.</summary>
     public IReadOnlyList<string>? Dependencies { get; init; }
 
-    /// <summary>A checkpoint of the state after the artifacts are recorded and before the transitions.</summary>
+    /// <summary>
+    /// A checkpoint of the state after the artifacts are recorded: before the transitions, or after
+    /// them when they end the run (reach a terminal phase), so that it holds the run as it ended.
+    /// </summary>
     public string? CheckpointName { get; init; }
 
     public bool CheckpointIsAutomatic { get; init; } = true;
@@ -81,10 +84,17 @@ public sealed partial class BuildStore
             // A shared run that one writer's failed part has marked with an error ends Failed: a
             // "built" checkpoint would name a partial set of outputs as a good build.
             var checkpointName = shared && HasErrorsSinceRetry(record, table) ? null : request.CheckpointName;
-            var (rotated, checkpointTaken) = (false, false);
-            if (checkpointName is not null)
+
+            // A request that ends the run ("built") is checkpointed after its transitions, so the
+            // checkpoint holds the run as it ended (terminal phase, its status, its real end): a
+            // snapshot taken before them holds a Running run that a restore could only guess an end
+            // for. One that does not end it ("before-test") is checkpointed before them, as the
+            // outputs were when the phase they were built in ended.
+            var endsRun = request.Transitions.Count > 0 && table.Terminal.Contains(walk);
+            CheckpointTaken? taken = null;
+            if (checkpointName is not null && !endsRun)
             {
-                (_, rotated, checkpointTaken) = TakeCheckpoint(key, record, checkpointName, request.CheckpointCopiesArtifacts, request.CheckpointIsAutomatic);
+                taken = TakeCheckpoint(key, record, checkpointName, request.CheckpointCopiesArtifacts, request.CheckpointIsAutomatic);
             }
 
             var ended = false;
@@ -93,6 +103,13 @@ public sealed partial class BuildStore
                 ended = ApplyTransition(record, table, to);
             }
 
+            if (checkpointName is not null && endsRun)
+            {
+                taken = TakeCheckpoint(key, record, checkpointName, request.CheckpointCopiesArtifacts, request.CheckpointIsAutomatic);
+            }
+
+            var rotated = taken?.Rotated ?? false;
+            var checkpointTaken = taken?.Taken ?? false;
             var entry = new HistoryEntry
             {
                 Kind = request.Transitions.Count > 0 ? HistoryKinds.Transition : HistoryKinds.Update,
