@@ -41,6 +41,7 @@ public sealed partial class BuildStore
 
             var reference = FindCheckpoint(current, checkpoint);
             var file = ReadListedCheckpoint(key, current.Id, reference);
+            EnsureFitsTheCurrentTable(key, file);
             if (restoreArtifacts && !file.HasArtifactCopies)
             {
                 throw new BuildStateException(StoreErrorKind.Validation, $"checkpoint {file.Id} holds no artifact copies; take checkpoints with artifact copies to restore files");
@@ -80,6 +81,32 @@ public sealed partial class BuildStore
             return new Change(restored, new HistoryEntry { Kind = HistoryKinds.Restore, From = current.Phase, To = restored.Phase, Message = $"restored checkpoint {file.Id}" }, DurableNow: true);
         });
         return result;
+    }
+
+    /// <summary>
+    /// A checkpoint taken under an earlier version of its lifecycle's table (a phase renamed or
+    /// removed since, a transition taken out) would put back a state the current table does not
+    /// allow: the run could not go on from it, and validate would report it. Refused (Validation),
+    /// before anything is written.
+    /// </summary>
+    private void EnsureFitsTheCurrentTable(string key, CheckpointFile file)
+    {
+        if (!Lifecycles.TryGet(file.State.Lifecycle, out var table))
+        {
+            return; // an unknown lifecycle is validate's to report; the default one is always known
+        }
+
+        var path = Layout.CheckpointFile(key, file.Id);
+        var illegal = !table.Phases.Contains(file.State.Phase)
+            ? $"its phase '{file.State.Phase}' is not a phase of lifecycle '{table.Name}' now"
+            : file.State.Transitions.FirstOrDefault(t => !table.CanTransition(t.From, t.To)) is { } t
+                ? $"its transition {t.From} -> {t.To} is not allowed by lifecycle '{table.Name}' now"
+                : null;
+        if (illegal is not null)
+        {
+            throw new BuildStateException(StoreErrorKind.Validation,
+                $"checkpoint {file.Id} was taken under an earlier version of its table: {illegal}. Restore a checkpoint taken since the table changed, or put the table back", path);
+        }
     }
 }
 
