@@ -140,4 +140,19 @@ public class DroppedCheckpointTests
         Assert.Equal(ExitCodes.Corruption, report.ExitCode);
         Assert.Equal(blobs.Count, Directory.GetFiles(Path.Combine(AsideFolder(f), "blobs")).Length);
     }
+
+    [Fact]
+    public void A_checkpoint_whose_artifact_list_was_edited_is_dropped_as_lost_so_validate_and_recover_agree()
+    {
+        using var f = new StoreFixture();
+        var checkpoint = BuildWithCheckpoint(f);
+        var file = f.Store.Layout.CheckpointFile(Key, checkpoint.Id);
+        File.WriteAllText(file, File.ReadAllText(file).Replace("src/App/bin/App.pdb", "../../outside.pdb", StringComparison.Ordinal)); // readable, but not the list the state's digest names
+        Assert.Contains(new StoreValidator(f.Reopen()).Validate().Problems, p => p.File == file && p.Message.Contains("digest", StringComparison.Ordinal));
+
+        var report = f.Reopen().Recover();
+
+        Assert.Contains(checkpoint.Id, Assert.Single(report.Lost));
+        Assert.True(new StoreValidator(f.Reopen()).Validate().IsValid); // validate said recover would drop it, and it did
+    }
 }
