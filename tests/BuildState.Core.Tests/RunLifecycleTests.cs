@@ -179,6 +179,37 @@ public class RunLifecycleTests
     }
 
     [Fact]
+    public void A_failed_run_can_record_its_outputs_in_the_commit_that_ends_it_reusing_known_hashes()
+    {
+        using var f = new StoreFixture();
+        var dll = f.WriteFile("src/App/bin/App.dll", "v1");
+        var pdb = f.WriteFile("src/App/bin/App.pdb", "p1");
+        f.Run(Id, "r1", "Setup", "Build");
+        f.Store.Advance(Id, new AdvanceRequest { Artifacts = [new ArtifactInput(dll, "assembly")], Transitions = ["Cleanup", "Complete"] });
+
+        // Same size and time, other content: the earlier run's hash is kept (the cache applies).
+        var stamp = File.GetLastWriteTimeUtc(dll);
+        File.WriteAllText(dll, "v2");
+        File.SetLastWriteTimeUtc(dll, stamp);
+        f.Run(Id, "r2", "Setup", "Build");
+        var before = f.Store.Get(Id).Sequence;
+        var record = f.Store.EndRun(Id, RunOutcome.Failed, "a target failed after Build", endsInstance: false, [new ArtifactInput(dll, "assembly"), new ArtifactInput(pdb, "pdb")]);
+
+        Assert.Equal(before + 1, record.Sequence); // one commit
+        Assert.Equal(("Error", RunStatus.Failed), (record.Phase, record.Status));
+        Assert.Equal("a target failed after Build", record.Run!.Reason);
+        Assert.Equal(["assembly", "pdb"], record.Artifacts.Select(a => a.Kind));
+        Assert.Equal(ArtifactHasher.HashBytes("v1"u8), record.Artifacts[0].Sha256);
+        Assert.Equal(ArtifactHasher.HashBytes("p1"u8), record.Artifacts[1].Sha256);
+        var ended = f.Store.ReadHistory(Id).Entries[^1];
+        Assert.Equal((HistoryKinds.RunEnded, "a target failed after Build (2 artifact(s) recorded)"), (ended.Kind, ended.Message));
+
+        // An ended run is left as it is, its artifacts too.
+        var again = f.Store.EndRun(Id, RunOutcome.Failed, "again", endsInstance: false, [new ArtifactInput(dll, "assembly")]);
+        Assert.Equal(record.Sequence, again.Sequence);
+    }
+
+    [Fact]
     public void Ending_a_run_short_of_a_terminal_phase_never_leaves_it_running()
     {
         using var f = new StoreFixture();

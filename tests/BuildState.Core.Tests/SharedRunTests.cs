@@ -90,6 +90,24 @@ public class SharedRunTests
     }
 
     [Fact]
+    public void A_failed_part_that_built_its_outputs_records_them_with_its_failure()
+    {
+        using var f = new StoreFixture();
+        var a = f.WriteFile("src/Tool/bin/a/Tool.dll", "a");
+        var b = f.WriteFile("src/Tool/bin/b/Tool.dll", "b");
+        f.Store.StartRun(Id, Start("r1"));
+        f.Store.StartRun(Id, Start("r1"));
+
+        var failedPart = f.Store.EndRun(Id, RunOutcome.Failed, "a target after Build failed", endsInstance: true, [new ArtifactInput(a, "assembly")]);
+        Assert.Equal(RunStatus.Running, failedPart.Status);
+        Assert.Equal("src/Tool/bin/a/Tool.dll", Assert.Single(failedPart.Artifacts).Path);
+        Assert.Contains("one writer's part ended with 1 artifact(s): a target after Build failed", History(f)[^1].Message, StringComparison.Ordinal);
+
+        var done = f.Store.Advance(Id, End(b));
+        Assert.Equal((RunStatus.Failed, 2), (done.Status, done.Artifacts.Count));
+    }
+
+    [Fact]
     public void Three_writers_a_third_joining_after_a_failed_part_and_a_part_cut_off()
     {
         using var f = new StoreFixture();

@@ -264,8 +264,19 @@ public sealed partial class BuildStore
     /// was cut off records <paramref name="reason"/> as an error of the run, which stays Running for
     /// the others and then cannot end Succeeded; the last writer ends the run.
     /// </summary>
-    public BuildRecord EndRun(string buildId, RunOutcome outcome, string? reason, bool endsInstance) =>
-        Mutate(buildId, "end run", existing =>
+    public BuildRecord EndRun(string buildId, RunOutcome outcome, string? reason, bool endsInstance) => EndRun(buildId, outcome, reason, endsInstance, []);
+
+    /// <summary>
+    /// <see cref="EndRun(string, RunOutcome, string?, bool)"/> that also records
+    /// <paramref name="artifacts"/> in the same commit (hashed before the lock is taken, reusing the
+    /// hashes of files whose size and write time are unchanged, as <see cref="RecordArtifacts"/>
+    /// does): the MSBuild SDK's end of a failed run whose outputs were built. Every file must exist;
+    /// a run that has ended already is left as it is.
+    /// </summary>
+    public BuildRecord EndRun(string buildId, RunOutcome outcome, string? reason, bool endsInstance, IReadOnlyList<ArtifactInput> artifacts)
+    {
+        var hashed = artifacts.Count == 0 ? [] : HashArtifacts(artifacts, KnownArtifacts(buildId));
+        return Mutate(buildId, "end run", existing =>
         {
             var (outcomeNow, reasonNow) = (outcome, reason);
             if (existing?.Run is null)
@@ -281,9 +292,10 @@ public sealed partial class BuildStore
             var record = existing;
             var table = Lifecycles.Get(record.Lifecycle);
             var from = record.Phase;
+            MergeArtifacts(record, hashed);
             if (endsInstance && record.Run.OpenInstances > 1)
             {
-                return EndPart(record, outcome, reason);
+                return EndPart(record, outcome, reason, hashed.Count);
             }
 
             if (endsInstance && record.Run.Instances is not null)
@@ -304,7 +316,7 @@ public sealed partial class BuildStore
                 SetStatus(record, RunStatus.Interrupted);
                 record.Run.EndedAt = Now;
                 record.Run.Reason = reasonNow ?? "the run was cut off";
-                return new Change(record, new HistoryEntry { Kind = HistoryKinds.RunInterrupted, From = from, Message = record.Run.Reason }, DurableNow: true, Backup: true);
+                return new Change(record, new HistoryEntry { Kind = HistoryKinds.RunInterrupted, From = from, Message = WithArtifacts(record.Run.Reason, hashed.Count) }, DurableNow: true, Backup: true);
             }
 
             var terminal = table.Terminal.Contains(record.Phase);
@@ -318,17 +330,19 @@ public sealed partial class BuildStore
             SetStatus(record, failed ? RunStatus.Failed : RunStatus.Succeeded);
             record.Run!.EndedAt = Now;
             record.Run.Reason = reason ?? (incomplete ? $"the run ended in phase {from}, before a terminal phase" : null);
-            return new Change(record, new HistoryEntry { Kind = HistoryKinds.RunEnded, From = from, To = record.Phase, Message = record.Run.Reason }, DurableNow: true, Backup: true);
+            return new Change(record, new HistoryEntry { Kind = HistoryKinds.RunEnded, From = from, To = record.Phase, Message = WithArtifacts(record.Run.Reason, hashed.Count) }, DurableNow: true, Backup: true);
         });
+    }
 
     /// <summary>One writer's part of a shared run ended, and others are still open (<see cref="EndRun(string, RunOutcome, string?, bool)"/>).</summary>
-    private Change EndPart(BuildRecord record, RunOutcome outcome, string? reason)
+    private Change EndPart(BuildRecord record, RunOutcome outcome, string? reason, int artifacts)
     {
         var run = record.Run!;
         run.InstancesEnded = (run.InstancesEnded ?? 0) + 1;
+        var with = artifacts > 0 ? $" with {artifacts} artifact(s)" : "";
         if (outcome == RunOutcome.Succeeded)
         {
-            return new Change(record, new HistoryEntry { Kind = HistoryKinds.Update, Message = $"one writer's part ended; {run.OpenInstances} of {run.Instances} writers still open" }, DurableNow: false);
+            return new Change(record, new HistoryEntry { Kind = HistoryKinds.Update, Message = $"one writer's part ended{with}; {run.OpenInstances} of {run.Instances} writers still open" }, DurableNow: false);
         }
 
         // The run stays Running for the writers still open (so every reader, the sweep and the next
@@ -341,8 +355,12 @@ public sealed partial class BuildStore
             run.Reason ??= failure; // a run that is open has no reason otherwise: the last part's end reads it (EndRun)
         }
 
-        return new Change(record, new HistoryEntry { Kind = HistoryKinds.Error, Message = $"one writer's part ended: {failure}; {run.OpenInstances} of {run.Instances} writers still open" }, DurableNow: false);
+        return new Change(record, new HistoryEntry { Kind = HistoryKinds.Error, Message = $"one writer's part ended{with}: {failure}; {run.OpenInstances} of {run.Instances} writers still open" }, DurableNow: false);
     }
+
+    /// <summary>A run end's history message: its reason, and how many artifacts the end recorded (<see cref="EndRun(string, RunOutcome, string?, bool, IReadOnlyList{ArtifactInput})"/>).</summary>
+    private static string? WithArtifacts(string? reason, int artifacts) =>
+        artifacts == 0 ? reason : $"{reason ?? "the run ended"} ({artifacts} artifact(s) recorded)";
 
     /// <summary>Records a failure of the current run (the phase is not changed; see <see cref="Transition"/>).</summary>
     public BuildRecord RecordError(string buildId, ErrorRecord error) =>
