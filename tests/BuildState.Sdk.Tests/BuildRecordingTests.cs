@@ -129,6 +129,77 @@ public class BuildRecordingTests(PackageFeed feed)
     }
 
     [Fact]
+    public void A_target_failing_after_Build_ends_the_run_failed_with_the_outputs_the_build_made()
+    {
+        // The project's own target after Build runs before the SDK's (it is declared first), so only
+        // the end of the build closes the run: it records the outputs on disk, as after a good Build.
+        using var repo = new TestRepo(feed);
+        repo.Project("Post", exe: true, extra: """
+            <PropertyGroup><GenerateDocumentationFile>true</GenerateDocumentationFile></PropertyGroup>
+            <Target Name="PostFail" AfterTargets="Build"><Exec Command="exit 3" /></Target>
+            """);
+        var result = repo.Dotnet("build", "src/Post/Post.csproj");
+        Assert.NotEqual(0, result.ExitCode);
+
+        var record = repo.Store().Get(TestRepo.Id("Post"));
+        Assert.Equal((RunStatus.Failed, "Error"), (record.Status, record.Phase));
+        Assert.Equal(["Setup", "Build", "Error"], record.Transitions.Select(t => t.To));
+        Assert.Empty(record.Errors);
+        Assert.Equal("the build ended in phase Build before the run completed (a target failed after Build: AfterBuild, or a target of the project's own that runs after Build)", record.Run!.Reason);
+        Assert.Equal(["apphost", "assembly", "deps", "documentation", "pdb", "reference", "runtimeconfig"], record.Artifacts.Select(a => a.Kind!).Order());
+        AssertHashesMatchTheFiles(repo, record);
+        Assert.DoesNotContain(record.Checkpoints, c => c.Name == "built"); // a failed build is no good build
+        var ended = repo.Store().GetHistory(TestRepo.Id("Post"))[^1];
+        Assert.Equal((HistoryKinds.RunEnded, "Error"), (ended.Kind, ended.To)); // one commit: the outputs and the end
+        Assert.EndsWith("(7 artifact(s) recorded)", ended.Message, StringComparison.Ordinal);
+
+        // A no-op build (its compile skipped) that fails the same way: the same outputs, their hashes kept.
+        var first = record.Artifacts.ToDictionary(a => a.Path, a => a.Sha256);
+        Assert.NotEqual(0, repo.Dotnet("build", "src/Post/Post.csproj").ExitCode);
+        var again = repo.Store().Get(TestRepo.Id("Post"));
+        Assert.NotEqual(record.RunId, again.RunId);
+        Assert.Equal(RunStatus.Failed, again.Status);
+        Assert.Equal(first, again.Artifacts.ToDictionary(a => a.Path, a => a.Sha256));
+
+        // A failed compile records none: the files in bin/ are the previous build's.
+        repo.Write("src/Post/Bad.cs", "namespace Post; public class Bad { public int M() => undefinedName; }\n");
+        Assert.NotEqual(0, repo.Dotnet("build", "src/Post/Post.csproj").ExitCode);
+        var broken = repo.Store().Get(TestRepo.Id("Post"));
+        Assert.Equal((RunStatus.Failed, "the compile failed with 1 error(s)"), (broken.Status, broken.Run!.Reason));
+        Assert.True(File.Exists(repo.Path_("src/Post/bin/Debug/net10.0/Post.dll")));
+        Assert.Empty(broken.Artifacts);
+
+        var report = new StoreValidator(repo.Store()).Validate(new ValidationOptions { CheckArtifacts = true });
+        Assert.True(report.IsValid, string.Join("\n", report.Problems));
+    }
+
+    [Fact]
+    public void A_failing_post_build_event_keeps_the_outputs_and_says_where_the_build_failed()
+    {
+        // The post-build event runs inside CoreBuild, after the outputs are copied: its failure goes
+        // through CoreBuild's error handling, which the SDK tells from a failed compile.
+        using var repo = new TestRepo(feed);
+        repo.Project("Lib", extra: "<PropertyGroup><PostBuildEvent>exit 4</PostBuildEvent></PropertyGroup>");
+        Assert.NotEqual(0, repo.Dotnet("build", "src/Lib/Lib.csproj").ExitCode);
+
+        var record = repo.Store().Get(TestRepo.Id("Lib"));
+        Assert.Equal((RunStatus.Failed, "Error"), (record.Status, record.Phase));
+        Assert.Contains("a target failed after the compile, before Build ended", record.Run!.Reason, StringComparison.Ordinal);
+        Assert.Equal(["assembly", "deps", "pdb", "reference"], record.Artifacts.Select(a => a.Kind!).Order());
+        AssertHashesMatchTheFiles(repo, record);
+    }
+
+    private static void AssertHashesMatchTheFiles(TestRepo repo, BuildRecord record)
+    {
+        foreach (var artifact in record.Artifacts)
+        {
+            var file = repo.Path_(artifact.Path);
+            Assert.Equal(new FileInfo(file).Length, artifact.Size);
+            Assert.Equal(ArtifactHasher.HashFile(file), artifact.Sha256);
+        }
+    }
+
+    [Fact]
     public void A_project_whose_reference_did_not_build_names_it()
     {
         using var repo = new TestRepo(feed);
@@ -308,11 +379,15 @@ public class BuildRecordingTests(PackageFeed feed)
         Assert.NotEqual(0, repo.Dotnet("build", "src/Broken/Broken.csproj", "-p:BuildStateCompilerErrorLog=Always").ExitCode);
         Assert.Equal("CS0103", Assert.Single(repo.Store().Get(TestRepo.Id("Broken")).Errors).Code);
 
-        // Never: the run still ends failed, without the compiler's errors.
+        // Never: the run still ends failed, without the compiler's errors, and without the outputs
+        // in bin/ (the first build's): CoreBuild's error handling says the compile failed.
         Assert.NotEqual(0, repo.Dotnet("build", "src/Broken/Broken.csproj", "-p:BuildStateCompilerErrorLog=Never").ExitCode);
         var record = repo.Store().Get(TestRepo.Id("Broken"));
         Assert.Equal(RunStatus.Failed, record.Status);
         Assert.Empty(record.Errors);
+        Assert.Equal("the build ended in phase Build before the run completed (a target failed: the compile, or a target before it)", record.Run!.Reason);
+        Assert.True(File.Exists(repo.Path_("src/Broken/bin/Debug/net10.0/Broken.dll")));
+        Assert.Empty(record.Artifacts);
 
         // The project's own ErrorLog is read (and kept), whatever the setting.
         Assert.NotEqual(0, repo.Dotnet("build", "src/Broken/Broken.csproj", "-p:ErrorLog=own.sarif").ExitCode);

@@ -51,6 +51,26 @@ internal sealed class ProjectContext
     /// <summary>BuildStateRecordArtifacts: false records no outputs.</summary>
     public bool RecordArtifacts { get; init; } = true;
 
+    /// <summary>
+    /// The project's outputs (the targets' _BuildStateOutput items: assembly, pdb, deps.json...),
+    /// whether they exist yet or not; empty when none are recorded. The end of the build records
+    /// those that exist when the run failed after the compile (<see cref="RunCloser.CloseAtBuildEnd"/>),
+    /// since no MSBuild item is at hand there. After Build the targets pass the same items.
+    /// </summary>
+    public IReadOnlyList<ArtifactInput> Outputs { get; init; } = [];
+
+    /// <summary>
+    /// CoreBuild failed (its OnError ran, after the run had started): a target inside the standard
+    /// build failed, not one after it. See <see cref="CompileFailed"/>.
+    /// </summary>
+    public bool CoreBuildFailed { get; set; }
+
+    /// <summary>
+    /// CoreBuild failed before its compile had succeeded (or been skipped as up to date): the outputs
+    /// on disk, if any, are an earlier build's.
+    /// </summary>
+    public bool CompileFailed { get; set; }
+
     public DateTimeOffset StartedAt { get; init; }
 
     /// <summary>

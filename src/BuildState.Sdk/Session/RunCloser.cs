@@ -167,10 +167,46 @@ internal static class RunCloser
         // A part of a shared run whose recording failed is not a cut-off build: as Interrupted its
         // reason would stand for the whole run and turn another part's real failure into one.
         var outcome = cutOff is not null || (context.RecordingFailed && current.Run.Instances is null) ? RunOutcome.Interrupted : RunOutcome.Failed;
-        context.Store.EndRun(context.BuildId, outcome, reason, endsInstance: context.RunStarted);
+        var outputs = outcome == RunOutcome.Failed && !context.RecordingFailed ? BuiltOutputs(context, current, errors.Count) : [];
+        try
+        {
+            context.Store.EndRun(context.BuildId, outcome, reason, endsInstance: context.RunStarted, outputs);
+        }
+        catch (BuildStateException e) when (IsOneOf(e.FilePath, outputs))
+        {
+            // An output that went away or could not be read while it was hashed (before anything was
+            // written): the run still ends, without them.
+            context.Store.EndRun(context.BuildId, outcome, reason, endsInstance: context.RunStarted);
+        }
 
         context.DefaultRunEnded = true;
     }
+
+    private static bool IsOneOf(string? path, List<ArtifactInput> outputs)
+    {
+        foreach (var output in outputs)
+        {
+            if (string.Equals(output.Path, path, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// The outputs a run that failed in Build had built: a target failed after the compile (after
+    /// Build, in AfterBuild or a target hooked after it; or in CoreBuild after CoreCompile, a
+    /// post-build event), or after a compile skipped as up to date, so the files on disk are this
+    /// build's. Those that exist, the same set as after a successful Build. None when the compile
+    /// failed (or a target before it, once the run was in Build): the files on disk are then an
+    /// earlier build's. Hashed with the other changes of the run's end, on this failure path only.
+    /// </summary>
+    private static List<ArtifactInput> BuiltOutputs(ProjectContext context, BuildRecord current, int compilerErrors) =>
+        current.Phase == DefaultLifecycle.Build && compilerErrors == 0 && !context.CompileFailed && context.RecordArtifacts
+            ? ArtifactRecorder.Existing(context.Outputs)
+            : [];
 
     /// <summary>
     /// What a failed build's run says about why, from what the SDK can see: MSBuild gives tasks no
@@ -181,6 +217,15 @@ internal static class RunCloser
         if (compilerErrors > 0)
         {
             return $"the compile failed with {compilerErrors} error(s)";
+        }
+
+        if (current.Phase == DefaultLifecycle.Build)
+        {
+            // Where in Build, as far as the SDK can tell: CoreBuild's error handling notes a failure
+            // inside the standard build (BuildStateProbeCompileErrors); none means a target after it.
+            return context.CompileFailed ? "the build ended in phase Build before the run completed (a target failed: the compile, or a target before it)"
+                : context.CoreBuildFailed ? "the build ended in phase Build before the run completed (a target failed after the compile, before Build ended: copying the outputs, the post-build event, or a target of the project's own)"
+                : "the build ended in phase Build before the run completed (a target failed after Build: AfterBuild, or a target of the project's own that runs after Build)";
         }
 
         if (current.Phase != DefaultLifecycle.Setup)

@@ -24,6 +24,9 @@ internal sealed class RunStart
 
     /// <summary>Tests of earlier outputs (`dotnet test --no-build`): recorded as metadata msbuild.noBuild.</summary>
     public bool NoBuild { get; init; }
+
+    /// <summary>The project's outputs (the _BuildStateOutput items), kept for a run that fails after its compile.</summary>
+    public ITaskItem[] Outputs { get; init; } = [];
 }
 
 /// <summary>
@@ -68,6 +71,10 @@ internal static class RunStarter
             AutoCheckpoints = settings.AutoCheckpoints && !start.NoBuild, // a run that built nothing has no outputs to keep
             CheckpointArtifacts = settings.CheckpointArtifacts,
             RecordArtifacts = settings.RecordArtifacts,
+
+            // Only their paths here (no look at the disk: a no-op build's run start stays as cheap);
+            // a run that builds nothing has no outputs of its own.
+            Outputs = settings.RecordArtifacts && !start.NoBuild && start.Outputs.Length > 0 ? ArtifactRecorder.Declared(start.Outputs) : [],
             StartedAt = settings.SetupStartedAt ?? DateTimeOffset.UtcNow,
         };
         if (inline)

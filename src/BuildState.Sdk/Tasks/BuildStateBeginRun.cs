@@ -39,6 +39,13 @@ public sealed class BuildStateBeginRun : BuildStateTask
     /// </summary>
     public bool NoBuild { get; set; }
 
+    /// <summary>
+    /// The project's outputs (the _BuildStateOutput items, with Kind metadata), the same items
+    /// BuildStateFinishRun records after Build: kept so the end of the build can record them when
+    /// the run fails after its compile (a target after Build), where no item is at hand.
+    /// </summary>
+    public ITaskItem[] Outputs { get; set; } = [];
+
     [Output]
     public string? BuildId { get; set; }
 
@@ -62,6 +69,9 @@ public sealed class BuildStateBeginRun : BuildStateTask
                 return true;
             case nameof(NoBuild):
                 NoBuild = (bool)value!;
+                return true;
+            case nameof(Outputs):
+                Outputs = (ITaskItem[])value!;
                 return true;
             default:
                 return base.SetParameter(name, value);
@@ -124,6 +134,7 @@ public sealed class BuildStateBeginRun : BuildStateTask
             EnterBuild = enterBuild,
             ProjectReferences = ProjectReferences,
             NoBuild = NoBuild,
+            Outputs = Outputs,
         });
         BuildId = context.BuildId;
     }

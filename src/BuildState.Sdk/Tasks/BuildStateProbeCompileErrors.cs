@@ -4,10 +4,13 @@ using Microsoft.Build.Framework;
 namespace BuildState.Sdk.Tasks;
 
 /// <summary>
-/// After a failed CoreCompile, runs the compiler once more with an error log so the failed run is
-/// recorded with each error's code, message and place (see <see cref="CompilerProbe"/> for why
-/// the build's own compile does not write one). Called by the SDK's targets; never fails the build
-/// (it already failed): a probe that cannot run only costs the error details.
+/// After CoreBuild failed (its OnError), notes where: before its compile had succeeded, or after
+/// it (the end of the build then records the outputs of a run that failed after its compile, and
+/// says where it failed). After a failed CoreCompile, runs the compiler once more with an error log
+/// so the failed run is recorded with each error's code, message and place (see
+/// <see cref="CompilerProbe"/> for why the build's own compile does not write one). Called by the
+/// SDK's targets; never fails the build (it already failed): a probe that cannot run only costs the
+/// error details.
 /// </summary>
 public sealed class BuildStateProbeCompileErrors : BuildStateTask
 {
@@ -34,12 +37,22 @@ public sealed class BuildStateProbeCompileErrors : BuildStateTask
 
     public int TimeoutSeconds { get; set; } = 300;
 
+    /// <summary>CoreCompile succeeded or was skipped as up to date before CoreBuild failed: nothing to probe.</summary>
+    public bool CompileSucceeded { get; set; }
+
     private protected override bool TracksCommittedState => true; // it changes no state
 
     private protected override void ExecuteCore()
     {
+        // Noted whatever the store's state: the end of the build reads it, and it costs no store work.
+        if (Session.Find(ContextKey(Project ?? BuildEngine.ProjectFileOfTaskNode)) is { } failed)
+        {
+            failed.CoreBuildFailed = true;
+            failed.CompileFailed = !CompileSucceeded;
+        }
+
         var context = FindContext();
-        if (context is null || context.DefaultRunEnded || string.IsNullOrEmpty(context.ErrorLogPath) || CommandLineArgs.Length == 0)
+        if (context is null || context.DefaultRunEnded || CompileSucceeded || string.IsNullOrEmpty(context.ErrorLogPath) || CommandLineArgs.Length == 0)
         {
             return;
         }
