@@ -59,6 +59,13 @@ public class CustomLifecycleTests(PackageFeed feed)
         var result = repo.Dotnet("build", "src/Shipping/Shipping.csproj");
         Assert.NotEqual(0, result.ExitCode);
         Assert.True(System.Text.RegularExpressions.Regex.IsMatch(result.Output, @"release\.buildstate\.json\(9,16,9,23\): error BST0002: .*Sined.*diagnostics\.md#bst0002"), result.Output); // the "Built" line, with the help link
+
+        // The run says why it failed, and keeps the error with its place (it said "a target failed before the compile").
+        var record = repo.Store().Get(TestRepo.Id("Shipping"));
+        Assert.Equal(RunStatus.Failed, record.Status);
+        Assert.StartsWith("a lifecycle table has an error: src/Shipping/release.buildstate.json(9,16): BST0002 ", record.Run!.Reason, StringComparison.Ordinal);
+        var error = Assert.Single(record.Errors);
+        Assert.Equal(("BST0002", "src/Shipping/release.buildstate.json", 9, 16), (error.Code, error.File, error.Line, error.Column));
     }
 
     [Fact]

@@ -71,6 +71,12 @@ internal sealed class ProjectContext
     /// </summary>
     public bool CompileFailed { get; set; }
 
+    /// <summary>
+    /// The first error of a lifecycle table this project declares (its task failed on it, which
+    /// stops the build): recorded on the run and named as its reason if the build then fails.
+    /// </summary>
+    public Model.ErrorRecord? TableError { get; set; }
+
     public DateTimeOffset StartedAt { get; init; }
 
     /// <summary>

@@ -141,6 +141,15 @@ internal static class RunCloser
             context.Store.RecordError(context.BuildId, error);
         }
 
+        // A broken lifecycle table stopped the build (its error is the run's, with its place).
+        string? tableFailure = null;
+        if (context.TableError is { } tableError && cutOff is null)
+        {
+            tableError.File = tableError.File is null ? null : context.Store.ToStoredPath(tableError.File);
+            tableFailure = $"a lifecycle table has an error: {tableError.File}({tableError.Line},{tableError.Column}): {tableError.Code} {tableError.Message}";
+            context.Store.RecordError(context.BuildId, tableError);
+        }
+
         // Failed tests fail VSTest, so a run with failures ends here: its counts and failed tests
         // are recorded in one change before the run ends.
         string? failedTests = null;
@@ -163,7 +172,7 @@ internal static class RunCloser
         // A background commit that failed (reported as BST1001) left the run open although the
         // build may have succeeded: the recording, not the build, was cut off.
         var reason = context.RecordingFailed ? "the store could not record the end of this run (warning BST1001)"
-            : cutOff ?? failedTests ?? FailureReason(context, current, errors.Count);
+            : cutOff ?? failedTests ?? tableFailure ?? FailureReason(context, current, errors.Count);
         // A part of a shared run whose recording failed is not a cut-off build: as Interrupted its
         // reason would stand for the whole run and turn another part's real failure into one.
         var outcome = cutOff is not null || (context.RecordingFailed && current.Run.Instances is null) ? RunOutcome.Interrupted : RunOutcome.Failed;

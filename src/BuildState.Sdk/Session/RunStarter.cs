@@ -80,7 +80,7 @@ internal static class RunStarter
         if (inline)
         {
             context.Store = OpenStore(session, start);
-            foreach (var (name, definition) in LoadTables(context.Store, log, start.Tables))
+            foreach (var (name, definition) in LoadTables(context, log, start.Tables))
             {
                 context.Machines[name] = definition;
             }
@@ -194,8 +194,9 @@ internal static class RunStarter
         _ => "None",
     };
 
-    private static Dictionary<string, ILifecycleDefinition> LoadTables(BuildStore store, TaskLoggingHelper log, ITaskItem[] tables)
+    private static Dictionary<string, ILifecycleDefinition> LoadTables(ProjectContext context, TaskLoggingHelper log, ITaskItem[] tables)
     {
+        var store = context.Store;
         var loaded = new List<TableLoader.Loaded>(tables.Length);
         foreach (var item in tables)
         {
@@ -206,6 +207,7 @@ internal static class RunStarter
             {
                 if (d.IsError)
                 {
+                    context.TableError ??= new Model.ErrorRecord { Code = d.Id, Message = d.Message, File = path, Line = d.Line, Column = d.Column };
                     log.LogError(null, d.Id, null, d.HelpLink, path, d.Line, d.Column, d.Span.EndLine, d.Span.EndColumn, HelpLinks.Append(d.Id, d.Message));
                 }
                 else
