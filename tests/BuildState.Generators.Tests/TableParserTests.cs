@@ -102,17 +102,19 @@ public class TableParserTests
     }
 
     [Fact]
-    public void ManyStatesParseQuickly()
+    public void TheLargestTablesAllowedParseAndValidate()
     {
-        // 5,000 states in a chain: linear-time validation.
-        var sb = new System.Text.StringBuilder("{\"name\":\"Big\",\"initial\":\"S0\",\"terminal\":[\"S4999\"],\"transitions\":{");
-        for (var i = 0; i < 4999; i++)
+        // The limits' worst cases (TableValidator.MaxStates, MaxTransitions): a 256-state chain,
+        // and 64 states each going to every other one (3,969 transitions) but the terminal one.
+        Assert.True(Parse(Chain(TableValidator.MaxStates)).IsValid);
+        var sb = new System.Text.StringBuilder("{\"name\":\"Dense\",\"initial\":\"S0\",\"terminal\":[\"S63\"],\"transitions\":{");
+        for (var i = 0; i < 63; i++)
         {
-            sb.Append(i == 0 ? "" : ",").Append("\"S").Append(i).Append("\":[\"S").Append(i + 1).Append("\"]");
+            sb.Append(i == 0 ? "" : ",").Append("\"S").Append(i).Append("\":[")
+                .Append(string.Join(",", Enumerable.Range(0, 64).Where(j => j != i).Select(j => "\"S" + j + "\""))).Append(']');
         }
 
-        sb.Append("}}");
-        var result = Parse(sb.ToString());
+        var result = Parse(sb.Append("}}").ToString());
         Assert.True(result.IsValid, Diags(result));
     }
 
