@@ -207,6 +207,26 @@ public class RecoveryTests
     }
 
     [Fact]
+    public void Rebuilding_the_index_after_a_state_rolled_back_does_not_bring_back_journal_lines_of_lost_commits()
+    {
+        using var f = new StoreFixture();
+        f.Run("a", "r");
+        f.Store.RebuildIndex();
+        var key = BuildKey.For("a");
+        var state = File.ReadAllBytes(f.Store.Layout.StateFile(key));
+        var log = File.ReadAllBytes(f.Store.Layout.HistoryLog(key));
+        f.Store.Transition("a", "Setup");
+        f.Store.Transition("a", "Build");
+        File.WriteAllBytes(f.Store.Layout.StateFile(key), state); // the two commits were lost (a power loss under None), their journal lines were not
+        File.WriteAllBytes(f.Store.Layout.HistoryLog(key), log);
+
+        f.Reopen().RebuildIndex();
+
+        Assert.Equal("Init", Assert.Single(f.Reopen().List()).Phase);
+        Assert.True(new StoreValidator(f.Reopen()).Validate().IsValid);
+    }
+
+    [Fact]
     public void A_commit_appends_to_the_index_journal_instead_of_rewriting_the_index()
     {
         using var f = new StoreFixture();

@@ -78,7 +78,10 @@ public sealed partial class BuildStore
     /// <summary>
     /// Rebuilds index.json from active/ and empties the journal. active/ is read first, without
     /// holding up any commit; journal lines appended meanwhile are newer than what was read for
-    /// their build only when their sequence is higher, and only then are they kept.
+    /// their build only when their sequence is higher, and only then are they kept. Lines already
+    /// there when the rebuild began never are: the states read are at least as new as their
+    /// commits, or older when a state was rolled back (a power loss, a state rebuilt from an older
+    /// record), and then such a line describes a commit that is no longer there.
     /// </summary>
     public IndexFile RebuildIndex() => RebuildIndex(unreadable: null);
 
@@ -87,11 +90,12 @@ public sealed partial class BuildStore
         EnsureStoreDirectories();
         using (Locks.Acquire(Layout.IndexLock, "rebuild index"))
         {
+            var linesBefore = TryReadJournal().Count; // under the index lock the journal only grows: no fold can shorten it
             var builds = ScanActive(unreadable).ToDictionary(b => b.Key, StringComparer.Ordinal);
             var index = new IndexFile { UpdatedAt = Now };
             _fs.DrainAppends(Layout.IndexJournal, () =>
             {
-                foreach (var line in TryReadJournal())
+                foreach (var line in TryReadJournal().Skip(linesBefore))
                 {
                     if (line.Entry is { } newer && (!builds.TryGetValue(line.Key, out var scanned) || newer.Sequence > scanned.Sequence)
                         && _fs.DirectoryExists(Layout.BuildDir(line.Key)))
