@@ -13,8 +13,15 @@ namespace BuildState.Store;
 /// </summary>
 public sealed partial class BuildStore
 {
-    /// <summary>A checkpoint that cannot be restored: why, and its file when that could still be read (null when damaged or gone).</summary>
-    private sealed record DroppedCheckpoint(CheckpointRef Reference, string Problem, CheckpointFile? File);
+    /// <summary>
+    /// A checkpoint that cannot be restored: why, and its file when that could still be read (null
+    /// when damaged or gone). Not <see cref="Listed"/>: a file the state does not list, set aside the
+    /// same way (BuildStore.UnlistedCheckpoints.cs).
+    /// </summary>
+    private sealed record DroppedCheckpoint(CheckpointRef Reference, string Problem, CheckpointFile? File)
+    {
+        public bool Listed { get; init; } = true;
+    }
 
     /// <summary>What recovery found in a build's checkpoints.</summary>
     private sealed class CheckpointTriage
@@ -82,17 +89,15 @@ public sealed partial class BuildStore
 
         foreach (var artifact in file.Artifacts)
         {
-            var blob = Layout.Blob(key, artifact.Sha256);
-            if (!_fs.FileExists(blob))
+            var state = triage.Altered.Contains(artifact.Sha256) ? CopyState.Altered : CheckCopy(Layout.Blob(key, artifact.Sha256), artifact, out _);
+            if (state != CopyState.Intact)
             {
-                return new(reference, $"the copy of {artifact.Path} is missing", file);
-            }
+                if (state == CopyState.Altered)
+                {
+                    triage.Altered.Add(artifact.Sha256);
+                }
 
-            GuardNoLinks(blob);
-            if (triage.Altered.Contains(artifact.Sha256) || ArtifactHasher.HashBytes(_fs.ReadAllBytes(blob, long.MaxValue)) != artifact.Sha256)
-            {
-                triage.Altered.Add(artifact.Sha256);
-                return new(reference, $"the copy of {artifact.Path} does not match its SHA-256", file);
+                return new(reference, $"the copy of {artifact.Path} {Describe(state)}", file);
             }
         }
 

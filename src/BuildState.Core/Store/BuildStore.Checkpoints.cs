@@ -145,14 +145,19 @@ public sealed partial class BuildStore
         WriteAtomic(blob, bytes, sync: SyncNow(blob));
     }
 
-    /// <summary>Deletes checkpoint files the state no longer lists, then blobs no remaining checkpoint needs. Returns how many files went.</summary>
+    /// <summary>
+    /// Deletes checkpoint files the state no longer lists, then blobs no remaining checkpoint needs.
+    /// An unlisted file newer than the state stays, with its copies: it may be a checkpoint the state
+    /// lost, which recover sets aside (BuildStore.UnlistedCheckpoints.cs). Returns how many files went.
+    /// </summary>
     internal int DeleteUnreferencedCheckpointFiles(string key, BuildRecord record)
     {
         var listed = record.Checkpoints.Select(c => c.Id + ".json").ToHashSet(StringComparer.Ordinal);
         var deleted = 0;
         foreach (var file in _fs.EnumerateFiles(Layout.CheckpointsDir(key), "*.json").ToList())
         {
-            if (!listed.Contains(Path.GetFileName(file)))
+            var name = Path.GetFileName(file);
+            if (!listed.Contains(name) && !NewerThanState(Path.GetFileNameWithoutExtension(name), record))
             {
                 _fs.DeleteFile(file);
                 deleted++;
@@ -162,13 +167,14 @@ public sealed partial class BuildStore
         return deleted + CollectBlobs(key, record);
     }
 
-    /// <summary>Deletes blobs no remaining checkpoint refers to.</summary>
+    /// <summary>Deletes blobs no remaining checkpoint (listed, or unlisted and newer than the state) refers to.</summary>
     private int CollectBlobs(string key, BuildRecord record)
     {
         var needed = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var checkpoint in record.Checkpoints.Where(c => c.HasArtifactCopies))
+        var kept = record.Checkpoints.Where(c => c.HasArtifactCopies).Select(c => c.Id).Concat(UnlistedNewerCheckpointIds(key, record));
+        foreach (var id in kept)
         {
-            if (TryReadCheckpoint(key, checkpoint.Id) is not { } file)
+            if (TryReadCheckpoint(key, id) is not { } file)
             {
                 return 0; // cannot tell what a damaged checkpoint needs: keep every blob until recover has dealt with it
             }

@@ -111,22 +111,37 @@ public sealed partial class BuildStore
 
         // Checkpoints that cannot be restored are lost, not repaired: set aside (with every copy they
         // may have needed) before the state that drops them is committed, and reported as lost.
+        // Files the state does not list but whose commit is newer than it are kept the same way: they
+        // may be checkpoints the rebuilt state lost (BuildStore.UnlistedCheckpoints.cs).
+        var historyLost = loaded.Lost.Count > 0;
         var triage = TriageCheckpoints(key, loaded.Record, report);
+        AddUnlistedNewerCheckpoints(key, loaded.Record, triage, report);
+        var unlisted = new List<string>();
         if (triage.Dropped.Count > 0)
         {
             var aside = SetAside(key, triage);
             foreach (var dropped in triage.Dropped)
             {
-                loaded.Record.Checkpoints.Remove(dropped.Reference);
-                loaded.Lost.Add(LostLine(dropped, aside));
+                if (dropped.Listed)
+                {
+                    loaded.Record.Checkpoints.Remove(dropped.Reference);
+                    loaded.Lost.Add(LostLine(dropped, aside));
+                }
+                else
+                {
+                    unlisted.Add(UnlistedLine(dropped, aside));
+                }
             }
         }
 
-        if (loaded.NeedsWrite || loaded.Repairs.Count > 0 || triage.Dropped.Count > 0)
+        if (loaded.NeedsWrite || loaded.Repairs.Count > 0 || triage.Dropped.Any(d => d.Listed))
         {
             CommitRepair(key, loaded);
             report.Repaired.AddRange(loaded.Repairs.Select(r => $"{id}: {r}"));
         }
+
+        // Lost when history went too (the state is older than what was committed), else a cut-off commit's file, repaired.
+        (historyLost ? report.Lost : report.Repaired).AddRange(unlisted.Select(u => $"{id}: {u}"));
 
         report.Lost.AddRange(loaded.Lost.Select(l => $"{id}: {l}"));
 

@@ -90,19 +90,10 @@ public sealed partial class BuildStore
     /// <summary>The stored copy of an artifact, read and checked against its SHA-256 (a Corruption error naming the blob when missing or damaged).</summary>
     private byte[] ReadVerifiedCopy(string blob, ArtifactRecord artifact)
     {
-        GuardNoLinks(blob);
-        if (!_fs.FileExists(blob))
-        {
-            throw BuildStateException.Corrupt(blob, $"the stored copy of {Shown(artifact.Path)} is missing");
-        }
-
-        var bytes = _fs.ReadAllBytes(blob, long.MaxValue);
-        if (ArtifactHasher.HashBytes(bytes) != artifact.Sha256)
-        {
-            throw BuildStateException.Corrupt(blob, $"the stored copy of {Shown(artifact.Path)} does not match its SHA-256");
-        }
-
-        return bytes;
+        var state = CheckCopy(blob, artifact, out var bytes);
+        return state == CopyState.Intact
+            ? bytes!
+            : throw BuildStateException.Corrupt(blob, $"the stored copy of {Shown(artifact.Path)} {Describe(state)}");
     }
 
     private static void DeleteIfThere(string path)
