@@ -3,8 +3,7 @@ using BuildState.Sdk.Tests.Infrastructure;
 namespace BuildState.Sdk.Tests;
 
 /// <summary>The generator as users get it from the BuildState.Core package, through real `dotnet build`/`run`.</summary>
-[Collection("e2e")]
-public class CorePackageTests(PackageFeed feed)
+public class CorePackageTests(PackageFeed feed) : IClassFixture<PackageFeed>
 {
     private const string Table = BuildState.Tests.Shared.SampleTables.Release;
 
@@ -47,6 +46,20 @@ public class CorePackageTests(PackageFeed feed)
         Assert.Contains($"{Path.DirectorySeparatorChar}buildstate.core{Path.DirectorySeparatorChar}", generator);
         Assert.Contains("Built", repo.Ok("run", "--project", "src/Tool", "--no-build").Output);
         Assert.Equal(BuildState.Model.RunStatus.Succeeded, repo.Store().Get(TestRepo.Id("Tool")).Status); // and the SDK recorded the build
+    }
+
+    [Fact]
+    public void Deleting_a_table_that_code_uses_fails_the_next_build_instead_of_keeping_its_old_types()
+    {
+        using var repo = Repo(feed, "System.Console.WriteLine(Contoso.Build.Release.Start().ToBuilt().Phase);\n");
+        repo.Ok("build", "src/Tool");
+        File.Delete(repo.Path_("src/Tool/release.buildstate.json"));
+
+        // CoreCompile's inputs see a table that changed, not one that is gone: the table files are
+        // in the hash that decides whether the compile is up to date, as Compile items are.
+        var result = repo.Dotnet("build", "src/Tool");
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Matches("error CS0(103|234|246)", result.Output); // the table's namespace and types are gone
     }
 
     [Fact]
