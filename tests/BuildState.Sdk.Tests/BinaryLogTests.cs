@@ -7,8 +7,7 @@ namespace BuildState.Sdk.Tests;
 /// The binary log is MSBuild's own account of the build: every project it shows built must be in
 /// the store, and each recorded phase must sit where the targets it stands for ran.
 /// </summary>
-[Collection("e2e")]
-public class BinaryLogTests(PackageFeed feed)
+public class BinaryLogTests(PackageFeed feed) : IClassFixture<PackageFeed>
 {
     private static readonly TimeSpan Slack = TimeSpan.FromMilliseconds(100);
 

@@ -10,8 +10,7 @@ namespace BuildState.Sdk.Tests;
 /// RuntimeIdentifier of a RID-specific tool package. Instances that build at the same time record
 /// one run, which the last to finish ends.
 /// </summary>
-[Collection("e2e")]
-public class BuildInstancesTests(PackageFeed feed)
+public class BuildInstancesTests(PackageFeed feed) : IClassFixture<PackageFeed>
 {
     /// <summary>
     /// Tool built as flavors A and B at once (-m), each into its own folders, each pausing after its

@@ -4,8 +4,7 @@ using BuildState.Store;
 
 namespace BuildState.Sdk.Tests;
 
-[Collection("e2e")]
-public class BuildRecordingTests(PackageFeed feed)
+public class BuildRecordingTests(PackageFeed feed) : IClassFixture<PackageFeed>
 {
     [Fact]
     public void A_parallel_build_of_twelve_projects_records_every_one_under_one_run_id()

@@ -4,8 +4,7 @@ using BuildState.Sdk.Tests.Infrastructure;
 namespace BuildState.Sdk.Tests;
 
 /// <summary>`dotnet test`, `pack` and `publish` record their own phases and artifacts.</summary>
-[Collection("e2e")]
-public class CommandsTests(PackageFeed feed)
+public class CommandsTests(PackageFeed feed) : IClassFixture<PackageFeed>
 {
     [Fact]
     public void Dotnet_test_records_the_test_phase_and_a_failing_test_fails_the_run()

@@ -4,8 +4,7 @@ using BuildState.Sdk.Tests.Infrastructure;
 namespace BuildState.Sdk.Tests;
 
 /// <summary>A team's own table, driven from its targets and enforced by the same parser the generator uses.</summary>
-[Collection("e2e")]
-public class CustomLifecycleTests(PackageFeed feed)
+public class CustomLifecycleTests(PackageFeed feed) : IClassFixture<PackageFeed>
 {
     private const string Table = BuildState.Tests.Shared.SampleTables.Release;
 

@@ -10,9 +10,8 @@ namespace BuildState.Sdk.Tests;
 /// recorded; a no-op build still starts its run only before CoreCompile (two task calls per
 /// project, docs/msbuild.md).
 /// </summary>
-[Collection("e2e")]
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
-public class CutOffBeforeCompileTests(PackageFeed feed)
+public class CutOffBeforeCompileTests(PackageFeed feed) : IClassFixture<PackageFeed>
 {
     private const string BeforeCompile = "BeforeTargets=\"CoreCompile\"";
 

@@ -5,9 +5,8 @@ using BuildState.Store;
 
 namespace BuildState.Sdk.Tests;
 
-[Collection("e2e")]
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
-public class DegradedModeTests(PackageFeed feed)
+public class DegradedModeTests(PackageFeed feed) : IClassFixture<PackageFeed>
 {
     [Fact]
     public void A_read_only_store_warns_BST1001_and_the_build_succeeds_and_strict_mode_fails_it()

@@ -9,9 +9,8 @@ namespace BuildState.Sdk.Tests;
 /// running: they lose the pipe, MSBuild cancels what they build, and the end of the build in each
 /// node must record those runs as cut off (Interrupted), not as failed targets.
 /// </summary>
-[Collection("e2e")]
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
-public class EntryProcessKillTests(PackageFeed feed)
+public class EntryProcessKillTests(PackageFeed feed) : IClassFixture<PackageFeed>
 {
     [Fact]
     public void Killing_only_the_entry_process_ends_a_worker_nodes_run_interrupted()

@@ -5,8 +5,7 @@ using BuildState.Store;
 
 namespace BuildState.Sdk.Tests;
 
-[Collection("e2e")]
-public class IncrementalAndParallelTests(PackageFeed feed)
+public class IncrementalAndParallelTests(PackageFeed feed) : IClassFixture<PackageFeed>
 {
     [Fact]
     public void A_second_no_op_build_compiles_nothing_and_still_records_its_run()

@@ -9,8 +9,7 @@ namespace BuildState.Sdk.Tests;
 /// `dotnet build` default the other tests turn off: worker nodes outlive the command that started
 /// them and serve the next one, so "same process" cannot mean "same invocation".
 /// </summary>
-[Collection("e2e")]
-public class NodeReuseTests(PackageFeed feed)
+public class NodeReuseTests(PackageFeed feed) : IClassFixture<PackageFeed>
 {
     [Fact]
     public void With_node_reuse_an_invocation_shares_one_run_id_across_its_nodes_and_the_next_one_gets_its_own()

@@ -5,8 +5,7 @@ using BuildState.Sdk.Tests.Infrastructure;
 namespace BuildState.Sdk.Tests;
 
 /// <summary>What the BuildState.Sdk package holds, and which task assembly a build loads from it.</summary>
-[Collection("e2e")]
-public class PackageLayoutTests(PackageFeed feed)
+public class PackageLayoutTests(PackageFeed feed) : IClassFixture<PackageFeed>
 {
     private static readonly string[] ReadyToRunRids = ["linux-x64", "win-x64", "osx-arm64"];
 

@@ -12,8 +12,7 @@ namespace BuildState.Sdk.Tests;
 /// MSBuild node): every parameter MSBuild can hand a task of the package must land in its property,
 /// and every output must read back, whether the task names it or leaves it to reflection.
 /// </summary>
-[Collection("e2e")]
-public sealed class TaskParameterTests(PackageFeed feed) : IDisposable
+public sealed class TaskParameterTests(PackageFeed feed) : IClassFixture<PackageFeed>, IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("bst-tasks-").FullName;
 

@@ -9,8 +9,7 @@ namespace BuildState.Sdk.Tests;
 /// Microsoft.Testing.Platform test applications: `dotnet test` in the platform's mode runs them
 /// after the build has ended, so the hook compiled into them records each session as a test-only run.
 /// </summary>
-[Collection("e2e")]
-public class TestingPlatformTests(PackageFeed feed)
+public class TestingPlatformTests(PackageFeed feed) : IClassFixture<PackageFeed>
 {
     private const string TestProject = """
         <Project Sdk="Microsoft.NET.Sdk">

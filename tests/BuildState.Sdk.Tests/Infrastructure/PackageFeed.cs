@@ -2,22 +2,19 @@ using System.Diagnostics;
 
 namespace BuildState.Sdk.Tests.Infrastructure;
 
-/// <summary>Packs BuildState.Sdk and BuildState.Core from this repository once per test run into a local feed.</summary>
-public sealed class PackageFeed : IDisposable
+/// <summary>
+/// BuildState.Sdk and BuildState.Core packed from this repository into a local feed, once per test
+/// run: every test class gets it as a class fixture (so the classes run two at a time, each build
+/// being mostly one process waiting on another) and all of them share the one pack. The folder goes
+/// when the test process exits.
+/// </summary>
+public sealed class PackageFeed
 {
+    private static readonly Lazy<(string RepoRoot, string Folder)> Packed = new(Pack, LazyThreadSafetyMode.ExecutionAndPublication);
+
     public PackageFeed()
     {
-        RepoRoot = FindRepoRoot();
-        Folder = Path.Combine(Path.GetTempPath(), "bst-feed-" + Guid.NewGuid().ToString("N")[..8]);
-        Directory.CreateDirectory(Folder);
-        foreach (var project in new[] { "src/BuildState.Sdk/BuildState.Sdk.csproj", "src/BuildState.Core/BuildState.Core.csproj" })
-        {
-            var result = DotNet.Run(RepoRoot, null, TimeSpan.FromMinutes(5), "pack", Path.Combine(RepoRoot, project), "-c", "Release", "-o", Folder, "-p:Version=" + Version, "-nodeReuse:false");
-            if (result.ExitCode != 0)
-            {
-                throw new InvalidOperationException($"packing {project} failed:\n{result.Output}");
-            }
-        }
+        (RepoRoot, Folder) = Packed.Value;
     }
 
     /// <summary>A version no real package has, so no cache can answer for it.</summary>
@@ -26,6 +23,24 @@ public sealed class PackageFeed : IDisposable
     public string RepoRoot { get; }
 
     public string Folder { get; }
+
+    private static (string RepoRoot, string Folder) Pack()
+    {
+        var repoRoot = FindRepoRoot();
+        var folder = Path.Combine(Path.GetTempPath(), "bst-feed-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(folder);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => DeleteFolder(folder);
+        foreach (var project in new[] { "src/BuildState.Sdk/BuildState.Sdk.csproj", "src/BuildState.Core/BuildState.Core.csproj" })
+        {
+            var result = DotNet.Run(repoRoot, null, TimeSpan.FromMinutes(5), "pack", Path.Combine(repoRoot, project), "-c", "Release", "-o", folder, "-p:Version=" + Version, "-nodeReuse:false");
+            if (result.ExitCode != 0)
+            {
+                throw new InvalidOperationException($"packing {project} failed:\n{result.Output}");
+            }
+        }
+
+        return (repoRoot, folder);
+    }
 
     private static string FindRepoRoot()
     {
@@ -40,19 +55,14 @@ public sealed class PackageFeed : IDisposable
         throw new InvalidOperationException("cannot find BuildStateSdk.sln above " + AppContext.BaseDirectory);
     }
 
-    public void Dispose()
+    private static void DeleteFolder(string folder)
     {
         try
         {
-            Directory.Delete(Folder, recursive: true);
+            Directory.Delete(folder, recursive: true);
         }
         catch (IOException)
         {
         }
     }
-}
-
-[CollectionDefinition("e2e", DisableParallelization = true)]
-public sealed class EndToEndCollection : ICollectionFixture<PackageFeed>
-{
 }
