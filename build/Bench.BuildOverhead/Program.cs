@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 
-// dotnet run --project build/Bench.BuildOverhead -c Release [-- --rounds N] [--short] [--noop-only] [--trace N] [--node-reuse] [--sdk-form] [--control] [--shape typical]
+// dotnet run --project build/Bench.BuildOverhead -c Release [-- --rounds N] [--short] [--noop-only] [--trace N] [--node-reuse] [--sdk-form] [--control] [--baseline DIR] [--shape typical]
 //
 // Builds two copies of the same 10-project solution (a library chain plus an app), one adopting
 // BuildState.Sdk from Directory.Build.props and one not, from artifacts/packages (run
@@ -23,6 +23,10 @@ using System.Globalization;
 // the control for what any PackageReference costs a solution that has none. The goal's figure is
 // still the SDK against the solution without it; the control splits that figure into a package's
 // presence (NuGet's and the .NET SDK's targets for a project with a package) and the SDK's own cost.
+// --baseline DIR adds a copy of the solution adopting the BuildState.Sdk package found in DIR (an
+// earlier commit's, packed there), built in the same rounds in rotated order, each with its own
+// NuGet cache (both packages are 1.0.0): a change's cost or gain against that commit, measured in
+// the same hour, which two runs of the harness hours apart cannot show on this machine.
 // --shape typical builds projects shaped like a real solution's (packages, test projects, 60 files
 // each, the common switches: TypicalSolution.cs) instead of the smallest ones; the goal's figure is
 // read from the default shape.
@@ -32,6 +36,7 @@ var traceBuilds = ReadInt(args, "--trace", 0);
 NodePools.Enabled = args.Contains("--node-reuse");
 var sdkForm = args.Contains("--sdk-form");
 var control = args.Contains("--control");
+var baseline = ReadString(args, "--baseline", "");
 var typical = ReadString(args, "--shape", "minimal") switch
 {
     "minimal" => false,
@@ -57,15 +62,27 @@ if (control)
     variants.Add((Solution(Path.Combine(work, "empty-package"), packages, useSdk: false, sdkForm: false, typical, emptyPackageFeed: feed), "empty package"));
 }
 
-var cache = Path.Combine(work, "nuget");
+if (baseline.Length > 0)
+{
+    if (Directory.GetFiles(baseline, "BuildState.Sdk.*.nupkg").Length == 0)
+    {
+        Console.Error.WriteLine($"--baseline {baseline}: no BuildState.Sdk package there");
+        return 1;
+    }
+
+    variants.Add((Solution(Path.Combine(work, "baseline"), Path.GetFullPath(baseline), useSdk: true, sdkForm, typical), "baseline"));
+}
+
+var defaultCache = Path.Combine(work, "nuget");
+var caches = variants.ToDictionary(v => v.Dir, v => v.Name == "baseline" ? Path.Combine(work, "nuget-baseline") : defaultCache);
 foreach (var (dir, _) in variants)
 {
-    Run(dir, cache, "restore", "all.proj");
+    Run(dir, caches[dir], "restore", "all.proj");
 }
 
 foreach (var (dir, _) in variants)
 {
-    Build(dir, cache); // warm-up: first builds pay JIT and disk cache costs for each
+    Build(dir, caches[dir]); // warm-up: first builds pay JIT and disk cache costs for each
 }
 
 var results = variants.SelectMany(v => new[] { $"clean {v.Name}", $"noop {v.Name}" }).ToDictionary(k => k, _ => new List<double>());
@@ -79,19 +96,20 @@ for (var round = 0; round < rounds; round++)
         if (!noopOnly)
         {
             Clean(dir);
-            var (clean, peak) = Build(dir, cache);
+            var (clean, peak) = Build(dir, caches[dir]);
             results[$"clean {name}"].Add(clean);
             memory[name].Add(peak);
         }
 
-        var (noop, _) = Build(dir, cache, sampleMemory: false);
+        var (noop, _) = Build(dir, caches[dir], sampleMemory: false);
         results[$"noop {name}"].Add(noop);
     }
 
+    var baselineTimes = baseline.Length > 0 ? $", baseline: no-op {results["noop baseline"][^1]:0} ms" : "";
     var controlTimes = control ? $", empty package: {(noopOnly ? "" : $"clean {results["clean empty package"][^1]:0} ms, ")}no-op {results["noop empty package"][^1]:0} ms" : "";
     Console.WriteLine((noopOnly
         ? $"round {round + 1}: no-op {results["noop with"][^1]:0} / {results["noop without"][^1]:0} ms (with / without)"
-        : $"round {round + 1}: clean {results["clean with"][^1]:0} / {results["clean without"][^1]:0} ms, no-op {results["noop with"][^1]:0} / {results["noop without"][^1]:0} ms (with / without)") + controlTimes);
+        : $"round {round + 1}: clean {results["clean with"][^1]:0} / {results["clean without"][^1]:0} ms, no-op {results["noop with"][^1]:0} / {results["noop without"][^1]:0} ms (with / without)") + controlTimes + baselineTimes);
 }
 
 static double Median(List<double> v) { var s = v.Order().ToList(); return s.Count == 0 ? double.NaN : s.Count % 2 == 1 ? s[s.Count / 2] : (s[s.Count / 2 - 1] + s[s.Count / 2]) / 2; }
@@ -117,10 +135,16 @@ if (control)
     Console.WriteLine($"the SDK against the empty package: no-op ratio {Median(results["noop with"]) / Median(results["noop empty package"]):0.000}, median of the rounds' ratios {Median(Ratios("noop", "with", "empty package")):0.000} (95% interval {beyondLow:0.000} to {beyondHigh:0.000})");
 }
 
+if (baseline.Length > 0)
+{
+    var (baseLow, baseHigh) = BootstrapMedianInterval(Ratios("noop", "with", "baseline"));
+    Console.WriteLine($"against the baseline package ({baseline}): no-op median {Median(results["noop baseline"]):0} ms, the SDK's ratio to it {Median(results["noop with"]) / Median(results["noop baseline"]):0.000}, median of the rounds' ratios {Median(Ratios("noop", "with", "baseline")):0.000} (95% interval {baseLow:0.000} to {baseHigh:0.000}); the baseline against no SDK: median of the rounds' ratios {Median(Ratios("noop", "baseline")):0.000}");
+}
+
 Console.WriteLine(noopOnly ? "" : $"peak memory of the build's processes (clean builds, mean): {memory["with"].Average() / 1048576:0} MiB with, {memory["without"].Average() / 1048576:0} MiB without, ratio {memRatio:0.000} (goal <= 1.05)");
 if (traceBuilds > 0)
 {
-    TraceNoopBuilds(with, cache, traceBuilds);
+    TraceNoopBuilds(with, defaultCache, traceBuilds);
 }
 
 NodePools.StopAll();
