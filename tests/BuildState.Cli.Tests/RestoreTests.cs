@@ -18,7 +18,7 @@ public sealed class RestoreTests : IDisposable
         var verify = Bs.Run(_store.Repo, "verify", "App.csproj");
         Assert.Equal(4, verify.Code);
         var withCopies = _store.Store.Get(TestStore.App).Checkpoints.Single(c => c.Name == "after-build").Id;
-        Assert.Contains($"`buildstate restore \"{TestStore.App}\" {withCopies} --artifacts` puts back the files of its newest checkpoint with copies (after-build,", verify.Out.ReplaceLineEndings(" ").Replace("  ", " ", StringComparison.Ordinal));
+        Assert.Contains($"`buildstate restore \"{TestStore.App}\" {withCopies} --artifacts` puts back these files from the newest checkpoint with copies that holds them (after-build,", verify.Out.ReplaceLineEndings(" ").Replace("  ", " ", StringComparison.Ordinal));
 
         var result = Bs.Run(_store.Repo, "restore", "App.csproj", "after-build", "--artifacts", "--json");
         Assert.True(result.Code == 0, result.ToString());
@@ -54,7 +54,107 @@ public sealed class RestoreTests : IDisposable
         File.Delete(dll);
         var rollBack = Bs.Run(store.Repo, "verify", "App.csproj").Out.ReplaceLineEndings(" ");
         Assert.Contains("rebuild to bring them back;", rollBack);
-        Assert.Contains("taken before the latest run: older files, a roll-back of the build", rollBack.Replace("  ", " ", StringComparison.Ordinal));
+        Assert.Contains("taken before the latest run: a roll-back of the build", rollBack.Replace("  ", " ", StringComparison.Ordinal));
+    }
+
+    /// <summary>A run that builds App.dll, takes "built" with copies (as the SDK does, before Publish), then publishes two files.</summary>
+    private static (string Dll, string Exe, string Json) BuildThenPublish(TestStore store, string? publishDir = null)
+    {
+        var dll = store.ArtifactPath("src/App/bin/App.dll");
+        Directory.CreateDirectory(Path.GetDirectoryName(dll)!);
+        File.WriteAllText(dll, "built");
+        store.Store.StartRun(TestStore.App, new StartRunRequest { RunId = "r" });
+        store.Store.Transition(TestStore.App, "Setup");
+        store.Store.Transition(TestStore.App, "Build");
+        store.Store.RecordArtifacts(TestStore.App, [new ArtifactInput(dll, "assembly")]);
+        store.Store.CreateCheckpoint(TestStore.App, "built", copyArtifacts: true, automatic: true);
+        var publish = publishDir ?? store.ArtifactPath("src/App/bin/publish");
+        Directory.CreateDirectory(publish);
+        var exe = Path.Combine(publish, "App");
+        var json = Path.Combine(publish, "App.deps.json");
+        File.WriteAllText(exe, "apphost");
+        File.WriteAllText(json, "{}");
+        store.Store.RecordArtifacts(TestStore.App, [new ArtifactInput(exe, "publish"), new ArtifactInput(json, "publish")]);
+        return (dll, exe, json);
+    }
+
+    [Fact]
+    public void Verify_does_not_suggest_a_restore_for_published_files_no_checkpoint_holds()
+    {
+        using var store = new TestStore();
+        var (dll, exe, json) = BuildThenPublish(store);
+        Directory.Delete(Path.GetDirectoryName(exe)!, recursive: true);
+
+        var verify = Bs.Run(store.Repo, "verify", "App.csproj");
+        var text = verify.Out.ReplaceLineEndings(" ").Replace("  ", " ", StringComparison.Ordinal);
+        Assert.Equal(4, verify.Code);
+        Assert.DoesNotContain("buildstate restore", text);
+        Assert.Contains("rebuild, or pack or publish again, to bring them back: no checkpoint with copies holds them (2: src/App/bin/publish/App, src/App/bin/publish/App.deps.json)", text);
+
+        // With the build's own file gone too, the restore is suggested for that one only.
+        File.Delete(dll);
+        var built = store.Store.Get(TestStore.App).Checkpoints.Single().Id;
+        text = Bs.Run(store.Repo, "verify", "App.csproj").Out.ReplaceLineEndings(" ").Replace("  ", " ", StringComparison.Ordinal);
+        Assert.Contains($"`buildstate restore \"{TestStore.App}\" {built} --artifacts` puts back 1 of them (src/App/bin/App.dll) from the newest checkpoint with copies that holds them (built,", text);
+        Assert.Contains("no checkpoint restore puts back the other 2 (src/App/bin/publish/App, src/App/bin/publish/App.deps.json): rebuild, or pack or publish again", text);
+    }
+
+    [Fact]
+    public void Restore_reports_the_artifact_records_it_drops_and_keeps_the_ones_still_on_disk()
+    {
+        using var store = new TestStore();
+        var (dll, _, json) = BuildThenPublish(store);
+        File.Delete(dll);
+        File.Delete(json);
+
+        var result = Bs.Run(store.Repo, "restore", "App.csproj", "built", "--artifacts", "--json");
+
+        Assert.True(result.Code == 0, result.ToString());
+        Assert.Equal(["src/App/bin/App.dll"], result.Json.GetProperty("restored").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(["src/App/bin/publish/App"], result.Json.GetProperty("kept").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(["src/App/bin/publish/App.deps.json"], result.Json.GetProperty("dropped").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(0, result.Json.GetProperty("notRestored").GetArrayLength());
+        Assert.Equal(["src/App/bin/App.dll", "src/App/bin/publish/App"], store.Store.Get(TestStore.App).Artifacts.Select(a => a.Path));
+
+        var text = Bs.Run(store.Repo, "restore", "App.csproj", "built", "--artifacts").Out;
+        Assert.Contains("kept", text);
+        Assert.Contains("src/App/bin/publish/App", text);
+    }
+
+    [Fact]
+    public void Restore_of_a_checkpoint_with_a_file_outside_the_repository_restores_the_rest_and_exits_4()
+    {
+        using var store = new TestStore();
+        var elsewhere = Path.Combine(Path.GetTempPath(), "bs-cli-publish-" + Guid.NewGuid().ToString("N")[..10]);
+        try
+        {
+            var (dll, exe, _) = BuildThenPublish(store, elsewhere);
+            store.Store.CreateCheckpoint(TestStore.App, "published", copyArtifacts: true);
+            File.Delete(dll);
+            File.Delete(exe);
+
+            var verify = Bs.Run(store.Repo, "verify", "App.csproj").Out.ReplaceLineEndings(" ").Replace("  ", " ", StringComparison.Ordinal);
+            Assert.Contains("puts back 1 of them (src/App/bin/App.dll)", verify);
+            Assert.Contains("1 outside the repository, which restore never writes, can be copied back by hand:", verify);
+
+            var result = Bs.Run(store.Repo, "restore", "App.csproj", "published", "--artifacts", "--json");
+
+            Assert.True(result.Code == 4, result.ToString());
+            Assert.Equal("", result.Err);
+            Assert.Equal(["src/App/bin/App.dll"], result.Json.GetProperty("restored").EnumerateArray().Select(e => e.GetString()));
+            var notRestored = result.Json.GetProperty("notRestored")[0];
+            Assert.Equal(exe.Replace('\\', '/'), notRestored.GetProperty("path").GetString());
+            Assert.Equal("apphost", File.ReadAllText(notRestored.GetProperty("copy").GetString()!));
+            Assert.True(File.Exists(dll));
+            Assert.False(File.Exists(exe));
+        }
+        finally
+        {
+            if (Directory.Exists(elsewhere))
+            {
+                Directory.Delete(elsewhere, recursive: true);
+            }
+        }
     }
 
     [Fact]

@@ -7,7 +7,7 @@ namespace BuildState.Core.Tests;
 
 /// <summary>
 /// What restore refuses before it writes anything: a checkpoint whose artifact list is not the one
-/// the build lists, and artifact paths outside the repository root (hostile or damaged files).
+/// the build lists; artifact paths outside the repository root are never written (listed as not restored).
 /// </summary>
 public class RestoreRefusalTests
 {
@@ -76,14 +76,12 @@ public class RestoreRefusalTests
         ListDigestOfEditedCheckpoint(f, checkpointFile); // consistent: only the path check stands between the file and the write
         File.Delete(f.Store.ToFullPath("src/App/bin/App.dll"));
 
-        var e = Assert.Throws<BuildStateException>(() => f.Store.RestoreCheckpoint(Id, "cp", restoreArtifacts: true));
+        var result = f.Store.RestoreCheckpoint(Id, "cp", restoreArtifacts: true);
 
-        Assert.Equal(StoreErrorKind.Corruption, e.Kind);
-        Assert.Equal(checkpointFile, e.FilePath);
-        Assert.Contains("outside the repository root", e.Message);
+        // Not corruption (the store is consistent): the file outside is listed as not restored, never written.
+        Assert.Single(result.NotRestored);
         Assert.False(File.Exists(outside));
-        Assert.False(File.Exists(f.Store.ToFullPath("src/App/bin/App.dll")));
-        Assert.DoesNotContain(f.Store.GetHistory(Id), h => h.Kind == HistoryKinds.Restore);
+        Assert.Equal(["src/App/bin/App.dll"], result.Restored);
     }
 
     [Fact]
@@ -97,8 +95,8 @@ public class RestoreRefusalTests
         Assert.Contains(f.Store.Get(Id).Artifacts, a => a.Path == outside.Replace('\\', '/')); // stored absolute, as documented
         File.Delete(outside);
 
-        var e = Assert.Throws<BuildStateException>(() => f.Store.RestoreCheckpoint(Id, "cp", restoreArtifacts: true));
-        Assert.Equal(StoreErrorKind.Corruption, e.Kind);
+        var result = f.Store.RestoreCheckpoint(Id, "cp", restoreArtifacts: true);
+        Assert.Equal(outside.Replace('\\', '/'), Assert.Single(result.NotRestored).Path);
         Assert.False(File.Exists(outside));
         Assert.Equal("Build", f.Store.RestoreCheckpoint(Id, "cp").Phase); // the state alone writes no file: restored
     }

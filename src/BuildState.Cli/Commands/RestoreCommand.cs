@@ -1,5 +1,6 @@
 using System.CommandLine;
 using BuildState.Cli.Rendering;
+using BuildState.Errors;
 
 namespace BuildState.Cli.Commands;
 
@@ -19,8 +20,8 @@ internal static class RestoreCommand
         var result = ctx.Store.RestoreCheckpoint(id, ctx.Get(Checkpoint)!, ctx.Get(Artifacts));
         if (ctx.Json)
         {
-            ctx.WriteJson(new RestoredJson(id, result.CheckpointId, result.Phase, result.Restored, result.Unchanged), CliJsonContext.Default.RestoredJson);
-            return 0;
+            ctx.WriteJson(new RestoredJson(id, result.CheckpointId, result.Phase, result.Restored, result.Unchanged, result.Kept, result.Dropped, result.NotRestored.Select(n => new NotRestoredJson(n.Path, n.Blob)).ToList()), CliJsonContext.Default.RestoredJson);
+            return result.NotRestored.Count == 0 ? ExitCodes.Success : ExitCodes.ValidationFailed;
         }
 
         ctx.Console.MarkupLine($"Restored {Styles.E(id)} to checkpoint [bold]{Styles.E(result.CheckpointId)}[/] (phase {Styles.Phase(result.Phase)}).");
@@ -34,6 +35,27 @@ internal static class RestoreCommand
             ctx.Console.MarkupLine($"  [grey]unchanged[/] {Styles.E(path)}");
         }
 
-        return 0;
+        foreach (var path in result.Kept)
+        {
+            ctx.Console.MarkupLine($"  [grey]kept[/]      {Styles.E(path)} [grey](recorded after the checkpoint by the same run, on disk unchanged)[/]");
+        }
+
+        foreach (var path in result.Dropped)
+        {
+            ctx.Console.MarkupLine($"  [yellow]dropped[/]   {Styles.E(path)} [grey](recorded after the checkpoint, not in it; its record is no longer in the state)[/]");
+        }
+
+        foreach (var outside in result.NotRestored)
+        {
+            ctx.Console.MarkupLine($"  [red]not restored[/] {Styles.E(outside.Path)} [grey](outside the repository, which restore never writes: copy it from {Styles.E(outside.Blob)})[/]");
+        }
+
+        if (result.NotRestored.Count > 0)
+        {
+            ctx.Console.MarkupLine($"[red bold]{result.NotRestored.Count} artifact file(s) outside the repository were not restored.[/]");
+            return ExitCodes.ValidationFailed;
+        }
+
+        return ExitCodes.Success;
     }
 }

@@ -43,29 +43,56 @@ internal static class VerifyCommand
             ctx.Console.MarkupLine($"{mark} {Styles.E(r.Artifact.Path)} [grey]{Styles.E(Units.Size(r.Artifact.Size))}[/]");
         }
 
+        var advice = bad == 0 ? null : ctx.Store.AdviseArtifactRestore(id, results.Where(r => r.Status != "ok").Select(r => r.Artifact).ToList());
         ctx.Console.MarkupLine(bad == 0
             ? $"[green]All {results.Count} artifact(s) of {Styles.E(id)} match their SHA-256.[/]"
-            : $"[red bold]{bad} of {results.Count} artifact(s) of {Styles.E(id)} are missing or changed[/] ({Styles.E(WhatToDo(record))}).");
+            : $"[red bold]{bad} of {results.Count} artifact(s) of {Styles.E(id)} are missing or changed[/] ({Styles.E(WhatToDo(record, advice!))}).");
         return bad == 0 ? ExitCodes.Success : ExitCodes.ValidationFailed;
     }
 
     /// <summary>
-    /// Only a checkpoint with copies of the files can put them back; automatic checkpoints keep none
-    /// unless the build asks for them, so name the newest that can, or say how to get one. A
-    /// checkpoint taken before the latest run started holds older files than the run recorded:
-    /// restoring it rolls the build back, which the hint says.
+    /// Only a checkpoint with copies of the files can put them back, and only the files it holds
+    /// (the SDK's automatic <c>built</c> is taken before Pack and Publish: it never holds packages
+    /// or published files), inside the repository. So the advice names the checkpoint that holds
+    /// them (<see cref="BuildStore.AdviseArtifactRestore"/>) and what it puts back, and says what
+    /// brings back the rest: a rebuild, pack or publish, or for a file outside the repository a
+    /// copy by hand from its blob. A checkpoint taken before the latest run started rolls the
+    /// build's state back to an earlier run, which the hint says.
     /// </summary>
-    private static string WhatToDo(Model.BuildRecord record)
+    private static string WhatToDo(Model.BuildRecord record, ArtifactRestoreAdvice advice)
     {
-        if (record.Checkpoints.LastOrDefault(c => c.HasArtifactCopies) is not { } withCopies)
+        if (!advice.AnyCheckpointHasCopies)
         {
             return $"rebuild to bring them back: no checkpoint of this build holds copies of its files (automatic checkpoints keep copies with BuildStateCheckpointArtifacts=true; `buildstate checkpoint \"{record.Id}\"` takes one with copies)";
         }
 
-        var command = $"`buildstate restore \"{record.Id}\" {withCopies.Id} --artifacts`";
-        var which = $"{withCopies.Name ?? "unnamed"}, {Units.Time(withCopies.CreatedAt)}";
-        return record.Run is { } run && withCopies.CreatedAt < run.StartedAt
-            ? $"rebuild to bring them back; {command} would put back the files of the newest checkpoint with copies ({which}), taken before the latest run: older files, a roll-back of the build"
-            : $"{command} puts back the files of its newest checkpoint with copies ({which}), or rebuild";
+        var parts = new List<string>();
+        if (advice.Checkpoint is { } checkpoint)
+        {
+            var command = $"`buildstate restore \"{record.Id}\" {checkpoint.Id} --artifacts`";
+            var which = $"{checkpoint.Name ?? "unnamed"}, {Units.Time(checkpoint.CreatedAt)}";
+            var what = advice.NotHeld.Count == 0 && advice.OutsideWithCopies.Count == 0 ? "these files" : $"{advice.Restorable.Count} of them ({Listed(advice.Restorable)})";
+            parts.Add(record.Run is { } run && checkpoint.CreatedAt < run.StartedAt
+                ? $"rebuild to bring them back; {command} would put back {what} from the newest checkpoint with copies that holds them ({which}), taken before the latest run: a roll-back of the build"
+                : $"{command} puts back {what} from the newest checkpoint with copies that holds them ({which}), or rebuild");
+        }
+
+        if (advice.NotHeld.Count > 0)
+        {
+            parts.Add(advice.Checkpoint is null
+                ? $"rebuild, or pack or publish again, to bring them back: no checkpoint with copies holds them ({advice.NotHeld.Count}: {Listed(advice.NotHeld)})"
+                : $"no checkpoint restore puts back the other {advice.NotHeld.Count} ({Listed(advice.NotHeld)}): rebuild, or pack or publish again, to bring those back");
+        }
+
+        if (advice.OutsideWithCopies.Count > 0)
+        {
+            parts.Add($"{advice.OutsideWithCopies.Count} outside the repository, which restore never writes, can be copied back by hand: {string.Join(", ", advice.OutsideWithCopies.Take(3).Select(o => $"{o.Path} from {o.Blob}"))}{(advice.OutsideWithCopies.Count > 3 ? ", ..." : "")}");
+        }
+
+        return string.Join("; ", parts);
     }
+
+    /// <summary>The first few paths, then how many more.</summary>
+    private static string Listed(List<string> paths) =>
+        string.Join(", ", paths.Take(3)) + (paths.Count > 3 ? $" and {paths.Count - 3} more" : "");
 }

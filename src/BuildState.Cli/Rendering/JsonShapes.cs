@@ -130,7 +130,9 @@ internal sealed record CheckpointDetailJson(string Id, string Phase, DateTimeOff
 internal sealed record CheckpointCreatedJson(string BuildId, CheckpointJson Checkpoint);
 
 /// <summary><c>restore --json</c>.</summary>
-internal sealed record RestoredJson(string Id, string Checkpoint, string Phase, List<string> Restored, List<string> Unchanged);
+internal sealed record RestoredJson(string Id, string Checkpoint, string Phase, List<string> Restored, List<string> Unchanged, List<string> Kept, List<string> Dropped, List<NotRestoredJson> NotRestored);
+
+internal sealed record NotRestoredJson(string Path, string Copy);
 
 /// <summary><c>validate --json</c>.</summary>
 internal sealed record ValidateJson(bool Valid, int BuildsChecked, int FilesChecked, long BytesChecked, double ElapsedMs, double FilesPerSecond, double BytesPerSecond, IEnumerable<ProblemJson> Problems, IEnumerable<WarningJson> Warnings, int ExitCode);

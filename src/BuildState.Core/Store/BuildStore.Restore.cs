@@ -10,8 +10,9 @@ public sealed partial class BuildStore
     /// and, with <paramref name="restoreArtifacts"/>, every artifact file is written back from its copy
     /// and verified against its SHA-256. The state before the restore is backed up first. Refused
     /// (Corruption, naming the checkpoint file) before anything is written: a checkpoint that is not
-    /// the one its build lists (<see cref="ReadListedCheckpoint"/>), and with artifacts, a listed
-    /// path outside the repository root. With artifacts, every copy needed is read and verified
+    /// the one its build lists (<see cref="ReadListedCheckpoint"/>). With artifacts, no file outside
+    /// the repository root is written: one that needs restoring is listed in
+    /// <see cref="RestoreResult.NotRestored"/> with its copy. With artifacts, every copy needed is read and verified
     /// before any file is written (a missing or damaged one refuses the restore, naming the blob),
     /// and every file is staged beside its target before any target is replaced. A build that
     /// another process is building now (<see cref="LiveRun"/>) is not restored (Validation).
@@ -54,7 +55,8 @@ public sealed partial class BuildStore
 
             var restored = file.State.Clone();
             restored.Checkpoints = current.Checkpoints;
-            restored.Artifacts = file.Artifacts;
+            restored.Artifacts = [.. file.Artifacts];
+            KeepRecordsTheCheckpointDoesNotList(current, file, restored, result);
             if (continueRunId is not null && restored.Run is { } continued
                 && !(Lifecycles.TryGet(restored.Lifecycle, out var table) && table.Terminal.Contains(restored.Phase)))
             {
@@ -81,6 +83,45 @@ public sealed partial class BuildStore
             return new Change(restored, new HistoryEntry { Kind = HistoryKinds.Restore, From = current.Phase, To = restored.Phase, Message = $"restored checkpoint {file.Id}" }, DurableNow: true);
         });
         return result;
+    }
+
+    /// <summary>
+    /// The state's artifact records that the checkpoint does not list (files recorded after it was
+    /// taken: the SDK's <c>built</c> checkpoint is taken before Pack and Publish) are not forgotten
+    /// quietly. A record of the same run as the checkpoint's snapshot whose file is on disk with its
+    /// recorded SHA-256 is kept in the restored state, after the checkpoint's own (the file is still
+    /// that run's output); any other is dropped, and both are listed in the result.
+    /// </summary>
+    private void KeepRecordsTheCheckpointDoesNotList(BuildRecord current, CheckpointFile file, BuildRecord restored, RestoreResult result)
+    {
+        var listed = file.Artifacts.Select(a => a.Path).ToHashSet(StringComparer.Ordinal);
+        var sameRun = current.RunId is not null && current.RunId == file.State.RunId;
+        foreach (var artifact in current.Artifacts.Where(a => !listed.Contains(a.Path)))
+        {
+            if (sameRun && IsOnDiskAsRecorded(artifact))
+            {
+                restored.Artifacts.Add(artifact);
+                result.Kept.Add(artifact.Path);
+            }
+            else
+            {
+                result.Dropped.Add(artifact.Path);
+            }
+        }
+    }
+
+    /// <summary>True when the artifact's file is there and has its recorded SHA-256.</summary>
+    internal bool IsOnDiskAsRecorded(ArtifactRecord artifact)
+    {
+        try
+        {
+            var full = ToFullPath(artifact.Path);
+            return File.Exists(full) && ArtifactHasher.HashFile(full) == artifact.Sha256;
+        }
+        catch (Exception e) when (e is ArgumentException or BuildStateException or IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
     }
 
     /// <summary>
@@ -122,4 +163,20 @@ public sealed class RestoreResult
 
     /// <summary>Artifact files already matching their hash.</summary>
     public List<string> Unchanged { get; } = [];
+
+    /// <summary>
+    /// Artifact records of the state the checkpoint does not list that the restored state keeps:
+    /// of the same run, their files on disk with their recorded SHA-256.
+    /// </summary>
+    public List<string> Kept { get; } = [];
+
+    /// <summary>
+    /// Missing or altered artifact files outside the repository root, which restore never writes,
+    /// with the verified copy each can be copied back from by hand. A restore that lists any did not
+    /// put back every file (the CLI exits 4).
+    /// </summary>
+    public List<OutsideCopy> NotRestored { get; } = [];
+
+    /// <summary>Artifact records of the state the checkpoint does not list that the restored state no longer has (another run's, or their files missing or changed).</summary>
+    public List<string> Dropped { get; } = [];
 }

@@ -6,27 +6,33 @@ namespace BuildState.Store;
 public sealed partial class BuildStore
 {
     /// <summary>
-    /// The first half of writing artifacts back, which writes nothing: every listed path must lie
-    /// inside the repository root (else the checkpoint is refused as corrupt, naming its file), and
-    /// every file that is missing or altered must have a stored copy that is there and matches its
-    /// SHA-256 (else the restore is refused, naming the blob). Files that already match their hash
-    /// are listed as unchanged. Returns the files to write back, with their verified copies.
+    /// The first half of writing artifacts back, which writes nothing: every file that is missing
+    /// or altered must have a stored copy that is there and matches its SHA-256 (else the restore is
+    /// refused, naming the blob). Files that already match their hash are listed as unchanged.
+    /// Restore writes only inside the repository root: a listed file outside it (a publish to
+    /// <c>-o</c> elsewhere, stored absolute) that is missing or altered is not written but listed
+    /// as not restored, with its verified copy, for the caller to copy by hand. Returns the files
+    /// to write back, with their verified copies.
     /// </summary>
     private List<PendingArtifact> VerifyArtifactCopies(string key, CheckpointFile file, RestoreResult result)
     {
-        // Every path first: a hostile list is refused before a single copy is read.
-        var targets = new List<string>(file.Artifacts.Count);
+        var pending = new List<PendingArtifact>();
         foreach (var artifact in file.Artifacts)
         {
-            targets.Add(FullPathInsideRepository(artifact.Path) ?? throw BuildStateException.Corrupt(
-                Layout.CheckpointFile(key, file.Id),
-                $"the checkpoint lists artifact {Shown(artifact.Path)}, which is outside the repository root {RepositoryRoot}; restore writes files only inside it"));
-        }
+            var blob = Layout.Blob(key, artifact.Sha256);
+            if (FullPathInsideRepository(artifact.Path) is not { } target)
+            {
+                if (IsOnDiskAsRecorded(artifact))
+                {
+                    result.Unchanged.Add(artifact.Path);
+                    continue;
+                }
 
-        var pending = new List<PendingArtifact>();
-        for (var i = 0; i < targets.Count; i++)
-        {
-            var (artifact, target) = (file.Artifacts[i], targets[i]);
+                ReadVerifiedCopy(blob, artifact);
+                result.NotRestored.Add(new OutsideCopy(artifact.Path, blob));
+                continue;
+            }
+
             if (File.Exists(target) && ArtifactHasher.HashFile(target) == artifact.Sha256)
             {
                 result.Unchanged.Add(artifact.Path);
@@ -38,7 +44,6 @@ public sealed partial class BuildStore
                 throw new BuildStateException(StoreErrorKind.Validation, $"a folder is where artifact {Shown(artifact.Path)} goes back; move it away and restore again", target);
             }
 
-            var blob = Layout.Blob(key, artifact.Sha256);
             ReadVerifiedCopy(blob, artifact);
             pending.Add(new PendingArtifact(artifact, target, blob));
         }
