@@ -158,6 +158,33 @@ public sealed class RestoreTests : IDisposable
     }
 
     [Fact]
+    public void Restore_artifacts_brings_back_an_executable_that_can_run()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        using var store = new TestStore();
+        var exe = store.ArtifactPath("src/App/bin/publish/app.sh");
+        Directory.CreateDirectory(Path.GetDirectoryName(exe)!);
+        File.WriteAllText(exe, "#!/bin/sh\nexit 0\n");
+        File.SetUnixFileMode(exe, (UnixFileMode)0b111_101_101);
+        store.Store.StartRun(TestStore.App, new StartRunRequest { RunId = "r" });
+        store.Store.RecordArtifacts(TestStore.App, [new ArtifactInput(exe, "publish")]);
+        store.Store.CreateCheckpoint(TestStore.App, "published", copyArtifacts: true);
+        File.Delete(exe);
+
+        var result = Bs.Run(store.Repo, "restore", "App.csproj", "published", "--artifacts");
+
+        Assert.True(result.Code == 0, result.ToString());
+        Assert.Equal((UnixFileMode)0b111_101_101, File.GetUnixFileMode(exe));
+        using var run = System.Diagnostics.Process.Start(exe);
+        run.WaitForExit();
+        Assert.Equal(0, run.ExitCode);
+    }
+
+    [Fact]
     public void Restore_artifacts_brings_back_an_altered_file_and_says_so()
     {
         var dll = _store.ArtifactPath("src/App/bin/App.dll");

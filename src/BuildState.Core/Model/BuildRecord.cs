@@ -165,6 +165,13 @@ public sealed class ArtifactRecord
 
     /// <summary>What the file is (assembly, pdb, package, ...), when known.</summary>
     public string? Kind { get; set; }
+
+    /// <summary>
+    /// The file's Unix permission bits in octal ("755"), in a checkpoint's manifest with copies,
+    /// taken on Unix: absent when they are the default "644" (and in a build's state), so older
+    /// checkpoints restore as they did. Restore gives the file written back these bits.
+    /// </summary>
+    public string? Mode { get; set; }
 }
 
 /// <summary>A checkpoint as listed in the build's state.</summary>

@@ -298,6 +298,7 @@ internal static class StoreJsonWriter
         String(w, "sha256"u8, v.Sha256);
         w.WriteString("lastWriteUtc"u8, v.LastWriteUtc);
         String(w, "kind"u8, v.Kind);
+        String(w, "mode"u8, v.Mode);
         w.WriteEndObject();
     }
 

@@ -49,6 +49,11 @@ public sealed partial class BuildStore
         var manifest = record.Artifacts
             .Select(a => copyArtifacts || _fs.FileExists(ToFullPath(a.Path)) ? SafeRehash(a, previous) : a)
             .ToList();
+        if (copyArtifacts)
+        {
+            manifest.ForEach(a => a.Mode = ArtifactModes.Read(ToFullPath(a.Path)));
+        }
+
         var digest = ManifestDigest(manifest, copyArtifacts);
         if (automatic && SameAsNewest(key, record, name, digest) is { } same)
         {
@@ -98,13 +103,19 @@ public sealed partial class BuildStore
             : null;
     }
 
-    /// <summary>See <see cref="CheckpointRef.ArtifactsSha256"/>: path, size, SHA-256 and kind of each artifact in order, and the copies flag.</summary>
+    /// <summary>See <see cref="CheckpointRef.ArtifactsSha256"/>: path, size, SHA-256, kind (and mode, when recorded) of each artifact in order, and the copies flag.</summary>
     internal static string ManifestDigest(IReadOnlyList<ArtifactRecord> manifest, bool copies)
     {
         var text = new System.Text.StringBuilder(copies ? "copies\n" : "no copies\n");
         foreach (var artifact in manifest)
         {
-            text.Append(artifact.Path).Append('\0').Append(artifact.Size.ToString(System.Globalization.CultureInfo.InvariantCulture)).Append('\0').Append(artifact.Sha256).Append('\0').Append(artifact.Kind).Append('\n');
+            text.Append(artifact.Path).Append('\0').Append(artifact.Size.ToString(System.Globalization.CultureInfo.InvariantCulture)).Append('\0').Append(artifact.Sha256).Append('\0').Append(artifact.Kind);
+            if (artifact.Mode is { } mode)
+            {
+                text.Append('\0').Append("mode ").Append(mode); // only when there is one: a list without modes keeps the digest it always had
+            }
+
+            text.Append('\n');
         }
 
         return Convert.ToHexStringLower(IO.SmallSha256.Hash(System.Text.Encoding.UTF8.GetBytes(text.ToString())));
@@ -245,6 +256,11 @@ public sealed partial class BuildStore
         if (file.Artifacts is null || file.State is null || file.Artifacts.Any(a => a is null || a.Sha256 is null || a.Path is null))
         {
             throw BuildStateException.Corrupt(path, "the checkpoint has no state or a broken artifact manifest");
+        }
+
+        if (file.Artifacts.Any(a => a.Mode is not null && ArtifactModes.Parse(a.Mode) is null))
+        {
+            throw BuildStateException.Corrupt(path, "the checkpoint lists an artifact mode that is not Unix permission bits in octal (\"755\")");
         }
 
         if (file.HasArtifactCopies && file.Artifacts.Any(a => !IsSha256Hex(a.Sha256)))

@@ -55,7 +55,7 @@ public sealed partial class BuildStore
 
             var restored = file.State.Clone();
             restored.Checkpoints = current.Checkpoints;
-            restored.Artifacts = [.. file.Artifacts];
+            restored.Artifacts = [.. file.Artifacts.Select(WithoutMode)];
             KeepRecordsTheCheckpointDoesNotList(current, file, restored, result);
             if (continueRunId is not null && restored.Run is { } continued
                 && !(Lifecycles.TryGet(restored.Lifecycle, out var table) && table.Terminal.Contains(restored.Phase)))
@@ -108,6 +108,19 @@ public sealed partial class BuildStore
                 result.Dropped.Add(artifact.Path);
             }
         }
+    }
+
+    /// <summary>A manifest entry as a state lists it: without the mode, which only a checkpoint's manifest keeps.</summary>
+    private static ArtifactRecord WithoutMode(ArtifactRecord artifact)
+    {
+        if (artifact.Mode is null)
+        {
+            return artifact;
+        }
+
+        var copy = (ArtifactRecord)artifact.CopyMembers();
+        copy.Mode = null;
+        return copy;
     }
 
     /// <summary>True when the artifact's file is there and has its recorded SHA-256.</summary>

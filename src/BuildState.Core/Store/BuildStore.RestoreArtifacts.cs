@@ -52,7 +52,8 @@ public sealed partial class BuildStore
     }
 
     /// <summary>
-    /// The second half: each verified copy is written into a temporary file beside its target and
+    /// The second half: each verified copy is written into a temporary file beside its target,
+    /// given the permission bits the checkpoint recorded for it (<see cref="ArtifactModes"/>), and
     /// verified there; only when every one is staged does each replace its target (a rename: atomic
     /// per file, a reader sees the old file or the new one). A failure while staging removes the
     /// temporary files and leaves every target as it was.
@@ -72,6 +73,7 @@ public sealed partial class BuildStore
                 var temp = $"{item.Target}.restore-{Guid.NewGuid():N}";
                 staged.Add(temp);
                 File.WriteAllBytes(temp, bytes);
+                ArtifactModes.Apply(temp, item.Artifact.Mode); // before the rename: the file appears with its bits
                 if (ArtifactHasher.HashFile(temp) != item.Artifact.Sha256)
                 {
                     throw new BuildStateException(StoreErrorKind.General, "the file written back does not match its SHA-256; nothing was restored", item.Target);

@@ -90,7 +90,8 @@ internal static class StoreGenerators
         from sha in MostlyText
         from written in Date
         from kind in NullableText
-        select new ArtifactRecord { Path = path, Size = size, Sha256 = sha, LastWriteUtc = written, Kind = kind };
+        from mode in NullableText
+        select new ArtifactRecord { Path = path, Size = size, Sha256 = sha, LastWriteUtc = written, Kind = kind, Mode = mode };
 
     public static readonly Gen<CheckpointRef> CheckpointRef =
         from id in MostlyText
