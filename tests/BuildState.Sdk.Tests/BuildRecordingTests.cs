@@ -293,7 +293,7 @@ public class BuildRecordingTests(PackageFeed feed) : IClassFixture<PackageFeed>
     }
 
     [Fact]
-    public void The_apphost_and_the_single_file_bundle_are_recorded()
+    public void The_apphost_and_the_single_file_bundle_are_recorded_with_the_runtime_they_were_built_for()
     {
         using var repo = new TestRepo(feed);
         repo.Project("Lib");
@@ -306,8 +306,14 @@ public class BuildRecordingTests(PackageFeed feed) : IClassFixture<PackageFeed>
 
         var rid = System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier;
         repo.Ok("publish", "src/App/App.csproj", "-r", rid, "--self-contained", "false", "-p:PublishSingleFile=true");
-        var published = repo.Store().Get(TestRepo.Id("App", "Release")).Artifacts.Where(a => a.Kind == "publish").Select(a => a.Path).ToList();
+        var release = repo.Store().Get(TestRepo.Id("App", "Release"));
+        var published = release.Artifacts.Where(a => a.Kind == "publish").Select(a => a.Path).ToList();
         Assert.Contains($"src/App/bin/Release/net10.0/{rid}/publish/App{exe}", published);
+
+        // The runtime is not part of the build's id: the run says which one it built for, and how.
+        Assert.Equal(rid, release.Metadata["msbuild.runtimeIdentifier"]);
+        Assert.Equal("false", release.Metadata["msbuild.selfContained"]);
+        Assert.False(repo.Store().Get(TestRepo.Id("App")).Metadata.ContainsKey("msbuild.runtimeIdentifier"));
     }
 
     [Fact]

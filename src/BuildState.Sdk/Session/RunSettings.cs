@@ -18,6 +18,11 @@ internal sealed class RunSettings
 
     public string? TargetFramework { get; init; }
 
+    /// <summary>RuntimeIdentifier and SelfContained: not part of the build's id (DESIGN keys a build by project, configuration and framework), so kept in the run's metadata.</summary>
+    public string? RuntimeIdentifier { get; init; }
+
+    public string? SelfContained { get; init; }
+
     /// <summary>BuildStateRoot: the store folder (default: .buildstate at the repository root).</summary>
     public string? StoreRoot { get; init; }
 
@@ -114,6 +119,8 @@ internal sealed class RunSettings
             ProjectPath = project,
             Configuration = Get("Configuration"),
             TargetFramework = Get("TargetFramework"),
+            RuntimeIdentifier = Get("RuntimeIdentifier"),
+            SelfContained = Get("SelfContained"),
             StoreRoot = Get("StoreRoot") is { Length: > 0 } root ? root : null,
             RunId = Get("RunId"),
             Durability = durability,

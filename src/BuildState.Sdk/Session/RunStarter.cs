@@ -105,6 +105,12 @@ internal static class RunStarter
             var metadata = Model.EnvironmentCapture.Capture(settings.EnvironmentAllowList);
             metadata["msbuild.configuration"] = settings.Configuration ?? "";
             metadata["msbuild.targetFramework"] = settings.TargetFramework ?? "";
+            if (!string.IsNullOrEmpty(settings.RuntimeIdentifier))
+            {
+                // Builds for two runtimes share one build id: which one a run was, and how it was deployed.
+                metadata["msbuild.runtimeIdentifier"] = settings.RuntimeIdentifier;
+                metadata["msbuild.selfContained"] = string.Equals(settings.SelfContained, "true", StringComparison.OrdinalIgnoreCase) ? "true" : "false";
+            }
             if (start.NoBuild)
             {
                 metadata["msbuild.noBuild"] = "true";
