@@ -374,6 +374,49 @@ public sealed partial class BuildStore
         });
 
     /// <summary>
+    /// Records the failure of a step that belongs to the build's latest run but may come after its
+    /// end (the MSBuild SDK's Pack or Publish, which run after Build has completed the run, or under
+    /// `--no-build` add to an earlier run): <paramref name="error"/> is added to the run's errors,
+    /// and a run that has ended <c>Succeeded</c> becomes <paramref name="outcome"/> (Failed, or
+    /// Interrupted for a step that was cut off) with <paramref name="reason"/>; its phase, end time
+    /// and checkpoints stay as they were. A run that has ended Failed or Interrupted keeps its status
+    /// and reason (the earlier failure explains it) and gets the error only. A run still open gets
+    /// the error, so it cannot end Succeeded (its end names the error when it has no other reason).
+    /// With <paramref name="runId"/>, only a run of that id is changed: when the build's latest run
+    /// is another, nothing is. Returns the record as it is after the change.
+    /// </summary>
+    public BuildRecord RecordStepFailure(string buildId, ErrorRecord error, RunOutcome outcome, string reason, string? runId = null)
+    {
+        if (outcome == RunOutcome.Succeeded)
+        {
+            throw new ArgumentException("a step failure cannot succeed", nameof(outcome));
+        }
+
+        return Mutate(buildId, "record step failure", existing =>
+        {
+            var record = RequireRun(existing, buildId);
+            if (runId is not null && !string.Equals(record.RunId, runId, StringComparison.Ordinal))
+            {
+                return null; // the latest run is another one: not this step's
+            }
+
+            error.At = error.At == default ? Now : error.At;
+            error.Phase = string.IsNullOrEmpty(error.Phase) ? record.Phase : error.Phase;
+            record.Errors.Add(error);
+            var message = $"{error.Code} {error.Message}".Trim();
+            if (record.Run!.EndedAt is not null && record.Status == RunStatus.Succeeded)
+            {
+                SetStatus(record, outcome == RunOutcome.Interrupted ? RunStatus.Interrupted : RunStatus.Failed);
+                record.Run.Reason = reason;
+                message += $"; the run, which had ended Succeeded, is now {record.Status}";
+                return new Change(record, new HistoryEntry { Kind = HistoryKinds.Error, Message = message }, DurableNow: true, Backup: true);
+            }
+
+            return new Change(record, new HistoryEntry { Kind = HistoryKinds.Error, Message = message }, DurableNow: false);
+        });
+    }
+
+    /// <summary>
     /// A general change of the build's data (metadata, dependencies...) under its lock. The phase,
     /// status and id cannot be changed this way: transitions go through <see cref="Transition"/>.
     /// </summary>
