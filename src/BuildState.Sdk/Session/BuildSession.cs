@@ -32,6 +32,8 @@ internal sealed class BuildSession : IDisposable
     private readonly ConcurrentDictionary<string, Task<BuildStore.WriterRegistration?>> _registrations = new(StringComparer.Ordinal);
     // Of a class, not a tuple: generic code over a value type is JIT-compiled in each MSBuild node.
     private readonly ConcurrentQueue<BackgroundFailure> _backgroundFailures = new();
+    // Pack and Publish steps started and not yet ended, by project instance and step (StepCloser).
+    private readonly ConcurrentDictionary<string, PendingStep> _steps = new(StringComparer.Ordinal);
     private readonly PosixSignalRegistration? _sigint;
     private volatile bool _cancelled;
     private readonly EntryProcessWatch _entry = EntryProcessWatch.Start();
@@ -172,6 +174,12 @@ internal sealed class BuildSession : IDisposable
         }
     }
 
+    /// <summary>A Pack or Publish step of a project instance started (<paramref name="key"/>: the instance's context key).</summary>
+    public void StepStarted(string key, PendingStep step) => _steps[key + "|" + step.Step] = step;
+
+    /// <summary>The step ended: its target ran to its end.</summary>
+    public void StepEnded(string key, string step) => _steps.TryRemove(key + "|" + step, out _);
+
     /// <summary>A background commit failed (<see cref="BackgroundCommit"/>): the next SDK task in this node reports it.</summary>
     public void BackgroundFailed(string root, string? file, string reason) => _backgroundFailures.Enqueue(new BackgroundFailure(root, file, reason));
 
@@ -236,6 +244,13 @@ internal sealed class BuildSession : IDisposable
                 // (this node's writer file stays, below).
                 unclosed.Add(context.StoreRoot);
             }
+        }
+
+        // A Pack or Publish that started and did not end failed (or was cut off): after the runs
+        // above are closed, so that a run this build left open has its own reason first.
+        foreach (var step in _steps.Values)
+        {
+            StepCloser.Close(step, cutOff);
         }
 
         foreach (var store in _stores.Values)
