@@ -250,7 +250,10 @@ internal sealed class BuildSession : IDisposable
         // above are closed, so that a run this build left open has its own reason first.
         foreach (var step in _steps.Values)
         {
-            StepCloser.Close(step, cutOff);
+            if (!IsDegraded(step.StoreRoot, out var degraded))
+            {
+                StepCloser.Close(step, cutOff);
+            }
         }
 
         foreach (var store in _stores.Values)

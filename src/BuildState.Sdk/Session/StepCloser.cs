@@ -19,6 +19,9 @@ internal sealed class PendingStep
 
     public required BuildStore Store { get; init; }
 
+    /// <summary>The store folder as the session knows it (a store degraded in this build is left alone).</summary>
+    public required string StoreRoot { get; init; }
+
     /// <summary>The builds the step's files belong to (each inner build's, for a multi-targeted pack).</summary>
     public required IReadOnlyList<string> BuildIds { get; init; }
 
@@ -37,8 +40,12 @@ internal static class StepCloser
     /// </summary>
     public static void Close(PendingStep step, string? cutOff)
     {
-        var context = step.Context is { HasStore: true, RecordingFailed: false } ? step.Context : null;
-        var runId = context is { RunId.Length: > 0 } ? context.RunId : null;
+        if (step.Context is { } own && (!own.HasStore || own.RecordingFailed))
+        {
+            return; // this instance's recording failed (reported as BST1001): its run is not ours to judge
+        }
+
+        var runId = step.Context is { RunId.Length: > 0 } ? step.Context.RunId : null;
         var message = cutOff is null
             ? $"{step.Step} failed: a target of the {step.Step.ToLowerInvariant()} step failed after the build (its errors are in the build's log)"
             : $"{step.Step} did not finish: {cutOff}";

@@ -70,6 +70,6 @@ public sealed class BuildStateStep : BuildStateTask
             }
         }
 
-        Session.StepStarted(key, new PendingStep { Step = Step, Target = Step, Store = store, BuildIds = buildIds, Context = context });
+        Session.StepStarted(key, new PendingStep { Step = Step, Target = Step, Store = store, StoreRoot = root, BuildIds = buildIds, Context = context });
     }
 }
