@@ -8,8 +8,7 @@ namespace BuildState.Sdk.Tests;
 /// Build has completed the run (Build -> Cleanup -> Complete), so without this a failed pack left
 /// the build Succeeded, with no error.
 /// </summary>
-[Collection("e2e")]
-public class PackPublishFailureTests(PackageFeed feed)
+public class PackPublishFailureTests(PackageFeed feed) : IClassFixture<PackageFeed>
 {
     private const string Readme = "<PropertyGroup><PackageId>Contoso.Pkg</PackageId><Version>1.0.0</Version><PackageReadmeFile>README.md</PackageReadmeFile></PropertyGroup><ItemGroup><None Include=\"README.md\" Pack=\"true\" PackagePath=\"\\\" Condition=\"Exists('README.md')\" /></ItemGroup>";
 
