@@ -18,13 +18,27 @@ internal static class CSharpNames
     };
 
     /// <summary>
-    /// Contextual keywords that cannot name a type (the compiler rejects or warns about them); the
-    /// generator makes a type of every state, so states with these names are reported.
+    /// Contextual keywords that cannot name a type, or not in every place the generated code uses
+    /// the name (the compiler rejects or warns about them); the generator makes a type of every
+    /// state and of the table, so these names are reported. <c>partial</c> as a state makes its
+    /// <c>To</c> method's return type read as a partial member (CS0751); <c>extension</c> cannot name
+    /// a type from C# 14 on (CS9306). Escaping with <c>@</c> would not change the name on disk, but
+    /// these names are rejected like the others rather than escaped in some places and not in others.
+    /// Keep <c>buildstate.schema.json</c> in step (a test compares them).
     /// </summary>
-    private static readonly HashSet<string> UnusableTypeNames = new HashSet<string>(StringComparer.Ordinal)
+    public static readonly IReadOnlyList<string> UnusableTypeNames = new[]
     {
         "var", "dynamic", "record", "nameof", "_", "value__", "__arglist", "__makeref", "__reftype", "__refvalue", "file", "required", "scoped", "field", "notnull", "unmanaged",
+        "partial", "extension",
     };
+
+    /// <summary>Undocumented keywords that <see cref="Keywords"/> does not escape: not usable in a namespace either.</summary>
+    private static readonly HashSet<string> UndocumentedKeywords = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "__arglist", "__makeref", "__reftype", "__refvalue",
+    };
+
+    private static readonly HashSet<string> UnusableTypeNameSet = new HashSet<string>(UnusableTypeNames, StringComparer.Ordinal);
 
     /// <summary>
     /// Names a state may not have because the generated code already uses them: members of the
@@ -90,7 +104,7 @@ internal static class CSharpNames
     }
 
     /// <summary>True for a name a generated type can carry (valid, and not a contextual keyword the compiler refuses).</summary>
-    public static bool IsUsableTypeName(string name) => IsValidIdentifier(name) && !UnusableTypeNames.Contains(name);
+    public static bool IsUsableTypeName(string name) => IsValidIdentifier(name) && !UnusableTypeNameSet.Contains(name);
 
     public static bool IsValidNamespace(string ns)
     {
@@ -101,7 +115,7 @@ internal static class CSharpNames
 
         foreach (var part in ns.Split('.'))
         {
-            if (!IsValidIdentifier(part) || part == "global")
+            if (!IsValidIdentifier(part) || part == "global" || UndocumentedKeywords.Contains(part))
             {
                 return false;
             }

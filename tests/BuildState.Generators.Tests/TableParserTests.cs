@@ -187,6 +187,42 @@ public class TableParserTests
         Assert.Contains(Parse(TestHelper.ReleaseTable.Replace("Contoso.Build", "Contoso..Build")).Diagnostics, d => d.Id == TableRules.InvalidIdentifier && d.Line == 3);
     }
 
+    [Theory]
+    [InlineData("partial")]   // a state: its To method's return type reads as a partial member (CS0751)
+    [InlineData("extension")] // cannot name a type from C# 14 on (CS9306)
+    [InlineData("field")]
+    [InlineData("__arglist")]
+    public void ContextualKeywordsThatCannotNameATypeAreBst0008AsStatesAndTables(string name)
+    {
+        var state = Parse(TestHelper.ReleaseTable.Replace("Built", name));
+        Assert.Contains(state.Diagnostics, d => d.Id == TableRules.InvalidIdentifier && d.Line == 9 && d.Column == 5);
+        var table = Parse(TestHelper.ReleaseTable.Replace("\"Release\"", "\"" + name + "\""));
+        Assert.Contains(table.Diagnostics, d => d.Id == TableRules.InvalidIdentifier && d.Line == 2);
+    }
+
+    [Theory]
+    [InlineData("Contoso.__arglist")] // not escaped as a keyword: the generated namespace would not parse
+    [InlineData("__makeref")]
+    public void UndocumentedKeywordsAreNotNamespaceParts(string ns)
+    {
+        var result = Parse(TestHelper.ReleaseTable.Replace("Contoso.Build", ns));
+        Assert.Contains(result.Diagnostics, d => d.Id == TableRules.InvalidIdentifier && d.Line == 3);
+    }
+
+    [Fact]
+    public void TheSchemaForbidsTheNamesTheValidatorForbids()
+    {
+        using var schema = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(TestHelper.RepoRoot, "src", "BuildState.Generators", "buildstate.schema.json")));
+        static string[] Forbidden(System.Text.Json.JsonElement e) =>
+            e.GetProperty("not").GetProperty("enum").EnumerateArray().Select(v => v.GetString()!).Order(StringComparer.Ordinal).ToArray();
+
+        var root = schema.RootElement;
+        Assert.Equal(
+            CSharpNames.ReservedStateNames.Concat(CSharpNames.UnusableTypeNames).Order(StringComparer.Ordinal),
+            Forbidden(root.GetProperty("definitions").GetProperty("stateName")));
+        Assert.Equal(CSharpNames.UnusableTypeNames.Order(StringComparer.Ordinal), Forbidden(root.GetProperty("properties").GetProperty("name")));
+    }
+
     [Fact]
     public void ShapeErrorsAreBst0011()
     {
