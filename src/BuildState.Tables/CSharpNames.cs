@@ -57,6 +57,22 @@ internal static class CSharpNames
     /// </summary>
     public static readonly IReadOnlyList<string> NamespacesOfGeneratedCode = new[] { "System", "BuildState" };
 
+    /// <summary>
+    /// The longest name .NET metadata takes, in UTF-8 bytes (the compiler's CS7013 beyond): a
+    /// method or nested type name, and a top-level type's namespace, a dot and its name together.
+    /// The 512-character limit of <see cref="IsValidIdentifier"/> is not enough: a non-ASCII
+    /// character takes two to four bytes.
+    /// </summary>
+    public const int MaxMetadataNameBytes = 1023;
+
+    /// <summary>The longest suffix the generator adds to a table name (<c>&lt;Name&gt;Transitions</c>).</summary>
+    public const string LongestTableSuffix = "Transitions";
+
+    /// <summary>The prefix the generator adds to a state name (its transition method <c>To&lt;State&gt;()</c>).</summary>
+    public const string StatePrefix = "To";
+
+    public static int Utf8Length(string s) => System.Text.Encoding.UTF8.GetByteCount(s);
+
     public static bool IsKeyword(string name) => Keywords.Contains(name);
 
     /// <summary>The name as a C# identifier: keywords get a leading <c>@</c>.</summary>

@@ -57,6 +57,18 @@ internal static class TableValidator
         {
             Add(TableRules.InvalidIdentifier, "Namespace '" + table.Namespace + "' is not a valid C# namespace; use C# identifiers separated by dots (for example \"MyCompany.Build\"), or leave it out.", table.NamespaceSpan.IsEmpty ? nameSpan : table.NamespaceSpan);
         }
+        else if (CSharpNames.IsUsableTypeName(table.Name))
+        {
+            // The longest generated type name, as metadata stores it: Namespace.<Name>Transitions.
+            var bytes = (table.Namespace.Length == 0 ? 0 : CSharpNames.Utf8Length(table.Namespace) + 1) + CSharpNames.Utf8Length(table.Name) + CSharpNames.LongestTableSuffix.Length;
+            if (bytes > CSharpNames.MaxMetadataNameBytes)
+            {
+                Add(TableRules.InvalidIdentifier,
+                    "Table name '" + Shorten(table.Name) + "' is too long: its generated type '" + (table.Namespace.Length == 0 ? "" : Shorten(table.Namespace) + ".") + Shorten(table.Name) + CSharpNames.LongestTableSuffix +
+                    "' takes " + bytes + " bytes in UTF-8, and .NET metadata allows at most " + CSharpNames.MaxMetadataNameBytes + " (CS7013); shorten the name or the namespace.",
+                    nameSpan);
+            }
+        }
 
         // State names.
         foreach (var state in table.States)
@@ -65,6 +77,13 @@ internal static class TableValidator
             {
                 Add(TableRules.InvalidIdentifier,
                     "State name '" + state.Name + "' is not a valid C# identifier (letters, digits and '_', not starting with a digit; keywords are escaped).",
+                    state.Span);
+            }
+            else if (CSharpNames.StatePrefix.Length + CSharpNames.Utf8Length(state.Name) > CSharpNames.MaxMetadataNameBytes)
+            {
+                Add(TableRules.InvalidIdentifier,
+                    "State name '" + Shorten(state.Name) + "' is too long: its transition method 'To" + Shorten(state.Name) + "()' takes " +
+                    (CSharpNames.StatePrefix.Length + CSharpNames.Utf8Length(state.Name)) + " bytes in UTF-8, and .NET metadata allows at most " + CSharpNames.MaxMetadataNameBytes + " (CS7013); shorten the name.",
                     state.Span);
             }
             else if (IsOrdinalIn(state.Name, CSharpNames.ReservedStateNames) || string.Equals(state.Name, table.Name, StringComparison.Ordinal))
@@ -212,6 +231,10 @@ internal static class TableValidator
 
         return false;
     }
+
+    /// <summary>A name for a message: a name long enough to break the metadata limit is cut.</summary>
+    private static string Shorten(string name) =>
+        name.Length <= 40 ? name : name.Substring(0, char.IsHighSurrogate(name[31]) ? 31 : 32) + "...";
 
     private static string Where(SourceSpan span) => span.IsEmpty ? "" : " (line " + span.Line + ")";
 

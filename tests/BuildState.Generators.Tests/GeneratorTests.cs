@@ -303,6 +303,35 @@ public static class UseIt
         Assert.Equal(3, result.HintNames.Distinct().Count());
     }
 
+    [Fact]
+    public void NonAsciiNamesAreCheckedAgainstTheMetadataLimitInUtf8Bytes()
+    {
+        // 'é' is two bytes in UTF-8: within the 512-character limit, these names pass it and used to
+        // fail the compile with CS7013 (metadata names take at most 1,023 bytes).
+        static string Name(int bytes) => new string('é', bytes / 2) + (bytes % 2 == 1 ? "a" : "");
+        static string Table(string name, string state) =>
+            "{ \"name\": \"" + name + "\", \"namespace\": \"N\", \"initial\": \"A\", \"terminal\": [\"" + state + "\"], \"transitions\": { \"A\": [\"" + state + "\"] } }";
+
+        // The longest that fit: To<state> and N.<name>Transitions are 1,023 bytes.
+        var longest = Table(Name(1023 - 2 - 11), Name(1023 - 2));
+        Assert.True(BuildState.Tables.TableParser.Parse("t", longest).IsValid);
+        var result = TestHelper.RunTable(longest, "t.buildstate.json");
+        TestHelper.AssertNoErrors(result.CompileDiagnostics);
+        TestHelper.Load(result.Output, out var alc); // emits: no CS7013
+        alc.Unload();
+
+        var state = BuildState.Tables.TableParser.Parse("t", Table("Flow", Name(1022)));
+        var d = Assert.Single(state.Diagnostics);
+        Assert.Equal(("BST0008", 1, 66), (d.Id, d.Line, d.Column)); // the state, at its terminal entry
+        Assert.Contains("takes 1024 bytes in UTF-8", d.Message);
+        Assert.True(d.Message.Length < 400, d.Message);
+
+        var table = BuildState.Tables.TableParser.Parse("t", Table(Name(1023 - 2 - 10), "B"));
+        d = Assert.Single(table.Diagnostics);
+        Assert.Equal(("BST0008", 1, 11), (d.Id, d.Line, d.Column));
+        Assert.Contains("takes 1024 bytes in UTF-8", d.Message);
+    }
+
     [Theory]
     [InlineData("BuildState")]
     [InlineData("System")]
