@@ -58,6 +58,24 @@ internal static class CSharpNames
     public static readonly IReadOnlyList<string> NamespacesOfGeneratedCode = new[] { "System", "BuildState" };
 
     /// <summary>
+    /// Names the generated code itself uses in namespaces of its own: the types the generator
+    /// declares in <c>BuildState</c> (the attributes, the exception), the namespace
+    /// <c>BuildState.Lifecycle</c> and its <c>ILifecycleDefinition</c> (BuildState.Core), which the
+    /// generated code names. A table type with one of these names there would clash (CS0101, CS0260).
+    /// </summary>
+    public static readonly IReadOnlyList<KeyValuePair<string, string>> NamesOfGeneratedCode = new[]
+    {
+        new KeyValuePair<string, string>("BuildState", "BuildStateMachineAttribute"),
+        new KeyValuePair<string, string>("BuildState", "ToAttribute"),
+        new KeyValuePair<string, string>("BuildState", "TerminalAttribute"),
+        new KeyValuePair<string, string>("BuildState", "TransitionFromAttribute"),
+        new KeyValuePair<string, string>("BuildState", "TransitionToAttribute"),
+        new KeyValuePair<string, string>("BuildState", "InvalidTransitionException"),
+        new KeyValuePair<string, string>("BuildState", "Lifecycle"),
+        new KeyValuePair<string, string>("BuildState.Lifecycle", "ILifecycleDefinition"),
+    };
+
+    /// <summary>
     /// The longest name .NET metadata takes, in UTF-8 bytes (the compiler's CS7013 beyond): a
     /// method or nested type name, and a top-level type's namespace, a dot and its name together.
     /// The 512-character limit of <see cref="IsValidIdentifier"/> is not enough: a non-ASCII

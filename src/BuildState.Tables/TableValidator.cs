@@ -53,6 +53,14 @@ internal static class TableValidator
                 nameSpan);
         }
 
+        else if (GeneratedNameTakenByGeneratedCode(table) is { } taken)
+        {
+            Add(TableRules.NameCollision,
+                "Table name '" + table.Name + "' in namespace '" + table.Namespace + "' would generate '" + taken +
+                "', a name the generated code already uses there; give the table another name or namespace.",
+                nameSpan);
+        }
+
         if (!CSharpNames.IsValidNamespace(table.Namespace))
         {
             Add(TableRules.InvalidIdentifier, "Namespace '" + table.Namespace + "' is not a valid C# namespace; use C# identifiers separated by dots (for example \"MyCompany.Build\"), or leave it out.", table.NamespaceSpan.IsEmpty ? nameSpan : table.NamespaceSpan);
@@ -217,6 +225,23 @@ internal static class TableValidator
                 }
             }
         }
+    }
+
+    /// <summary>The first type name the table generates that the generated code uses in that namespace itself, else null.</summary>
+    private static string? GeneratedNameTakenByGeneratedCode(TransitionTable table)
+    {
+        foreach (var pair in CSharpNames.NamesOfGeneratedCode)
+        {
+            if (string.Equals(pair.Key, table.Namespace, StringComparison.Ordinal) &&
+                (string.Equals(pair.Value, table.Name, StringComparison.Ordinal) ||
+                 string.Equals(pair.Value, table.Name + "Transitions", StringComparison.Ordinal) ||
+                 (!table.FromEnum && string.Equals(pair.Value, table.PhaseTypeName, StringComparison.Ordinal))))
+            {
+                return pair.Value;
+            }
+        }
+
+        return null;
     }
 
     private static bool IsOrdinalIn(string name, IReadOnlyList<string> names)

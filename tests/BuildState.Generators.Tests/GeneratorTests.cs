@@ -347,6 +347,29 @@ public static class UseIt
         TestHelper.AssertNoErrors(result.CompileDiagnostics);
     }
 
+    [Theory]
+    [InlineData("BuildState", "InvalidTransitionException")]
+    [InlineData("BuildState", "Lifecycle")]                 // the namespace of BuildState.Core's ILifecycleDefinition
+    [InlineData("BuildState", "ToAttribute")]
+    [InlineData("BuildState", "BuildStateMachineAttribute")]
+    [InlineData("BuildState.Lifecycle", "ILifecycleDefinition")]
+    public void TableNamedLikeATypeTheGeneratedCodeUsesInItsNamespaceIsBst0012(string ns, string name)
+    {
+        // The generated types clashed with the generator's own (CS0101, CS0260...): nothing compiled.
+        var table = "{\n  \"name\": \"" + name + "\",\n  \"namespace\": \"" + ns + "\", \"initial\": \"A\", \"terminal\": [\"B\"], \"transitions\": { \"A\": [\"B\"] } }";
+        var result = TestHelper.RunTable(table, "t.buildstate.json", withCore: true, sources: "public static class U { }");
+        var diagnostics = TestHelper.Analyze(result, new[] { ("t.buildstate.json", table) });
+        Assert.Equal(new[] { "t.buildstate.json(2,11): BST0012" }, diagnostics.Select(TestHelper.Format));
+        Assert.Contains("a name the generated code already uses there", diagnostics[0].GetMessage());
+        TestHelper.AssertNoErrors(result.CompileDiagnostics);
+
+        // Elsewhere the name is fine.
+        var other = table.Replace("\"" + ns + "\"", "\"Contoso\"");
+        var fine = TestHelper.RunTable(other, "t.buildstate.json", withCore: true, sources: "public static class U { }");
+        Assert.Empty(TestHelper.Analyze(fine, new[] { ("t.buildstate.json", other) }));
+        TestHelper.AssertNoErrors(fine.CompileDiagnostics);
+    }
+
     [Fact]
     public void NamesOfNamespacesTheGeneratedCodeUsesCompileInANamespaceOrAsStates()
     {
