@@ -101,6 +101,26 @@ System.Console.WriteLine("phase=" + s.Phase + " can=" + ReleaseTransitions.CanTr
     }
 
     [Fact]
+    public void ATableErrorIsReportedOnceWhenCodeUsingTheTableDoesNotCompile()
+    {
+        // The code using the table fails too (its types are not generated): an error in a
+        // declaration, after which the compiler runs no analyzer, so the table error must come
+        // from the generator, once.
+        CreateProject();
+        File.WriteAllText(Path.Combine(_dir, "Program.cs"), "System.Console.WriteLine(Holder.Phase);\nstatic class Holder { public static Contoso.Build.ReleasePhase Phase; }");
+        var table = Path.Combine(_dir, "tables", "release.buildstate.json");
+        File.WriteAllText(table, File.ReadAllText(table).Replace("\"Failed\": [\"Draft\"]", "\"Failed\": [\"Draft\", \"Drafty\"]"));
+        var bad = Dotnet("build", "-nr:false", "-v:q", "-clp:NoSummary");
+        Assert.NotEqual(0, bad.ExitCode);
+        Assert.Contains("Program.cs(2,", bad.Output);
+        var beforeSummary = bad.Output.Split("Build FAILED.")[0]; // MSBuild's summary repeats every error
+        var lines = beforeSummary.Split('\n').Where(l => l.Contains("error BST", StringComparison.Ordinal)).ToList();
+        Assert.True(lines.Count == 1, bad.Output);
+        var line = lines[0];
+        Assert.Contains(Path.Combine("tables", "release.buildstate.json") + "(11,25): error BST0002: State 'Failed' has a transition to unknown state 'Drafty'", line);
+    }
+
+    [Fact]
     public void DefaultItemsCanBeTurnedOff()
     {
         CreateProject("<EnableDefaultBuildStateItems>false</EnableDefaultBuildStateItems>");

@@ -218,9 +218,32 @@ public static class UseIt
     public void BadTableGeneratesNothingAndDoesNotThrow()
     {
         var result = TestHelper.RunTable(TestHelper.ReleaseTable.Replace("\"Draft\"]", "\"Drafty\"]"));
-        Assert.Empty(result.GeneratorDiagnostics);
+        Assert.Equal(new[] { "release.buildstate.json(11,16): BST0002" }, result.GeneratorDiagnostics.Select(TestHelper.Format));
         Assert.All(result.Run.Results, r => Assert.Null(r.Exception));
         Assert.Equal(new[] { "BuildState.Attributes.g.cs" }, result.HintNames);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void TableErrorsAreReportedOnceWhenCodeUsingTheTableDoesNotCompile(bool fileForm)
+    {
+        // Code using a broken table's types does not compile; the compiler then drops analyzer
+        // diagnostics, which hid the table error that caused it. The generator reports it itself.
+        const string Use = "public static class U { public static Contoso.Build.Release.State M() { return Contoso.Build.Release.Start(); } }";
+        var table = TestHelper.ReleaseTable.Replace("\"Draft\"]", "\"Drafty\"]");
+        var enumSource = TestHelper.ReleaseEnum.Replace("[To(ReleasePhase.Draft)] Failed", "Failed");
+        var tables = fileForm ? new[] { ("release.buildstate.json", table) } : Array.Empty<(string, string)>();
+        var result = fileForm ? TestHelper.Run(new[] { Use }, tables) : TestHelper.Run(new[] { Use, enumSource });
+
+        var build = TestHelper.BuildDiagnostics(result, tables).Select(TestHelper.Format).ToArray();
+        Assert.True(build.Any(d => d.Contains(": CS0", StringComparison.Ordinal)), string.Join("\n", build)); // CS0103 or CS0234: Contoso.Build is not generated
+        var expected = fileForm ? "release.buildstate.json(11,16): BST0002" : "Source1.cs(12,9): BST0006";
+        Assert.Equal(new[] { expected }, build.Where(d => d.Contains(": BST", StringComparison.Ordinal)));
+
+        // Without the broken code too, each table diagnostic comes once (not also from an analyzer).
+        var alone = fileForm ? TestHelper.Run(Array.Empty<string>(), tables) : TestHelper.Run(new[] { enumSource });
+        Assert.Equal(new[] { expected.Replace("Source1.cs", "Source0.cs") }, TestHelper.BuildDiagnostics(alone, tables).Select(TestHelper.Format));
     }
 
     [Fact]

@@ -44,6 +44,22 @@ public class IncrementalTests
     }
 
     [Fact]
+    public void TableDiagnosticsAreCachedAndStillReportedAfterAnUnrelatedEdit()
+    {
+        var broken = new MemoryAdditionalText("broken.buildstate.json", Pipeline.Replace("\"Failed\": [\"Draft\"]", "\"Failed\": [\"Drafty\"]"));
+        var enumSource = TestHelper.ReleaseEnum.Replace("Contoso.Build", "Contoso.Enums").Replace("[To(ReleasePhase.Draft)] Failed", "Failed");
+        var compilation = TestHelper.CreateCompilation(new[] { enumSource, "public class Unrelated { public int X; }" });
+        var driver = TestHelper.CreateDriver(ImmutableArray.Create<AdditionalText>(broken)).RunGenerators(compilation);
+        var first = driver.GetRunResult().Diagnostics.Select(TestHelper.Format).OrderBy(d => d, StringComparer.Ordinal).ToArray();
+        Assert.Equal(new[] { "Source0.cs(12,9): BST0006", "broken.buildstate.json(11,16): BST0002" }, first);
+
+        var tree = compilation.SyntaxTrees.Single(t => t.ToString().Contains("Unrelated", StringComparison.Ordinal));
+        driver = driver.RunGenerators(compilation.ReplaceSyntaxTree(tree, CSharpSyntaxTree.ParseText("public class Unrelated { public int Y; }", (CSharpParseOptions)tree.Options, tree.FilePath)));
+        Assert.All(Reasons(driver), r => Assert.True(r.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, r.Step + " was " + r.Reason));
+        Assert.Equal(first, driver.GetRunResult().Diagnostics.Select(TestHelper.Format).OrderBy(d => d, StringComparer.Ordinal));
+    }
+
+    [Fact]
     public void EditingOneTableRegeneratesOnlyThatTable()
     {
         var (driver, _, release, _) = Start();

@@ -129,18 +129,39 @@ namespace Contoso.Build
     public static RunResult RunTable(string text, string path = "release.buildstate.json", bool withCore = false, bool withSystemTextJson = true, params string[] sources) =>
         Run(sources, new[] { (path, text) }, withSystemTextJson, withCore);
 
-    /// <summary>Analyzer diagnostics (both analyzers) of the compilation with generated code.</summary>
-    public static ImmutableArray<Diagnostic> Analyze(RunResult result, IEnumerable<(string Path, string Text)>? tables = null)
+    /// <summary>
+    /// Every BST diagnostic of the run: the generator's (table diagnostics) and the transition
+    /// analyzer's on the compilation with generated code (run even when the code has errors; see
+    /// <see cref="BuildDiagnostics"/> for what a build shows).
+    /// </summary>
+    public static ImmutableArray<Diagnostic> Analyze(RunResult result, IEnumerable<(string Path, string Text)>? tables = null) =>
+        Sort(result.GeneratorDiagnostics.Concat(AnalyzerDiagnostics(result, tables)));
+
+    /// <summary>
+    /// What a build reports: the generator's diagnostics, the compile diagnostics and, only when the
+    /// code compiles without error, the analyzers' diagnostics (the C# compiler runs no analyzer
+    /// after an error in a declaration; this drops them after any error, the stricter case).
+    /// </summary>
+    public static ImmutableArray<Diagnostic> BuildDiagnostics(RunResult result, IEnumerable<(string Path, string Text)>? tables = null)
+    {
+        var compile = result.Output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning).ToList();
+        var analyzers = compile.Any(d => d.Severity == DiagnosticSeverity.Error) ? Enumerable.Empty<Diagnostic>() : AnalyzerDiagnostics(result, tables);
+        return Sort(result.GeneratorDiagnostics.Concat(compile).Concat(analyzers));
+    }
+
+    private static ImmutableArray<Diagnostic> AnalyzerDiagnostics(RunResult result, IEnumerable<(string Path, string Text)>? tables)
     {
         var files = (tables ?? Array.Empty<(string, string)>()).Select(t => (AdditionalText)new MemoryAdditionalText(t.Path, t.Text)).ToImmutableArray();
-        var analyzers = ImmutableArray.Create<DiagnosticAnalyzer>(new TableAnalyzer(), new TransitionAnalyzer());
-        var withAnalyzers = result.Output.WithAnalyzers(analyzers, new AnalyzerOptions(files));
-        return withAnalyzers.GetAnalyzerDiagnosticsAsync().GetAwaiter().GetResult()
+        var analyzers = ImmutableArray.Create<DiagnosticAnalyzer>(new TransitionAnalyzer());
+        return result.Output.WithAnalyzers(analyzers, new AnalyzerOptions(files)).GetAnalyzerDiagnosticsAsync().GetAwaiter().GetResult();
+    }
+
+    private static ImmutableArray<Diagnostic> Sort(IEnumerable<Diagnostic> diagnostics) =>
+        diagnostics
             .OrderBy(d => d.Location.GetLineSpan().Path, StringComparer.Ordinal)
             .ThenBy(d => d.Location.GetLineSpan().StartLinePosition.Line)
             .ThenBy(d => d.Location.GetLineSpan().StartLinePosition.Character)
             .ToImmutableArray();
-    }
 
     public static ImmutableArray<Diagnostic> AnalyzeTables(params (string Path, string Text)[] tables)
     {

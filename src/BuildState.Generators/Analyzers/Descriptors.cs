@@ -1,5 +1,7 @@
+using BuildState.Generators.Model;
 using BuildState.Tables;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Text;
 
 namespace BuildState.Generators.Analyzers;
 
@@ -16,7 +18,7 @@ internal static class Descriptors
     public static readonly DiagnosticDescriptor DeadEndState = Create(TableRules.DeadEndState);
     public static readonly DiagnosticDescriptor TerminalWithTransitions = Create(TableRules.TerminalWithTransitions);
     public static readonly DiagnosticDescriptor InvalidIdentifier = Create(TableRules.InvalidIdentifier);
-    public static readonly DiagnosticDescriptor DuplicateTable = Create(TableRules.DuplicateTable, WellKnownDiagnosticTags.CompilationEnd);
+    public static readonly DiagnosticDescriptor DuplicateTable = Create(TableRules.DuplicateTable);
     public static readonly DiagnosticDescriptor IllegalTransition = Create(TableRules.IllegalTransition);
     public static readonly DiagnosticDescriptor InvalidStructure = Create(TableRules.InvalidStructure);
     public static readonly DiagnosticDescriptor NameCollision = Create(TableRules.NameCollision);
@@ -52,13 +54,32 @@ internal static class Descriptors
             helpLinkUri: TableRules.HelpLink(id),
             customTags: tags);
 
-    /// <summary>A Roslyn diagnostic for a table diagnostic, at <paramref name="location"/>.</summary>
-    public static Diagnostic ToDiagnostic(TableDiagnostic diagnostic, Location location) =>
+    /// <summary>The Roslyn diagnostic the generator reports for a table diagnostic.</summary>
+    public static Diagnostic ToDiagnostic(DiagnosticInfo diagnostic) =>
         Diagnostic.Create(
             ForId(diagnostic.Id),
-            location,
+            ToLocation(diagnostic.Location),
             diagnostic.IsError ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning,
             additionalLocations: null,
             properties: null,
             diagnostic.Message);
+
+    /// <summary>
+    /// A file location (table files are no syntax trees; an enum's C# file is named by path, as the
+    /// cached model holds no tree), printed by the compiler as <c>file(line,col)</c>.
+    /// </summary>
+    private static Location ToLocation(LocationInfo? location)
+    {
+        if (location == null)
+        {
+            return Location.None;
+        }
+
+        var start = new LinePosition(Math.Max(location.Line - 1, 0), Math.Max(location.Column - 1, 0));
+        var end = new LinePosition(Math.Max(location.EndLine - 1, 0), Math.Max(location.EndColumn - 1, 0));
+        return Location.Create(
+            location.Path,
+            new TextSpan(Math.Max(location.Offset, 0), Math.Max(location.Length, 0)),
+            new LinePositionSpan(start, end < start ? start : end));
+    }
 }

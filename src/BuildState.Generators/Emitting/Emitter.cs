@@ -12,33 +12,6 @@ internal static class Emitter
     private const string GeneratedCode = "[global::System.CodeDom.Compiler.GeneratedCode(\"BuildState.Generators\", \"1.0.0\")]";
     private const string ReadOnlyList = "global::System.Collections.Generic.IReadOnlyList";
 
-    public static string HintName(TableModel model)
-    {
-        var name = (model.Namespace.Length == 0 ? "" : model.Namespace + ".") + model.Name;
-        var sb = new StringBuilder();
-        var changed = false;
-        foreach (var c in name)
-        {
-            var keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_';
-            sb.Append(keep ? c : '_');
-            changed |= !keep;
-        }
-
-        if (changed)
-        {
-            // Non-ASCII names: keep hint names distinct (a duplicate hint name would fail the generator).
-            var hash = 2166136261u;
-            foreach (var c in name)
-            {
-                hash = unchecked((hash ^ c) * 16777619u);
-            }
-
-            sb.Append('.').Append(hash.ToString("x8", System.Globalization.CultureInfo.InvariantCulture));
-        }
-
-        return sb.Append(".BuildState.g.cs").ToString();
-    }
-
     public static string Emit(TableModel model, GenerationOptions options)
     {
         var w = new SourceWriter();

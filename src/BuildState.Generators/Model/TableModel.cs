@@ -30,10 +30,27 @@ internal sealed record TableModel(
 }
 
 /// <summary>
-/// What the pipeline carries for one table: the names it would generate (for duplicate
-/// detection) and the model when the table is valid (null when it has errors: nothing is emitted).
+/// What the pipeline carries for one table: what duplicate detection needs (null when the table
+/// has no usable name), the model when the table is valid (null when it has errors: nothing is
+/// emitted), and its diagnostics, which the generator reports itself.
 /// </summary>
-internal sealed record TableSpec(EquatableArray<string> GeneratedNames, TableModel? Model);
+internal sealed record TableSpec(TableIdentity? Identity, TableModel? Model, EquatableArray<DiagnosticInfo> Diagnostics)
+{
+    public static TableSpec Empty { get; } = new TableSpec(null, null, EquatableArray<DiagnosticInfo>.Empty);
+}
+
+/// <summary>A table as duplicate detection (BST0009) sees it.</summary>
+/// <param name="Name">The table name.</param>
+/// <param name="Description">How messages name it: <c>table 'Release' (release.buildstate.json)</c>, <c>enum ReleasePhase (Phases.cs)</c>.</param>
+/// <param name="GeneratedNames">The namespace-qualified top-level type names it generates.</param>
+/// <param name="HintName">The name of its generated file.</param>
+/// <param name="Location">Where BST0009 is reported: its name.</param>
+internal sealed record TableIdentity(string Name, string Description, EquatableArray<string> GeneratedNames, string HintName, LocationInfo? Location);
+
+/// <summary>A type name that more than one table would generate.</summary>
+/// <param name="Name">The namespace-qualified type name.</param>
+/// <param name="Owners">The tables that would generate it.</param>
+internal sealed record Collision(string Name, EquatableArray<TableIdentity> Owners);
 
 /// <summary>What the compilation offers the generated code.</summary>
 /// <param name="HasCore">BuildState.Core's <c>ILifecycleDefinition</c> is referenced and accessible.</param>

@@ -13,22 +13,26 @@ internal static class EnumTableParser
         {
             if (context.TargetSymbol is not INamedTypeSymbol { TypeKind: TypeKind.Enum } type || context.Attributes.Length == 0)
             {
-                return new TableSpec(EquatableArray<string>.Empty, null);
+                return TableSpec.Empty;
             }
 
-            var diagnostics = new List<TableDiagnostic>();
-            var table = EnumTableReader.Read(type, context.Attributes[0], diagnostics, cancellationToken);
-            var valid = !diagnostics.Any(d => d.IsError);
+            var found = new List<TableDiagnostic>();
+            var table = EnumTableReader.Read(type, context.Attributes[0], found, cancellationToken);
+            var valid = !found.Any(d => d.IsError);
+
+            // A diagnostic without a span of its own (an enum from metadata has none) points at the enum's name.
+            var diagnostics = found.Select(d => DiagnosticInfo.Create(d, table.Span)).ToEquatableArray();
             var fullName = type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
-            var file = type.Locations.FirstOrDefault()?.SourceTree?.FilePath;
+            var file = table.Path == null ? null : Path.GetFileName(table.Path);
             var model = ModelBuilder.Build(
                 table, valid, EnumTableReader.Accessibility(type), fullName,
-                file == null ? type.Name : Path.GetFileName(file) + ", enum " + type.Name);
-            return new TableSpec(ModelBuilder.GeneratedNames(table), model);
+                file == null ? type.Name : file + ", enum " + type.Name);
+            var identity = ModelBuilder.Identity(table, "enum " + type.Name + (file == null ? "" : " (" + file + ")"));
+            return new TableSpec(identity, model, diagnostics);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            return new TableSpec(EquatableArray<string>.Empty, null);
+            return TableSpec.Empty;
         }
     }
 }

@@ -16,25 +16,26 @@ internal static class FileTableParser
             var text = file.GetText(cancellationToken)?.ToString();
             if (text == null)
             {
-                return new TableSpec(EquatableArray<string>.Empty, null);
+                return TableSpec.Empty;
             }
 
             var result = TableParser.Parse(file.Path, text);
+            var diagnostics = result.Diagnostics.Select(d => DiagnosticInfo.Create(d)).ToEquatableArray();
             if (result.Table == null)
             {
-                return new TableSpec(EquatableArray<string>.Empty, null);
+                return new TableSpec(null, null, diagnostics);
             }
 
             var table = result.Table;
-            var names = ModelBuilder.GeneratedNames(table);
+            var fileName = Path.GetFileName(file.Path);
             var phaseType = (table.Namespace.Length == 0 ? "global::" : "global::" + CSharpNames.EscapeNamespace(table.Namespace) + ".") + CSharpNames.Escape(table.PhaseTypeName);
-            var model = ModelBuilder.Build(table, result.IsValid, "public", phaseType, Path.GetFileName(file.Path));
-            return new TableSpec(names, model);
+            var model = ModelBuilder.Build(table, result.IsValid, "public", phaseType, fileName);
+            return new TableSpec(ModelBuilder.Identity(table, "table '" + table.Name + "' (" + fileName + ")"), model, diagnostics);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            // Never fail the compilation for a table: the analyzer reports what is wrong.
-            return new TableSpec(EquatableArray<string>.Empty, null);
+            // Never fail the compilation for a table (a generator that throws loses every table, CS8785).
+            return TableSpec.Empty;
         }
     }
 }

@@ -1,3 +1,4 @@
+using System.Text;
 using BuildState.Generators.Model;
 using BuildState.Tables;
 
@@ -6,12 +7,12 @@ namespace BuildState.Generators.Parsing;
 /// <summary>Turns a validated <see cref="TransitionTable"/> into the equatable pipeline model.</summary>
 internal static class ModelBuilder
 {
-    /// <summary>The top-level type names a table generates (namespace-qualified), for duplicate detection.</summary>
-    public static EquatableArray<string> GeneratedNames(TransitionTable table)
+    /// <summary>What duplicate detection needs of a table; null when its name cannot name a type (it generates nothing).</summary>
+    public static TableIdentity? Identity(TransitionTable table, string description)
     {
         if (!CSharpNames.IsValidIdentifier(table.Name))
         {
-            return EquatableArray<string>.Empty;
+            return null;
         }
 
         var prefix = table.Namespace.Length == 0 ? "" : table.Namespace + ".";
@@ -21,7 +22,40 @@ internal static class ModelBuilder
             names.Add(prefix + table.PhaseTypeName);
         }
 
-        return names.ToEquatableArray();
+        return new TableIdentity(
+            table.Name,
+            description,
+            names.ToEquatableArray(),
+            HintName(CSharpNames.EscapeNamespace(table.Namespace), table.Name),
+            LocationInfo.Create(table.Path, table.NameSpan.IsEmpty ? table.Span : table.NameSpan));
+    }
+
+    /// <summary>The generated file's name: <c>&lt;Namespace&gt;.&lt;Name&gt;.BuildState.g.cs</c>, ASCII only.</summary>
+    public static string HintName(string @namespace, string name)
+    {
+        var full = (@namespace.Length == 0 ? "" : @namespace + ".") + name;
+        var sb = new StringBuilder();
+        var changed = false;
+        foreach (var c in full)
+        {
+            var keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_';
+            sb.Append(keep ? c : '_');
+            changed |= !keep;
+        }
+
+        if (changed)
+        {
+            // Non-ASCII names: keep hint names distinct (a duplicate hint name would fail the generator).
+            var hash = 2166136261u;
+            foreach (var c in full)
+            {
+                hash = unchecked((hash ^ c) * 16777619u);
+            }
+
+            sb.Append('.').Append(hash.ToString("x8", System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        return sb.Append(".BuildState.g.cs").ToString();
     }
 
     /// <summary>The model of a table with no error, else null.</summary>
