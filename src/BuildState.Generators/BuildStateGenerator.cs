@@ -90,7 +90,15 @@ public sealed class BuildStateGenerator : IIncrementalGenerator
                 return;
             }
 
-            spc.AddSource(spec.Identity.HintName, source);
+            try
+            {
+                spc.AddSource(spec.Identity.HintName, source);
+            }
+            catch (ArgumentException)
+            {
+                // A file name Roslyn refuses (TableCollisions reports the duplicates it knows of) must
+                // not fail the generator (CS8785) and lose every other table's code.
+            }
         });
     }
 

@@ -256,6 +256,25 @@ public static class UseIt
         Assert.Equal(new[] { "BuildState.Attributes.g.cs", "Other.Release.BuildState.g.cs" }, result.HintNames.OrderBy(h => h, StringComparer.Ordinal));
     }
 
+    [Theory]
+    [InlineData("\"Release\"", "\"release\"")]             // names that differ only by case
+    [InlineData("\"Contoso.Build\"", "\"contoso.build\"")] // namespaces that do
+    public void TablesWhoseGeneratedFilesDifferOnlyByCaseAreBst0009AndDoNotFailTheGenerator(string find, string replace)
+    {
+        // Roslyn compares generated file names in any case: the second AddSource threw, the
+        // generator failed (CS8785) and every table lost its code, the unrelated one too.
+        var other = TestHelper.ReleaseTable.Replace(find, replace);
+        var pipeline = TestHelper.ReleaseTable.Replace("\"Release\"", "\"Pipeline\"");
+        var tables = new[] { ("a.buildstate.json", TestHelper.ReleaseTable), ("b.buildstate.json", other), ("p.buildstate.json", pipeline) };
+        var result = TestHelper.Run(new[] { "public static class U { public static object M() { return Contoso.Build.Pipeline.Start(); } }" }, tables);
+        Assert.All(result.Run.Results, r => Assert.Null(r.Exception));
+        var diagnostics = TestHelper.Analyze(result, tables);
+        Assert.Equal(new[] { "a.buildstate.json(2,11): BST0009", "b.buildstate.json(2,11): BST0009" }, diagnostics.Select(TestHelper.Format));
+        Assert.Contains("differs only by case from the file of table '" + (replace == "\"release\"" ? "release" : "Release") + "' (b.buildstate.json)", diagnostics[0].GetMessage());
+        Assert.Equal(new[] { "BuildState.Attributes.g.cs", "Contoso.Build.Pipeline.BuildState.g.cs" }, result.HintNames.OrderBy(h => h, StringComparer.Ordinal));
+        TestHelper.AssertNoErrors(result.CompileDiagnostics);
+    }
+
     [Fact]
     public void TablesWithoutNamespaceGoToTheGlobalNamespace()
     {

@@ -47,10 +47,11 @@ internal sealed record TableSpec(TableIdentity? Identity, TableModel? Model, Equ
 /// <param name="Location">Where BST0009 is reported: its name.</param>
 internal sealed record TableIdentity(string Name, string Description, EquatableArray<string> GeneratedNames, string HintName, LocationInfo? Location);
 
-/// <summary>A type name that more than one table would generate.</summary>
-/// <param name="Name">The namespace-qualified type name.</param>
+/// <summary>A name (a type's, or a generated file's) that more than one table would generate.</summary>
+/// <param name="Name">The type name, or the file name.</param>
+/// <param name="IsFileName">True for generated file names, which are compared in any case.</param>
 /// <param name="Owners">The tables that would generate it.</param>
-internal sealed record Collision(string Name, EquatableArray<TableIdentity> Owners);
+internal sealed record Collision(string Name, bool IsFileName, EquatableArray<TableIdentity> Owners);
 
 /// <summary>What the compilation offers the generated code.</summary>
 /// <param name="HasCore">BuildState.Core's <c>ILifecycleDefinition</c> is referenced and accessible.</param>
