@@ -97,7 +97,7 @@ internal sealed class LifecycleSet
         using var stream = typeof(LifecycleSet).Assembly.GetManifestResourceStream("Default.buildstate.json")
             ?? throw new InvalidOperationException("the default lifecycle table is not embedded");
         using var reader = new StreamReader(stream);
-        var result = TableParser.Parse("Default.buildstate.json", reader.ReadToEnd());
+        var result = TableParser.Parse("Default.buildstate.json", reader.ReadToEnd(), builtIn: true);
         return result.Table ?? throw new InvalidOperationException("the embedded default lifecycle table does not parse");
     }
 }

@@ -23,9 +23,16 @@ public sealed class BuildStateGenerator : IIncrementalGenerator
     {
         context.RegisterPostInitializationOutput(static ctx => ctx.AddSource(AttributesSource.HintName, AttributesSource.Text));
 
+        // Only BuildState.Core's own table may be named Default (the SDK's built-in lifecycle): an
+        // equatable bool, so an edit elsewhere leaves the tables cached.
+        var isCore = context.CompilationProvider
+            .Select(static (compilation, _) => compilation.AssemblyName == KnownNames.CoreAssembly)
+            .WithTrackingName(TrackingNames.IsCore);
+
         var fileTables = context.AdditionalTextsProvider
             .Where(static file => FileTableParser.IsTableFile(file))
-            .Select(static (file, ct) => FileTableParser.Parse(file, ct))
+            .Combine(isCore)
+            .Select(static (pair, ct) => FileTableParser.Parse(pair.Left, pair.Right, ct))
             .WithTrackingName(TrackingNames.FileTables);
 
         var enumTables = context.SyntaxProvider
@@ -115,6 +122,7 @@ internal static class TrackingNames
     public const string FileTables = nameof(FileTables);
     public const string EnumTables = nameof(EnumTables);
     public const string Options = nameof(Options);
+    public const string IsCore = nameof(IsCore);
     public const string Collisions = nameof(Collisions);
     public const string FileOutput = nameof(FileOutput);
     public const string EnumOutput = nameof(EnumOutput);

@@ -76,6 +76,13 @@ internal static class CSharpNames
     };
 
     /// <summary>
+    /// The name of the SDK's built-in lifecycle. The MSBuild tasks (<c>Machine="Default"</c> or
+    /// none), the store and the CLI know a lifecycle by its name alone (the CLI in any case), so
+    /// another table with this name would be taken for it: only the built-in table may have it.
+    /// </summary>
+    public const string BuiltInLifecycleName = "Default";
+
+    /// <summary>
     /// The longest name .NET metadata takes, in UTF-8 bytes (the compiler's CS7013 beyond): a
     /// method or nested type name, and a top-level type's namespace, a dot and its name together.
     /// The 512-character limit of <see cref="IsValidIdentifier"/> is not enough: a non-ASCII

@@ -58,7 +58,10 @@ internal static class TableParser
 
     public static bool IsTableFile(string path) => path.EndsWith(FileSuffix, StringComparison.OrdinalIgnoreCase);
 
-    public static TableParseResult Parse(string? path, string text)
+    /// <param name="path">The file, for diagnostics.</param>
+    /// <param name="text">The file's text.</param>
+    /// <param name="builtIn">True only for the SDK's own default lifecycle table (see <see cref="TransitionTable.IsBuiltIn"/>).</param>
+    public static TableParseResult Parse(string? path, string text, bool builtIn = false)
     {
         var diagnostics = new List<TableDiagnostic>();
         var map = new LineMap(text ?? "");
@@ -81,6 +84,7 @@ internal static class TableParser
         var table = reader.Read(root);
         if (table != null)
         {
+            table.IsBuiltIn = builtIn;
             TableValidator.Validate(table, diagnostics);
         }
 

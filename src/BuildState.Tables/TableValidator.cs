@@ -45,6 +45,14 @@ internal static class TableValidator
             Add(TableRules.InvalidIdentifier, "Table name '" + table.Name + "' is not a valid C# identifier; use letters, digits and '_', not starting with a digit (for example \"Release\").", nameSpan);
         }
 
+        else if (!table.IsBuiltIn && string.Equals(table.Name, CSharpNames.BuiltInLifecycleName, StringComparison.OrdinalIgnoreCase))
+        {
+            Add(TableRules.NameCollision,
+                "Table name '" + table.Name + "' is reserved for the SDK's built-in lifecycle 'Default': the MSBuild tasks, the store and the buildstate command know a lifecycle by its name (in any case), " +
+                "and would take this table for the built-in one; give the table another name (for example \"Release\").",
+                nameSpan);
+        }
+
         else if (table.Namespace.Length == 0 && IsOrdinalIn(table.Name, CSharpNames.NamespacesOfGeneratedCode))
         {
             Add(TableRules.NameCollision,

@@ -78,6 +78,12 @@ internal sealed class TransitionTable
 
     public List<TableState> States { get; } = new List<TableState>();
 
+    /// <summary>
+    /// True for the SDK's own default lifecycle (BuildState.Core's table, also embedded in the
+    /// CLI): the one table that may be named <see cref="CSharpNames.BuiltInLifecycleName"/>.
+    /// </summary>
+    public bool IsBuiltIn { get; set; }
+
     /// <summary>True when the table came from an annotated enum rather than a file.</summary>
     public bool FromEnum { get; set; }
 

@@ -173,6 +173,19 @@ public static class Calls
     }
 
     [Fact]
+    public void CallsOnBuildStateCoresDefaultLifecycleAreStillChecked()
+    {
+        // Core's generated DefaultPhase names its table "Default", a name reserved for it: read
+        // from Core's assembly, it is the built-in table, not an error that turns the check off.
+        const string Source = "using BuildState.Lifecycle; public static class C { public static void M() { DefaultTransitions.EnsureCanTransition(DefaultPhase.Init, DefaultPhase.Complete); } }";
+        var compilation = TestHelper.CreateCompilation(new[] { Source }).AddReferences(TestHelper.CoreReference);
+        var result = TestHelper.CreateDriver(System.Collections.Immutable.ImmutableArray<AdditionalText>.Empty).RunGeneratorsAndUpdateCompilation(compilation, out var output, out var generatorDiagnostics);
+        var run = new RunResult { Output = (Microsoft.CodeAnalysis.CSharp.CSharpCompilation)output, GeneratorDiagnostics = generatorDiagnostics, Run = result.GetRunResult(), Driver = result };
+        TestHelper.AssertNoErrors(run.CompileDiagnostics);
+        Assert.Equal(new[] { "Source0.cs(1,78): BST0010" }, TestHelper.Analyze(run).Select(TestHelper.Format));
+    }
+
+    [Fact]
     public void PrivateNestedEnumIsBst0011AndGeneratesNothing()
     {
         const string Source = "using BuildState; public class Outer { [BuildStateMachine(Initial = XPhase.A)] private enum XPhase { [To(XPhase.B)] A, [Terminal] B } }";

@@ -209,9 +209,24 @@ public static class UseIt
     {
         var path = Path.Combine(TestHelper.RepoRoot, "src", "BuildState.Core", "Lifecycle", "Default.buildstate.json");
         const string Use = "public static class D { public static bool M() { return BuildState.Lifecycle.Default.Start().ToSetup().ToBuild().ToCleanup().ToComplete().Phase == BuildState.Lifecycle.DefaultTransitions.Terminal[0] && BuildState.Lifecycle.DefaultTransitions.Definition.Name == \"Default\"; } }";
-        var result = TestHelper.RunTable(File.ReadAllText(path), "Default.buildstate.json", withCore: true, sources: Use);
+        var tables = new[] { ("Default.buildstate.json", File.ReadAllText(path)) };
+        var result = TestHelper.Run(new[] { Use }, tables, withCore: true, assemblyName: "BuildState.Core");
+        Assert.Empty(result.GeneratorDiagnostics);
         TestHelper.AssertNoErrors(result.CompileDiagnostics);
         Assert.Contains("BuildState.Lifecycle.Default.BuildState.g.cs", result.HintNames);
+    }
+
+    [Fact]
+    public void ATableNamedDefaultOutsideBuildStateCoreIsBst0012()
+    {
+        // The SDK's tasks and store know the built-in lifecycle by that name and took such a table for it.
+        var table = TestHelper.ReleaseTable.Replace("\"Release\"", "\"Default\"");
+        const string Enum = "namespace N { [BuildState.BuildStateMachine(Initial = DefaultPhase.A)] public enum DefaultPhase { [BuildState.To(DefaultPhase.B)] A, [BuildState.Terminal] B } }";
+        var tables = new[] { ("d.buildstate.json", table) };
+        var result = TestHelper.Run(new[] { Enum }, tables, withCore: true);
+        Assert.Equal(new[] { "Source0.cs(1,84): BST0012", "d.buildstate.json(2,11): BST0012" }, TestHelper.Analyze(result, tables).Select(TestHelper.Format));
+        Assert.Equal(new[] { "BuildState.Attributes.g.cs" }, result.HintNames);
+        TestHelper.AssertNoErrors(result.CompileDiagnostics);
     }
 
     [Fact]

@@ -26,7 +26,9 @@ public class GoldenTests
         var path = table == "Default.buildstate.json"
             ? Path.Combine(TestHelper.RepoRoot, "src", "BuildState.Core", "Lifecycle", table)
             : Path.Combine(Dir, "Tables", table);
-        var result = TestHelper.Run(Array.Empty<string>(), new[] { (table, File.ReadAllText(path)) }, stj, core);
+        // The Default table is the built-in lifecycle's: only BuildState.Core may compile it.
+        var assembly = table == "Default.buildstate.json" ? "BuildState.Core" : "TestAssembly";
+        var result = TestHelper.Run(Array.Empty<string>(), new[] { (table, File.ReadAllText(path)) }, stj, core, assemblyName: assembly);
         TestHelper.AssertNoErrors(result.CompileDiagnostics);
         var generated = result.Run.Results.SelectMany(r => r.GeneratedSources).Single(s => s.HintName != "BuildState.Attributes.g.cs").SourceText.ToString();
         Compare(golden, generated);

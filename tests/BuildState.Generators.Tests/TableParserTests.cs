@@ -51,7 +51,7 @@ public class TableParserTests
     public void ParsesTheDefaultLifecycleFile()
     {
         var path = Path.Combine(TestHelper.RepoRoot, "src", "BuildState.Core", "Lifecycle", "Default.buildstate.json");
-        var result = TableParser.Parse(path, File.ReadAllText(path));
+        var result = TableParser.Parse(path, File.ReadAllText(path), builtIn: true);
         Assert.True(result.IsValid, Diags(result));
         Assert.Equal(new[] { "Init", "Setup", "Build", "Test", "Cleanup", "Complete", "Error" }, result.Table!.States.Select(s => s.Name));
         Assert.Equal(new[] { "Test", "Cleanup", "Error" }, result.Table.AllowedFrom("Build"));
@@ -246,6 +246,24 @@ public class TableParserTests
     {
         var result = Parse(TestHelper.ReleaseTable.Replace("Built", name));
         Assert.Contains(result.Diagnostics, d => d.Id == TableRules.NameCollision && d.Line == 9 && d.Column == 5);
+    }
+
+    [Theory]
+    [InlineData("Default")]
+    [InlineData("default")] // the CLI matches lifecycle names in any case
+    [InlineData("DEFAULT")]
+    public void TheBuiltInLifecycleNameIsBst0012ForAnyOtherTable(string name)
+    {
+        // The tasks (Machine="Default"), the store and the CLI took such a table for the built-in one.
+        var result = Parse(TestHelper.ReleaseTable.Replace("\"Release\"", "\"" + name + "\""));
+        var d = Assert.Single(result.Diagnostics);
+        Assert.Equal((TableRules.NameCollision, 2, 11), (d.Id, d.Line, d.Column));
+        Assert.Contains("reserved for the SDK's built-in lifecycle 'Default'", d.Message);
+
+        // The built-in table itself (BuildState.Core's, the CLI's embedded copy) keeps its name.
+        var path = Path.Combine(TestHelper.RepoRoot, "src", "BuildState.Core", "Lifecycle", "Default.buildstate.json");
+        Assert.Equal(new[] { "BST0012@3,11" }, TableParser.Parse(path, File.ReadAllText(path)).Diagnostics.Select(x => x.Id + "@" + x.Line + "," + x.Column));
+        Assert.True(TableParser.Parse(path, File.ReadAllText(path), builtIn: true).IsValid);
     }
 
     [Fact]

@@ -59,6 +59,28 @@ internal static class TestHelper
             .Select(p => (MetadataReference)MetadataReference.CreateFromFile(p))
             .ToImmutableArray());
 
+    /// <summary>
+    /// A stand-in for BuildState.Core as a referenced assembly: its lifecycle interface and its
+    /// Default table, compiled as "BuildState.Core" with the generator.
+    /// </summary>
+    public static MetadataReference CoreReference => LazyCoreReference.Value;
+
+    private static readonly Lazy<MetadataReference> LazyCoreReference = new(() =>
+    {
+        var table = File.ReadAllText(Path.Combine(RepoRoot, "src", "BuildState.Core", "Lifecycle", "Default.buildstate.json"));
+        var result = Run(Array.Empty<string>(), new[] { ("Default.buildstate.json", table) }, withCore: true, assemblyName: "BuildState.Core");
+        return ToReference(result.Output);
+    });
+
+    /// <summary>The compilation emitted to a metadata reference (it must compile).</summary>
+    public static MetadataReference ToReference(Compilation compilation)
+    {
+        using var stream = new MemoryStream();
+        var emit = compilation.Emit(stream);
+        Assert.True(emit.Success, string.Join(Environment.NewLine, emit.Diagnostics));
+        return MetadataReference.CreateFromImage(stream.ToArray());
+    }
+
     public static string LifecycleDefinitionSource => File.ReadAllText(Path.Combine(RepoRoot, "src", "BuildState.Core", "Lifecycle", "ILifecycleDefinition.cs"));
 
     public const string ReleaseTable = BuildState.Tests.Shared.SampleTables.Release;
@@ -84,7 +106,8 @@ namespace Contoso.Build
         IEnumerable<string> sources,
         bool withSystemTextJson = true,
         bool withCore = false,
-        LanguageVersion languageVersion = LanguageVersion.Latest)
+        LanguageVersion languageVersion = LanguageVersion.Latest,
+        string assemblyName = "TestAssembly")
     {
         var parseOptions = new CSharpParseOptions(languageVersion, DocumentationMode.Diagnose);
         var trees = sources.Select((s, i) => CSharpSyntaxTree.ParseText(s, parseOptions, path: "Source" + i + ".cs")).ToList();
@@ -97,7 +120,7 @@ namespace Contoso.Build
         var references = AllReferences.Value
             .Where(r => withSystemTextJson || !Path.GetFileName(((PortableExecutableReference)r).FilePath!).StartsWith("System.Text.Json", StringComparison.Ordinal));
         return CSharpCompilation.Create(
-            "TestAssembly",
+            assemblyName,
             trees,
             references,
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: languageVersion >= LanguageVersion.CSharp8 ? NullableContextOptions.Enable : NullableContextOptions.Disable)
@@ -117,9 +140,10 @@ namespace Contoso.Build
         IEnumerable<(string Path, string Text)>? tables = null,
         bool withSystemTextJson = true,
         bool withCore = false,
-        LanguageVersion languageVersion = LanguageVersion.Latest)
+        LanguageVersion languageVersion = LanguageVersion.Latest,
+        string assemblyName = "TestAssembly")
     {
-        var compilation = CreateCompilation(sources, withSystemTextJson, withCore, languageVersion);
+        var compilation = CreateCompilation(sources, withSystemTextJson, withCore, languageVersion, assemblyName);
         var files = (tables ?? Array.Empty<(string, string)>()).Select(t => (AdditionalText)new MemoryAdditionalText(t.Path, t.Text)).ToImmutableArray();
         var driver = CreateDriver(files, new CSharpParseOptions(languageVersion, DocumentationMode.Diagnose));
         driver = driver.RunGeneratorsAndUpdateCompilation(compilation, out var output, out var diagnostics);

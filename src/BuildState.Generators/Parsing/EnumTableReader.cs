@@ -43,6 +43,10 @@ internal static class EnumTableReader
         {
             FromEnum = true,
             PhaseTypeName = type.Name,
+
+            // BuildState.Core's generated DefaultPhase, read by the transition analyzer (from
+            // metadata in other projects), is the built-in lifecycle's enum.
+            IsBuiltIn = type.ContainingAssembly?.Name == KnownNames.CoreAssembly,
             Namespace = type.ContainingNamespace is { IsGlobalNamespace: false } ns ? ns.ToDisplayString() : "",
             Span = SpanOf(type.Locations.FirstOrDefault()),
         };

@@ -9,7 +9,10 @@ internal static class FileTableParser
 {
     public static bool IsTableFile(AdditionalText file) => TableParser.IsTableFile(file.Path);
 
-    public static TableSpec Parse(AdditionalText file, CancellationToken cancellationToken)
+    /// <param name="file">The table file.</param>
+    /// <param name="builtIn">True when compiling BuildState.Core: its table is the SDK's built-in lifecycle <c>Default</c>.</param>
+    /// <param name="cancellationToken">Cancels the step.</param>
+    public static TableSpec Parse(AdditionalText file, bool builtIn, CancellationToken cancellationToken)
     {
         try
         {
@@ -19,7 +22,7 @@ internal static class FileTableParser
                 return TableSpec.Empty;
             }
 
-            var result = TableParser.Parse(file.Path, text);
+            var result = TableParser.Parse(file.Path, text, builtIn);
             var diagnostics = result.Diagnostics.Select(d => DiagnosticInfo.Create(d)).ToEquatableArray();
             if (result.Table == null)
             {

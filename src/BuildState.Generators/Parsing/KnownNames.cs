@@ -14,4 +14,7 @@ internal static class KnownNames
     public const string JsonTypeInfoResolver = "System.Text.Json.Serialization.Metadata.IJsonTypeInfoResolver";
     public const string JsonMetadataServices = "System.Text.Json.Serialization.Metadata.JsonMetadataServices";
     public const string GeneratorName = "BuildState.Generators";
+
+    /// <summary>The assembly whose own table is the SDK's built-in lifecycle <c>Default</c> (a name other tables may not have).</summary>
+    public const string CoreAssembly = "BuildState.Core";
 }
