@@ -195,6 +195,39 @@ public static class Calls
         Assert.Equal(new[] { "BuildState.Attributes.g.cs" }, result.HintNames);
     }
 
+    [Theory]
+    [InlineData("Self", "Self")]            // the typestate class would be the enum
+    [InlineData("FlowTransitions", "Flow")] // so would FlowTransitions
+    public void EnumFormNameGeneratingTheEnumsOwnNameIsBst0012(string enumName, string name)
+    {
+        // It generated a class with the enum's name beside it (CS0101) and no BST diagnostic.
+        var source = "using BuildState; [BuildStateMachine(Initial = " + enumName + ".A, Name = \"" + name + "\")] public enum " + enumName + " { [To(" + enumName + ".B)] A, [Terminal] B }";
+        var result = TestHelper.Run(new[] { source });
+        var diagnostics = TestHelper.Analyze(result);
+        var column = source.IndexOf("\"" + name + "\"", StringComparison.Ordinal) + 1; // at the Name argument
+        Assert.Equal(new[] { "Source0.cs(1," + column + "): BST0012" }, diagnostics.Select(TestHelper.Format));
+        Assert.Contains("the enum's own name", diagnostics[0].GetMessage());
+        TestHelper.AssertNoErrors(result.CompileDiagnostics);
+        Assert.Equal(new[] { "BuildState.Attributes.g.cs" }, result.HintNames);
+    }
+
+    [Theory]
+    [InlineData("file enum XPhase", "XPhase")]
+    [InlineData("file class Outer { [BuildStateMachine(Initial = XPhase.A)] internal enum XPhase", "XPhase")]
+    public void FileLocalEnumIsBst0011AndGeneratesNothing(string declaration, string enumName)
+    {
+        // The generated types, in another file, could not see it (CS0246...) and no BST diagnostic said why.
+        var nested = declaration.StartsWith("file class", StringComparison.Ordinal);
+        var source = "using BuildState; " + (nested ? "" : "[BuildStateMachine(Initial = XPhase.A)] ") + declaration + " { [To(XPhase.B)] A, [Terminal] B }" + (nested ? " }" : "");
+        var result = TestHelper.Run(new[] { source });
+        var column = source.IndexOf("enum " + enumName, StringComparison.Ordinal) + "enum ".Length + 1;
+        var diagnostics = TestHelper.Analyze(result);
+        Assert.Equal(new[] { "Source0.cs(1," + column + "): BST0011" }, diagnostics.Select(TestHelper.Format));
+        Assert.Contains("file-local", diagnostics[0].GetMessage());
+        TestHelper.AssertNoErrors(result.CompileDiagnostics);
+        Assert.Equal(new[] { "BuildState.Attributes.g.cs" }, result.HintNames);
+    }
+
     [Fact]
     public void InternalNestedEnumGeneratesInternalTypes()
     {

@@ -72,10 +72,20 @@ internal static class EnumTableReader
 
         table.Name = name ?? DefaultTableName(type.Name);
 
-        // The generated types live in the enum's namespace: the enum must be visible there.
+        // The generated types live in the enum's namespace: the enum must be visible there (a
+        // file-local enum is visible in its own file only, and the generated code is another file).
         for (var container = (INamedTypeSymbol?)type; container != null; container = container.ContainingType)
         {
             var access = container.DeclaredAccessibility;
+            if (container.IsFileLocal)
+            {
+                diagnostics.Add(new TableDiagnostic(
+                    TableRules.InvalidStructure, TableSeverity.Error,
+                    "Enum '" + type.Name + "' is " + (SymbolEqualityComparer.Default.Equals(container, type) ? "" : "nested in a type that is ") + "file-local ('file'): the generated types are declared in another file and could not see it; make it internal or public.",
+                    table.Path, table.Span));
+                break;
+            }
+
             if (container.IsGenericType || (access != Microsoft.CodeAnalysis.Accessibility.Public && access != Microsoft.CodeAnalysis.Accessibility.Internal &&
                                             access != Microsoft.CodeAnalysis.Accessibility.ProtectedOrInternal))
             {
@@ -85,6 +95,17 @@ internal static class EnumTableReader
                     table.Path, table.Span));
                 break;
             }
+        }
+
+        // The typestate class <Name> and <Name>Transitions are declared beside a top-level enum:
+        // neither may be the enum itself (Name = "Self" on enum Self).
+        if (type.ContainingType == null &&
+            (string.Equals(table.Name, type.Name, StringComparison.Ordinal) || string.Equals(table.Name + "Transitions", type.Name, StringComparison.Ordinal)))
+        {
+            diagnostics.Add(new TableDiagnostic(
+                TableRules.NameCollision, TableSeverity.Error,
+                "Table name '" + table.Name + "' would generate '" + type.Name + "', the enum's own name; set another Name (or none: the default is '" + DefaultTableName(type.Name) + "').",
+                table.Path, table.NameSpan.IsEmpty ? table.Span : table.NameSpan));
         }
 
         var values = new Dictionary<object, string>();
