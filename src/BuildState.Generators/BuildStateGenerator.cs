@@ -42,6 +42,20 @@ public sealed class BuildStateGenerator : IIncrementalGenerator
                 static (ctx, ct) => EnumTableParser.Parse(ctx, ct))
             .WithTrackingName(TrackingNames.EnumTables);
 
+        // The exception generated code throws: BuildState.Core's public one when the project sees it
+        // (or another assembly's, through InternalsVisibleTo), so one type is thrown and caught
+        // across assemblies; else an internal copy.
+        var hasException = context.CompilationProvider
+            .Select(static (compilation, _) => HasAccessibleType(compilation, KnownNames.InvalidTransitionException))
+            .WithTrackingName(TrackingNames.HasException);
+        context.RegisterSourceOutput(hasException, static (spc, has) =>
+        {
+            if (!has)
+            {
+                spc.AddSource(ExceptionSource.HintName, ExceptionSource.Text);
+            }
+        });
+
         var options = context.CompilationProvider
             .Select(static (compilation, _) => new GenerationOptions(
                 IsAccessible(compilation, KnownNames.LifecycleDefinition),
@@ -109,6 +123,24 @@ public sealed class BuildStateGenerator : IIncrementalGenerator
         });
     }
 
+    /// <summary>
+    /// True when the compilation (its sources or its references) declares a type of that name it
+    /// can use. Every candidate is looked at: <c>GetTypeByMetadataName</c> answers null when two
+    /// referenced assemblies declare one, though one of them may be internal and invisible.
+    /// </summary>
+    private static bool HasAccessibleType(Compilation compilation, string metadataName)
+    {
+        foreach (var type in compilation.GetTypesByMetadataName(metadataName))
+        {
+            if (compilation.IsSymbolAccessibleWithin(type, compilation.Assembly))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private static bool IsAccessible(Compilation compilation, string metadataName)
     {
         var type = compilation.GetTypeByMetadataName(metadataName);
@@ -123,6 +155,7 @@ internal static class TrackingNames
     public const string EnumTables = nameof(EnumTables);
     public const string Options = nameof(Options);
     public const string IsCore = nameof(IsCore);
+    public const string HasException = nameof(HasException);
     public const string Collisions = nameof(Collisions);
     public const string FileOutput = nameof(FileOutput);
     public const string EnumOutput = nameof(EnumOutput);

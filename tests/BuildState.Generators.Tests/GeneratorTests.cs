@@ -225,7 +225,7 @@ public static class UseIt
         var tables = new[] { ("d.buildstate.json", table) };
         var result = TestHelper.Run(new[] { Enum }, tables, withCore: true);
         Assert.Equal(new[] { "Source0.cs(1,84): BST0012", "d.buildstate.json(2,11): BST0012" }, TestHelper.Analyze(result, tables).Select(TestHelper.Format));
-        Assert.Equal(new[] { "BuildState.Attributes.g.cs" }, result.HintNames);
+        Assert.Empty(result.TableHintNames);
         TestHelper.AssertNoErrors(result.CompileDiagnostics);
     }
 
@@ -235,7 +235,7 @@ public static class UseIt
         var result = TestHelper.RunTable(TestHelper.ReleaseTable.Replace("\"Draft\"]", "\"Drafty\"]"));
         Assert.Equal(new[] { "release.buildstate.json(11,16): BST0002" }, result.GeneratorDiagnostics.Select(TestHelper.Format));
         Assert.All(result.Run.Results, r => Assert.Null(r.Exception));
-        Assert.Equal(new[] { "BuildState.Attributes.g.cs" }, result.HintNames);
+        Assert.Empty(result.TableHintNames);
     }
 
     [Theory]
@@ -268,7 +268,7 @@ public static class UseIt
             new[] { TestHelper.ReleaseEnum },
             new[] { ("a.buildstate.json", TestHelper.ReleaseTable), ("b.buildstate.json", TestHelper.ReleaseTable.Replace("\"Contoso.Build\"", "\"Other\"")) });
         TestHelper.AssertNoErrors(result.CompileDiagnostics);
-        Assert.Equal(new[] { "BuildState.Attributes.g.cs", "Other.Release.BuildState.g.cs" }, result.HintNames.OrderBy(h => h, StringComparer.Ordinal));
+        Assert.Equal(new[] { "Other.Release.BuildState.g.cs" }, result.TableHintNames.OrderBy(h => h, StringComparer.Ordinal));
     }
 
     [Theory]
@@ -286,7 +286,7 @@ public static class UseIt
         var diagnostics = TestHelper.Analyze(result, tables);
         Assert.Equal(new[] { "a.buildstate.json(2,11): BST0009", "b.buildstate.json(2,11): BST0009" }, diagnostics.Select(TestHelper.Format));
         Assert.Contains("differs only by case from the file of table '" + (replace == "\"release\"" ? "release" : "Release") + "' (b.buildstate.json)", diagnostics[0].GetMessage());
-        Assert.Equal(new[] { "BuildState.Attributes.g.cs", "Contoso.Build.Pipeline.BuildState.g.cs" }, result.HintNames.OrderBy(h => h, StringComparer.Ordinal));
+        Assert.Equal(new[] { "Contoso.Build.Pipeline.BuildState.g.cs" }, result.TableHintNames.OrderBy(h => h, StringComparer.Ordinal));
         TestHelper.AssertNoErrors(result.CompileDiagnostics);
     }
 
@@ -357,7 +357,7 @@ public static class UseIt
         var result = TestHelper.Run(Array.Empty<string>(), new[] { ("a.buildstate.json", a), ("b.buildstate.json", b) });
         Assert.All(result.Run.Results, r => Assert.Null(r.Exception));
         TestHelper.AssertNoErrors(result.CompileDiagnostics);
-        Assert.Equal(3, result.HintNames.Distinct().Count());
+        Assert.Equal(2, result.TableHintNames.Distinct().Count());
     }
 
     [Fact]
@@ -437,7 +437,7 @@ public static class UseIt
         var result = TestHelper.Run(new[] { Use }, tables, withCore: true);
         Assert.Empty(TestHelper.Analyze(result, tables));
         TestHelper.AssertNoErrors(result.CompileDiagnostics);
-        Assert.Equal(3, result.HintNames.Count());
+        Assert.Equal(2, result.TableHintNames.Count());
     }
 
     [Fact]

@@ -30,7 +30,7 @@ public class GoldenTests
         var assembly = table == "Default.buildstate.json" ? "BuildState.Core" : "TestAssembly";
         var result = TestHelper.Run(Array.Empty<string>(), new[] { (table, File.ReadAllText(path)) }, stj, core, assemblyName: assembly);
         TestHelper.AssertNoErrors(result.CompileDiagnostics);
-        var generated = result.Run.Results.SelectMany(r => r.GeneratedSources).Single(s => s.HintName != "BuildState.Attributes.g.cs").SourceText.ToString();
+        var generated = result.Run.Results.SelectMany(r => r.GeneratedSources).Single(s => s.HintName is not ("BuildState.Attributes.g.cs" or "BuildState.InvalidTransitionException.g.cs")).SourceText.ToString();
         Compare(golden, generated);
     }
 
@@ -47,6 +47,7 @@ public class GoldenTests
     {
         var result = TestHelper.Run(Array.Empty<string>());
         Compare("Attributes.g.cs", result.GeneratedSource("BuildState.Attributes.g.cs"));
+        Compare("InvalidTransitionException.g.cs", result.GeneratedSource("BuildState.InvalidTransitionException.g.cs"));
     }
 
     private static void Compare(string golden, string generated)

@@ -6,7 +6,7 @@ namespace BuildState.Generators.Tests;
 
 public class IncrementalTests
 {
-    private static readonly string[] Steps = { "FileTables", "EnumTables", "Options", "IsCore", "Collisions", "FileOutput", "EnumOutput" };
+    private static readonly string[] Steps = { "FileTables", "EnumTables", "Options", "IsCore", "HasException", "Collisions", "FileOutput", "EnumOutput" };
 
     private static readonly string Pipeline = TestHelper.ReleaseTable.Replace("\"Release\"", "\"Pipeline\"").Replace("Contoso.Build", "Contoso.Pipelines");
 

@@ -44,6 +44,9 @@ internal sealed class RunResult
         Run.Results.SelectMany(r => r.GeneratedSources).Single(s => s.HintName.EndsWith(hintSuffix, StringComparison.Ordinal)).SourceText.ToString();
 
     public IEnumerable<string> HintNames => Run.Results.SelectMany(r => r.GeneratedSources).Select(s => s.HintName);
+
+    /// <summary>The tables' generated files (not the attributes, nor the exception's internal copy).</summary>
+    public IEnumerable<string> TableHintNames => HintNames.Where(h => h is not ("BuildState.Attributes.g.cs" or "BuildState.InvalidTransitionException.g.cs"));
 }
 
 internal static class TestHelper
@@ -60,8 +63,8 @@ internal static class TestHelper
             .ToImmutableArray());
 
     /// <summary>
-    /// A stand-in for BuildState.Core as a referenced assembly: its lifecycle interface and its
-    /// Default table, compiled as "BuildState.Core" with the generator.
+    /// A stand-in for BuildState.Core as a referenced assembly: its lifecycle interface, its
+    /// exception and its Default table, compiled as "BuildState.Core" with the generator.
     /// </summary>
     public static MetadataReference CoreReference => LazyCoreReference.Value;
 
@@ -82,6 +85,8 @@ internal static class TestHelper
     }
 
     public static string LifecycleDefinitionSource => File.ReadAllText(Path.Combine(RepoRoot, "src", "BuildState.Core", "Lifecycle", "ILifecycleDefinition.cs"));
+
+    public static string InvalidTransitionExceptionSource => File.ReadAllText(Path.Combine(RepoRoot, "src", "BuildState.Core", "Lifecycle", "InvalidTransitionException.cs"));
 
     public const string ReleaseTable = BuildState.Tests.Shared.SampleTables.Release;
 
@@ -107,14 +112,18 @@ namespace Contoso.Build
         bool withSystemTextJson = true,
         bool withCore = false,
         LanguageVersion languageVersion = LanguageVersion.Latest,
-        string assemblyName = "TestAssembly")
+        string assemblyName = "TestAssembly",
+        IEnumerable<string>? preprocessorSymbols = null)
     {
-        var parseOptions = new CSharpParseOptions(languageVersion, DocumentationMode.Diagnose);
+        var parseOptions = new CSharpParseOptions(languageVersion, DocumentationMode.Diagnose, preprocessorSymbols: preprocessorSymbols);
         var trees = sources.Select((s, i) => CSharpSyntaxTree.ParseText(s, parseOptions, path: "Source" + i + ".cs")).ToList();
         if (withCore)
         {
+            // BuildState.Core's types the generated code uses, as sources.
             trees.Add(CSharpSyntaxTree.ParseText(
                 "using System.Collections.Generic;\n" + LifecycleDefinitionSource, parseOptions, path: "ILifecycleDefinition.cs"));
+            trees.Add(CSharpSyntaxTree.ParseText(
+                "using System;\nusing System.Collections.Generic;\n" + InvalidTransitionExceptionSource, parseOptions, path: "InvalidTransitionException.cs"));
         }
 
         var references = AllReferences.Value

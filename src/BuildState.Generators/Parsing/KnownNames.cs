@@ -11,6 +11,7 @@ internal static class KnownNames
     public const string TransitionFromAttribute = "TransitionFromAttribute";
     public const string TransitionToAttribute = "TransitionToAttribute";
     public const string LifecycleDefinition = "BuildState.Lifecycle.ILifecycleDefinition";
+    public const string InvalidTransitionException = "BuildState.InvalidTransitionException";
     public const string JsonTypeInfoResolver = "System.Text.Json.Serialization.Metadata.IJsonTypeInfoResolver";
     public const string JsonMetadataServices = "System.Text.Json.Serialization.Metadata.JsonMetadataServices";
     public const string GeneratorName = "BuildState.Generators";

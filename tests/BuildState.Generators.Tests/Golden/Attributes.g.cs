@@ -77,39 +77,5 @@ namespace BuildState
 
         public global::System.Type PhaseType { get; }
     }
-
-    /// <summary>A transition the table does not allow; names the table, both phases and the legal targets.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("BuildState.Generators", "1.0.0")]
-    internal sealed class InvalidTransitionException : global::System.InvalidOperationException
-    {
-        public InvalidTransitionException(string table, string from, string to, global::System.Collections.Generic.IReadOnlyList<string> allowedTargets)
-            : base(Format(table, from, to, allowedTargets))
-        {
-            Table = table;
-            From = from;
-            To = to;
-            AllowedTargets = allowedTargets;
-        }
-
-        /// <summary>The table's name.</summary>
-        public string Table { get; }
-
-        /// <summary>The phase the transition started from.</summary>
-        public string From { get; }
-
-        /// <summary>The phase that was asked for.</summary>
-        public string To { get; }
-
-        /// <summary>The legal targets of <see cref="From"/>.</summary>
-        public global::System.Collections.Generic.IReadOnlyList<string> AllowedTargets { get; }
-
-        private static string Format(string table, string from, string to, global::System.Collections.Generic.IReadOnlyList<string> allowed)
-        {
-            return "Transition table '" + table + "' does not allow " + from + " -> " + to + ". " +
-                (allowed.Count == 0
-                    ? from + " has no legal targets."
-                    : "Legal targets of " + from + ": " + string.Join(", ", allowed) + ".");
-        }
-    }
 }
 #endif
