@@ -11,8 +11,8 @@ namespace BuildState.Generators;
 /// <c>[BuildStateMachine]</c>) into a phase enum, a <c>&lt;Name&gt;Transitions</c> class and
 /// typestate types. A table with errors, or whose generated names collide with another table's,
 /// generates nothing, and the generator reports why (BST0001-BST0009, BST0011, BST0012). It reports
-/// them itself, not through an analyzer: the compiler drops analyzer diagnostics when the code has
-/// errors, and code using a broken table's types always has some (CS0246), which hid the reason.
+/// them itself, not through an analyzer: the compiler runs no analyzer once a declaration has an
+/// error, and code using a broken table's types often has one (CS0246), which hid the reason.
 /// Thin pipeline: parsing in <see cref="Parsing"/>, writing in <see cref="Emitter"/>, equatable
 /// models in between.
 /// </summary>
