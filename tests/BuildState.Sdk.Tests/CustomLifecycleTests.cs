@@ -88,6 +88,36 @@ public class CustomLifecycleTests(PackageFeed feed) : IClassFixture<PackageFeed>
         Assert.Matches("RESTORED [0-9T]+-[0-9]+ TO Built FILE v1", result.Output);
     }
 
+    [Fact]
+    public void Restoring_files_that_lie_outside_the_repository_is_BST1005_naming_each_and_its_copy()
+    {
+        using var repo = new TestRepo(feed);
+        var outside = repo.Root + "-outside";
+        Directory.CreateDirectory(outside);
+        try
+        {
+            repo.Project("Shipping", extra: $"""
+                <Target Name="Release" AfterTargets="Build">
+                  <BuildStateTransition Machine="Release" To="Built" />
+                  <WriteLinesToFile File="{outside}/notes.txt" Lines="v1" Overwrite="true" />
+                  <BuildStateRecordArtifacts Machine="Release" Files="{outside}/notes.txt" />
+                  <BuildStateCheckpoint Machine="Release" Name="built" CopyArtifacts="true" />
+                  <Delete Files="{outside}/notes.txt" />
+                  <BuildStateRestore Machine="Release" Checkpoint="built" Artifacts="true" />
+                </Target>
+                """);
+            repo.Write("src/Shipping/release.buildstate.json", Table);
+            var result = repo.Dotnet("build", "src/Shipping/Shipping.csproj");
+            Assert.NotEqual(0, result.ExitCode);
+            Assert.Matches(@"error BST1005: checkpoint 'built' was restored, but 1 of its files lie outside the repository, where restore never writes: .*notes\.txt \(its copy: .*checkpoints.blobs.[0-9a-f]{64}\)", result.Output);
+            Assert.False(File.Exists(Path.Combine(outside, "notes.txt")));
+        }
+        finally
+        {
+            Directory.Delete(outside, recursive: true);
+        }
+    }
+
     /// <summary>A target that asks for the phases $(S1)..$(S6) in turn (each only when set) after <paramref name="after"/>, then prints the query.</summary>
     private static string Driven(string after = "Build") =>
         $"<Target Name=\"Steps\" AfterTargets=\"{after}\">"

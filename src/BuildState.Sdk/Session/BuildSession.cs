@@ -250,7 +250,7 @@ internal sealed class BuildSession : IDisposable
         // above are closed, so that a run this build left open has its own reason first.
         foreach (var step in _steps.Values)
         {
-            if (!IsDegraded(step.StoreRoot, out _))
+            if (!IsDegraded(step.StoreRoot, out var degraded))
             {
                 StepCloser.Close(step, cutOff);
             }

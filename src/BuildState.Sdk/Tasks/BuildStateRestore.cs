@@ -48,6 +48,13 @@ public sealed class BuildStateRestore : MachineTask
 
             Phase = result.Phase;
             RestoredFiles = result.Restored.Select(p => (ITaskItem)new Microsoft.Build.Utilities.TaskItem(context.Store.ToFullPath(p))).ToArray();
+            if (result.NotRestored.Count > 0)
+            {
+                // The state and the files inside the repository are back; these are not, and the
+                // targets after this one would go on without them.
+                var files = string.Join("; ", result.NotRestored.Select(o => $"{o.Path} (its copy: {o.Blob})"));
+                throw new UserError("BST1005", $"checkpoint '{Checkpoint}' was restored, but {result.NotRestored.Count} of its files lie outside the repository, where restore never writes: {files}. Copy them back yourself, or record outputs inside the repository", Project ?? BuildEngine.ProjectFileOfTaskNode);
+            }
         }
         catch (BuildStateException e) when (e.Kind is StoreErrorKind.NotFound or StoreErrorKind.Validation)
         {
