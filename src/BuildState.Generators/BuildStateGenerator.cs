@@ -44,15 +44,15 @@ public sealed class BuildStateGenerator : IIncrementalGenerator
 
         // The exception generated code throws: BuildState.Core's public one when the project sees it
         // (or another assembly's, through InternalsVisibleTo), so one type is thrown and caught
-        // across assemblies; else an internal copy.
+        // across assemblies; else an internal copy. Core's own is generated too, public.
         var hasException = context.CompilationProvider
             .Select(static (compilation, _) => HasAccessibleType(compilation, KnownNames.InvalidTransitionException))
             .WithTrackingName(TrackingNames.HasException);
-        context.RegisterSourceOutput(hasException, static (spc, has) =>
+        context.RegisterSourceOutput(hasException.Combine(isCore), static (spc, pair) =>
         {
-            if (!has)
+            if (!pair.Left)
             {
-                spc.AddSource(ExceptionSource.HintName, ExceptionSource.Text);
+                spc.AddSource(ExceptionSource.HintName, ExceptionSource.Text(isPublic: pair.Right));
             }
         });
 

@@ -86,7 +86,8 @@ internal static class TestHelper
 
     public static string LifecycleDefinitionSource => File.ReadAllText(Path.Combine(RepoRoot, "src", "BuildState.Core", "Lifecycle", "ILifecycleDefinition.cs"));
 
-    public static string InvalidTransitionExceptionSource => File.ReadAllText(Path.Combine(RepoRoot, "src", "BuildState.Core", "Lifecycle", "InvalidTransitionException.cs"));
+    /// <summary>BuildState.Core's public exception type, as the generator writes it into Core.</summary>
+    public static string InvalidTransitionExceptionSource => BuildState.Generators.Emitting.ExceptionSource.Text(isPublic: true);
 
     public const string ReleaseTable = BuildState.Tests.Shared.SampleTables.Release;
 
@@ -122,8 +123,7 @@ namespace Contoso.Build
             // BuildState.Core's types the generated code uses, as sources.
             trees.Add(CSharpSyntaxTree.ParseText(
                 "using System.Collections.Generic;\n" + LifecycleDefinitionSource, parseOptions, path: "ILifecycleDefinition.cs"));
-            trees.Add(CSharpSyntaxTree.ParseText(
-                "using System;\nusing System.Collections.Generic;\n" + InvalidTransitionExceptionSource, parseOptions, path: "InvalidTransitionException.cs"));
+            trees.Add(CSharpSyntaxTree.ParseText(InvalidTransitionExceptionSource, parseOptions, path: "InvalidTransitionException.cs"));
         }
 
         var references = AllReferences.Value

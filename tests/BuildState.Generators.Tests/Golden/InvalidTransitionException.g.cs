@@ -4,7 +4,11 @@
 #pragma warning disable CS1591
 namespace BuildState
 {
-    /// <summary>A transition the table does not allow; names the table, both phases and the legal targets.</summary>
+    /// <summary>
+    /// A transition the table does not allow: names the table, both phases and the legal targets.
+    /// Thrown by the generated code of every table (<c>EnsureCanTransition</c>, <c>Transition</c>,
+    /// <c>State.TransitionTo</c>).
+    /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("BuildState.Generators", "1.0.0")]
     internal sealed class InvalidTransitionException : global::System.InvalidOperationException
     {
