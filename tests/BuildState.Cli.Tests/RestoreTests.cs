@@ -20,12 +20,24 @@ public sealed class RestoreTests : IDisposable
         var withCopies = _store.Store.Get(TestStore.App).Checkpoints.Single(c => c.Name == "after-build").Id;
         Assert.Contains($"`buildstate restore \"{TestStore.App}\" {withCopies} --artifacts` puts back these files from the newest checkpoint with copies that holds them (after-build,", verify.Out.ReplaceLineEndings(" ").Replace("  ", " ", StringComparison.Ordinal));
 
+        // The same advice for scripts.
+        var json = Bs.Run(_store.Repo, "verify", "App.csproj", "--json");
+        Assert.Equal(4, json.Code);
+        var restore = json.Json.GetProperty("restore");
+        Assert.Equal(withCopies, restore.GetProperty("checkpoint").GetString());
+        Assert.False(restore.GetProperty("rollsBack").GetBoolean());
+        Assert.True(restore.GetProperty("anyCheckpointHasCopies").GetBoolean());
+        Assert.Equal(["src/App/bin/App.dll"], restore.GetProperty("files").EnumerateArray().Select(f => f.GetString()!));
+        Assert.Equal(0, restore.GetProperty("notHeld").GetArrayLength());
+        Assert.Equal(0, restore.GetProperty("outside").GetArrayLength());
+
         var result = Bs.Run(_store.Repo, "restore", "App.csproj", "after-build", "--artifacts", "--json");
         Assert.True(result.Code == 0, result.ToString());
         Assert.Equal("src/App/bin/App.dll", result.Json.GetProperty("restored")[0].GetString());
         Assert.Equal("Build", result.Json.GetProperty("phase").GetString());
         Assert.Equal(original, File.ReadAllBytes(dll));
         Assert.Equal(0, Bs.Run(_store.Repo, "verify", "App.csproj").Code);
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, Bs.Run(_store.Repo, "verify", "App.csproj", "--json").Json.GetProperty("restore").ValueKind);
     }
 
     [Fact]
@@ -55,6 +67,7 @@ public sealed class RestoreTests : IDisposable
         var rollBack = Bs.Run(store.Repo, "verify", "App.csproj").Out.ReplaceLineEndings(" ");
         Assert.Contains("rebuild to bring them back;", rollBack);
         Assert.Contains("taken before the latest run: a roll-back of the build", rollBack.Replace("  ", " ", StringComparison.Ordinal));
+        Assert.True(Bs.Run(store.Repo, "verify", "App.csproj", "--json").Json.GetProperty("restore").GetProperty("rollsBack").GetBoolean());
     }
 
     /// <summary>A run that builds App.dll, takes "built" with copies (as the SDK does, before Publish), then publishes two files.</summary>
@@ -136,6 +149,11 @@ public sealed class RestoreTests : IDisposable
             var verify = Bs.Run(store.Repo, "verify", "App.csproj").Out.ReplaceLineEndings(" ").Replace("  ", " ", StringComparison.Ordinal);
             Assert.Contains("puts back 1 of them (src/App/bin/App.dll)", verify);
             Assert.Contains("1 outside the repository, which restore never writes, can be copied back by hand:", verify);
+            var advice = Bs.Run(store.Repo, "verify", "App.csproj", "--json").Json.GetProperty("restore");
+            Assert.Equal(["src/App/bin/App.dll"], advice.GetProperty("files").EnumerateArray().Select(f => f.GetString()!));
+            var outside = Assert.Single(advice.GetProperty("outside").EnumerateArray());
+            Assert.Equal(exe.Replace('\\', '/'), outside.GetProperty("path").GetString());
+            Assert.Contains("blobs", outside.GetProperty("blob").GetString(), StringComparison.Ordinal);
 
             var result = Bs.Run(store.Repo, "restore", "App.csproj", "published", "--artifacts", "--json");
 

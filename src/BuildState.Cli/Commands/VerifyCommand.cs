@@ -29,10 +29,11 @@ internal static class VerifyCommand
             return (Artifact: a, Status: actual == a.Sha256 ? "ok" : "changed", Actual: actual);
         }).ToList();
         var bad = results.Count(r => r.Status != "ok");
+        var advice = bad == 0 ? null : ctx.Store.AdviseArtifactRestore(id, results.Where(r => r.Status != "ok").Select(r => r.Artifact).ToList());
         if (ctx.Json)
         {
             ctx.WriteJson(
-                new VerifyJson(id, bad == 0, results.Select(r => new VerifiedArtifactJson(r.Artifact.Path, r.Artifact.Size, r.Artifact.Sha256, r.Status, r.Actual))),
+                new VerifyJson(id, bad == 0, results.Select(r => new VerifiedArtifactJson(r.Artifact.Path, r.Artifact.Size, r.Artifact.Sha256, r.Status, r.Actual)), advice is null ? null : RestoreJson(record, advice)),
                 CliJsonContext.Default.VerifyJson);
             return bad == 0 ? ExitCodes.Success : ExitCodes.ValidationFailed;
         }
@@ -43,7 +44,6 @@ internal static class VerifyCommand
             ctx.Console.MarkupLine($"{mark} {Styles.E(r.Artifact.Path)} [grey]{Styles.E(Units.Size(r.Artifact.Size))}[/]");
         }
 
-        var advice = bad == 0 ? null : ctx.Store.AdviseArtifactRestore(id, results.Where(r => r.Status != "ok").Select(r => r.Artifact).ToList());
         ctx.Console.MarkupLine(bad == 0
             ? $"[green]All {results.Count} artifact(s) of {Styles.E(id)} match their SHA-256.[/]"
             : $"[red bold]{bad} of {results.Count} artifact(s) of {Styles.E(id)} are missing or changed[/] ({Styles.E(WhatToDo(record, advice!))}).");
@@ -72,7 +72,7 @@ internal static class VerifyCommand
             var command = $"`buildstate restore \"{record.Id}\" {checkpoint.Id} --artifacts`";
             var which = $"{checkpoint.Name ?? "unnamed"}, {Units.Time(checkpoint.CreatedAt)}";
             var what = advice.NotHeld.Count == 0 && advice.OutsideWithCopies.Count == 0 ? "these files" : $"{advice.Restorable.Count} of them ({Listed(advice.Restorable)})";
-            parts.Add(record.Run is { } run && checkpoint.CreatedAt < run.StartedAt
+            parts.Add(RollsBack(record, advice)
                 ? $"rebuild to bring them back; {command} would put back {what} from the newest checkpoint with copies that holds them ({which}), taken before the latest run: a roll-back of the build"
                 : $"{command} puts back {what} from the newest checkpoint with copies that holds them ({which}), or rebuild");
         }
@@ -91,6 +91,18 @@ internal static class VerifyCommand
 
         return string.Join("; ", parts);
     }
+
+    private static VerifyRestoreJson RestoreJson(Model.BuildRecord record, ArtifactRestoreAdvice advice) => new(
+        advice.Checkpoint?.Id,
+        RollsBack(record, advice),
+        advice.AnyCheckpointHasCopies,
+        advice.Restorable,
+        advice.NotHeld,
+        advice.OutsideWithCopies.Select(o => new OutsideCopyJson(o.Path, o.Blob)));
+
+    /// <summary>The suggested checkpoint was taken before the latest run started: restoring it rolls the build back.</summary>
+    private static bool RollsBack(Model.BuildRecord record, ArtifactRestoreAdvice advice) =>
+        advice.Checkpoint is { } checkpoint && record.Run is { } run && checkpoint.CreatedAt < run.StartedAt;
 
     /// <summary>The first few paths, then how many more.</summary>
     private static string Listed(List<string> paths) =>

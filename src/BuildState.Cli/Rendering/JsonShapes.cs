@@ -142,8 +142,24 @@ internal sealed record ProblemJson(StoreErrorKind Kind, string File, string Mess
 /// <summary>A lifecycle table's warning (not a problem: it changes neither <c>valid</c> nor the exit code).</summary>
 internal sealed record WarningJson(string File, string Message);
 
-/// <summary><c>verify --json</c>.</summary>
-internal sealed record VerifyJson(string Id, bool Ok, IEnumerable<VerifiedArtifactJson> Artifacts);
+/// <summary><c>verify --json</c>; <see cref="Restore"/> is null when every file matches.</summary>
+internal sealed record VerifyJson(string Id, bool Ok, IEnumerable<VerifiedArtifactJson> Artifacts, VerifyRestoreJson? Restore);
+
+/// <summary>
+/// What brings the missing or changed files back, as the text output says it: the checkpoint whose
+/// <c>restore --artifacts</c> puts back <see cref="Files"/> (null when none holds any), whether that
+/// restore rolls the build back to an earlier run, the files no restore puts back (rebuild, pack or
+/// publish again), and those outside the repository with the stored copy to copy back by hand.
+/// </summary>
+internal sealed record VerifyRestoreJson(
+    string? Checkpoint,
+    bool RollsBack,
+    bool AnyCheckpointHasCopies,
+    IEnumerable<string> Files,
+    IEnumerable<string> NotHeld,
+    IEnumerable<OutsideCopyJson> Outside);
+
+internal sealed record OutsideCopyJson(string Path, string Blob);
 
 internal sealed record VerifiedArtifactJson(string Path, long Size, string Sha256, string Status, string? ActualSha256);
 
