@@ -11,11 +11,8 @@ namespace BuildState.Sdk.Session;
 /// </summary>
 internal sealed class PendingStep
 {
-    /// <summary>Pack or Publish.</summary>
+    /// <summary>Pack or Publish: also the target whose end ends the step.</summary>
     public required string Step { get; init; }
-
-    /// <summary>The target whose end ends the step (Pack, Publish).</summary>
-    public required string Target { get; init; }
 
     public required BuildStore Store { get; init; }
 
@@ -50,7 +47,7 @@ internal static class StepCloser
             ? $"{step.Step} failed: a target of the {step.Step.ToLowerInvariant()} step failed after the build (its errors are in the build's log)"
             : $"{step.Step} did not finish: {cutOff}";
         var reason = cutOff is null
-            ? $"the build succeeded, then its {step.Step.ToLowerInvariant()} step failed (target {step.Target}; its errors are in the build's log)"
+            ? $"the build succeeded, then its {step.Step.ToLowerInvariant()} step failed (target {step.Step}; its errors are in the build's log)"
             : $"the build succeeded, then its {step.Step.ToLowerInvariant()} step was cut off: {cutOff}";
         foreach (var buildId in step.BuildIds)
         {
@@ -63,7 +60,7 @@ internal static class StepCloser
 
                 step.Store.RecordStepFailure(
                     buildId,
-                    new ErrorRecord { Message = message, Target = step.Target },
+                    new ErrorRecord { Message = message, Target = step.Step },
                     cutOff is null ? RunOutcome.Failed : RunOutcome.Interrupted,
                     reason,
                     runId);

@@ -29,4 +29,14 @@ internal static class StoreLocator
         var relative = Path.GetRelativePath(repositoryRoot, projectPath).Replace('\\', '/');
         return $"{relative}|{configuration}|{targetFramework}";
     }
+
+    /// <summary>
+    /// The builds of a project for each of <paramref name="targetFrameworks"/> (a ';'-separated
+    /// list, as TargetFrameworks): those a multi-targeted project's pack, or a no-build pack or
+    /// publish, made its files from. The repository is the one that holds <paramref name="storeRoot"/>.
+    /// </summary>
+    public static List<string> BuildIds(string storeRoot, string projectPath, string? configuration, string targetFrameworks) =>
+        targetFrameworks.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(framework => BuildId(Path.GetDirectoryName(storeRoot)!, projectPath, configuration, framework))
+            .ToList();
 }

@@ -45,9 +45,8 @@ public sealed class BuildStateAddToLatestRun : BuildStateTask
 
         var store = Session.Store(root, () => RunStarter.Options(root, settings));
         var recorded = new List<string>();
-        foreach (var framework in TargetFrameworks.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        foreach (var buildId in StoreLocator.BuildIds(root, settings.ProjectPath, settings.Configuration, TargetFrameworks))
         {
-            var buildId = StoreLocator.BuildId(Path.GetDirectoryName(root)!, settings.ProjectPath, settings.Configuration, framework);
             if (store.TryGet(buildId) is not { Run: not null })
             {
                 // Never recorded (recording was off for its build, or the store is new): nothing to add to.

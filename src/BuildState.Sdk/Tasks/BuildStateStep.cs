@@ -57,19 +57,7 @@ public sealed class BuildStateStep : BuildStateTask
 
         var store = Session.Store(root, () => RunStarter.Options(root, settings));
         var context = Session.Find(key);
-        List<string> buildIds = [];
-        if (context is not null)
-        {
-            buildIds.Add(context.BuildId);
-        }
-        else
-        {
-            foreach (var framework in TargetFrameworks.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-            {
-                buildIds.Add(StoreLocator.BuildId(Path.GetDirectoryName(root)!, settings.ProjectPath, settings.Configuration, framework));
-            }
-        }
-
-        Session.StepStarted(key, new PendingStep { Step = Step, Target = Step, Store = store, StoreRoot = root, BuildIds = buildIds, Context = context });
+        List<string> buildIds = context is not null ? [context.BuildId] : StoreLocator.BuildIds(root, settings.ProjectPath, settings.Configuration, TargetFrameworks);
+        Session.StepStarted(key, new PendingStep { Step = Step, Store = store, StoreRoot = root, BuildIds = buildIds, Context = context });
     }
 }
