@@ -18,8 +18,13 @@ public sealed partial class BuildStore
         var key = BuildKey.For(buildId);
         var record = Get(buildId);
         var advice = new ArtifactRestoreAdvice { AnyCheckpointHasCopies = record.Checkpoints.Any(c => c.HasArtifactCopies) };
-        var inside = wanted.Where(a => FullPathInsideRepository(a.Path) is not null).ToList();
-        var outside = wanted.Where(a => FullPathInsideRepository(a.Path) is null).ToList();
+        var inside = new List<ArtifactRecord>();
+        var outside = new List<ArtifactRecord>();
+        foreach (var artifact in wanted)
+        {
+            (FullPathInsideRepository(artifact.Path) is not null ? inside : outside).Add(artifact);
+        }
+
         var held = new List<(CheckpointRef Checkpoint, HashSet<string> Paths)>();
         var outsideCopies = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var reference in record.Checkpoints.Where(c => c.HasArtifactCopies).Reverse())
