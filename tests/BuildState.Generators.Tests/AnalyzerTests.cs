@@ -172,17 +172,58 @@ public static class Calls
         Assert.Contains("Published has no legal targets.", diagnostics[1].GetMessage());
     }
 
+    private const string TypedStateCalls = """
+using Contoso.Build;
+
+public static class TypedStateCalls
+{
+    public static void M(Release.State anyState, ReleasePhase runtime)
+    {
+        Release.Start().TransitionTo(ReleasePhase.Built);
+        Release.Start().TransitionTo(ReleasePhase.Published);
+        Release.Start().ToBuilt().TransitionTo(ReleasePhase.Draft);
+        anyState.TransitionTo(ReleasePhase.Published);
+        Release.Start().TransitionTo(runtime);
+        Release.Draft draft = Release.Start();
+        draft.TransitionTo(target: ReleasePhase.Failed);
+        Release.FromPhase(ReleasePhase.Published).TransitionTo(ReleasePhase.Draft);
+        Release.Start().ToBuilt().ToSigned().ToPublished().TransitionTo(ReleasePhase.Failed);
+    }
+}
+""";
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void ConstantIllegalTransitionOfATypedStateIsBst0010(bool fileForm)
+    {
+        // TransitionTo(target) leaves the receiver's state: checked when its static type is a typed
+        // state; a receiver typed as the abstract State (anyState, FromPhase) is known only at run time.
+        var result = fileForm
+            ? TestHelper.RunTable(TestHelper.ReleaseTable, sources: TypedStateCalls)
+            : TestHelper.Run(new[] { TestHelper.ReleaseEnum, TypedStateCalls });
+        TestHelper.AssertNoErrors(result.CompileDiagnostics);
+        var diagnostics = TestHelper.Analyze(result, fileForm ? new[] { ("release.buildstate.json", TestHelper.ReleaseTable) } : null);
+        Assert.Equal(
+            new[] { "Source0.cs(8,9): BST0010", "Source0.cs(9,9): BST0010", "Source0.cs(15,9): BST0010" },
+            diagnostics.Select(d => TestHelper.Format(d).Replace("Source1.cs", "Source0.cs")));
+        Assert.Equal("Transition table 'Release' does not allow Draft -> Published. Legal targets of Draft: Built, Failed.", diagnostics[0].GetMessage());
+        Assert.Equal("Transition table 'Release' does not allow Built -> Draft. Legal targets of Built: Signed, Failed.", diagnostics[1].GetMessage());
+        Assert.Contains("Published has no legal targets.", diagnostics[2].GetMessage());
+    }
+
     [Fact]
     public void CallsOnBuildStateCoresDefaultLifecycleAreStillChecked()
     {
         // Core's generated DefaultPhase names its table "Default", a name reserved for it: read
         // from Core's assembly, it is the built-in table, not an error that turns the check off.
-        const string Source = "using BuildState.Lifecycle; public static class C { public static void M() { DefaultTransitions.EnsureCanTransition(DefaultPhase.Init, DefaultPhase.Complete); } }";
+        const string Source = "using BuildState.Lifecycle; public static class C { public static void M() { DefaultTransitions.EnsureCanTransition(DefaultPhase.Init, DefaultPhase.Complete); } }\n" +
+            "public static class D { public static void M() { Default.Start().TransitionTo(DefaultPhase.Complete); } }"; // a typed state read from Core's assembly
         var compilation = TestHelper.CreateCompilation(new[] { Source }).AddReferences(TestHelper.CoreReference);
         var result = TestHelper.CreateDriver(System.Collections.Immutable.ImmutableArray<AdditionalText>.Empty).RunGeneratorsAndUpdateCompilation(compilation, out var output, out var generatorDiagnostics);
         var run = new RunResult { Output = (Microsoft.CodeAnalysis.CSharp.CSharpCompilation)output, GeneratorDiagnostics = generatorDiagnostics, Run = result.GetRunResult(), Driver = result };
         TestHelper.AssertNoErrors(run.CompileDiagnostics);
-        Assert.Equal(new[] { "Source0.cs(1,78): BST0010" }, TestHelper.Analyze(run).Select(TestHelper.Format));
+        Assert.Equal(new[] { "Source0.cs(1,78): BST0010", "Source0.cs(2,50): BST0010" }, TestHelper.Analyze(run).Select(TestHelper.Format));
     }
 
     [Fact]

@@ -14,7 +14,9 @@ namespace BuildState.Generators.Analyzers;
 /// <c>ReleaseTransitions.EnsureCanTransition(ReleasePhase.Draft, ReleasePhase.Published)</c>). Any
 /// API opts in by marking its parameters; the table is read from the phase enum's attributes
 /// (generated enums carry them too), so it works across assemblies. A constant phase name that is
-/// not in the table (string parameters) is BST0002.
+/// not in the table (string parameters) is BST0002. A typed state's <c>TransitionTo(target)</c>
+/// marks only its target: the state it leaves is the receiver's static type
+/// (<c>Release.Start().TransitionTo(ReleasePhase.Published)</c>), when that is a typed state.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class TransitionAnalyzer : DiagnosticAnalyzer
@@ -74,20 +76,29 @@ public sealed class TransitionAnalyzer : DiagnosticAnalyzer
             }
         }
 
-        if (from == null || to == null || from.PhaseType == null || !SymbolEqualityComparer.Default.Equals(from.PhaseType, to.PhaseType))
+        // A typestate's TransitionTo(target) has no [TransitionFrom] parameter: the state it leaves
+        // is the receiver's, known when its static type is one of the typed states (Release.Draft).
+        var receiverState = from == null && to != null ? ReceiverState(ctx.Operation) : null;
+        var phaseType = from?.PhaseType ?? (receiverState != null ? to!.PhaseType : null);
+        if (to == null || phaseType == null || !SymbolEqualityComparer.Default.Equals(phaseType, to.PhaseType))
         {
             return;
         }
 
-        var table = tables.GetOrAdd(from.PhaseType, type => ReadTable(type, ctx.CancellationToken));
+        var table = tables.GetOrAdd(phaseType, type => ReadTable(type, ctx.CancellationToken));
         if (table == null)
         {
             return;
         }
 
-        var fromName = from.StateName(table);
+        if (receiverState != null && table.FindState(receiverState) == null)
+        {
+            return; // not a state of this table after all
+        }
+
+        var fromName = from != null ? from.StateName(table) : receiverState;
         var toName = to.StateName(table);
-        foreach (var endpoint in new[] { from, to })
+        foreach (var endpoint in from != null ? new[] { from, to } : new[] { to })
         {
             var name = endpoint.StateName(table);
             if (name != null && table.FindState(name) == null)
@@ -110,6 +121,26 @@ public sealed class TransitionAnalyzer : DiagnosticAnalyzer
             ctx.Operation.Syntax.GetLocation(),
             "Transition table '" + table.Name + "' does not allow " + fromName + " -> " + toName + ". " +
             (allowed.Count == 0 ? fromName + " has no legal targets." : "Legal targets of " + fromName + ": " + string.Join(", ", allowed) + ".")));
+    }
+
+    /// <summary>
+    /// The state a call on a typed state leaves: the name of the receiver's static type when that is
+    /// one of the sealed state classes beside the called method's abstract <c>State</c> (the
+    /// generator names each after its state, as written). Null for any other call, and for a
+    /// receiver typed as the abstract <c>State</c>, whose phase is known only at run time.
+    /// </summary>
+    private static string? ReceiverState(IOperation operation)
+    {
+        if (operation is not IInvocationOperation { Instance.Type: INamedTypeSymbol receiver, TargetMethod.ContainingType: { IsAbstract: true } stateBase } ||
+            !receiver.IsSealed ||
+            !SymbolEqualityComparer.Default.Equals(receiver.BaseType, stateBase) ||
+            !SymbolEqualityComparer.Default.Equals(receiver.ContainingType, stateBase.ContainingType) ||
+            stateBase.ContainingType == null)
+        {
+            return null;
+        }
+
+        return receiver.Name;
     }
 
     private sealed class Endpoint

@@ -462,7 +462,7 @@ internal static class Emitter
         w.Line("public abstract " + phase + " Phase { get; }");
         w.Line();
         w.Line("/// <summary>A transition chosen at run time, checked against the table (throws InvalidTransitionException).</summary>");
-        w.Open("public " + state + " TransitionTo(" + phase + " target)");
+        w.Open("public " + state + " TransitionTo([global::BuildState.TransitionTo] " + phase + " target)");
         w.Line(Transitions(m) + ".EnsureCanTransition(Phase, target);");
         w.Line("return FromPhase(target);");
         w.Close();

@@ -500,7 +500,7 @@ namespace BuildState.Lifecycle
             public abstract global::BuildState.Lifecycle.DefaultPhase Phase { get; }
 
             /// <summary>A transition chosen at run time, checked against the table (throws InvalidTransitionException).</summary>
-            public global::BuildState.Lifecycle.Default.State TransitionTo(global::BuildState.Lifecycle.DefaultPhase target)
+            public global::BuildState.Lifecycle.Default.State TransitionTo([global::BuildState.TransitionTo] global::BuildState.Lifecycle.DefaultPhase target)
             {
                 global::BuildState.Lifecycle.DefaultTransitions.EnsureCanTransition(Phase, target);
                 return FromPhase(target);

@@ -281,7 +281,7 @@ namespace Samples.Keywords
             public abstract global::Samples.Keywords.FlowPhase Phase { get; }
 
             /// <summary>A transition chosen at run time, checked against the table (throws InvalidTransitionException).</summary>
-            public global::Samples.Keywords.Flow.State TransitionTo(global::Samples.Keywords.FlowPhase target)
+            public global::Samples.Keywords.Flow.State TransitionTo([global::BuildState.TransitionTo] global::Samples.Keywords.FlowPhase target)
             {
                 global::Samples.Keywords.FlowTransitions.EnsureCanTransition(Phase, target);
                 return FromPhase(target);

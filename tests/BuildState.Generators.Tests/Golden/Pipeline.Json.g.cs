@@ -356,7 +356,7 @@ public static partial class Pipeline
         public abstract global::PipelinePhase Phase { get; }
 
         /// <summary>A transition chosen at run time, checked against the table (throws InvalidTransitionException).</summary>
-        public global::Pipeline.State TransitionTo(global::PipelinePhase target)
+        public global::Pipeline.State TransitionTo([global::BuildState.TransitionTo] global::PipelinePhase target)
         {
             global::PipelineTransitions.EnsureCanTransition(Phase, target);
             return FromPhase(target);

@@ -323,7 +323,7 @@ namespace Contoso.Build
             public abstract global::Contoso.Build.ReleasePhase Phase { get; }
 
             /// <summary>A transition chosen at run time, checked against the table (throws InvalidTransitionException).</summary>
-            public global::Contoso.Build.Release.State TransitionTo(global::Contoso.Build.ReleasePhase target)
+            public global::Contoso.Build.Release.State TransitionTo([global::BuildState.TransitionTo] global::Contoso.Build.ReleasePhase target)
             {
                 global::Contoso.Build.ReleaseTransitions.EnsureCanTransition(Phase, target);
                 return FromPhase(target);
