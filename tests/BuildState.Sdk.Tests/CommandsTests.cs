@@ -166,6 +166,37 @@ public class CommandsTests(PackageFeed feed) : IClassFixture<PackageFeed>
     }
 
     [Fact]
+    public void A_build_that_packs_on_its_own_records_the_package_with_its_run()
+    {
+        // GeneratePackageOnBuild: `dotnet build` packs after Build, in the same project instance
+        // (the outer build, for a multi-targeted project), as `dotnet pack` does after its build.
+        using var repo = new TestRepo(feed);
+        repo.Project("Pkg", extra: "<PropertyGroup><PackageId>Contoso.Pkg</PackageId><Version>4.0.0</Version><GeneratePackageOnBuild>true</GeneratePackageOnBuild></PropertyGroup>");
+        repo.Project("Multi", targetFramework: "net10.0;netstandard2.0", extra: "<PropertyGroup><PackageId>Contoso.Multi</PackageId><Version>4.1.0</Version><GeneratePackageOnBuild>true</GeneratePackageOnBuild></PropertyGroup>");
+        repo.Ok("build", "src/Pkg/Pkg.csproj");
+        repo.Ok("build", "src/Multi/Multi.csproj");
+
+        var record = repo.Store().Get(TestRepo.Id("Pkg"));
+        Assert.Equal((RunStatus.Succeeded, "Complete"), (record.Status, record.Phase));
+        Assert.Contains(record.Artifacts, a => a.Kind == "assembly");
+        var package = Assert.Single(record.Artifacts, a => a.Kind == "package");
+        Assert.Equal("src/Pkg/bin/Debug/Contoso.Pkg.4.0.0.nupkg", package.Path);
+        Assert.Equal(BuildState.Store.ArtifactHasher.HashFile(repo.Path_(package.Path)), package.Sha256);
+        foreach (var tfm in new[] { "net10.0", "netstandard2.0" })
+        {
+            var inner = repo.Store().Get(TestRepo.Id("Multi", "Debug", tfm));
+            Assert.Equal(RunStatus.Succeeded, inner.Status);
+            Assert.Equal("src/Multi/bin/Debug/Contoso.Multi.4.1.0.nupkg", Assert.Single(inner.Artifacts, a => a.Kind == "package").Path);
+        }
+
+        // A no-op build packs again: the package is this run's too.
+        repo.Ok("build", "src/Pkg/Pkg.csproj");
+        var again = repo.Store().Get(TestRepo.Id("Pkg"));
+        Assert.NotEqual(record.RunId, again.RunId);
+        Assert.Single(again.Artifacts, a => a.Kind == "package");
+    }
+
+    [Fact]
     public void Pack_and_publish_without_a_build_add_their_files_to_the_latest_run_of_the_build()
     {
         // A CI's steps: build, then pack and publish what was built. No run is open in the later
