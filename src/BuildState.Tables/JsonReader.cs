@@ -198,9 +198,15 @@ internal sealed class JsonReader
             return obj;
         }
 
+        var comma = -1; // where the comma before this property is, to name a trailing one
         while (true)
         {
             SkipWhitespace();
+            if (Peek() == '}' && comma >= 0)
+            {
+                throw TrailingComma('}', comma);
+            }
+
             if (Peek() != '"')
             {
                 throw new JsonSyntaxException("unexpected " + Describe() + ", expected a property name in double quotes", _pos);
@@ -223,6 +229,7 @@ internal sealed class JsonReader
             var c = Peek();
             if (c == ',')
             {
+                comma = _pos;
                 _pos++;
                 continue;
             }
@@ -255,14 +262,21 @@ internal sealed class JsonReader
             return array;
         }
 
+        var comma = -1;
         while (true)
         {
             SkipWhitespace();
+            if (Peek() == ']' && comma >= 0)
+            {
+                throw TrailingComma(']', comma);
+            }
+
             array.Items.Add(ReadValue(depth));
             SkipWhitespace();
             var c = Peek();
             if (c == ',')
             {
+                comma = _pos;
                 _pos++;
                 continue;
             }
@@ -277,6 +291,11 @@ internal sealed class JsonReader
             throw new JsonSyntaxException("unexpected " + Describe() + ", expected ',' or ']'", _pos);
         }
     }
+
+    // JSON allows no comma before a closing bracket; many editors and other formats (JSONC) do, so
+    // the error says so at the comma, rather than "expected a value" at the bracket.
+    private static JsonSyntaxException TrailingComma(char closing, int comma) =>
+        new("trailing comma before '" + closing + "' (JSON allows none): remove this comma", comma);
 
     private string ReadString()
     {

@@ -63,7 +63,7 @@ public class TableParserTests
     [InlineData("{", 1, 2)]
     [InlineData("{\n  \"name\": \"A\",\n  \"initial\" \"B\"\n}", 3, 13)]
     [InlineData("{\"name\": 'x'}", 1, 10)]
-    [InlineData("{\"a\": [1,]}", 1, 10)]
+    [InlineData("{\"a\": [1,]}", 1, 9)]
     [InlineData("{\"a\": \"x\n\"}", 1, 9)]
     [InlineData("{} {}", 1, 4)]
     [InlineData("{\"a\": tru}", 1, 7)]
@@ -76,6 +76,16 @@ public class TableParserTests
         Assert.Equal(TableRules.MalformedJson, d.Id);
         Assert.Equal((line, column), (d.Line, d.Column));
         Assert.Null(result.Table);
+    }
+
+    [Theory]
+    [InlineData("{\n  \"name\": \"A\",\n  \"initial\": \"B\",\n}", 3, 17, '}')]
+    [InlineData("{\n  \"transitions\": {\n    \"A\": [\"B\", ],\n    \"B\": []\n  }\n}", 3, 14, ']')]
+    public void ATrailingCommaIsNamedAtTheComma(string text, int line, int column, char closing)
+    {
+        var d = Assert.Single(Parse(text).Diagnostics);
+        Assert.Equal((TableRules.MalformedJson, line, column), (d.Id, d.Line, d.Column));
+        Assert.Contains("trailing comma before '" + closing + "' (JSON allows none): remove this comma", d.Message);
     }
 
     [Fact]
