@@ -147,16 +147,22 @@ public static class Calls
 }
 """;
 
+    /// <summary>The analyzer's diagnostics for <paramref name="calls"/> compiled with the Release table, as a table file or as an annotated enum (the calls then in Source1.cs).</summary>
+    private static Diagnostic[] AnalyzeCallsOnRelease(string calls, bool fileForm)
+    {
+        var result = fileForm
+            ? TestHelper.RunTable(TestHelper.ReleaseTable, sources: calls)
+            : TestHelper.Run(new[] { TestHelper.ReleaseEnum, calls });
+        TestHelper.AssertNoErrors(result.CompileDiagnostics);
+        return TestHelper.Analyze(result, fileForm ? new[] { ("release.buildstate.json", TestHelper.ReleaseTable) } : null).ToArray();
+    }
+
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
     public void ConstantIllegalTransitionsAreBst0010(bool fileForm)
     {
-        var result = fileForm
-            ? TestHelper.RunTable(TestHelper.ReleaseTable, sources: Calls)
-            : TestHelper.Run(new[] { TestHelper.ReleaseEnum, Calls });
-        TestHelper.AssertNoErrors(result.CompileDiagnostics);
-        var diagnostics = TestHelper.Analyze(result, fileForm ? new[] { ("release.buildstate.json", TestHelper.ReleaseTable) } : null);
+        var diagnostics = AnalyzeCallsOnRelease(Calls, fileForm);
         var formatted = diagnostics.Select(d => TestHelper.Format(d).Replace("Source1.cs", "Source0.cs")).ToArray();
         Assert.Equal(
             new[]
@@ -199,11 +205,7 @@ public static class TypedStateCalls
     {
         // TransitionTo(target) leaves the receiver's state: checked when its static type is a typed
         // state; a receiver typed as the abstract State (anyState, FromPhase) is known only at run time.
-        var result = fileForm
-            ? TestHelper.RunTable(TestHelper.ReleaseTable, sources: TypedStateCalls)
-            : TestHelper.Run(new[] { TestHelper.ReleaseEnum, TypedStateCalls });
-        TestHelper.AssertNoErrors(result.CompileDiagnostics);
-        var diagnostics = TestHelper.Analyze(result, fileForm ? new[] { ("release.buildstate.json", TestHelper.ReleaseTable) } : null);
+        var diagnostics = AnalyzeCallsOnRelease(TypedStateCalls, fileForm);
         Assert.Equal(
             new[] { "Source0.cs(8,9): BST0010", "Source0.cs(9,9): BST0010", "Source0.cs(15,9): BST0010" },
             diagnostics.Select(d => TestHelper.Format(d).Replace("Source1.cs", "Source0.cs")));
