@@ -101,6 +101,43 @@ public class RestoreRefusalTests
         Assert.Equal("Build", f.Store.RestoreCheckpoint(Id, "cp").Phase); // the state alone writes no file: restored
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void A_folder_that_links_out_of_the_repository_takes_no_write_there(bool linkToOutside)
+    {
+        // The path is inside the repository as written, but its bin folder is a symbolic link (one
+        // a cloned repository may hold): restore follows the path as the system would, and writes
+        // only when that stays inside the root.
+        using var f = new StoreFixture();
+        using var elsewhere = new TempDir();
+        var target = linkToOutside ? elsewhere.Path : Directory.CreateDirectory(Path.Combine(f.RepoRoot, "src", "App", "real-bin")).FullName;
+        Directory.CreateDirectory(Path.Combine(f.RepoRoot, "src", "App"));
+        Directory.CreateSymbolicLink(Path.Combine(f.RepoRoot, "src", "App", "bin"), target);
+        BuildWithCopies(f);
+        File.Delete(Path.Combine(target, "App.dll"));
+        File.WriteAllText(Path.Combine(target, "App.pdb"), "altered");
+
+        var advice = f.Store.AdviseArtifactRestore(Id, f.Store.Get(Id).Artifacts);
+        var result = f.Store.RestoreCheckpoint(Id, "cp", restoreArtifacts: true);
+
+        if (linkToOutside)
+        {
+            Assert.Equal(["src/App/bin/App.dll", "src/App/bin/App.pdb"], result.NotRestored.Select(n => n.Path).Order());
+            Assert.Empty(result.Restored);
+            Assert.False(File.Exists(Path.Combine(target, "App.dll")));
+            Assert.Equal("altered", File.ReadAllText(Path.Combine(target, "App.pdb")));
+            Assert.Equal(2, advice.OutsideWithCopies.Count);
+        }
+        else
+        {
+            Assert.Empty(result.NotRestored);
+            Assert.Equal(["src/App/bin/App.dll", "src/App/bin/App.pdb"], result.Restored.Order());
+            Assert.Equal("assembly", File.ReadAllText(Path.Combine(target, "App.dll")));
+            Assert.Empty(advice.OutsideWithCopies);
+        }
+    }
+
     [Fact]
     public void A_hash_that_is_not_a_sha256_never_names_a_file_to_read()
     {

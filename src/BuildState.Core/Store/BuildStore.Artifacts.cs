@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using BuildState.IO;
 using BuildState.Model;
 
 namespace BuildState.Store;
@@ -94,7 +95,9 @@ public sealed partial class BuildStore
 
     /// <summary>
     /// The full path of a stored artifact path when it lies inside the repository root; null when it
-    /// does not (it climbs out with "..", is absolute elsewhere, is the root itself, or is no path).
+    /// does not (it climbs out with "..", is absolute elsewhere, is the root itself, or is no path),
+    /// or when a folder on its way is a symbolic link to a place outside the root (a link committed
+    /// to a cloned repository would otherwise take a restore's write anywhere).
     /// Files are written back only inside the root: a stored path is data from the store's files.
     /// </summary>
     internal string? FullPathInsideRepository(string storedPath)
@@ -109,10 +112,30 @@ public sealed partial class BuildStore
             return null; // a NUL or another character no path may hold
         }
 
-        var relative = Path.GetRelativePath(RepositoryRoot, full);
-        var outside = relative is "." or ".." || Path.IsPathRooted(relative)
-            || relative.StartsWith(".." + Path.DirectorySeparatorChar, StringComparison.Ordinal);
-        return outside ? null : full;
+        if (Relation(full, RepositoryRoot) != PathRelation.Below)
+        {
+            return null;
+        }
+
+        try
+        {
+            // The file's folder as the system follows it: the root itself, or below it.
+            return Relation(PathLinks.Resolve(Path.GetDirectoryName(full)!), PathLinks.Resolve(RepositoryRoot)) == PathRelation.Outside ? null : full;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null; // where a folder's link cannot be read, the file counts as outside: not written
+        }
+    }
+
+    private enum PathRelation { Same, Below, Outside }
+
+    private static PathRelation Relation(string full, string root)
+    {
+        var relative = Path.GetRelativePath(root, full);
+        return relative == "." ? PathRelation.Same
+            : relative == ".." || Path.IsPathRooted(relative) || relative.StartsWith(".." + Path.DirectorySeparatorChar, StringComparison.Ordinal) ? PathRelation.Outside
+            : PathRelation.Below;
     }
 
     /// <summary>The full path of a stored or caller-given path.</summary>
