@@ -357,6 +357,31 @@ public class BuildRecordingTests(PackageFeed feed) : IClassFixture<PackageFeed>
     }
 
     [Fact]
+    public void A_native_aot_publish_records_the_native_binary_and_its_symbols()
+    {
+        // The ILCompiler replaces the apphost with the native binary and copies the native symbols
+        // (App.dbg) into the publish folder after Publish, outside ResolvedFileToPublish. It needs a
+        // C toolchain to link: clang by default, gcc where that is what the machine has.
+        using var repo = new TestRepo(feed);
+        var linker = File.Exists("/usr/bin/clang") ? "clang" : "gcc";
+        repo.Project("App", exe: true, extra: $"<PropertyGroup><PublishAot>true</PublishAot><CppCompilerAndLinker>{linker}</CppCompilerAndLinker></PropertyGroup>");
+        var rid = System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier;
+        var publish = repo.Ok("publish", "src/App/App.csproj", "-r", rid, "-o", "pub");
+        Assert.False(publish.Output.Contains("warning BST", StringComparison.Ordinal), publish.Output);
+
+        var onDisk = Directory.GetFiles(repo.Path_("pub")).Select(f => "pub/" + Path.GetFileName(f)).Order(StringComparer.Ordinal).ToList();
+        var symbols = OperatingSystem.IsWindows() ? "pub/App.pdb" : "pub/App.dbg";
+        Assert.Contains(symbols, onDisk);
+        var record = repo.Store().Get(TestRepo.Id("App", "Release"));
+        var recorded = record.Artifacts.Where(a => a.Kind == "publish").ToList();
+        Assert.Equal(onDisk, recorded.Select(a => a.Path).Order(StringComparer.Ordinal));
+        foreach (var artifact in recorded)
+        {
+            Assert.Equal(BuildState.Store.ArtifactHasher.HashFile(repo.Path_(artifact.Path)), artifact.Sha256); // the native binary, not the apphost it replaced
+        }
+    }
+
+    [Fact]
     public void A_new_store_folder_is_ignored_by_git_and_a_folder_of_the_users_is_left_as_it_is()
     {
         using var repo = new TestRepo(feed);
