@@ -131,16 +131,11 @@ public sealed class TransitionAnalyzer : DiagnosticAnalyzer
     /// </summary>
     private static string? ReceiverState(IOperation operation)
     {
-        if (operation is not IInvocationOperation { Instance.Type: INamedTypeSymbol receiver, TargetMethod.ContainingType: { IsAbstract: true } stateBase } ||
-            !receiver.IsSealed ||
-            !SymbolEqualityComparer.Default.Equals(receiver.BaseType, stateBase) ||
-            !SymbolEqualityComparer.Default.Equals(receiver.ContainingType, stateBase.ContainingType) ||
-            stateBase.ContainingType == null)
-        {
-            return null;
-        }
-
-        return receiver.Name;
+        return operation is IInvocationOperation { Instance.Type: INamedTypeSymbol { IsSealed: true } receiver, TargetMethod.ContainingType: { IsAbstract: true, ContainingType: { } typestate } stateBase } &&
+            SymbolEqualityComparer.Default.Equals(receiver.BaseType, stateBase) &&
+            SymbolEqualityComparer.Default.Equals(receiver.ContainingType, typestate)
+            ? receiver.Name
+            : null;
     }
 
     private sealed class Endpoint
