@@ -126,8 +126,8 @@ internal sealed record CheckpointsJson(string Id, IEnumerable<CheckpointDetailJs
 
 internal sealed record CheckpointDetailJson(string Id, string Phase, DateTimeOffset CreatedAt, string? Name, bool HasArtifactCopies, bool Automatic, bool Readable, IEnumerable<ArtifactJson> Artifacts);
 
-/// <summary><c>checkpoint --json</c>.</summary>
-internal sealed record CheckpointCreatedJson(string BuildId, CheckpointJson Checkpoint);
+/// <summary><c>checkpoint --json</c>: the artifacts held otherwise than the build recorded them, as <see cref="BuildState.Store.ArtifactDrift"/>.</summary>
+internal sealed record CheckpointCreatedJson(string BuildId, CheckpointJson Checkpoint, IReadOnlyList<string> ChangedSinceRecorded, IReadOnlyList<string> Missing);
 
 /// <summary><c>restore --json</c>.</summary>
 internal sealed record RestoredJson(string Id, string Checkpoint, string Phase, List<string> Restored, List<string> Unchanged, List<string> Kept, List<string> Dropped, List<NotRestoredJson> NotRestored);

@@ -13,7 +13,16 @@ public sealed partial class BuildStore
     /// distinct hash). The oldest checkpoints beyond <see cref="StoreOptions.MaxCheckpoints"/> are
     /// rotated out and blobs no checkpoint needs any more are removed. Durable under Normal.
     /// </summary>
-    public CheckpointRef CreateCheckpoint(string buildId, string? name = null, bool copyArtifacts = false, bool automatic = false)
+    public CheckpointRef CreateCheckpoint(string buildId, string? name = null, bool copyArtifacts = false, bool automatic = false) =>
+        CreateCheckpoint(buildId, name, copyArtifacts, automatic, out _);
+
+    /// <summary>
+    /// Takes a checkpoint as <see cref="CreateCheckpoint(string, string?, bool, bool)"/> does, and says
+    /// where it holds the artifacts otherwise than the build recorded them (<paramref name="drift"/>):
+    /// files changed on disk since (held as they are now) and, without copies, files that are gone
+    /// (listed as recorded). With copies a missing file is an error: the checkpoint could not put it back.
+    /// </summary>
+    public CheckpointRef CreateCheckpoint(string buildId, string? name, bool copyArtifacts, bool automatic, out ArtifactDrift drift)
     {
         if (name is not null && (name.Length == 0 || name.Length > 200 || name.Any(char.IsControl)))
         {
@@ -22,13 +31,15 @@ public sealed partial class BuildStore
 
         var key = BuildKey.For(buildId);
         CheckpointRef? created = null;
+        var found = ArtifactDrift.None;
         Mutate(buildId, "checkpoint", existing =>
         {
             var record = existing ?? throw BuildStateException.NotFound($"no build '{buildId}' in the store", Layout.Root);
-            (created, var rotated, _) = TakeCheckpoint(key, record, name, copyArtifacts, automatic);
+            (created, var rotated, _, found) = TakeCheckpoint(key, record, name, copyArtifacts, automatic);
             var entry = new HistoryEntry { Kind = HistoryKinds.Checkpoint, Message = $"checkpoint {created.Id}{(name is null ? "" : $" ({name})")}" };
             return new Change(record, entry, DurableNow: true) { AfterCommit = rotated ? () => DeleteUnreferencedCheckpointFiles(key, record) : null };
         });
+        drift = found;
         return created!;
     }
 
@@ -46,9 +57,18 @@ public sealed partial class BuildStore
         var now = Now;
         var id = CompactTime.Format(now, milliseconds: true) + "-" + (record.Sequence + 1).ToString("D6", CultureInfo.InvariantCulture);
         var previous = record.Artifacts.ToDictionary(a => a.Path, StringComparer.Ordinal);
+        // Artifacts are the user's files, read from the disk itself (as hashing and verify read them), not through the store's file system.
+        var missing = record.Artifacts.Where(a => !File.Exists(ToFullPath(a.Path))).Select(a => a.Path).ToList();
+        if (copyArtifacts && missing.Count > 0)
+        {
+            throw BuildStateException.NotFound(MissingForCopies(missing, record.Artifacts.Count), ToFullPath(missing[0]));
+        }
+
         var manifest = record.Artifacts
-            .Select(a => copyArtifacts || _fs.FileExists(ToFullPath(a.Path)) ? SafeRehash(a, previous) : a)
+            .Select(a => missing.Contains(a.Path) ? a : SafeRehash(a, previous))
             .ToList();
+        var changed = manifest.Where(a => previous[a.Path].Sha256 != a.Sha256).Select(a => a.Path).ToList();
+        var drift = changed.Count + missing.Count == 0 ? ArtifactDrift.None : new ArtifactDrift(changed, missing);
         if (copyArtifacts)
         {
             manifest.ForEach(a => a.Mode = ArtifactModes.Read(ToFullPath(a.Path)));
@@ -57,7 +77,7 @@ public sealed partial class BuildStore
         var digest = ManifestDigest(manifest, copyArtifacts);
         if (automatic && SameAsNewest(key, record, name, digest) is { } same)
         {
-            return new(same, false, false);
+            return new(same, false, false, drift);
         }
 
         CreateDirectoryDurably(Layout.CheckpointsDir(key));
@@ -85,7 +105,7 @@ public sealed partial class BuildStore
         WriteAtomic(Layout.CheckpointFile(key, id), StoreJson.Serialize(file), sync: SyncNow(Layout.CheckpointFile(key, id)));
         var created = new CheckpointRef { Id = id, Name = name, Phase = record.Phase, CreatedAt = now, HasArtifactCopies = copyArtifacts, Automatic = automatic, ArtifactsSha256 = digest };
         record.Checkpoints.Add(created);
-        return new(created, Rotate(record).Count > 0, true);
+        return new(created, Rotate(record).Count > 0, true, drift);
     }
 
     /// <summary>
@@ -119,6 +139,14 @@ public sealed partial class BuildStore
         }
 
         return Convert.ToHexStringLower(IO.SmallSha256.Hash(System.Text.Encoding.UTF8.GetBytes(text.ToString())));
+    }
+
+    /// <summary>One line naming the missing files (the first five) and what to do.</summary>
+    private static string MissingForCopies(List<string> missing, int artifacts)
+    {
+        var named = string.Join(", ", missing.Take(5)) + (missing.Count > 5 ? $" and {missing.Count - 5} more" : "");
+        return $"a checkpoint with copies needs every artifact file of the build, and {missing.Count} of {artifacts} are missing ({named}): "
+            + "rebuild to bring them back, put them back from an earlier checkpoint with copies (restore --artifacts), or take the checkpoint without copies (checkpoint --no-artifacts)";
     }
 
     private ArtifactRecord SafeRehash(ArtifactRecord artifact, Dictionary<string, ArtifactRecord> previous) =>
@@ -307,5 +335,5 @@ public sealed partial class BuildStore
     private static bool IsSha256Hex(string hash) => hash.Length == 64 && hash.All(char.IsAsciiHexDigitLower);
 
     /// <summary>What taking a checkpoint gave (a class, not a tuple: a tuple of bools is JIT-compiled in each MSBuild node).</summary>
-    private sealed record CheckpointTaken(CheckpointRef Checkpoint, bool Rotated, bool Taken);
+    private sealed record CheckpointTaken(CheckpointRef Checkpoint, bool Rotated, bool Taken, ArtifactDrift Drift);
 }
