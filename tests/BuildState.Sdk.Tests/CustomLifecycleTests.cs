@@ -118,6 +118,34 @@ public class CustomLifecycleTests(PackageFeed feed) : IClassFixture<PackageFeed>
         }
     }
 
+    [Fact]
+    public void Restoring_from_a_damaged_copy_is_BST1005_naming_the_copy_and_what_to_do_not_a_warning_to_go_on_with()
+    {
+        using var repo = new TestRepo(feed);
+        repo.Project("Shipping", extra: """
+            <Target Name="Release" AfterTargets="Build">
+              <BuildStateTransition Machine="Release" To="Built" Condition="'$(Restore)' != 'true'" />
+              <WriteLinesToFile File="$(OutDir)manifest.txt" Lines="v1" Overwrite="true" Condition="'$(Restore)' != 'true'" />
+              <BuildStateRecordArtifacts Machine="Release" Files="$(OutDir)manifest.txt" Condition="'$(Restore)' != 'true'" />
+              <BuildStateCheckpoint Machine="Release" Name="built" CopyArtifacts="true" Condition="'$(Restore)' != 'true'" />
+              <BuildStateRestore Machine="Release" Checkpoint="built" Artifacts="true" Condition="'$(Restore)' == 'true'" />
+              <Message Importance="high" Text="WENT ON AFTER THE RESTORE" Condition="'$(Restore)' == 'true'" />
+            </Target>
+            """);
+        repo.Write("src/Shipping/release.buildstate.json", Table);
+        repo.Ok("build", "src/Shipping/Shipping.csproj");
+        var copy = Assert.Single(Directory.GetFiles(repo.StoreRoot, "*", SearchOption.AllDirectories), f => Path.GetFileName(Path.GetDirectoryName(f)) == "blobs");
+        File.WriteAllText(copy, "damaged");
+        File.Delete(Directory.GetFiles(Path.Combine(repo.Root, "src", "Shipping", "bin"), "manifest.txt", SearchOption.AllDirectories).Single());
+
+        var result = repo.Dotnet("build", "src/Shipping/Shipping.csproj", "-p:Restore=true");
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.True(System.Text.RegularExpressions.Regex.IsMatch(result.Output, @"error BST1005: checkpoint 'built' cannot be restored: .*checkpoints.blobs.[0-9a-f]{64}: the stored copy of .*manifest\.txt' does not match its SHA-256\. Restore another checkpoint \(`buildstate checkpoints ""[^""]+\|Release""` lists them\), or run `buildstate recover`"), result.Output);
+        Assert.DoesNotContain("WENT ON AFTER THE RESTORE", result.Output);
+        Assert.DoesNotContain("BST1001", result.Output);
+    }
+
     /// <summary>A target that asks for the phases $(S1)..$(S6) in turn (each only when set) after <paramref name="after"/>, then prints the query.</summary>
     private static string Driven(string after = "Build") =>
         $"<Target Name=\"Steps\" AfterTargets=\"{after}\">"
