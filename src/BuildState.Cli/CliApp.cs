@@ -12,7 +12,7 @@ public static class CliApp
         var code = RunCore(args, environment);
         if (FlushOutput(environment) is { } failure)
         {
-            var wrapped = BuildStateException.FromIo(failure, "", "write the output");
+            var wrapped = BuildStateException.FromIo(failure, "", "write the output", storeFile: false);
             environment.Error.WriteLine($"{wrapped.Message} ({wrapped.Kind}, exit code {wrapped.ExitCode})");
             return code == ExitCodes.Success ? wrapped.ExitCode : code;
         }

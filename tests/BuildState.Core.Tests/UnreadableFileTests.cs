@@ -36,6 +36,18 @@ public class UnreadableFileTests
         }
     }
 
+    [Theory]
+    [InlineData("Access to the path '/repo/bin/App.dll' is denied.", "this user needs access to that file and its folder")]
+    [InlineData("Read-only file system : '/repo/report.html'", "that file is on a read-only file system: choose a writable place")]
+    public void A_refused_access_to_a_users_file_says_what_to_do_about_that_file_not_the_store(string system, string hint)
+    {
+        var e = BuildStateException.FromIo(new UnauthorizedAccessException(system), "/repo/bin/App.dll", "write back the artifact", storeFile: false);
+
+        Assert.Equal(StoreErrorKind.PermissionDenied, e.Kind);
+        Assert.Contains(hint, e.Message);
+        Assert.DoesNotContain("store", e.Message);
+    }
+
     [Fact]
     public void The_read_problem_of_a_build_names_the_refused_state_file()
     {

@@ -40,7 +40,7 @@ internal static class ReportCommand
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw Errors.BuildStateException.FromIo(e, output, "write the report");
+            throw Errors.BuildStateException.FromIo(e, output, "write the report", storeFile: false);
         }
 
         if (ctx.Json)

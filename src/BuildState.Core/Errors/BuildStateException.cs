@@ -36,8 +36,10 @@ public sealed class BuildStateException : Exception
     /// Turns an operating-system I/O failure into the right kind: full disk, permission, or general.
     /// A failed fsync arrives here too and is never retried by the caller: after a failed fsync the
     /// kernel may already have dropped the dirty pages, so a retry could report a false success.
+    /// <paramref name="storeFile"/> false: the file is the user's (an artifact, a report), and a
+    /// refused access is about that file, not the store.
     /// </summary>
-    public static BuildStateException FromIo(Exception ex, string path, string action)
+    public static BuildStateException FromIo(Exception ex, string path, string action, bool storeFile = true)
     {
         if (ex is BuildStateException bse)
         {
@@ -53,17 +55,27 @@ public sealed class BuildStateException : Exception
         };
         // .NET's messages end with a full stop, which would stand before the hint's semicolon.
         var system = ex.Message.TrimEnd('.');
-        return new BuildStateException(kind, $"cannot {action}: {system}{(kind == StoreErrorKind.PermissionDenied ? AccessHint(ex.Message) : "")}", path, ex);
+        return new BuildStateException(kind, $"cannot {action}: {system}{(kind == StoreErrorKind.PermissionDenied ? AccessHint(ex.Message, storeFile) : "")}", path, ex);
     }
 
     /// <summary>
     /// What to do about a refused access: a permission error is no damage, and `buildstate recover`
     /// cannot change who may read a file, so the message says what can.
     /// </summary>
-    private static string AccessHint(string systemMessage) =>
-        systemMessage.Contains("Read-only file system", StringComparison.OrdinalIgnoreCase)
-            ? "; the store is on a read-only file system: use a writable copy, or only commands that read"
-            : "; the user running buildstate needs read and write access to the store's files and folders (check their owner and mode with `ls -l`)";
+    private static string AccessHint(string systemMessage, bool storeFile = true)
+    {
+        var readOnly = systemMessage.Contains("Read-only file system", StringComparison.OrdinalIgnoreCase);
+        if (storeFile)
+        {
+            return readOnly
+                ? "; the store is on a read-only file system: use a writable copy, or only commands that read"
+                : "; the user running buildstate needs read and write access to the store's files and folders (check their owner and mode with `ls -l`)";
+        }
+
+        return readOnly
+            ? "; that file is on a read-only file system: choose a writable place"
+            : "; this user needs access to that file and its folder (check their owner and mode with `ls -l`; a folder made by another user, as a container running as root makes them, is a common cause)";
+    }
 
     private const int ENOSPC = 28, EDQUOT = 122, EACCES = 13, EPERM = 1, EROFS = 30;
 

@@ -37,7 +37,7 @@ public static class ArtifactHasher
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw BuildStateException.FromIo(e, path, "hash the artifact");
+            throw BuildStateException.FromIo(e, path, "hash the artifact", storeFile: false);
         }
     }
 

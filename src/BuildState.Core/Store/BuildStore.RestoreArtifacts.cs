@@ -90,7 +90,7 @@ public sealed partial class BuildStore
         catch (Exception e) when (e is BuildStateException or IOException or UnauthorizedAccessException)
         {
             staged.ForEach(DeleteIfThere);
-            throw BuildStateException.FromIo(e, current, "write back the artifact");
+            throw BuildStateException.FromIo(e, current, "write back the artifact", storeFile: false);
         }
     }
 
