@@ -74,6 +74,24 @@ public class SecurityAndLimitsTests
         var store = BuildStore.Open(repo.Combine(".buildstate"));
         var e = Assert.Throws<BuildStateException>(() => store.StartRun(Id, new StartRunRequest { RunId = "r" }));
         Assert.Equal(StoreErrorKind.PermissionDenied, e.Kind);
+        Assert.Equal(repo.Combine(".buildstate"), e.FilePath);
+        Assert.Equal($"the store folder is a symbolic link to {elsewhere.Path}, and the store never follows links: point BuildStateRoot (builds) or --root (buildstate) at the folder it leads to", e.Message);
+    }
+
+    [Fact]
+    public void A_store_root_that_is_a_link_is_refused_for_reading_with_the_same_advice_not_to_remove_it()
+    {
+        using var repo = new TempDir();
+        using var elsewhere = new TempDir();
+        BuildStore.Open(elsewhere.Path).StartRun(Id, new StartRunRequest { RunId = "r" });
+        Directory.CreateSymbolicLink(repo.Combine(".buildstate"), elsewhere.Path);
+
+        var e = Assert.Throws<BuildStateException>(() => BuildStore.Open(repo.Combine(".buildstate")).Get(Id));
+
+        Assert.Equal(StoreErrorKind.PermissionDenied, e.Kind);
+        Assert.StartsWith($"the store folder is a symbolic link to {elsewhere.Path}", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("remove the link", e.Message);
+        Assert.Equal("r", BuildStore.Open(elsewhere.Path).Get(Id).RunId); // named there, it is the store
     }
 
     [Fact]

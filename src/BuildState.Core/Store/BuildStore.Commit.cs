@@ -202,7 +202,7 @@ public sealed partial class BuildStore
 
         if (_fs.IsSymbolicLink(Layout.Root))
         {
-            throw new BuildStateException(StoreErrorKind.PermissionDenied, "the store root is a symbolic link; point BuildStateRoot at a real folder", Layout.Root);
+            throw RootLinkRefused();
         }
 
         var created = !_fs.DirectoryExists(Layout.Root);

@@ -196,7 +196,7 @@ public sealed partial class BuildStore
 
             if (_fs.IsSymbolicLink(current))
             {
-                throw LinkRefused(current);
+                throw string.Equals(current, Layout.Root, StringComparison.Ordinal) ? RootLinkRefused() : LinkRefused(current);
             }
 
             if (_fs.DirectoryExists(current))
@@ -212,6 +212,28 @@ public sealed partial class BuildStore
 
             current = parent;
         }
+    }
+
+    /// <summary>
+    /// The store folder itself is a link. Removing it would cut the repository off from its store, so
+    /// the message says where the store really is and how to name that folder instead.
+    /// </summary>
+    private BuildStateException RootLinkRefused()
+    {
+        string? target = null;
+        try
+        {
+            target = new DirectoryInfo(Layout.Root).LinkTarget;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Named without its target then.
+        }
+
+        return new(
+            StoreErrorKind.PermissionDenied,
+            $"the store folder is a symbolic link{(target is null ? "" : $" to {target}")}, and the store never follows links: point BuildStateRoot (builds) or --root (buildstate) at the folder it leads to",
+            Layout.Root);
     }
 
     private static BuildStateException LinkRefused(string path) => new(
