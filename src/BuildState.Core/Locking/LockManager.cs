@@ -147,7 +147,8 @@ public sealed class LockManager
         var elapsed = Stopwatch.GetElapsedTime(started);
         return new BuildStateException(
             StoreErrorKind.LockTimeout,
-            $"timed out after {elapsed.TotalSeconds:0.#} s waiting for the lock{(owner is null ? "" : $", held by {owner}")}",
+            $"timed out after {elapsed.TotalSeconds:0.#} s waiting for the lock{(owner is null ? "" : $", held by {owner}")}; "
+            + "let that process finish (end it if it hangs), or wait longer: --lock-timeout (buildstate), BuildStateLockTimeout (builds)",
             lockPath);
     }
 

@@ -71,6 +71,7 @@ public class FairLockTests
             Assert.Equal(StoreErrorKind.LockTimeout, e.Kind);
             Assert.Equal(ExitCodes.LockTimeout, e.ExitCode);
             Assert.Contains($"process {holder.Id}", e.Message);
+            Assert.EndsWith("; let that process finish (end it if it hangs), or wait longer: --lock-timeout (buildstate), BuildStateLockTimeout (builds)", e.Message, StringComparison.Ordinal);
             Assert.InRange(watch.Elapsed, TimeSpan.FromMilliseconds(280), TimeSpan.FromSeconds(10));
 
             // The abandoned wait is still queued in the kernel; when the holder lets go it is granted
