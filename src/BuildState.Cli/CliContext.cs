@@ -78,10 +78,15 @@ internal sealed class CliContext
             1 when unreadable.TryGetValue(matches[0], out var u) => throw ReadProblem(u.Key, part),
             1 => matches[0],
             // The index skips builds it cannot read: say why such a build is not there instead of "not found".
-            0 => throw UnreadableBuild(part) ?? ArchivedBuild(part) ?? BuildStateException.NotFound($"no build matches '{part}'", Store.Layout.Root),
+            0 => throw UnreadableBuild(part) ?? ArchivedBuild(part) ?? BuildStateException.NotFound(NoMatch(part, listing.Builds.Count), Store.Layout.Root),
             _ => throw BuildStateException.NotFound($"'{part}' matches {matches.Count} builds; be more specific: {string.Join(", ", matches.Order(StringComparer.Ordinal))}"),
         };
     }
+
+    /// <summary>What to do when nothing matches: see what there is, or record something first.</summary>
+    private static string NoMatch(string part, int builds) => builds == 0
+        ? $"no build matches '{part}': the store has no build yet; build a project that uses BuildState.Sdk first"
+        : $"no build matches '{part}'; `buildstate list` shows the {builds} build(s) there are (any unique part of an id names one: a project name, `App|Release`)";
 
     /// <summary>Not found among the active builds but archived: say so, and how to see it.</summary>
     private BuildStateException? ArchivedBuild(string part)

@@ -23,7 +23,15 @@ public sealed class ExitCodeTests : IDisposable
     [Fact]
     public void Unknown_id_is_5()
     {
-        OneLine(Bs.Run(_store.Repo, "show", "NoSuchProject"), 5, "no build matches 'NoSuchProject'");
+        OneLine(Bs.Run(_store.Repo, "show", "NoSuchProject"), 5, "no build matches 'NoSuchProject'; `buildstate list` shows the 3 build(s) there are");
+    }
+
+    [Fact]
+    public void Unknown_id_in_a_store_without_builds_says_to_build_first()
+    {
+        using var empty = new TestStore();
+        Directory.CreateDirectory(empty.Root); // the folder exists, with nothing recorded yet
+        OneLine(Bs.Run(empty.Repo, "show", "App"), 5, "no build matches 'App': the store has no build yet; build a project that uses BuildState.Sdk first");
     }
 
     [Fact]
@@ -175,7 +183,7 @@ public sealed class ExitCodeTests : IDisposable
     public void Restore_without_copies_is_4()
     {
         Bs.Run(_store.Repo, "checkpoint", "App.csproj", "--name", "manifest-only", "--no-artifacts");
-        OneLine(Bs.Run(_store.Repo, "restore", "App.csproj", "manifest-only", "--artifacts"), 4, "holds no artifact copies");
+        OneLine(Bs.Run(_store.Repo, "restore", "App.csproj", "manifest-only", "--artifacts"), 4, "(manifest-only) holds no artifact copies, so it cannot put files back: restore it without artifacts (the state only), or one with copies (`buildstate checkpoints` marks them)");
     }
 
     [Fact]

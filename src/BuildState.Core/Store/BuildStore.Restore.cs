@@ -45,7 +45,7 @@ public sealed partial class BuildStore
             EnsureFitsTheCurrentTable(key, file);
             if (restoreArtifacts && !file.HasArtifactCopies)
             {
-                throw new BuildStateException(StoreErrorKind.Validation, $"checkpoint {file.Id} holds no artifact copies; take checkpoints with artifact copies to restore files");
+                throw new BuildStateException(StoreErrorKind.Validation, $"checkpoint {file.Id}{(file.Name is null ? "" : $" ({file.Name})")} holds no artifact copies, so it cannot put files back: restore it without artifacts (the state only), or one with copies (`buildstate checkpoints` marks them); later checkpoints keep copies when taken with them (`buildstate checkpoint`, BuildStateCheckpointArtifacts=true, CopyArtifacts=\"true\")");
             }
 
             // All or nothing: every target and every copy is checked before anything is written.
