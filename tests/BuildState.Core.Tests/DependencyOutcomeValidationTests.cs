@@ -41,6 +41,6 @@ public sealed class DependencyOutcomeValidationTests
 
         var report = new StoreValidator(f.Store).Validate();
 
-        Assert.Contains(report.Problems, p => p.Message == "the build succeeded but its dependency 'lib' is Failed");
+        Assert.Contains(report.Problems, p => p.Message == "the build succeeded but its dependency 'lib' is Failed; build 'lib' again, then this build");
     }
 }

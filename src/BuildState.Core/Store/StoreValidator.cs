@@ -127,7 +127,7 @@ public sealed class StoreValidator(BuildStore store)
         }
         catch (BuildStateException e)
         {
-            report.Add(e.Kind == StoreErrorKind.NotFound ? StoreErrorKind.Corruption : e.Kind, statePath, e.Message);
+            report.Add(e.Kind == StoreErrorKind.NotFound ? StoreErrorKind.Corruption : e.Kind, statePath, e.Message + (BuildStore.IsDamage(e) ? RecoverRebuildsTheState : ""));
         }
 
         var newest = ValidateHistory(key, record, report, out var historyRefused);
@@ -212,7 +212,7 @@ public sealed class StoreValidator(BuildStore store)
     {
         if (!store.Lifecycles.TryGet(record.Lifecycle, out var table))
         {
-            report.Add(StoreErrorKind.Validation, path, $"lifecycle '{record.Lifecycle}' is not known here, so its phases cannot be checked", record.Id);
+            report.Add(StoreErrorKind.Validation, path, $"lifecycle '{record.Lifecycle}' is not known here, so its phases cannot be checked; building the project that declares it copies its table to lifecycles/", record.Id);
             return;
         }
 
@@ -303,7 +303,7 @@ public sealed class StoreValidator(BuildStore store)
 
         foreach (var problem in scan.Problems)
         {
-            report.Add(StoreErrorKind.Corruption, path, (scan.TornTail ? "torn tail: " : "damaged record: ") + problem, record?.Id);
+            report.Add(StoreErrorKind.Corruption, path, (scan.TornTail ? "torn tail: " : "damaged record: ") + problem + (scan.TornTail ? "; `buildstate recover` cuts the log back to its last whole record" : RecoverRepairs), record?.Id);
         }
 
         long previous = 0;
@@ -311,7 +311,7 @@ public sealed class StoreValidator(BuildStore store)
         {
             if (entry.Sequence <= previous)
             {
-                report.Add(StoreErrorKind.Corruption, path, $"history sequence goes from {previous} to {entry.Sequence}", record?.Id);
+                report.Add(StoreErrorKind.Corruption, path, $"history sequence goes from {previous} to {entry.Sequence}{RecoverRepairs}", record?.Id);
             }
 
             previous = entry.Sequence;
@@ -343,6 +343,11 @@ public sealed class StoreValidator(BuildStore store)
     }
 
     /// <summary>What validate adds to a problem that recover answers by dropping the checkpoint (docs/store-format.md, "Recovery").</summary>
+    private const string RecoverRebuildsTheState = "; `buildstate recover` rebuilds the state from history or a backup";
+    private const string RecoverRepairs = "; `buildstate recover` repairs what it can and reports what was lost";
+    private const string RecoverRebuildsTheIndex = "; `buildstate recover` rebuilds the index";
+    private const string RebuildOrRestore = "; rebuild the project, or `buildstate verify` names a checkpoint to put it back from";
+
     private const string RecoverDropsIt = "; `buildstate recover` drops the checkpoint from the build's list (reported as lost) and keeps its file and artifact copies in damaged/";
 
     /// <summary>
@@ -400,7 +405,7 @@ public sealed class StoreValidator(BuildStore store)
             var full = store.ToFullPath(artifact.Path);
             if (!File.Exists(full))
             {
-                report.Add(StoreErrorKind.Validation, full, $"artifact of build '{record.Id}' is missing", record.Id);
+                report.Add(StoreErrorKind.Validation, full, $"artifact of build '{record.Id}' is missing{RebuildOrRestore}", record.Id);
                 continue;
             }
 
@@ -408,7 +413,7 @@ public sealed class StoreValidator(BuildStore store)
             report.BytesChecked += new FileInfo(full).Length;
             if (actual != artifact.Sha256)
             {
-                report.Add(StoreErrorKind.Validation, full, $"artifact of build '{record.Id}' changed: SHA-256 {actual}, recorded {artifact.Sha256}", record.Id);
+                report.Add(StoreErrorKind.Validation, full, $"artifact of build '{record.Id}' changed: SHA-256 {actual}, recorded {artifact.Sha256}{RebuildOrRestore}", record.Id);
             }
         }
     }
@@ -450,17 +455,17 @@ public sealed class StoreValidator(BuildStore store)
         {
             if (!indexed.TryGetValue(id, out var entry))
             {
-                report.Add(StoreErrorKind.Corruption, path, $"build '{id}' is not in the index", id);
+                report.Add(StoreErrorKind.Corruption, path, $"build '{id}' is not in the index{RecoverRebuildsTheIndex}", id);
             }
             else if (entry.Sequence != record.Sequence || entry.Phase != record.Phase || entry.Status != record.Status)
             {
-                report.Add(StoreErrorKind.Corruption, path, $"the index entry of '{id}' is stale (sequence {entry.Sequence}, state {record.Sequence})", id);
+                report.Add(StoreErrorKind.Corruption, path, $"the index entry of '{id}' is stale (sequence {entry.Sequence}, state {record.Sequence}){RecoverRebuildsTheIndex}", id);
             }
         }
 
         foreach (var (id, _) in indexed.Where(e => !records.ContainsKey(e.Key) && !folders.Contains(e.Value.Key)))
         {
-            report.Add(StoreErrorKind.Corruption, path, $"the index lists '{id}', which is not in active/", id);
+            report.Add(StoreErrorKind.Corruption, path, $"the index lists '{id}', which is not in active/{RecoverRebuildsTheIndex}", id);
         }
     }
 
@@ -483,11 +488,11 @@ public sealed class StoreValidator(BuildStore store)
                         continue;
                     }
 
-                    report.Add(StoreErrorKind.Validation, record.Id, $"dependency '{dependency}' is not in the store", record.Id);
+                    report.Add(StoreErrorKind.Validation, record.Id, $"dependency '{dependency}' is not in the store; build it with BuildState.Sdk too (it may have been pruned, or built with BuildStateEnabled=false)", record.Id);
                 }
                 else if (record.Status == RunStatus.Succeeded && target.Status is RunStatus.Failed or RunStatus.Interrupted && SucceededAfter(record, target))
                 {
-                    report.Add(StoreErrorKind.Validation, record.Id, $"the build succeeded but its dependency '{dependency}' is {target.Status}", record.Id);
+                    report.Add(StoreErrorKind.Validation, record.Id, $"the build succeeded but its dependency '{dependency}' is {target.Status}; build '{dependency}' again, then this build", record.Id);
                 }
             }
         }
