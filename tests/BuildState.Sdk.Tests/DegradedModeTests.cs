@@ -91,6 +91,7 @@ public class DegradedModeTests(PackageFeed feed) : IClassFixture<PackageFeed>
 
         var result = repo.Ok("build", "src/Lib/Lib.csproj", "-p:BuildStateRoot=" + Path.Combine(full, "store"));
         Assert.Contains("warning BST1001", result.Output);
+        Assert.Contains("; free some space on that disk", result.Output); // what to do, which the system's message does not say
     }
 
     [Fact]

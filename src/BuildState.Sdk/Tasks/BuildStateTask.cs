@@ -100,7 +100,7 @@ public abstract class BuildStateTask : MSBuildTask, IGeneratedTask
         }
         catch (BuildStateException e)
         {
-            Degrade(e.FilePath, Describe(e));
+            Degrade(e.FilePath, DescribeUnusable(e));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -216,6 +216,17 @@ public abstract class BuildStateTask : MSBuildTask, IGeneratedTask
     /// a build log as if a process had exited.
     /// </summary>
     internal static string Describe(BuildStateException e) => e.FilePath is null ? e.Message : $"{e.FilePath}: {e.Message}";
+
+    /// <summary>
+    /// <see cref="Describe"/> for BST1001, with what to do where the store's message does not say it
+    /// already (a lock held or a refused access says it; damage and a full disk do not).
+    /// </summary>
+    internal static string DescribeUnusable(BuildStateException e) => Describe(e) + e.Kind switch
+    {
+        StoreErrorKind.Corruption => "; `buildstate recover` repairs the store (what it cannot keep goes to damaged/)",
+        StoreErrorKind.DiskFull => "; free some space on that disk",
+        _ => "",
+    };
 
     /// <summary>A mistake in how the tasks are used: always an error, strict or not.</summary>
     private protected sealed class UserError(string code, string message, string? file = null, int line = 0, int column = 0) : Exception(message)

@@ -54,7 +54,8 @@ public sealed class BuildStateValidate : BuildStateTask
             foreach (var problem in report.Problems)
             {
                 Problems++;
-                var message = $"{problem.Message} ({problem.Kind}, exit code {ExitCodes.For(problem.Kind)})";
+                // The kind, not the command-line tool's exit code, which reads in a build log as if a process had exited (see Describe).
+                var message = $"{problem.Message} ({problem.Kind})";
                 if (FailOnStoreProblems)
                 {
                     Log.LogError(null, "BST1006", null, HelpLinks.For("BST1006"), problem.File, 0, 0, 0, 0, HelpLinks.Append("BST1006", message));
