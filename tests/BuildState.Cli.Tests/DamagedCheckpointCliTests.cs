@@ -26,6 +26,26 @@ public sealed class DamagedCheckpointCliTests : IDisposable
     }
 
     [Fact]
+    public void Restoring_a_damaged_checkpoint_or_copy_exits_3_saying_to_take_another_or_recover()
+    {
+        var blob = Assert.Single(Directory.GetFiles(_store.Store.Layout.BlobsDir(Key)));
+        File.WriteAllText(blob, "damaged");
+        File.Delete(_store.ArtifactPath("src/App/bin/App.dll"));
+        var advice = $"; restore another checkpoint (`buildstate checkpoints \"{TestStore.App}\"` lists them), or run `buildstate recover`, which drops the damaged one (its files kept in damaged/) (Corruption, exit code 3)";
+
+        var copy = Bs.Run(_store.Repo, "restore", "App.csproj", "after-build", "--artifacts");
+        Assert.True(copy.Code == 3, copy.ToString());
+        Assert.StartsWith($"{blob}: the stored copy of", copy.Err, StringComparison.Ordinal);
+        Assert.EndsWith(advice, copy.Err.TrimEnd(), StringComparison.Ordinal);
+
+        var file = TruncateTheCheckpoint();
+        var checkpoint = Bs.Run(_store.Repo, "restore", "App.csproj", "after-build");
+        Assert.True(checkpoint.Code == 3, checkpoint.ToString());
+        Assert.StartsWith($"{file}: ", checkpoint.Err, StringComparison.Ordinal);
+        Assert.EndsWith(advice, checkpoint.Err.TrimEnd(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Recover_reports_a_truncated_checkpoint_as_lost_with_exit_3_and_keeps_its_copies()
     {
         TruncateTheCheckpoint();

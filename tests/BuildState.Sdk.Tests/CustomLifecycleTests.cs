@@ -141,7 +141,7 @@ public class CustomLifecycleTests(PackageFeed feed) : IClassFixture<PackageFeed>
         var result = repo.Dotnet("build", "src/Shipping/Shipping.csproj", "-p:Restore=true");
 
         Assert.NotEqual(0, result.ExitCode);
-        Assert.True(System.Text.RegularExpressions.Regex.IsMatch(result.Output, @"error BST1005: checkpoint 'built' cannot be restored: .*checkpoints.blobs.[0-9a-f]{64}: the stored copy of .*manifest\.txt' does not match its SHA-256\. Restore another checkpoint \(`buildstate checkpoints ""[^""]+\|Release""` lists them\), or run `buildstate recover`"), result.Output);
+        Assert.True(System.Text.RegularExpressions.Regex.IsMatch(result.Output, @"error BST1005: checkpoint 'built' cannot be restored: .*checkpoints.blobs.[0-9a-f]{64}: the stored copy of .*manifest\.txt' does not match its SHA-256; restore another checkpoint \(`buildstate checkpoints ""[^""]+\|Release""` lists them\), or run `buildstate recover`"), result.Output);
         Assert.DoesNotContain("WENT ON AFTER THE RESTORE", result.Output);
         Assert.DoesNotContain("BST1001", result.Output);
     }

@@ -30,6 +30,23 @@ public sealed partial class BuildStore
     /// </summary>
     public RestoreResult RestoreCheckpoint(string buildId, string checkpoint, bool restoreArtifacts, string? continueRunId)
     {
+        try
+        {
+            return RestoreCheckpointUnguarded(buildId, checkpoint, restoreArtifacts, continueRunId);
+        }
+        catch (BuildStateException e) when (e.Kind == StoreErrorKind.Corruption && Layout.IsInCheckpoints(buildId, e.FilePath))
+        {
+            // The checkpoint (its file or a copy) is damaged, not the store: another one may serve.
+            throw new BuildStateException(e.Kind, e.Message + DamagedCheckpointAdvice(buildId), e.FilePath, e);
+        }
+    }
+
+    /// <summary>What to do when the checkpoint asked for is damaged (restore refuses it before anything is written).</summary>
+    internal static string DamagedCheckpointAdvice(string buildId) =>
+        $"; restore another checkpoint (`buildstate checkpoints \"{buildId}\"` lists them), or run `buildstate recover`, which drops the damaged one (its files kept in damaged/)";
+
+    private RestoreResult RestoreCheckpointUnguarded(string buildId, string checkpoint, bool restoreArtifacts, string? continueRunId)
+    {
         var key = BuildKey.For(buildId);
         var result = new RestoreResult();
         Mutate(buildId, "restore", existing =>

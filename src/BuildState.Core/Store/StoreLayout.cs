@@ -50,6 +50,10 @@ public sealed class StoreLayout
 
     public string Blob(string key, string sha256) => Path.Combine(BlobsDir(key), sha256);
 
+    /// <summary>True for a checkpoint file or an artifact copy of the build <paramref name="buildId"/> (a path under its checkpoints folder).</summary>
+    public bool IsInCheckpoints(string buildId, string? path) =>
+        path is not null && path.StartsWith(CheckpointsDir(BuildKey.For(buildId)) + Path.DirectorySeparatorChar, StringComparison.Ordinal);
+
     public string BackupDir(string key) => Path.Combine(BackupsDir, key);
 
     public string BuildLock(string key) => Path.Combine(LocksDir, key + ".lock");

@@ -60,15 +60,12 @@ public sealed class BuildStateRestore : MachineTask
         {
             throw new UserError("BST1005", Describe(e), Project ?? BuildEngine.ProjectFileOfTaskNode);
         }
-        catch (BuildStateException e) when (e.Kind == StoreErrorKind.Corruption && IsPartOfACheckpoint(context.Store.Layout, buildId, e.FilePath))
+        catch (BuildStateException e) when (e.Kind == StoreErrorKind.Corruption && context.Store.Layout.IsInCheckpoints(buildId, e.FilePath))
         {
             // The checkpoint asked for is damaged, not the store: the targets after this one count on
             // what it would have put back, so this is the build's error, not a warning to go on with.
-            throw new UserError("BST1005", $"checkpoint '{Checkpoint}' cannot be restored: {Describe(e)}. Restore another checkpoint (`buildstate checkpoints \"{buildId}\"` lists them), or run `buildstate recover`, which drops the damaged one (its files kept in damaged/)", Project ?? BuildEngine.ProjectFileOfTaskNode);
+            // The store's message says what to do (another checkpoint, or recover).
+            throw new UserError("BST1005", $"checkpoint '{Checkpoint}' cannot be restored: {Describe(e)}", Project ?? BuildEngine.ProjectFileOfTaskNode);
         }
     }
-
-    /// <summary>A checkpoint file or a stored copy of the build's files (under its checkpoints folder).</summary>
-    private static bool IsPartOfACheckpoint(BuildState.Store.StoreLayout layout, string buildId, string? file) =>
-        file is not null && file.StartsWith(layout.CheckpointsDir(BuildState.Store.BuildKey.For(buildId)) + Path.DirectorySeparatorChar, StringComparison.Ordinal);
 }
