@@ -101,10 +101,21 @@ public sealed class ReportTests : IDisposable
         var full = Bs.Run(_store.Repo, "report", "--output", "/dev/full");
         Assert.True(full.Code == 7, full.ToString());
         Assert.Contains("/dev/full", full.Err);
+        Assert.Contains("; free some space on that disk, or choose another place", full.Err);
         var file = Path.Combine(_store.Repo, "a-file");
         File.WriteAllText(file, "");
         var impossible = Bs.Run(_store.Repo, "report", "--output", Path.Combine(file, "report.html"));
         Assert.True(impossible.Code == 1, impossible.ToString());
         Assert.Single(impossible.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Fact]
+    public void A_report_into_a_folder_that_does_not_exist_says_to_create_it()
+    {
+        var result = Bs.Run(_store.Repo, "report", "--output", Path.Combine(_store.Repo, "no-such-folder", "report.html"));
+        Assert.True(result.Code == 1, result.ToString());
+        var line = Assert.Single(result.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("cannot write the report: ", line);
+        Assert.Contains("; its folder does not exist: create it first, or choose another place (General, exit code 1)", line);
     }
 }

@@ -55,7 +55,12 @@ public sealed class BuildStateException : Exception
         };
         // .NET's messages end with a full stop, which would stand before the hint's semicolon.
         var system = ex.Message.TrimEnd('.');
-        return new BuildStateException(kind, $"cannot {action}: {system}{(kind == StoreErrorKind.PermissionDenied ? AccessHint(ex.Message, storeFile) : "")}", path, ex);
+        var hint = kind == StoreErrorKind.PermissionDenied ? AccessHint(ex.Message, storeFile)
+            : storeFile ? ""
+            : kind == StoreErrorKind.DiskFull ? "; free some space on that disk, or choose another place"
+            : ex is DirectoryNotFoundException ? "; its folder does not exist: create it first, or choose another place"
+            : "";
+        return new BuildStateException(kind, $"cannot {action}: {system}{hint}", path, ex);
     }
 
     /// <summary>
