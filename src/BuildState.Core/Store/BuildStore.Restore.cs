@@ -42,7 +42,7 @@ public sealed partial class BuildStore
     }
 
     /// <summary>What to do when the checkpoint asked for is damaged (restore refuses it before anything is written).</summary>
-    internal static string DamagedCheckpointAdvice(string buildId) =>
+    private static string DamagedCheckpointAdvice(string buildId) =>
         $"; restore another checkpoint (`buildstate checkpoints \"{buildId}\"` lists them), or run `buildstate recover`, which drops the damaged one (its files kept in damaged/)";
 
     private RestoreResult RestoreCheckpointUnguarded(string buildId, string checkpoint, bool restoreArtifacts, string? continueRunId)
@@ -62,7 +62,7 @@ public sealed partial class BuildStore
             EnsureFitsTheCurrentTable(key, file);
             if (restoreArtifacts && !file.HasArtifactCopies)
             {
-                throw new BuildStateException(StoreErrorKind.Validation, $"checkpoint {file.Id}{(file.Name is null ? "" : $" ({file.Name})")} holds no artifact copies, so it cannot put files back: restore it without artifacts (the state only), or one with copies (`buildstate checkpoints` marks them); later checkpoints keep copies when taken with them (`buildstate checkpoint`, BuildStateCheckpointArtifacts=true, CopyArtifacts=\"true\")");
+                throw new BuildStateException(StoreErrorKind.Validation, $"checkpoint {file.Id}{(file.Name is null ? "" : $" ({file.Name})")} holds no artifact copies, so it cannot put files back: restore it without artifacts (the state only), or one with copies (`buildstate checkpoints` marks them); to restore files later, take checkpoints with copies (`buildstate checkpoint`; in builds BuildStateCheckpointArtifacts=true, or CopyArtifacts=\"true\")");
             }
 
             // All or nothing: every target and every copy is checked before anything is written.

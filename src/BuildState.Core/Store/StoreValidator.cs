@@ -342,12 +342,13 @@ public sealed class StoreValidator(BuildStore store)
         return null;
     }
 
-    /// <summary>What validate adds to a problem that recover answers by dropping the checkpoint (docs/store-format.md, "Recovery").</summary>
+    // What validate adds to a problem so that it says what to do (docs/cli.md, "validate").
     private const string RecoverRebuildsTheState = "; `buildstate recover` rebuilds the state from history or a backup";
     private const string RecoverRepairs = "; `buildstate recover` repairs what it can and reports what was lost";
     private const string RecoverRebuildsTheIndex = "; `buildstate recover` rebuilds the index";
     private const string RebuildOrRestore = "; rebuild the project, or `buildstate verify` names a checkpoint to put it back from";
 
+    /// <summary>What validate adds to a problem that recover answers by dropping the checkpoint (docs/store-format.md, "Recovery").</summary>
     private const string RecoverDropsIt = "; `buildstate recover` drops the checkpoint from the build's list (reported as lost) and keeps its file and artifact copies in damaged/";
 
     /// <summary>
