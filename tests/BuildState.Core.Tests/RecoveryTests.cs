@@ -43,6 +43,37 @@ public class RecoveryTests
     }
 
     [Fact]
+    public void A_repair_that_meets_a_full_disk_stops_with_what_to_do_and_is_made_once_there_is_room()
+    {
+        using var f = new StoreFixture();
+        f.Run(Id, "r", "Setup", "Build");
+        File.WriteAllText(f.Store.Layout.StateFile(Key), "{ this is not json");
+
+        var e = Assert.Throws<BuildStateException>(() => f.Reopen(o => o.FileSystem = new FullDiskFileSystem()).Recover(Id));
+
+        Assert.Equal(StoreErrorKind.DiskFull, e.Kind);
+        Assert.EndsWith("No space left on device; free some space on that disk", e.Message, StringComparison.Ordinal);
+        var report = f.Store.Recover(); // with room again, the same repair is made
+        Assert.Empty(report.Unrecoverable);
+        Assert.Contains(report.Repaired, r => r.Contains("restored the state from history"));
+        Assert.Equal("Build", f.Store.Get(Id).Phase);
+    }
+
+    /// <summary>Answers every write as a full disk does (ENOSPC).</summary>
+    private sealed class FullDiskFileSystem : DelegatingFileSystem
+    {
+        private static Exception Full(string path) => BuildStateException.FromIo(new IOException("No space left on device", 28), path, "write the file");
+
+        public override void WriteFile(string path, ReadOnlySpan<byte> data, bool sync) => throw Full(path);
+
+        public override void AppendFile(string path, ReadOnlySpan<byte> data, bool sync) => throw Full(path);
+
+        public override void Rename(string source, string destination) => throw Full(destination);
+
+        public override void MoveDirectory(string source, string destination) => throw Full(destination);
+    }
+
+    [Fact]
     public void A_corrupt_state_is_rebuilt_from_history_and_the_damaged_file_kept_aside()
     {
         using var f = new StoreFixture();

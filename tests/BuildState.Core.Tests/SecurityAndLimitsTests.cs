@@ -234,5 +234,7 @@ public class SecurityAndLimitsTests
         Assert.Equal(StoreErrorKind.General, BuildStateException.FromIo(new IOException("odd"), "/x", "write").Kind);
         Assert.Contains("/x", full.ToOneLine());
         Assert.Contains("exit code 7", full.ToOneLine());
+        Assert.EndsWith("; free some space on that disk", full.Message, StringComparison.Ordinal);
+        Assert.EndsWith("; free some space on that disk", BuildStateException.FromErrno(28, "/x", "write the file").Message, StringComparison.Ordinal);
     }
 }

@@ -56,9 +56,8 @@ public sealed class BuildStateException : Exception
         // .NET's messages end with a full stop, which would stand before the hint's semicolon.
         var system = ex.Message.TrimEnd('.');
         var hint = kind == StoreErrorKind.PermissionDenied ? AccessHint(ex.Message, storeFile)
-            : storeFile ? ""
-            : kind == StoreErrorKind.DiskFull ? "; free some space on that disk, or choose another place"
-            : ex is DirectoryNotFoundException ? "; its folder does not exist: create it first, or choose another place"
+            : kind == StoreErrorKind.DiskFull ? (storeFile ? "; free some space on that disk" : "; free some space on that disk, or choose another place")
+            : !storeFile && ex is DirectoryNotFoundException ? "; its folder does not exist: create it first, or choose another place"
             : "";
         return new BuildStateException(kind, $"cannot {action}: {system}{hint}", path, ex);
     }
@@ -114,7 +113,8 @@ public sealed class BuildStateException : Exception
             _ => StoreErrorKind.General,
         };
         var message = $"cannot {action}: {Marshal.GetPInvokeErrorMessage(errno)} (errno {errno})";
-        var hint = kind != StoreErrorKind.PermissionDenied ? ""
+        var hint = kind == StoreErrorKind.DiskFull ? "; free some space on that disk"
+            : kind != StoreErrorKind.PermissionDenied ? ""
             : errno == ELOOP ? "; a symbolic link stands where the store expects a file, and the store never follows links (remove the link)"
             : AccessHint(errno == EROFS ? "Read-only file system" : "");
         return new BuildStateException(kind, message + hint, path);

@@ -219,14 +219,10 @@ public abstract class BuildStateTask : MSBuildTask, IGeneratedTask
 
     /// <summary>
     /// <see cref="Describe"/> for BST1001, with what to do where the store's message does not say it
-    /// already (a lock held or a refused access says it; damage and a full disk do not).
+    /// already (a lock held, a refused access or a full disk says it; damage does not).
     /// </summary>
-    internal static string DescribeUnusable(BuildStateException e) => Describe(e) + e.Kind switch
-    {
-        StoreErrorKind.Corruption => "; `buildstate recover` repairs the store (what it cannot keep goes to damaged/)",
-        StoreErrorKind.DiskFull => "; free some space on that disk",
-        _ => "",
-    };
+    internal static string DescribeUnusable(BuildStateException e) =>
+        Describe(e) + (e.Kind == StoreErrorKind.Corruption ? "; `buildstate recover` repairs the store (what it cannot keep goes to damaged/)" : "");
 
     /// <summary>A mistake in how the tasks are used: always an error, strict or not.</summary>
     private protected sealed class UserError(string code, string message, string? file = null, int line = 0, int column = 0) : Exception(message)
