@@ -38,7 +38,7 @@ internal static class BackgroundCommit
                 context.RecordingFailed = true;
                 var (file, reason) = e switch
                 {
-                    BuildStateException store => (store.FilePath, Tasks.BuildStateTask.DescribeUnusable(store)),
+                    BuildStateException store => (store.FilePath, StoreErrorText.DescribeUnusable(store)),
                     IOException or UnauthorizedAccessException => (null, e.Message),
                     _ => (null, $"{e.GetType().Name}: {e.Message}"),
                 };

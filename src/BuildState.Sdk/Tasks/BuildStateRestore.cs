@@ -1,4 +1,5 @@
 using BuildState.Errors;
+using BuildState.Sdk.Session;
 using Microsoft.Build.Framework;
 
 namespace BuildState.Sdk.Tasks;
@@ -58,14 +59,14 @@ public sealed class BuildStateRestore : MachineTask
         }
         catch (BuildStateException e) when (e.Kind is StoreErrorKind.NotFound or StoreErrorKind.Validation)
         {
-            throw new UserError("BST1005", Describe(e), Project ?? BuildEngine.ProjectFileOfTaskNode);
+            throw new UserError("BST1005", StoreErrorText.Describe(e), Project ?? BuildEngine.ProjectFileOfTaskNode);
         }
         catch (BuildStateException e) when (e.Kind == StoreErrorKind.Corruption && context.Store.Layout.IsInCheckpoints(buildId, e.FilePath))
         {
             // The checkpoint asked for is damaged, not the store: the targets after this one count on
             // what it would have put back, so this is the build's error, not a warning to go on with.
             // The store's message says what to do (another checkpoint, or recover).
-            throw new UserError("BST1005", $"checkpoint '{Checkpoint}' cannot be restored: {Describe(e)}", Project ?? BuildEngine.ProjectFileOfTaskNode);
+            throw new UserError("BST1005", $"checkpoint '{Checkpoint}' cannot be restored: {StoreErrorText.Describe(e)}", Project ?? BuildEngine.ProjectFileOfTaskNode);
         }
     }
 }

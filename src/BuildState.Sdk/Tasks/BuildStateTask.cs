@@ -100,7 +100,7 @@ public abstract class BuildStateTask : MSBuildTask, IGeneratedTask
         }
         catch (BuildStateException e)
         {
-            Degrade(e.FilePath, DescribeUnusable(e));
+            Degrade(e.FilePath, StoreErrorText.DescribeUnusable(e));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -209,20 +209,6 @@ public abstract class BuildStateTask : MSBuildTask, IGeneratedTask
     /// </summary>
     private protected string ContextKey(string projectPath) =>
         ProjectContext.KeyOf(projectPath, BuildEngine is IBuildEngine6 engine6 ? engine6.GetGlobalProperties() : null);
-
-    /// <summary>
-    /// A store error as a build message: the file and what went wrong, without the command-line
-    /// tool's error kind and exit code (<see cref="BuildStateException.ToOneLine"/>), which read in
-    /// a build log as if a process had exited.
-    /// </summary>
-    internal static string Describe(BuildStateException e) => e.FilePath is null ? e.Message : $"{e.FilePath}: {e.Message}";
-
-    /// <summary>
-    /// <see cref="Describe"/> for BST1001, with what to do where the store's message does not say it
-    /// already (a lock held, a refused access or a full disk says it; damage does not).
-    /// </summary>
-    internal static string DescribeUnusable(BuildStateException e) =>
-        Describe(e) + (e.Kind == StoreErrorKind.Corruption ? "; `buildstate recover` repairs the store (what it cannot keep goes to damaged/)" : "");
 
     /// <summary>A mistake in how the tasks are used: always an error, strict or not.</summary>
     private protected sealed class UserError(string code, string message, string? file = null, int line = 0, int column = 0) : Exception(message)

@@ -54,7 +54,7 @@ public sealed class BuildStateValidate : BuildStateTask
             foreach (var problem in report.Problems)
             {
                 Problems++;
-                // The kind, not the command-line tool's exit code, which reads in a build log as if a process had exited (see Describe).
+                // The kind, not the command-line tool's exit code, which reads in a build log as if a process had exited (see StoreErrorText.Describe).
                 var message = $"{problem.Message} ({problem.Kind})";
                 if (FailOnStoreProblems)
                 {
