@@ -56,7 +56,7 @@ public sealed class BuildStateException : Exception
         // .NET's messages end with a full stop, which would stand before the hint's semicolon.
         var system = ex.Message.TrimEnd('.');
         var hint = kind == StoreErrorKind.PermissionDenied ? AccessHint(ex.Message, storeFile)
-            : kind == StoreErrorKind.DiskFull ? (storeFile ? "; free some space on that disk" : "; free some space on that disk, or choose another place")
+            : kind == StoreErrorKind.DiskFull ? (storeFile ? FreeSpace : FreeSpace + ", or choose another place")
             : !storeFile && ex is DirectoryNotFoundException ? "; its folder does not exist: create it first, or choose another place"
             : "";
         return new BuildStateException(kind, $"cannot {action}: {system}{hint}", path, ex);
@@ -80,6 +80,9 @@ public sealed class BuildStateException : Exception
             ? "; that file is on a read-only file system: choose a writable place"
             : "; this user needs access to that file and its folder (check their owner and mode with `ls -l`; a folder made by another user, as a container running as root makes them, is a common cause)";
     }
+
+    /// <summary>What to do about a full disk, whichever way the failure arrived (an exception or an errno).</summary>
+    private const string FreeSpace = "; free some space on that disk";
 
     private const int ENOSPC = 28, EDQUOT = 122, EACCES = 13, EPERM = 1, EROFS = 30;
 
@@ -113,7 +116,7 @@ public sealed class BuildStateException : Exception
             _ => StoreErrorKind.General,
         };
         var message = $"cannot {action}: {Marshal.GetPInvokeErrorMessage(errno)} (errno {errno})";
-        var hint = kind == StoreErrorKind.DiskFull ? "; free some space on that disk"
+        var hint = kind == StoreErrorKind.DiskFull ? FreeSpace
             : kind != StoreErrorKind.PermissionDenied ? ""
             : errno == ELOOP ? "; a symbolic link stands where the store expects a file, and the store never follows links (remove the link)"
             : AccessHint(errno == EROFS ? "Read-only file system" : "");
