@@ -243,6 +243,19 @@ internal sealed class BuildSession : IDisposable
                 // The build is over; a store that cannot be written now is found by the next sweep
                 // (this node's writer file stays, below).
                 unclosed.Add(context.StoreRoot);
+                continue;
+            }
+
+            try
+            {
+                if (!IsDegraded(context.StoreRoot, out var degraded))
+                {
+                    RunCloser.RefreshArtifacts(context);
+                }
+            }
+            catch (Exception e) when (e is BuildStateException or IOException or UnauthorizedAccessException)
+            {
+                // The run is closed; its hashes stay those taken when the outputs were recorded.
             }
         }
 

@@ -191,6 +191,31 @@ internal static class RunCloser
         context.DefaultRunEnded = true;
     }
 
+    /// <summary>
+    /// At the end of the build, after the runs are closed: the run's artifacts whose files changed
+    /// since the run recorded them are hashed again (<see cref="BuildStore.RefreshArtifacts"/>). A
+    /// project's outputs are recorded (and hashed, in the background) as soon as Build ends, but a
+    /// target after it (one from Directory.Build.targets or another package: signing, merging, an
+    /// obfuscator) may still rewrite them; the recorded hashes are then those of the files the build
+    /// left. A stat per output in a build where nothing rewrote them. docs/msbuild.md, "What is
+    /// recorded, and when".
+    /// </summary>
+    public static void RefreshArtifacts(ProjectContext context)
+    {
+        if (!context.DefaultRunEnded || context.RecordingFailed || context.RunId.Length == 0)
+        {
+            return;
+        }
+
+        // What this node last committed (a no-op build reads nothing); after another task changed
+        // the build (a pack's files, a custom target's), what the store holds.
+        var known = context.Committed ?? context.Store.TryGet(context.BuildId);
+        if (known is not null && known.Artifacts.Count > 0 && string.Equals(known.RunId, context.RunId, StringComparison.Ordinal))
+        {
+            context.Store.RefreshArtifacts(context.BuildId, context.RunId, known.Artifacts);
+        }
+    }
+
     private static bool IsOneOf(string? path, List<ArtifactInput> outputs)
     {
         foreach (var output in outputs)

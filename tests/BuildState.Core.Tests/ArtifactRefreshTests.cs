@@ -1,0 +1,106 @@
+using BuildState.Core.Tests.Infrastructure;
+using BuildState.Model;
+using BuildState.Store;
+
+namespace BuildState.Core.Tests;
+
+/// <summary>An output rewritten after it was recorded (signed, merged) gets the hash of the file as it is left.</summary>
+public class ArtifactRefreshTests
+{
+    private const string Id = "src/App/App.csproj|Release|net10.0";
+
+    /// <summary>A completed run "r" that recorded App.dll and App.pdb.</summary>
+    private static StoreFixture BuiltApp()
+    {
+        var f = new StoreFixture();
+        f.Run(Id, "r", "Setup", "Build");
+        string[] files = [f.WriteFile("src/App/bin/App.dll", "assembly bytes"), f.WriteFile("src/App/bin/App.pdb", "symbols")];
+        f.Store.RecordArtifacts(Id, [.. files.Select(p => new ArtifactInput(p, "assembly"))]);
+        f.Store.Transition(Id, "Cleanup");
+        f.Store.Transition(Id, "Complete");
+        return f;
+    }
+
+    private static string BinFile(StoreFixture f, string name) => Path.Combine(f.RepoRoot, "src", "App", "bin", name);
+
+    private static ArtifactRecord Recorded(StoreFixture f, string name) => f.Store.Get(Id).Artifacts.Single(a => a.Path == "src/App/bin/" + name);
+
+    [Fact]
+    public void A_file_rewritten_after_it_was_recorded_gets_its_new_hash_and_a_history_entry()
+    {
+        using var f = BuiltApp();
+        var seen = f.Store.Get(Id).Artifacts;
+        File.WriteAllText(BinFile(f, "App.dll"), "assembly bytes, signed");
+
+        var refreshed = f.Store.RefreshArtifacts(Id, "r", seen);
+
+        Assert.Equal(["src/App/bin/App.dll"], refreshed);
+        var dll = Recorded(f, "App.dll");
+        Assert.Equal(ArtifactHasher.HashBytes("assembly bytes, signed"u8), dll.Sha256);
+        Assert.Equal(new FileInfo(BinFile(f, "App.dll")).Length, dll.Size);
+        Assert.Equal("assembly", dll.Kind);
+        Assert.Equal(ArtifactHasher.HashBytes("symbols"u8), Recorded(f, "App.pdb").Sha256);
+        Assert.Contains(f.Store.GetHistory(Id), h => h.Kind == HistoryKinds.Artifacts && h.Message == "1 artifact(s) changed after they were recorded, hashed again: src/App/bin/App.dll");
+        Assert.Equal(RunStatus.Succeeded, f.Store.Get(Id).Status); // the run stays as it ended
+    }
+
+    [Fact]
+    public void A_rewrite_of_the_same_size_is_seen_by_its_write_time()
+    {
+        using var f = BuiltApp();
+        var seen = f.Store.Get(Id).Artifacts;
+        File.WriteAllText(BinFile(f, "App.pdb"), "SYMBOLS");
+        File.SetLastWriteTimeUtc(BinFile(f, "App.pdb"), seen.Single(a => a.Path.EndsWith(".pdb", StringComparison.Ordinal)).LastWriteUtc.UtcDateTime.AddSeconds(1));
+
+        Assert.Equal(["src/App/bin/App.pdb"], f.Store.RefreshArtifacts(Id, "r", seen));
+        Assert.Equal(ArtifactHasher.HashBytes("SYMBOLS"u8), Recorded(f, "App.pdb").Sha256);
+    }
+
+    [Fact]
+    public void Unchanged_files_write_nothing()
+    {
+        using var f = BuiltApp();
+        var before = f.Store.Get(Id).Sequence;
+
+        Assert.Empty(f.Store.RefreshArtifacts(Id, "r", f.Store.Get(Id).Artifacts));
+        Assert.Equal(before, f.Store.Get(Id).Sequence);
+    }
+
+    [Fact]
+    public void A_file_that_is_gone_is_left_as_recorded()
+    {
+        using var f = BuiltApp();
+        var seen = f.Store.Get(Id).Artifacts;
+        var recorded = Recorded(f, "App.pdb").Sha256;
+        File.Delete(BinFile(f, "App.pdb"));
+
+        Assert.Empty(f.Store.RefreshArtifacts(Id, "r", seen));
+        Assert.Equal(recorded, Recorded(f, "App.pdb").Sha256);
+    }
+
+    [Fact]
+    public void A_later_run_of_the_build_is_not_changed()
+    {
+        using var f = BuiltApp();
+        var seen = f.Store.Get(Id).Artifacts;
+        f.Run(Id, "r2", "Setup", "Build");
+        File.WriteAllText(BinFile(f, "App.dll"), "rewritten");
+
+        Assert.Empty(f.Store.RefreshArtifacts(Id, "r", seen));
+        Assert.Empty(f.Store.Get(Id).Artifacts); // r2 recorded none, and gets none of r's
+    }
+
+    [Fact]
+    public void An_entry_recorded_again_since_is_newer_and_stays()
+    {
+        using var f = BuiltApp();
+        var seen = f.Store.Get(Id).Artifacts;
+        File.WriteAllText(BinFile(f, "App.dll"), "packed into the package");
+        f.Store.RecordArtifacts(Id, [new ArtifactInput(BinFile(f, "App.dll"), "assembly")]);
+        var sequence = f.Store.Get(Id).Sequence;
+
+        Assert.Empty(f.Store.RefreshArtifacts(Id, "r", seen));
+        Assert.Equal(sequence, f.Store.Get(Id).Sequence);
+        Assert.Equal(ArtifactHasher.HashBytes("packed into the package"u8), Recorded(f, "App.dll").Sha256);
+    }
+}

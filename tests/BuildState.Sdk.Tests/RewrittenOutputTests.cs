@@ -1,0 +1,72 @@
+using BuildState.Model;
+using BuildState.Sdk.Tests.Infrastructure;
+using BuildState.Store;
+
+namespace BuildState.Sdk.Tests;
+
+/// <summary>
+/// An output rewritten by a target that runs after the SDK has recorded it (a signing step in
+/// Directory.Build.targets, which MSBuild imports after the packages' targets) is recorded as the
+/// build left it: the end of the build hashes it again.
+/// </summary>
+public class RewrittenOutputTests(PackageFeed feed) : IClassFixture<PackageFeed>
+{
+    // The pause makes sure the SDK's own hash of the assembly is long taken when it changes: without
+    // the end of the build's second look, the recorded hash would be the unsigned file's.
+    private const string SigningStep = """
+        <Project>
+          <Target Name="SignOutputs" AfterTargets="Build">
+            <Exec Command="sleep 1 &amp;&amp; printf signature &gt;&gt; '$(TargetPath)'" />
+          </Target>
+        </Project>
+        """;
+
+    [Fact]
+    public void An_assembly_signed_after_Build_is_recorded_with_the_hash_of_the_signed_file()
+    {
+        using var repo = new TestRepo(feed);
+        repo.Write("Directory.Build.targets", SigningStep);
+        repo.Project("Signed");
+
+        repo.Ok("build", "src/Signed/Signed.csproj");
+        var record = repo.Store().Get(TestRepo.Id("Signed"));
+        AssertRecordedAsOnDisk(repo, record);
+        var history = repo.Store().GetHistory(TestRepo.Id("Signed"));
+        Assert.Equal(HistoryKinds.Artifacts, history[^1].Kind); // after the run's end
+        Assert.Equal("1 artifact(s) changed after they were recorded, hashed again: src/Signed/bin/Debug/net10.0/Signed.dll", history[^1].Message);
+        Assert.Equal(RunStatus.Succeeded, record.Status);
+
+        // The next build copies the unsigned assembly out again and signs it again: the same.
+        repo.Ok("build", "src/Signed/Signed.csproj");
+        var again = repo.Store().Get(TestRepo.Id("Signed"));
+        Assert.NotEqual(record.RunId, again.RunId);
+        AssertRecordedAsOnDisk(repo, again);
+
+        var report = new StoreValidator(repo.Store()).Validate(new ValidationOptions { CheckArtifacts = true });
+        Assert.True(report.IsValid, string.Join("\n", report.Problems));
+    }
+
+    [Fact]
+    public void Outputs_no_target_rewrites_are_recorded_once()
+    {
+        using var repo = new TestRepo(feed);
+        repo.Project("Plain");
+
+        repo.Ok("build", "src/Plain/Plain.csproj");
+        repo.Ok("build", "src/Plain/Plain.csproj");
+
+        var history = repo.Store().GetHistory(TestRepo.Id("Plain"));
+        Assert.DoesNotContain(history, h => h.Message?.Contains("changed after they were recorded", StringComparison.Ordinal) == true);
+        AssertRecordedAsOnDisk(repo, repo.Store().Get(TestRepo.Id("Plain")));
+    }
+
+    private static void AssertRecordedAsOnDisk(TestRepo repo, BuildRecord record)
+    {
+        Assert.Contains(record.Artifacts, a => a.Kind == "assembly");
+        foreach (var artifact in record.Artifacts)
+        {
+            var file = repo.Path_(artifact.Path);
+            Assert.Equal((new FileInfo(file).Length, ArtifactHasher.HashFile(file)), (artifact.Size, artifact.Sha256));
+        }
+    }
+}
