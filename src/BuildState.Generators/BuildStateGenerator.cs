@@ -68,20 +68,43 @@ public sealed class BuildStateGenerator : IIncrementalGenerator
             .Select(static (pair, _) => TableCollisions.Find(pair.Left.Concat(pair.Right)))
             .WithTrackingName(TrackingNames.Collisions);
 
-        Register(context, fileTables.Combine(options).Combine(collisions).WithTrackingName(TrackingNames.FileOutput));
-        Register(context, enumTables.Combine(options).Combine(collisions).WithTrackingName(TrackingNames.EnumOutput));
+        Register(context, fileTables.Combine(options).Combine(collisions).WithTrackingName(TrackingNames.FileOutput), reportsDiagnostics: true);
+        Register(context, enumTables.Combine(options).Combine(collisions).WithTrackingName(TrackingNames.EnumOutput), reportsDiagnostics: false);
+
+        // An enum table's diagnostics point into a C# file, where a user may silence one with
+        // #pragma warning disable. The compiler applies a file's pragmas only to a location in its
+        // syntax tree, which a cached model cannot hold (a location made from a path and a span is
+        // never suppressed: dotnet/roslyn#68291). So they have a pipeline of their own that finds
+        // the tree in the compilation when it reports them: it runs again on every edit, but only
+        // for tables that have diagnostics; the tables and their code stay cached.
+        var enumDiagnostics = enumTables.Combine(collisions)
+            .Select(static (pair, _) => TableCollisions.WithCollision(pair.Left, pair.Right))
+            .Where(static diagnostics => diagnostics.Count > 0)
+            .Combine(context.CompilationProvider)
+            .WithTrackingName(TrackingNames.EnumDiagnostics);
+        context.RegisterSourceOutput(enumDiagnostics, static (spc, pair) =>
+        {
+            foreach (var diagnostic in pair.Left)
+            {
+                spc.ReportDiagnostic(Descriptors.ToDiagnostic(diagnostic, pair.Right));
+            }
+        });
     }
 
     private static void Register(
         IncrementalGeneratorInitializationContext context,
-        IncrementalValuesProvider<((TableSpec Spec, GenerationOptions Options) Left, EquatableArray<Collision> Collisions)> tables)
+        IncrementalValuesProvider<((TableSpec Spec, GenerationOptions Options) Left, EquatableArray<Collision> Collisions)> tables,
+        bool reportsDiagnostics)
     {
-        context.RegisterSourceOutput(tables, static (spc, input) =>
+        context.RegisterSourceOutput(tables, (spc, input) =>
         {
             var spec = input.Left.Spec;
-            foreach (var diagnostic in spec.Diagnostics)
+            if (reportsDiagnostics)
             {
-                spc.ReportDiagnostic(Descriptors.ToDiagnostic(diagnostic));
+                foreach (var diagnostic in spec.Diagnostics)
+                {
+                    spc.ReportDiagnostic(Descriptors.ToDiagnostic(diagnostic));
+                }
             }
 
             if (spec.Identity == null)
@@ -91,7 +114,11 @@ public sealed class BuildStateGenerator : IIncrementalGenerator
 
             if (TableCollisions.Report(input.Collisions, spec.Identity) is { } duplicate)
             {
-                spc.ReportDiagnostic(Descriptors.ToDiagnostic(duplicate));
+                if (reportsDiagnostics)
+                {
+                    spc.ReportDiagnostic(Descriptors.ToDiagnostic(duplicate));
+                }
+
                 return;
             }
 
@@ -159,4 +186,5 @@ internal static class TrackingNames
     public const string Collisions = nameof(Collisions);
     public const string FileOutput = nameof(FileOutput);
     public const string EnumOutput = nameof(EnumOutput);
+    public const string EnumDiagnostics = nameof(EnumDiagnostics);
 }

@@ -55,14 +55,40 @@ internal static class Descriptors
             customTags: tags);
 
     /// <summary>The Roslyn diagnostic the generator reports for a table diagnostic.</summary>
-    public static Diagnostic ToDiagnostic(DiagnosticInfo diagnostic) =>
+    public static Diagnostic ToDiagnostic(DiagnosticInfo diagnostic) => ToDiagnostic(diagnostic, compilation: null);
+
+    /// <summary>
+    /// As <see cref="ToDiagnostic(DiagnosticInfo)"/>, at a location in the compilation's syntax tree
+    /// of the diagnostic's file when it has one (an annotated enum's C# file): only such a location
+    /// is subject to the file's <c>#pragma warning disable</c>.
+    /// </summary>
+    public static Diagnostic ToDiagnostic(DiagnosticInfo diagnostic, Compilation? compilation) =>
         Diagnostic.Create(
             ForId(diagnostic.Id),
-            ToLocation(diagnostic.Location),
+            InTree(diagnostic.Location, compilation) ?? ToLocation(diagnostic.Location),
             diagnostic.IsError ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning,
             additionalLocations: null,
             properties: null,
             diagnostic.Message);
+
+    private static Location? InTree(LocationInfo? location, Compilation? compilation)
+    {
+        if (location == null || compilation == null)
+        {
+            return null;
+        }
+
+        foreach (var tree in compilation.SyntaxTrees)
+        {
+            if (tree.FilePath == location.Path)
+            {
+                var span = new TextSpan(Math.Max(location.Offset, 0), Math.Max(location.Length, 0));
+                return span.End <= tree.Length ? Location.Create(tree, span) : null;
+            }
+        }
+
+        return null;
+    }
 
     /// <summary>
     /// A file location (table files are no syntax trees; an enum's C# file is named by path, as the

@@ -40,6 +40,13 @@ internal static class TableCollisions
         return collisions.ToEquatableArray();
     }
 
+    /// <summary>Every diagnostic of <paramref name="spec"/>: its own, then BST0009 when it shares a generated name with another table.</summary>
+    public static EquatableArray<DiagnosticInfo> WithCollision(TableSpec spec, EquatableArray<Collision> collisions)
+    {
+        var duplicate = spec.Identity == null ? null : Report(collisions, spec.Identity);
+        return duplicate == null ? spec.Diagnostics : spec.Diagnostics.Concat(new[] { duplicate }).ToEquatableArray();
+    }
+
     /// <summary>BST0009 for <paramref name="table"/> at its name when it shares a generated name with another table, else null.</summary>
     public static DiagnosticInfo? Report(EquatableArray<Collision> collisions, TableIdentity table)
     {
