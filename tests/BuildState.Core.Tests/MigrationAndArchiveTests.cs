@@ -54,6 +54,31 @@ public class MigrationAndArchiveTests
     }
 
     [Fact]
+    public void A_damaged_state_is_left_as_it_is_and_the_other_builds_are_still_migrated()
+    {
+        using var f = new StoreFixture();
+        const string Broken = "src/Broken/Broken.csproj|Debug|net48";
+        var (good, bad) = (BuildKey.For(Id), BuildKey.For(Broken));
+        foreach (var key in new[] { good, bad })
+        {
+            Directory.CreateDirectory(f.Store.Layout.HistoryDir(key));
+        }
+
+        File.WriteAllText(f.Store.Layout.StateFile(good), SchemaV1);
+        var damaged = SchemaV1.Replace(Id, Broken)[..60]; // cut off mid-file
+        File.WriteAllText(f.Store.Layout.StateFile(bad), damaged);
+
+        var report = f.Store.MigrateStore();
+
+        Assert.Equal([f.Store.Layout.StateFile(good)], report.Migrated);
+        var left = Assert.Single(report.Damaged);
+        Assert.Equal((StoreErrorKind.Corruption, f.Store.Layout.StateFile(bad)), (left.Kind, left.FilePath));
+        Assert.Equal(damaged, File.ReadAllText(f.Store.Layout.StateFile(bad)));
+        Assert.Empty(report.Newer);
+        Assert.Contains(f.Store.List(), b => b.Id == Id); // the index was rebuilt
+    }
+
+    [Fact]
     public void A_newer_schema_is_refused_with_a_clear_message()
     {
         using var f = new StoreFixture();

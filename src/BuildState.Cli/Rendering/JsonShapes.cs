@@ -178,10 +178,10 @@ internal sealed record PrunedJson(IEnumerable<PrunedBuildJson> Pruned);
 internal sealed record PrunedBuildJson(string Id, string Directory, DateTimeOffset UpdatedAt);
 
 /// <summary><c>migrate --json</c>.</summary>
-internal sealed record MigratedJson(IReadOnlyList<string> Migrated, IEnumerable<NewerFileJson> Newer, int ExitCode);
+internal sealed record MigratedJson(IReadOnlyList<string> Migrated, IEnumerable<LeftFileJson> Newer, IEnumerable<LeftFileJson> Damaged, int ExitCode);
 
-/// <summary>A file <c>migrate</c> left as it is because a newer BuildState wrote it.</summary>
-internal sealed record NewerFileJson(string File, string Message);
+/// <summary>A file <c>migrate</c> left as it is: a newer BuildState wrote it, or it is too damaged to read.</summary>
+internal sealed record LeftFileJson(string File, string Message);
 
 /// <summary><c>report --json</c>.</summary>
 internal sealed record ReportJson(string Path, int Builds, IEnumerable<string> Runs, int Bytes, IReadOnlyList<UnreadableJson> Unreadable);

@@ -14,7 +14,8 @@ public sealed partial class BuildStore
     /// <summary>
     /// <see cref="Migrate"/>, and a list of the files written by a newer BuildState (a state, a
     /// history log, a checkpoint, a backup): those are left exactly as they are, and a build that
-    /// holds one is not migrated at all, since a newer tool writes it.
+    /// holds one is not migrated at all, since a newer tool writes it. A state file too damaged to
+    /// read is listed too, and left as it is; the other builds are still migrated.
     /// </summary>
     public MigrationReport MigrateStore()
     {
@@ -31,9 +32,18 @@ public sealed partial class BuildStore
             {
                 var newer = NewerFiles(key);
                 report.Newer.AddRange(newer);
-                if (newer.Count == 0 && MigrateState(key) is { } upgraded)
+                try
                 {
-                    report.Migrated.Add(upgraded);
+                    if (newer.Count == 0 && MigrateState(key) is { } upgraded)
+                    {
+                        report.Migrated.Add(upgraded);
+                    }
+                }
+                catch (BuildStateException e) when (e.Kind == StoreErrorKind.Corruption)
+                {
+                    // One damaged state must not stop the others' migration (and leave the index
+                    // unrebuilt): it is left exactly as it is, for recover.
+                    report.Damaged.Add(e);
                 }
             }
         }
@@ -125,4 +135,10 @@ public sealed class MigrationReport
 
     /// <summary>Files written by a newer BuildState, left as they are (the error names each file and its schema).</summary>
     public List<BuildStateException> Newer { get; } = [];
+
+    /// <summary>
+    /// State files too damaged to read, as the error a read of each gives: left as they are, and
+    /// their builds not migrated (`buildstate recover` repairs them; migrate again after).
+    /// </summary>
+    public List<BuildStateException> Damaged { get; } = [];
 }
