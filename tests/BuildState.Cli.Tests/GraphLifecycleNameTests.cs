@@ -58,4 +58,16 @@ public sealed class GraphLifecycleNameTests : IDisposable
         Assert.Contains("no lifecycle 'Packaging'", result.Err);
         Assert.Contains("Default, Release", result.Err);
     }
+
+    [Fact]
+    public void A_missing_table_file_is_5_and_says_what_to_give_instead()
+    {
+        Table("Release.buildstate.json", SampleTables.Release);
+
+        var result = Bs.Run(_store.Repo, "graph", "ci/missing.buildstate.json");
+
+        Assert.True(result.Code == 5, result.ToString());
+        var missing = Path.Combine(_store.Repo, "ci", "missing.buildstate.json");
+        Assert.Equal($"{missing}: no table file 'ci/missing.buildstate.json'; check the path (relative to the current folder), or give a lifecycle the store knows by name (Default, Release) (NotFound, exit code 5)", result.Err.Trim());
+    }
 }

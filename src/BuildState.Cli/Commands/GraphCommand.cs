@@ -99,7 +99,8 @@ internal static class GraphCommand
             var path = Path.GetFullPath(table, ctx.Environment.CurrentDirectory);
             if (!System.IO.File.Exists(path))
             {
-                throw BuildStateException.NotFound($"no table file '{table}'", path);
+                var known = string.Join(", ", ctx.Lifecycles.Tables.Keys.Order(StringComparer.Ordinal));
+                throw BuildStateException.NotFound($"no table file '{table}'; check the path (relative to the current folder), or give a lifecycle the store knows by name ({known})", path);
             }
 
             var (parsed, problems) = LifecycleSet.ParseFile(path);

@@ -48,7 +48,7 @@ namespace BuildState.Sdk.Testing
 
             if (!File.Exists(SettingsFile))
             {
-                Warn("the settings its build wrote (" + SettingsFile + ") are gone: the build's obj/ folder was cleaned, or the tests run where they were not built");
+                Warn("the settings its build wrote (" + SettingsFile + ") are gone: the build's obj/ folder was cleaned, or the tests run where they were not built. Build the test project again before its tests run, or set BuildStateTestingPlatformHook=false to leave its sessions unrecorded");
                 return;
             }
 
