@@ -91,8 +91,9 @@ internal static class Descriptors
     }
 
     /// <summary>
-    /// A file location (table files are no syntax trees; an enum's C# file is named by path, as the
-    /// cached model holds no tree), printed by the compiler as <c>file(line,col)</c>.
+    /// A file location, printed by the compiler as <c>file(line,col)</c>: table files are no syntax
+    /// trees (an enum's C# file is found in the compilation instead, see <see cref="InTree"/>; this
+    /// is its fallback when the file is not one of the compilation's trees).
     /// </summary>
     private static Location ToLocation(LocationInfo? location)
     {
