@@ -47,6 +47,27 @@ public class RewrittenOutputTests(PackageFeed feed) : IClassFixture<PackageFeed>
     }
 
     [Fact]
+    public void A_published_assembly_signed_after_Publish_is_recorded_with_the_hash_of_the_signed_file()
+    {
+        using var repo = new TestRepo(feed);
+        repo.Write("Directory.Build.targets", """
+            <Project>
+              <Target Name="SignPublished" AfterTargets="Publish">
+                <Exec Command="sleep 1 &amp;&amp; printf signature &gt;&gt; '$(PublishDir)$(TargetFileName)'" />
+              </Target>
+            </Project>
+            """);
+        repo.Project("Shipped", exe: true);
+
+        repo.Ok("publish", "src/Shipped/Shipped.csproj", "-o", "pub");
+
+        var record = repo.Store().Get(TestRepo.Id("Shipped", "Release"));
+        var published = Assert.Single(record.Artifacts, a => a.Path == "pub/Shipped.dll");
+        Assert.Equal((new FileInfo(repo.Path_("pub/Shipped.dll")).Length, ArtifactHasher.HashFile(repo.Path_("pub/Shipped.dll"))), (published.Size, published.Sha256));
+        Assert.Contains(repo.Store().GetHistory(TestRepo.Id("Shipped", "Release")), h => h.Message == "1 artifact(s) changed after they were recorded, hashed again: pub/Shipped.dll");
+    }
+
+    [Fact]
     public void Outputs_no_target_rewrites_are_recorded_once()
     {
         using var repo = new TestRepo(feed);
