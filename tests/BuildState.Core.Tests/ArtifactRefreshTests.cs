@@ -4,7 +4,7 @@ using BuildState.Store;
 
 namespace BuildState.Core.Tests;
 
-/// <summary>An output rewritten after it was recorded (signed, merged) gets the hash of the file as it is left.</summary>
+/// <summary>An output rewritten after it was recorded (signed, merged) gets the hash of the file as it is left; one moved away is no longer listed.</summary>
 public class ArtifactRefreshTests
 {
     private const string Id = "src/App/App.csproj|Release|net10.0";
@@ -34,7 +34,8 @@ public class ArtifactRefreshTests
 
         var refreshed = f.Store.RefreshArtifacts(Id, "r", seen);
 
-        Assert.Equal(["src/App/bin/App.dll"], refreshed);
+        Assert.Equal(["src/App/bin/App.dll"], refreshed.Rehashed);
+        Assert.Empty(refreshed.Gone);
         var dll = Recorded(f, "App.dll");
         Assert.Equal(ArtifactHasher.HashBytes("assembly bytes, signed"u8), dll.Sha256);
         Assert.Equal(new FileInfo(BinFile(f, "App.dll")).Length, dll.Size);
@@ -52,7 +53,7 @@ public class ArtifactRefreshTests
         File.WriteAllText(BinFile(f, "App.pdb"), "SYMBOLS");
         File.SetLastWriteTimeUtc(BinFile(f, "App.pdb"), seen.Single(a => a.Path.EndsWith(".pdb", StringComparison.Ordinal)).LastWriteUtc.UtcDateTime.AddSeconds(1));
 
-        Assert.Equal(["src/App/bin/App.pdb"], f.Store.RefreshArtifacts(Id, "r", seen));
+        Assert.Equal(["src/App/bin/App.pdb"], f.Store.RefreshArtifacts(Id, "r", seen).Rehashed);
         Assert.Equal(ArtifactHasher.HashBytes("SYMBOLS"u8), Recorded(f, "App.pdb").Sha256);
     }
 
@@ -62,20 +63,26 @@ public class ArtifactRefreshTests
         using var f = BuiltApp();
         var before = f.Store.Get(Id).Sequence;
 
-        Assert.Empty(f.Store.RefreshArtifacts(Id, "r", f.Store.Get(Id).Artifacts));
+        Assert.Same(ArtifactRefresh.None, f.Store.RefreshArtifacts(Id, "r", f.Store.Get(Id).Artifacts));
         Assert.Equal(before, f.Store.Get(Id).Sequence);
     }
 
     [Fact]
-    public void A_file_that_is_gone_is_left_as_recorded()
+    public void A_file_that_is_gone_is_no_longer_listed()
     {
         using var f = BuiltApp();
         var seen = f.Store.Get(Id).Artifacts;
-        var recorded = Recorded(f, "App.pdb").Sha256;
         File.Delete(BinFile(f, "App.pdb"));
+        File.WriteAllText(BinFile(f, "App.dll"), "assembly bytes, merged");
 
-        Assert.Empty(f.Store.RefreshArtifacts(Id, "r", seen));
-        Assert.Equal(recorded, Recorded(f, "App.pdb").Sha256);
+        var refreshed = f.Store.RefreshArtifacts(Id, "r", seen);
+
+        Assert.Equal(["src/App/bin/App.dll"], refreshed.Rehashed);
+        Assert.Equal(["src/App/bin/App.pdb"], refreshed.Gone);
+        Assert.Equal(["src/App/bin/App.dll"], f.Store.Get(Id).Artifacts.Select(a => a.Path));
+        Assert.Equal(
+            "1 artifact(s) changed after they were recorded, hashed again: src/App/bin/App.dll; 1 artifact(s) gone since they were recorded, no longer listed: src/App/bin/App.pdb",
+            f.Store.GetHistory(Id)[^1].Message);
     }
 
     [Fact]
@@ -86,7 +93,9 @@ public class ArtifactRefreshTests
         f.Run(Id, "r2", "Setup", "Build");
         File.WriteAllText(BinFile(f, "App.dll"), "rewritten");
 
-        Assert.Empty(f.Store.RefreshArtifacts(Id, "r", seen));
+        var refreshed = f.Store.RefreshArtifacts(Id, "r", seen);
+        Assert.Empty(refreshed.Rehashed);
+        Assert.Empty(refreshed.Gone);
         Assert.Empty(f.Store.Get(Id).Artifacts); // r2 recorded none, and gets none of r's
     }
 
@@ -99,7 +108,7 @@ public class ArtifactRefreshTests
         f.Store.RecordArtifacts(Id, [new ArtifactInput(BinFile(f, "App.dll"), "assembly")]);
         var sequence = f.Store.Get(Id).Sequence;
 
-        Assert.Empty(f.Store.RefreshArtifacts(Id, "r", seen));
+        Assert.Empty(f.Store.RefreshArtifacts(Id, "r", seen).Rehashed);
         Assert.Equal(sequence, f.Store.Get(Id).Sequence);
         Assert.Equal(ArtifactHasher.HashBytes("packed into the package"u8), Recorded(f, "App.dll").Sha256);
     }

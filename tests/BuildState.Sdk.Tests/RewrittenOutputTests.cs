@@ -7,7 +7,7 @@ namespace BuildState.Sdk.Tests;
 /// <summary>
 /// An output rewritten by a target that runs after the SDK has recorded it (a signing step in
 /// Directory.Build.targets, which MSBuild imports after the packages' targets) is recorded as the
-/// build left it: the end of the build hashes it again.
+/// build left it: the end of the build hashes it again (and drops one that is gone).
 /// </summary>
 public class RewrittenOutputTests(PackageFeed feed) : IClassFixture<PackageFeed>
 {
@@ -65,6 +65,30 @@ public class RewrittenOutputTests(PackageFeed feed) : IClassFixture<PackageFeed>
         var published = Assert.Single(record.Artifacts, a => a.Path == "pub/Shipped.dll");
         Assert.Equal((new FileInfo(repo.Path_("pub/Shipped.dll")).Length, ArtifactHasher.HashFile(repo.Path_("pub/Shipped.dll"))), (published.Size, published.Sha256));
         Assert.Contains(repo.Store().GetHistory(TestRepo.Id("Shipped", "Release")), h => h.Message == "1 artifact(s) changed after they were recorded, hashed again: pub/Shipped.dll");
+    }
+
+    [Fact]
+    public void An_output_deleted_right_after_Build_is_not_listed_and_the_run_still_succeeds()
+    {
+        // At once, racing the SDK's background hash of it: it may be gone before that hash (the
+        // commit is made without it) or after (the end of the build drops it). Either way the same.
+        using var repo = new TestRepo(feed);
+        repo.Write("Directory.Build.targets", """
+            <Project>
+              <Target Name="DropSymbols" AfterTargets="Build">
+                <Delete Files="$(TargetDir)$(TargetName).pdb" />
+              </Target>
+            </Project>
+            """);
+        repo.Project("Stripped");
+
+        var build = repo.Ok("build", "src/Stripped/Stripped.csproj");
+
+        Assert.DoesNotContain("BST1001", build.Output);
+        var record = repo.Store().Get(TestRepo.Id("Stripped"));
+        Assert.Equal((RunStatus.Succeeded, "Complete"), (record.Status, record.Phase));
+        Assert.DoesNotContain(record.Artifacts, a => a.Kind == "pdb");
+        AssertRecordedAsOnDisk(repo, record);
     }
 
     [Fact]

@@ -5,45 +5,49 @@ namespace BuildState.Store;
 public sealed partial class BuildStore
 {
     /// <summary>
-    /// Hashes again the artifacts of run <paramref name="runId"/> whose files changed (size or last
-    /// write time) since <paramref name="recorded"/> was taken, and records the new hashes in place of
-    /// the old ones. An artifact is hashed when it is recorded, but its file may still be rewritten
-    /// before the command that built it ends (a target after Build that signs or merges the
-    /// assembly): the SDK calls this at the end of the build so that a run's hashes are those of the
-    /// files the build left, whatever the order of its targets. Cheap when nothing changed: one stat
-    /// per file, no lock, nothing written. A file that is gone is left as recorded (validate names
-    /// it); a run that is no longer the build's latest, or an entry another writer has recorded
-    /// since, is not changed. Returns the stored paths hashed again and recorded.
+    /// Brings the artifacts of run <paramref name="runId"/> in line with the files as they are now:
+    /// a file that changed (size or last write time) since <paramref name="recorded"/> was taken is
+    /// hashed again and its entry replaced; a file that is gone is no longer listed. An artifact is
+    /// hashed when it is recorded, but the command that built it may still rewrite it (a target
+    /// after Build that signs or merges the assembly) or move it away before it ends: the SDK calls
+    /// this at the end of the build so that a run's artifacts are the files the build left,
+    /// whatever the order of its targets. Cheap when nothing changed: one stat per file, no lock,
+    /// nothing written. A run that is no longer the build's latest, or an entry another writer has
+    /// recorded since, is not changed.
     /// </summary>
-    public IReadOnlyList<string> RefreshArtifacts(string buildId, string runId, IReadOnlyList<ArtifactRecord> recorded)
+    public ArtifactRefresh RefreshArtifacts(string buildId, string runId, IReadOnlyList<ArtifactRecord> recorded)
     {
         // Of a class, not a tuple: generic code over a value type is JIT-compiled in each MSBuild node, and this runs in every one.
-        List<Rehashed>? rehashed = null;
+        List<Refreshed>? found = null;
         foreach (var artifact in recorded)
         {
             var full = ToFullPath(artifact.Path);
             var info = new FileInfo(full);
-            if (!info.Exists || (info.Length == artifact.Size && new DateTimeOffset(info.LastWriteTimeUtc, TimeSpan.Zero) == artifact.LastWriteUtc))
+            if (info.Exists && info.Length == artifact.Size && new DateTimeOffset(info.LastWriteTimeUtc, TimeSpan.Zero) == artifact.LastWriteUtc)
             {
                 continue;
             }
 
+            ArtifactRecord? now = null;
             try
             {
-                (rehashed ??= []).Add(new Rehashed(artifact, ArtifactHasher.Hash(full, artifact.Path, artifact.Kind, previous: null)));
+                now = info.Exists ? ArtifactHasher.Hash(full, artifact.Path, artifact.Kind, previous: null) : null;
             }
             catch (Errors.BuildStateException)
             {
-                // gone or unreadable since the stat: left as recorded, as a file that is gone is
+                // gone (or unreadable) since the stat: as gone
             }
+
+            (found ??= []).Add(new Refreshed(artifact, now));
         }
 
-        if (rehashed is null)
+        if (found is null)
         {
-            return [];
+            return ArtifactRefresh.None;
         }
 
-        var refreshed = new List<ArtifactRecord>();
+        var rehashed = new List<ArtifactRecord>();
+        var gone = new List<string>();
         Mutate(buildId, "refresh artifacts", existing =>
         {
             var record = RequireRun(existing, buildId);
@@ -52,26 +56,49 @@ public sealed partial class BuildStore
                 return null; // a later run of the build: its artifacts are its own
             }
 
-            foreach (var (was, now) in rehashed)
+            foreach (var (was, now) in found)
             {
                 // Only over the entry that was compared: one recorded again meanwhile is newer than ours.
-                if (record.Artifacts.Find(a => a.Path == was.Path) is { } stored && stored.Sha256 == was.Sha256 && stored.LastWriteUtc == was.LastWriteUtc)
+                if (record.Artifacts.Find(a => a.Path == was.Path) is not { } stored || stored.Sha256 != was.Sha256 || stored.LastWriteUtc != was.LastWriteUtc)
                 {
-                    refreshed.Add(now);
+                    continue;
+                }
+
+                if (now is null)
+                {
+                    record.Artifacts.Remove(stored);
+                    gone.Add(was.Path);
+                }
+                else
+                {
+                    rehashed.Add(now);
                 }
             }
 
-            if (refreshed.Count == 0)
+            if (rehashed.Count + gone.Count == 0)
             {
                 return null;
             }
 
-            MergeArtifacts(record, refreshed);
-            var named = string.Join(", ", refreshed.Take(3).Select(a => a.Path)) + (refreshed.Count > 3 ? $" and {refreshed.Count - 3} more" : "");
-            return new Change(record, new HistoryEntry { Kind = HistoryKinds.Artifacts, Message = $"{refreshed.Count} artifact(s) changed after they were recorded, hashed again: {named}" }, DurableNow: false);
+            MergeArtifacts(record, rehashed);
+            var message = string.Join("; ", new[]
+            {
+                rehashed.Count > 0 ? $"{rehashed.Count} artifact(s) changed after they were recorded, hashed again: {Named(rehashed.Select(a => a.Path).ToList())}" : null,
+                gone.Count > 0 ? $"{gone.Count} artifact(s) gone since they were recorded, no longer listed: {Named(gone)}" : null,
+            }.Where(part => part is not null));
+            return new Change(record, new HistoryEntry { Kind = HistoryKinds.Artifacts, Message = message }, DurableNow: false);
         });
-        return refreshed.Select(a => a.Path).ToList();
+        return new ArtifactRefresh(rehashed.Select(a => a.Path).ToList(), gone);
     }
 
-    private sealed record Rehashed(ArtifactRecord Was, ArtifactRecord Now);
+    private static string Named(List<string> paths) =>
+        string.Join(", ", paths.Take(3)) + (paths.Count > 3 ? $" and {paths.Count - 3} more" : "");
+
+    private sealed record Refreshed(ArtifactRecord Was, ArtifactRecord? Now);
+}
+
+/// <summary>What <see cref="BuildStore.RefreshArtifacts"/> changed: stored paths hashed again, and those no longer listed.</summary>
+public sealed record ArtifactRefresh(IReadOnlyList<string> Rehashed, IReadOnlyList<string> Gone)
+{
+    public static ArtifactRefresh None { get; } = new([], []);
 }

@@ -72,6 +72,21 @@ internal static class RunCloser
     /// </summary>
     public static void Finish(ProjectContext context, IReadOnlyList<ArtifactInput> artifacts, bool testsFollow)
     {
+        try
+        {
+            FinishWith(context, artifacts, testsFollow);
+        }
+        catch (BuildStateException e) when (IsOneOf(e.FilePath, artifacts))
+        {
+            // An output there when the task looked was gone when it was hashed, moments later in the
+            // background (a target after Build moved or deleted it): nothing was written, and the
+            // run is not left open for that; it ends with the outputs that are there now.
+            FinishWith(context, ArtifactRecorder.Existing(artifacts), testsFollow);
+        }
+    }
+
+    private static void FinishWith(ProjectContext context, IReadOnlyList<ArtifactInput> artifacts, bool testsFollow)
+    {
         if (testsFollow)
         {
             context.Committed = context.Store.Advance(context.BuildId, new AdvanceRequest
@@ -193,12 +208,12 @@ internal static class RunCloser
 
     /// <summary>
     /// At the end of the build, after the runs are closed: the run's artifacts whose files changed
-    /// since the run recorded them are hashed again (<see cref="BuildStore.RefreshArtifacts"/>). A
-    /// project's outputs are recorded (and hashed, in the background) as soon as Build ends, but a
-    /// target after it (one from Directory.Build.targets or another package: signing, merging, an
-    /// obfuscator) may still rewrite them; the recorded hashes are then those of the files the build
-    /// left. A stat per output in a build where nothing rewrote them. docs/msbuild.md, "What is
-    /// recorded, and when".
+    /// since the run recorded them are hashed again, and those that are gone no longer listed
+    /// (<see cref="BuildStore.RefreshArtifacts"/>). A project's outputs are recorded (and hashed, in
+    /// the background) as soon as Build ends, but a target after it (one from Directory.Build.targets
+    /// or another package: signing, merging, an obfuscator, a move) may still rewrite or move them;
+    /// the run's artifacts are then the files the build left. A stat per output in a build where
+    /// nothing touched them. docs/msbuild.md, "Outputs rewritten after Build".
     /// </summary>
     public static void RefreshArtifacts(ProjectContext context)
     {
@@ -216,7 +231,7 @@ internal static class RunCloser
         }
     }
 
-    private static bool IsOneOf(string? path, List<ArtifactInput> outputs)
+    private static bool IsOneOf(string? path, IReadOnlyList<ArtifactInput> outputs)
     {
         foreach (var output in outputs)
         {
