@@ -11,21 +11,26 @@ namespace BuildState.Sdk.Tests;
 /// </summary>
 public class RewrittenOutputTests(PackageFeed feed) : IClassFixture<PackageFeed>
 {
-    // The pause makes sure the SDK's own hash of the assembly is long taken when it changes: without
-    // the end of the build's second look, the recorded hash would be the unsigned file's.
-    private const string SigningStep = """
-        <Project>
-          <Target Name="SignOutputs" AfterTargets="Build">
-            <Exec Command="sleep 1 &amp;&amp; printf signature &gt;&gt; '$(TargetPath)'" />
-          </Target>
-        </Project>
-        """;
+    /// <summary>A repository whose Directory.Build.targets runs <paramref name="step"/> after <paramref name="after"/> in every project.</summary>
+    private TestRepo RepoWithStepAfter(string after, string step)
+    {
+        var repo = new TestRepo(feed);
+        repo.Write("Directory.Build.targets", $"""
+            <Project>
+              <Target Name="StepAfter{after}" AfterTargets="{after}">
+                {step}
+              </Target>
+            </Project>
+            """);
+        return repo;
+    }
 
     [Fact]
     public void An_assembly_signed_after_Build_is_recorded_with_the_hash_of_the_signed_file()
     {
-        using var repo = new TestRepo(feed);
-        repo.Write("Directory.Build.targets", SigningStep);
+        // The pause makes sure the SDK's own hash of the assembly is long taken when it changes: without
+        // the end of the build's second look, the recorded hash would be the unsigned file's.
+        using var repo = RepoWithStepAfter("Build", """<Exec Command="sleep 1 &amp;&amp; printf signature &gt;&gt; '$(TargetPath)'" />""");
         repo.Project("Signed");
 
         repo.Ok("build", "src/Signed/Signed.csproj");
@@ -49,14 +54,7 @@ public class RewrittenOutputTests(PackageFeed feed) : IClassFixture<PackageFeed>
     [Fact]
     public void A_published_assembly_signed_after_Publish_is_recorded_with_the_hash_of_the_signed_file()
     {
-        using var repo = new TestRepo(feed);
-        repo.Write("Directory.Build.targets", """
-            <Project>
-              <Target Name="SignPublished" AfterTargets="Publish">
-                <Exec Command="sleep 1 &amp;&amp; printf signature &gt;&gt; '$(PublishDir)$(TargetFileName)'" />
-              </Target>
-            </Project>
-            """);
+        using var repo = RepoWithStepAfter("Publish", """<Exec Command="sleep 1 &amp;&amp; printf signature &gt;&gt; '$(PublishDir)$(TargetFileName)'" />""");
         repo.Project("Shipped", exe: true);
 
         repo.Ok("publish", "src/Shipped/Shipped.csproj", "-o", "pub");
@@ -72,14 +70,7 @@ public class RewrittenOutputTests(PackageFeed feed) : IClassFixture<PackageFeed>
     {
         // At once, racing the SDK's background hash of it: it may be gone before that hash (the
         // commit is made without it) or after (the end of the build drops it). Either way the same.
-        using var repo = new TestRepo(feed);
-        repo.Write("Directory.Build.targets", """
-            <Project>
-              <Target Name="DropSymbols" AfterTargets="Build">
-                <Delete Files="$(TargetDir)$(TargetName).pdb" />
-              </Target>
-            </Project>
-            """);
+        using var repo = RepoWithStepAfter("Build", """<Delete Files="$(TargetDir)$(TargetName).pdb" />""");
         repo.Project("Stripped");
 
         var build = repo.Ok("build", "src/Stripped/Stripped.csproj");
