@@ -66,6 +66,25 @@ public class RewrittenOutputTests(PackageFeed feed) : IClassFixture<PackageFeed>
     }
 
     [Fact]
+    public void A_package_signed_after_a_multi_targeted_Pack_is_recorded_with_each_inner_build_as_signed()
+    {
+        // The outer build packs and adds the package to the inner builds' runs: the node that added
+        // it looks at it again at the end of the build.
+        using var repo = RepoWithStepAfter("Pack", """<Exec Condition="'$(IsCrossTargetingBuild)' == 'true'" Command="sleep 1 &amp;&amp; printf signature &gt;&gt; '$(MSBuildProjectDirectory)/../../out/Contoso.Multi.1.2.0.nupkg'" />""");
+        repo.Project("Multi", targetFramework: "net10.0;netstandard2.0", extra: "<PropertyGroup><PackageId>Contoso.Multi</PackageId><Version>1.2.0</Version></PropertyGroup>");
+
+        repo.Ok("pack", "src/Multi/Multi.csproj", "-o", "out");
+
+        var file = repo.Path_("out/Contoso.Multi.1.2.0.nupkg");
+        Assert.EndsWith("signature", File.ReadAllText(file), StringComparison.Ordinal);
+        foreach (var tfm in new[] { "net10.0", "netstandard2.0" })
+        {
+            var package = Assert.Single(repo.Store().Get(TestRepo.Id("Multi", "Release", tfm)).Artifacts, a => a.Kind == "package");
+            Assert.Equal((new FileInfo(file).Length, ArtifactHasher.HashFile(file)), (package.Size, package.Sha256));
+        }
+    }
+
+    [Fact]
     public void An_output_deleted_right_after_Build_is_not_listed_and_the_run_still_succeeds()
     {
         // At once, racing the SDK's background hash of it: it may be gone before that hash (the

@@ -32,6 +32,8 @@ internal sealed class BuildSession : IDisposable
     private readonly ConcurrentDictionary<string, Task<BuildStore.WriterRegistration?>> _registrations = new(StringComparer.Ordinal);
     // Of a class, not a tuple: generic code over a value type is JIT-compiled in each MSBuild node.
     private readonly ConcurrentQueue<BackgroundFailure> _backgroundFailures = new();
+    // Files added to other builds' runs (BuildStateAddToLatestRun), looked at again at the end of the build.
+    private readonly ConcurrentQueue<AddedFiles> _added = new();
     // Pack and Publish steps started and not yet ended, by project instance and step (StepCloser).
     private readonly ConcurrentDictionary<string, PendingStep> _steps = new(StringComparer.Ordinal);
     private readonly PosixSignalRegistration? _sigint;
@@ -174,6 +176,29 @@ internal sealed class BuildSession : IDisposable
         }
     }
 
+    /// <summary>
+    /// Files this node added to a build's run that no context of its own records (a package of a
+    /// multi-targeted project, a pack or publish without a build): at the end of the build they are
+    /// looked at again like a run's own outputs (<see cref="RunCloser.RefreshArtifacts"/>).
+    /// </summary>
+    public void RefreshAtBuildEnd(string root, BuildStore store, BuildState.Model.BuildRecord record, IReadOnlyList<ArtifactInput> added)
+    {
+        var entries = new List<BuildState.Model.ArtifactRecord>();
+        foreach (var input in added)
+        {
+            var stored = store.ToStoredPath(store.ToFullPath(input.Path));
+            if (record.Artifacts.Find(a => a.Path == stored) is { } entry)
+            {
+                entries.Add(entry);
+            }
+        }
+
+        if (entries.Count > 0 && record.RunId is { } runId)
+        {
+            _added.Enqueue(new AddedFiles(root, store, record.Id, runId, entries));
+        }
+    }
+
     /// <summary>A Pack or Publish step of a project instance started (<paramref name="key"/>: the instance's context key).</summary>
     public void StepStarted(string key, PendingStep step) => _steps[key + "|" + step.Step] = step;
 
@@ -259,6 +284,21 @@ internal sealed class BuildSession : IDisposable
             }
         }
 
+        foreach (var added in _added)
+        {
+            try
+            {
+                if (!IsDegraded(added.Root, out var degraded))
+                {
+                    added.Store.RefreshArtifacts(added.BuildId, added.RunId, added.Entries);
+                }
+            }
+            catch (Exception e) when (e is BuildStateException or IOException or UnauthorizedAccessException)
+            {
+                // The files stay as they were recorded.
+            }
+        }
+
         // A Pack or Publish that started and did not end failed (or was cut off): after the runs
         // above are closed, so that a run this build left open has its own reason first.
         foreach (var step in _steps.Values)
@@ -313,6 +353,9 @@ internal sealed class BuildSession : IDisposable
         }
     }
 }
+
+/// <summary>Files added to another build's run, as recorded (<see cref="BuildSession.RefreshAtBuildEnd"/>).</summary>
+internal sealed record AddedFiles(string Root, BuildStore Store, string BuildId, string RunId, List<BuildState.Model.ArtifactRecord> Entries);
 
 /// <summary>A background commit's failure, for the next SDK task in the node to report.</summary>
 internal sealed record BackgroundFailure(string Root, string? File, string Reason);

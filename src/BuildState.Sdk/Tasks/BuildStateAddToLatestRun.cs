@@ -54,8 +54,13 @@ public sealed class BuildStateAddToLatestRun : BuildStateTask
                 continue;
             }
 
-            if (ArtifactRecorder.Record(store, buildId, Files) > 0)
+            var inputs = ArtifactRecorder.Inputs(Files);
+            if (inputs.Count > 0)
             {
+                // Looked at again at the end of the build, as a run's own outputs are (a target after
+                // Pack may sign the package): only these files, this node knowing of them alone.
+                var record = store.RecordArtifacts(buildId, inputs);
+                Session.RefreshAtBuildEnd(root, store, record, inputs);
                 recorded.Add(buildId);
             }
         }
