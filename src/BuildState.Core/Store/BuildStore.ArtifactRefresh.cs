@@ -91,8 +91,9 @@ public sealed partial class BuildStore
         return new ArtifactRefresh(rehashed.Select(a => a.Path).ToList(), gone);
     }
 
-    private static string Named(List<string> paths) =>
-        string.Join(", ", paths.Take(3)) + (paths.Count > 3 ? $" and {paths.Count - 3} more" : "");
+    /// <summary>The first <paramref name="shown"/> paths, then how many more: a message names files without growing with them.</summary>
+    internal static string Named(IReadOnlyList<string> paths, int shown = 3) =>
+        string.Join(", ", paths.Take(shown)) + (paths.Count > shown ? $" and {paths.Count - shown} more" : "");
 
     private sealed record Refreshed(ArtifactRecord Was, ArtifactRecord? Now);
 }

@@ -144,7 +144,7 @@ public sealed partial class BuildStore
     /// <summary>One line naming the missing files (the first five) and what to do.</summary>
     private static string MissingForCopies(List<string> missing, int artifacts)
     {
-        var named = string.Join(", ", missing.Take(5)) + (missing.Count > 5 ? $" and {missing.Count - 5} more" : "");
+        var named = Named(missing, shown: 5);
         return $"a checkpoint with copies needs every artifact file of the build, and {missing.Count} of {artifacts} are missing ({named}): "
             + "rebuild to bring them back, put them back from an earlier checkpoint with copies (restore --artifacts), or take the checkpoint without copies (checkpoint --no-artifacts)";
     }
