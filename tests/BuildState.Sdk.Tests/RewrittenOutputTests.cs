@@ -38,14 +38,21 @@ public class RewrittenOutputTests(PackageFeed feed) : IClassFixture<PackageFeed>
         AssertRecordedAsOnDisk(repo, record);
         var history = repo.Store().GetHistory(TestRepo.Id("Signed"));
         Assert.Equal(HistoryKinds.Artifacts, history[^1].Kind); // after the run's end
-        Assert.Equal("1 artifact(s) changed after they were recorded, hashed again: src/Signed/bin/Debug/net10.0/Signed.dll", history[^1].Message);
+        Assert.StartsWith("1 artifact(s) changed after they were recorded, hashed again: src/Signed/bin/Debug/net10.0/Signed.dll; checkpoint ", history[^1].Message, StringComparison.Ordinal);
         Assert.Equal(RunStatus.Succeeded, record.Status);
+        var built = Assert.Single(record.Checkpoints);
+        Assert.EndsWith($"(built) taken again with them as {built.Id}", history[^1].Message, StringComparison.Ordinal);
+        AssertCheckpointHoldsSigned(repo, record);
 
-        // The next build copies the unsigned assembly out again and signs it again: the same.
+        // The next build copies the unsigned assembly out again and signs it again, to the same bytes:
+        // its own "built" checkpoint, once signed, repeats the first one and is dropped.
         repo.Ok("build", "src/Signed/Signed.csproj");
         var again = repo.Store().Get(TestRepo.Id("Signed"));
         Assert.NotEqual(record.RunId, again.RunId);
         AssertRecordedAsOnDisk(repo, again);
+        Assert.Equal(built.Id, Assert.Single(again.Checkpoints).Id);
+        AssertCheckpointHoldsSigned(repo, again);
+        Assert.Contains($"dropped: with them it holds the same files as checkpoint {built.Id}", repo.Store().GetHistory(TestRepo.Id("Signed"))[^1].Message, StringComparison.Ordinal);
 
         var report = new StoreValidator(repo.Store()).Validate(new ValidationOptions { CheckArtifacts = true });
         Assert.True(report.IsValid, string.Join("\n", report.Problems));
@@ -123,5 +130,14 @@ public class RewrittenOutputTests(PackageFeed feed) : IClassFixture<PackageFeed>
             var file = repo.Path_(artifact.Path);
             Assert.Equal((new FileInfo(file).Length, ArtifactHasher.HashFile(file)), (artifact.Size, artifact.Sha256));
         }
+    }
+
+    /// <summary>The build's "built" checkpoint lists the assembly as signed: restoring it gives the build the file it left.</summary>
+    private static void AssertCheckpointHoldsSigned(TestRepo repo, BuildRecord record)
+    {
+        var checkpoint = Assert.Single(repo.Store().GetCheckpoints(record.Id), c => c.Name == "built");
+        var dll = Assert.Single(checkpoint.Artifacts, a => a.Kind == "assembly");
+        Assert.EndsWith("signature", File.ReadAllText(repo.Path_(dll.Path)), StringComparison.Ordinal);
+        Assert.Equal(ArtifactHasher.HashFile(repo.Path_(dll.Path)), dll.Sha256);
     }
 }

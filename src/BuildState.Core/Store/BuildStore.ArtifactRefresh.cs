@@ -48,6 +48,7 @@ public sealed partial class BuildStore
 
         var rehashed = new List<ArtifactRecord>();
         var gone = new List<string>();
+        var applied = new List<Refreshed>();
         Mutate(buildId, "refresh artifacts", existing =>
         {
             var record = RequireRun(existing, buildId);
@@ -64,6 +65,7 @@ public sealed partial class BuildStore
                     continue;
                 }
 
+                applied.Add(new Refreshed(was, now));
                 if (now is null)
                 {
                     record.Artifacts.Remove(stored);
@@ -81,12 +83,18 @@ public sealed partial class BuildStore
             }
 
             MergeArtifacts(record, rehashed);
+            var checkpoint = RetakeRunCheckpoint(BuildKey.For(buildId), record, applied, out var checkpointsChanged);
             var message = string.Join("; ", new[]
             {
                 rehashed.Count > 0 ? $"{rehashed.Count} artifact(s) changed after they were recorded, hashed again: {Named(rehashed.Select(a => a.Path).ToList())}" : null,
                 gone.Count > 0 ? $"{gone.Count} artifact(s) gone since they were recorded, no longer listed: {Named(gone)}" : null,
+                checkpoint,
             }.Where(part => part is not null));
-            return new Change(record, new HistoryEntry { Kind = HistoryKinds.Artifacts, Message = message }, DurableNow: false);
+            // A checkpoint file replaced: durable at once, as any checkpoint, and the old file deleted after the commit.
+            return new Change(record, new HistoryEntry { Kind = HistoryKinds.Artifacts, Message = message }, DurableNow: checkpointsChanged)
+            {
+                AfterCommit = checkpointsChanged ? () => DeleteUnreferencedCheckpointFiles(BuildKey.For(buildId), record) : null,
+            };
         });
         return new ArtifactRefresh(rehashed.Select(a => a.Path).ToList(), gone);
     }
@@ -95,7 +103,36 @@ public sealed partial class BuildStore
     internal static string Named(IReadOnlyList<string> paths, int shown = 3) =>
         string.Join(", ", paths.Take(shown)) + (paths.Count > shown ? $" and {paths.Count - shown} more" : "");
 
-    private sealed record Refreshed(ArtifactRecord Was, ArtifactRecord? Now);
+    /// <summary>An artifact as it was recorded, and as it is now (null: gone).</summary>
+    private sealed record Refreshed(ArtifactRecord Was, ArtifactRecord? Now)
+    {
+        /// <summary>
+        /// <paramref name="list"/> with each entry that is still the file as it was recorded replaced
+        /// by the file as it is now (a copy), or left out when it is gone; null when none changed.
+        /// </summary>
+        public static List<ArtifactRecord>? Apply(IReadOnlyList<ArtifactRecord> list, IReadOnlyList<Refreshed> found)
+        {
+            var result = new List<ArtifactRecord>(list.Count);
+            var any = false;
+            foreach (var entry in list)
+            {
+                var match = found.FirstOrDefault(r => r.Was.Path == entry.Path && r.Was.Sha256 == entry.Sha256);
+                if (match is null || (match.Now is { } same && same.Sha256 == entry.Sha256 && same.Size == entry.Size))
+                {
+                    result.Add(entry); // not this file, or touched with its bytes unchanged
+                    continue;
+                }
+
+                any = true;
+                if (match.Now is { } now)
+                {
+                    result.Add((ArtifactRecord)now.CopyMembers());
+                }
+            }
+
+            return any ? result : null;
+        }
+    }
 }
 
 /// <summary>What <see cref="BuildStore.RefreshArtifacts"/> changed: stored paths hashed again, and those no longer listed.</summary>

@@ -1,0 +1,90 @@
+using System.Globalization;
+using BuildState.Errors;
+using BuildState.Model;
+using BuildState.Serialization;
+
+namespace BuildState.Store;
+
+public sealed partial class BuildStore
+{
+    /// <summary>
+    /// After <see cref="RefreshArtifacts"/> found the run's outputs rewritten or gone: the run's
+    /// automatic checkpoint (<c>built</c>, <c>before-test</c>), taken at its phase boundary with the
+    /// files as they were then, is taken again with the files the build left, so that restoring it
+    /// gives the build's real outputs (the signed assembly, not the one before signing). It keeps its
+    /// name, phase and state snapshot (only the artifact entries change) and takes a new id; the old
+    /// file goes once the commit is done. When it then holds the same files as the newest earlier
+    /// checkpoint of its name at its phase, it is dropped instead, as an automatic checkpoint that
+    /// repeats that one is never taken. Returns what it did, for the history entry (null: nothing),
+    /// and sets <paramref name="changed"/> when the checkpoint list changed.
+    /// </summary>
+    private string? RetakeRunCheckpoint(string key, BuildRecord record, IReadOnlyList<Refreshed> found, out bool changed)
+    {
+        changed = false;
+        var index = record.Checkpoints.FindLastIndex(c => c.Automatic && c.CreatedAt >= record.Run!.StartedAt);
+        if (index < 0 || TryReadCheckpoint(key, record.Checkpoints[index].Id) is not { } file)
+        {
+            return null; // none taken by this run, or damaged (recover's to deal with)
+        }
+
+        var old = record.Checkpoints[index];
+        var manifest = Refreshed.Apply(file.Artifacts, found);
+        if (manifest is null)
+        {
+            return null; // taken after the rewrite: it already holds the files as they are
+        }
+
+        var state = file.State;
+        state.Artifacts = Refreshed.Apply(state.Artifacts, found) ?? state.Artifacts;
+        if (file.HasArtifactCopies && !TryCopy(key, manifest))
+        {
+            return null; // changed again while it was copied: the checkpoint stays as it was taken
+        }
+
+        var digest = ManifestDigest(manifest, file.HasArtifactCopies);
+        changed = true;
+        var same = record.Checkpoints.Take(index).LastOrDefault(c => string.Equals(c.Name, old.Name, StringComparison.Ordinal) && c.Phase == old.Phase);
+        if (same is { Automatic: true } && same.ArtifactsSha256 == digest && _fs.FileExists(Layout.CheckpointFile(key, same.Id)))
+        {
+            record.Checkpoints.RemoveAt(index);
+            return $"checkpoint {old.Id} ({old.Name}) dropped: with them it holds the same files as checkpoint {same.Id}";
+        }
+
+        var now = Now;
+        var id = CompactTime.Format(now, milliseconds: true) + "-" + (record.Sequence + 1).ToString("D6", CultureInfo.InvariantCulture);
+        var retaken = new CheckpointFile
+        {
+            Id = id,
+            Name = old.Name,
+            BuildId = file.BuildId,
+            Phase = old.Phase,
+            CreatedAt = now,
+            Automatic = true,
+            HasArtifactCopies = file.HasArtifactCopies,
+            Artifacts = manifest,
+            State = state,
+        };
+        WriteAtomic(Layout.CheckpointFile(key, id), StoreJson.Serialize(retaken), sync: SyncNow(Layout.CheckpointFile(key, id)));
+        record.Checkpoints[index] = new CheckpointRef { Id = id, Name = old.Name, Phase = old.Phase, CreatedAt = now, HasArtifactCopies = file.HasArtifactCopies, Automatic = true, ArtifactsSha256 = digest };
+        return $"checkpoint {old.Id} ({old.Name}) taken again with them as {id}";
+    }
+
+    /// <summary>Copies the manifest's files not yet in the blob store, with their modes; false when one changed or went meanwhile.</summary>
+    private bool TryCopy(string key, List<ArtifactRecord> manifest)
+    {
+        try
+        {
+            foreach (var artifact in manifest)
+            {
+                artifact.Mode ??= ArtifactModes.Read(ToFullPath(artifact.Path));
+                StoreBlob(key, artifact);
+            }
+
+            return true;
+        }
+        catch (Exception e) when (e is BuildStateException or IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,124 @@
+using BuildState.Core.Tests.Infrastructure;
+using BuildState.Model;
+using BuildState.Store;
+
+namespace BuildState.Core.Tests;
+
+/// <summary>
+/// A run's automatic checkpoint holds the files the build left: when an output is rewritten after
+/// the run recorded it (signed after Build), the refresh at the end of the build takes the run's
+/// "built" checkpoint again with the new file, so restoring it gives the signed assembly.
+/// </summary>
+public class CheckpointRetakeTests
+{
+    private const string Id = "src/App/App.csproj|Release|net10.0";
+
+    private static string Dll(StoreFixture f) => Path.Combine(f.RepoRoot, "src", "App", "bin", "App.dll");
+
+    /// <summary>A run that builds App.dll with <paramref name="content"/> and completes with an automatic "built" checkpoint.</summary>
+    private static void BuildApp(StoreFixture f, string runId, string content, bool copies = false)
+    {
+        f.Run(Id, runId, "Setup", "Build");
+        var dll = f.WriteFile("src/App/bin/App.dll", content);
+        f.WriteFile("src/App/bin/App.pdb", "symbols");
+        f.Store.Advance(Id, new AdvanceRequest
+        {
+            Artifacts = [new ArtifactInput(dll, "assembly"), new ArtifactInput(Path.ChangeExtension(dll, ".pdb"), "symbols")],
+            CheckpointName = "built",
+            CheckpointCopiesArtifacts = copies,
+            Transitions = ["Cleanup", "Complete"],
+        });
+    }
+
+    /// <summary>What a target after Build does to the output, then the end of the build's second look.</summary>
+    private static void SignAndRefresh(StoreFixture f, string runId, string signed)
+    {
+        var seen = f.Store.Get(Id).Artifacts;
+        File.WriteAllText(Dll(f), signed);
+        f.Store.RefreshArtifacts(Id, runId, seen);
+    }
+
+    private static string DllHash(CheckpointFile checkpoint) => checkpoint.Artifacts.Single(a => a.Path.EndsWith(".dll", StringComparison.Ordinal)).Sha256;
+
+    [Fact]
+    public void The_runs_built_checkpoint_is_taken_again_with_the_rewritten_file()
+    {
+        using var f = new StoreFixture();
+        BuildApp(f, "r", "assembly");
+        var before = Assert.Single(f.Store.Get(Id).Checkpoints);
+
+        SignAndRefresh(f, "r", "assembly, signed");
+
+        var after = Assert.Single(f.Store.Get(Id).Checkpoints);
+        Assert.NotEqual(before.Id, after.Id);
+        Assert.Equal(("built", "Complete", true), (after.Name, after.Phase, after.Automatic));
+        var file = Assert.Single(f.Store.GetCheckpoints(Id));
+        Assert.Equal(ArtifactHasher.HashBytes("assembly, signed"u8), DllHash(file));
+        Assert.Equal(ArtifactHasher.HashBytes("assembly, signed"u8), file.State.Artifacts.Single(a => a.Path.EndsWith(".dll", StringComparison.Ordinal)).Sha256);
+        Assert.Equal("Complete", file.State.Phase); // the snapshot of the ended run, its outputs as the build left them
+        Assert.False(File.Exists(f.Store.Layout.CheckpointFile(BuildKey.For(Id), before.Id)));
+        Assert.EndsWith($"checkpoint {before.Id} (built) taken again with them as {after.Id}", f.Store.GetHistory(Id)[^1].Message, StringComparison.Ordinal);
+        Assert.True(new StoreValidator(f.Reopen()).Validate().IsValid);
+
+        // Restoring it gives the build its signed output, which validate then finds on disk as recorded.
+        f.Store.RestoreCheckpoint(Id, "built");
+        Assert.Equal(ArtifactHasher.HashBytes("assembly, signed"u8), f.Store.Get(Id).Artifacts.Single(a => a.Path.EndsWith(".dll", StringComparison.Ordinal)).Sha256);
+    }
+
+    [Fact]
+    public void With_copies_the_signed_file_is_the_one_put_back()
+    {
+        using var f = new StoreFixture();
+        BuildApp(f, "r", "assembly", copies: true);
+
+        SignAndRefresh(f, "r", "assembly, signed");
+        File.WriteAllText(Dll(f), "something else");
+
+        var restored = f.Store.RestoreCheckpoint(Id, "built", restoreArtifacts: true);
+        Assert.Contains("src/App/bin/App.dll", restored.Restored);
+        Assert.Equal("assembly, signed", File.ReadAllText(Dll(f)));
+        Assert.True(new StoreValidator(f.Reopen()).Validate().IsValid); // the copy of the file before signing is gone with its checkpoint
+        Assert.Single(Directory.GetFiles(f.Store.Layout.BlobsDir(BuildKey.For(Id))), b => Path.GetFileName(b) == ArtifactHasher.HashBytes("assembly, signed"u8));
+        Assert.DoesNotContain(Directory.GetFiles(f.Store.Layout.BlobsDir(BuildKey.For(Id))), b => Path.GetFileName(b) == ArtifactHasher.HashBytes("assembly"u8));
+    }
+
+    [Fact]
+    public void A_retaken_checkpoint_that_repeats_the_newest_is_dropped()
+    {
+        using var f = new StoreFixture();
+        BuildApp(f, "r1", "assembly");
+        SignAndRefresh(f, "r1", "assembly, signed");
+        var first = Assert.Single(f.Store.Get(Id).Checkpoints);
+
+        // The next build copies the unsigned assembly again and signs it again, to the same bytes.
+        BuildApp(f, "r2", "assembly");
+        Assert.Equal(2, f.Store.Get(Id).Checkpoints.Count); // before signing, its files differ from the newest's
+        var taken = f.Store.Get(Id).Checkpoints[^1];
+        SignAndRefresh(f, "r2", "assembly, signed");
+
+        Assert.Equal(first.Id, Assert.Single(f.Store.Get(Id).Checkpoints).Id);
+        Assert.EndsWith($"checkpoint {taken.Id} (built) dropped: with them it holds the same files as checkpoint {first.Id}", f.Store.GetHistory(Id)[^1].Message, StringComparison.Ordinal);
+        Assert.True(new StoreValidator(f.Reopen()).Validate().IsValid);
+    }
+
+    [Fact]
+    public void Checkpoints_of_earlier_runs_and_named_ones_stay_as_they_were_taken()
+    {
+        using var f = new StoreFixture();
+        BuildApp(f, "r1", "assembly one");
+        var earlier = Assert.Single(f.Store.GetCheckpoints(Id));
+        f.Run(Id, "r2", "Setup", "Build");
+        var dll = f.WriteFile("src/App/bin/App.dll", "assembly two");
+        f.Store.RecordArtifacts(Id, [new ArtifactInput(dll, "assembly")]);
+        var named = f.Store.CreateCheckpoint(Id, "mine");
+        f.Store.Transition(Id, "Cleanup");
+        f.Store.Transition(Id, "Complete");
+
+        SignAndRefresh(f, "r2", "assembly two, signed");
+
+        Assert.Equal([earlier.Id, named.Id], f.Store.Get(Id).Checkpoints.Select(c => c.Id));
+        var files = f.Store.GetCheckpoints(Id);
+        Assert.Equal(ArtifactHasher.HashBytes("assembly one"u8), DllHash(files[0]));
+        Assert.Equal(ArtifactHasher.HashBytes("assembly two"u8), DllHash(files[1]));
+    }
+}
