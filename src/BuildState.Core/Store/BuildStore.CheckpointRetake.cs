@@ -38,15 +38,15 @@ public sealed partial class BuildStore
         state.Artifacts = Refreshed.Apply(state.Artifacts, found) ?? state.Artifacts;
         if (file.HasArtifactCopies && !TryCopy(key, manifest))
         {
-            return null; // changed again while it was copied: the checkpoint stays as it was taken
+            return null; // a file changed again while it was copied (or the disk is full): the checkpoint stays as it was taken
         }
 
         var digest = ManifestDigest(manifest, file.HasArtifactCopies);
-        changed = true;
         var same = record.Checkpoints.Take(index).LastOrDefault(c => string.Equals(c.Name, old.Name, StringComparison.Ordinal) && c.Phase == old.Phase);
         if (same is { Automatic: true } && same.ArtifactsSha256 == digest && _fs.FileExists(Layout.CheckpointFile(key, same.Id)))
         {
             record.Checkpoints.RemoveAt(index);
+            changed = true;
             return $"checkpoint {old.Id} ({old.Name}) dropped: with them it holds the same files as checkpoint {same.Id}";
         }
 
@@ -64,7 +64,16 @@ public sealed partial class BuildStore
             Artifacts = manifest,
             State = state,
         };
-        WriteAtomic(Layout.CheckpointFile(key, id), StoreJson.Serialize(retaken), sync: SyncNow(Layout.CheckpointFile(key, id)));
+        try
+        {
+            WriteAtomic(Layout.CheckpointFile(key, id), StoreJson.Serialize(retaken), sync: SyncNow(Layout.CheckpointFile(key, id)));
+        }
+        catch (Exception e) when (e is BuildStateException or IOException or UnauthorizedAccessException)
+        {
+            return null; // a full disk: the artifacts are still brought up to date, the checkpoint stays as it was taken
+        }
+
+        changed = true;
         record.Checkpoints[index] = new CheckpointRef { Id = id, Name = old.Name, Phase = old.Phase, CreatedAt = now, HasArtifactCopies = file.HasArtifactCopies, Automatic = true, ArtifactsSha256 = digest };
         return $"checkpoint {old.Id} ({old.Name}) taken again with them as {id}";
     }
