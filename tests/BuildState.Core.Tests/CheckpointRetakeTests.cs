@@ -102,6 +102,39 @@ public class CheckpointRetakeTests
     }
 
     [Fact]
+    public void A_full_disk_keeps_the_checkpoint_as_it_was_and_still_records_the_signed_file()
+    {
+        using var f = new StoreFixture();
+        BuildApp(f, "r", "assembly");
+        var before = Assert.Single(f.Store.Get(Id).Checkpoints);
+        var seen = f.Store.Get(Id).Artifacts;
+        File.WriteAllText(Dll(f), "assembly, signed");
+        var full = f.Reopen(o => o.FileSystem = new NoSpaceForCheckpoints());
+
+        full.RefreshArtifacts(Id, "r", seen);
+
+        var record = f.Reopen().Get(Id);
+        Assert.Equal(ArtifactHasher.HashBytes("assembly, signed"u8), record.Artifacts.Single(a => a.Path.EndsWith(".dll", StringComparison.Ordinal)).Sha256);
+        Assert.Equal(before.Id, Assert.Single(record.Checkpoints).Id);
+        Assert.Equal(ArtifactHasher.HashBytes("assembly"u8), DllHash(Assert.Single(f.Store.GetCheckpoints(Id))));
+        Assert.True(new StoreValidator(f.Reopen()).Validate().IsValid);
+    }
+
+    /// <summary>Writing a checkpoint file fails as on a full disk (ENOSPC); the state, history and lock files are written.</summary>
+    private sealed class NoSpaceForCheckpoints : DelegatingFileSystem
+    {
+        public override void WriteFile(string path, ReadOnlySpan<byte> data, bool sync)
+        {
+            if (path.Contains($"{Path.DirectorySeparatorChar}checkpoints{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            {
+                throw new IOException("No space left on device", 28);
+            }
+
+            base.WriteFile(path, data, sync);
+        }
+    }
+
+    [Fact]
     public void Checkpoints_of_earlier_runs_and_named_ones_stay_as_they_were_taken()
     {
         using var f = new StoreFixture();
