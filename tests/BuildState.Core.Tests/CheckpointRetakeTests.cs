@@ -66,6 +66,25 @@ public class CheckpointRetakeTests
     }
 
     [Fact]
+    public void Under_dotnet_test_the_before_test_checkpoint_is_taken_again_in_its_phase()
+    {
+        using var f = new StoreFixture();
+        f.Run(Id, "r", "Setup", "Build");
+        var dll = f.WriteFile("src/App/bin/App.dll", "assembly");
+        f.Store.Advance(Id, new AdvanceRequest { Artifacts = [new ArtifactInput(dll, "assembly")], CheckpointName = "before-test", Transitions = ["Test"] });
+        var seen = f.Store.Get(Id).Artifacts;
+        File.WriteAllText(dll, "assembly, signed"); // signed after Build, before the tests ran
+        f.Store.Advance(Id, new AdvanceRequest { Transitions = ["Cleanup", "Complete"] });
+
+        f.Store.RefreshArtifacts(Id, "r", seen);
+
+        var checkpoint = Assert.Single(f.Store.GetCheckpoints(Id));
+        Assert.Equal(("before-test", "Build", "Build"), (checkpoint.Name, checkpoint.Phase, checkpoint.State.Phase)); // still the snapshot taken before the tests
+        Assert.Equal(ArtifactHasher.HashBytes("assembly, signed"u8), DllHash(checkpoint));
+        Assert.True(new StoreValidator(f.Reopen()).Validate().IsValid);
+    }
+
+    [Fact]
     public void With_copies_the_signed_file_is_the_one_put_back()
     {
         using var f = new StoreFixture();
