@@ -31,11 +31,11 @@ public class CheckpointRetakeTests
     }
 
     /// <summary>What a target after Build does to the output, then the end of the build's second look.</summary>
-    private static void SignAndRefresh(StoreFixture f, string runId, string signed)
+    private static void SignAndRefresh(StoreFixture f, string runId, string signed, bool automaticCheckpoints = true)
     {
         var seen = f.Store.Get(Id).Artifacts;
         File.WriteAllText(Dll(f), signed);
-        f.Store.RefreshArtifacts(Id, runId, seen);
+        f.Store.RefreshArtifacts(Id, runId, seen, automaticCheckpoints);
     }
 
     private static string DllHash(CheckpointFile checkpoint) => checkpoint.Artifacts.Single(a => a.Path.EndsWith(".dll", StringComparison.Ordinal)).Sha256;
@@ -118,6 +118,45 @@ public class CheckpointRetakeTests
         Assert.Equal(first.Id, Assert.Single(f.Store.Get(Id).Checkpoints).Id);
         Assert.EndsWith($"checkpoint {taken.Id} (built) dropped: with them it holds the same files as checkpoint {first.Id}", f.Store.GetHistory(Id)[^1].Message, StringComparison.Ordinal);
         Assert.True(new StoreValidator(f.Reopen()).Validate().IsValid);
+    }
+
+    [Fact]
+    public void A_run_whose_checkpoint_repeated_one_from_before_the_rewrite_takes_one_with_the_signed_file()
+    {
+        using var f = new StoreFixture();
+        BuildApp(f, "r1", "assembly");
+        File.WriteAllText(Dll(f), "assembly, signed"); // an earlier version of the SDK: no second look
+        var stale = Assert.Single(f.Store.Get(Id).Checkpoints);
+
+        BuildApp(f, "r2", "assembly"); // the unsigned assembly again: its "built" repeats the stale one, not taken
+        Assert.Equal(stale.Id, Assert.Single(f.Store.Get(Id).Checkpoints).Id);
+        SignAndRefresh(f, "r2", "assembly, signed");
+
+        var checkpoints = f.Store.Get(Id).Checkpoints;
+        Assert.Equal(2, checkpoints.Count);
+        Assert.Equal((stale.Id, "built", "built", "Complete"), (checkpoints[0].Id, checkpoints[0].Name, checkpoints[1].Name, checkpoints[1].Phase));
+        var files = f.Store.GetCheckpoints(Id);
+        Assert.Equal(ArtifactHasher.HashBytes("assembly"u8), DllHash(files[0]));
+        Assert.Equal(ArtifactHasher.HashBytes("assembly, signed"u8), DllHash(files[1]));
+        Assert.Equal("r2", files[1].State.RunId);
+        Assert.EndsWith($"checkpoint {checkpoints[1].Id} (built) taken with them (the run's own was not taken: it repeated checkpoint {stale.Id}, which holds the files before)", f.Store.GetHistory(Id)[^1].Message, StringComparison.Ordinal);
+        Assert.True(new StoreValidator(f.Reopen()).Validate().IsValid);
+    }
+
+    [Fact]
+    public void A_run_without_automatic_checkpoints_takes_none()
+    {
+        using var f = new StoreFixture();
+        BuildApp(f, "r1", "assembly");
+        File.WriteAllText(Dll(f), "assembly, signed");
+        var stale = Assert.Single(f.Store.Get(Id).Checkpoints);
+        f.Run(Id, "r2", "Setup", "Build");
+        f.Store.Advance(Id, new AdvanceRequest { Artifacts = [new ArtifactInput(f.WriteFile("src/App/bin/App.dll", "assembly"), "assembly")], Transitions = ["Cleanup", "Complete"] });
+
+        SignAndRefresh(f, "r2", "assembly, signed", automaticCheckpoints: false);
+
+        Assert.Equal(stale.Id, Assert.Single(f.Store.Get(Id).Checkpoints).Id);
+        Assert.Equal(ArtifactHasher.HashBytes("assembly, signed"u8), f.Store.Get(Id).Artifacts.Single(a => a.Path.EndsWith(".dll", StringComparison.Ordinal)).Sha256);
     }
 
     [Fact]

@@ -13,9 +13,11 @@ public sealed partial class BuildStore
     /// this at the end of the build so that a run's artifacts are the files the build left,
     /// whatever the order of its targets. Cheap when nothing changed: one stat per file, no lock,
     /// nothing written. A run that is no longer the build's latest, or an entry another writer has
-    /// recorded since, is not changed.
+    /// recorded since, is not changed. The run's automatic checkpoint is taken again with the files
+    /// (<see cref="RetakeRunCheckpoint"/>); with <paramref name="automaticCheckpoints"/> (the run takes
+    /// them: the SDK's <c>BuildStateAutoCheckpoints</c>) one is taken when the run's own was not.
     /// </summary>
-    public ArtifactRefresh RefreshArtifacts(string buildId, string runId, IReadOnlyList<ArtifactRecord> recorded)
+    public ArtifactRefresh RefreshArtifacts(string buildId, string runId, IReadOnlyList<ArtifactRecord> recorded, bool automaticCheckpoints = false)
     {
         // Of a class, not a tuple: generic code over a value type is JIT-compiled in each MSBuild node, and this runs in every one.
         List<Refreshed>? found = null;
@@ -83,7 +85,7 @@ public sealed partial class BuildStore
             }
 
             MergeArtifacts(record, rehashed);
-            var checkpoint = RetakeRunCheckpoint(BuildKey.For(buildId), record, applied, out var checkpointsChanged);
+            var checkpoint = RetakeRunCheckpoint(BuildKey.For(buildId), record, applied, automaticCheckpoints, out var checkpointsChanged);
             var message = string.Join("; ", new[]
             {
                 rehashed.Count > 0 ? $"{rehashed.Count} artifact(s) changed after they were recorded, hashed again: {Named(rehashed.Select(a => a.Path).ToList())}" : null,

@@ -15,16 +15,22 @@ public sealed partial class BuildStore
     /// name, phase and state snapshot (only the artifact entries change) and takes a new id; the old
     /// file goes once the commit is done. When it then holds the same files as the newest earlier
     /// checkpoint of its name at its phase, it is dropped instead, as an automatic checkpoint that
-    /// repeats that one is never taken. Returns what it did, for the history entry (null: nothing),
-    /// and sets <paramref name="changed"/> when the checkpoint list changed.
+    /// repeats that one is never taken. A run that took none (<paramref name="automaticCheckpoints"/>:
+    /// it would have) may take one (<see cref="TakeInsteadOfRepeated"/>). Returns what it did, for
+    /// the history entry (null: nothing), and sets <paramref name="changed"/> when the checkpoint list changed.
     /// </summary>
-    private string? RetakeRunCheckpoint(string key, BuildRecord record, IReadOnlyList<Refreshed> found, out bool changed)
+    private string? RetakeRunCheckpoint(string key, BuildRecord record, IReadOnlyList<Refreshed> found, bool automaticCheckpoints, out bool changed)
     {
         changed = false;
         var index = record.Checkpoints.FindLastIndex(c => c.Automatic && c.CreatedAt >= record.Run!.StartedAt);
-        if (index < 0 || TryReadCheckpoint(key, record.Checkpoints[index].Id) is not { } file)
+        if (index < 0)
         {
-            return null; // none taken by this run, or damaged (recover's to deal with)
+            return automaticCheckpoints ? TakeInsteadOfRepeated(key, record, found, out changed) : null;
+        }
+
+        if (TryReadCheckpoint(key, record.Checkpoints[index].Id) is not { } file)
+        {
+            return null; // damaged: recover's to deal with
         }
 
         var old = record.Checkpoints[index];
@@ -76,6 +82,35 @@ public sealed partial class BuildStore
         changed = true;
         record.Checkpoints[index] = new CheckpointRef { Id = id, Name = old.Name, Phase = old.Phase, CreatedAt = now, HasArtifactCopies = file.HasArtifactCopies, Automatic = true, ArtifactsSha256 = digest };
         return $"checkpoint {old.Id} ({old.Name}) taken again with them as {id}";
+    }
+
+    /// <summary>
+    /// The run took no automatic checkpoint of its own: its files, as they were before the rewrite,
+    /// were those of the newest one, which then holds the files before the rewrite too (taken by an
+    /// earlier version of the SDK, which did not take checkpoints again, or one whose retake failed).
+    /// When that newest automatic checkpoint is at the run's phase (<c>built</c> at <c>Complete</c>)
+    /// and lists a file as the run recorded it before the rewrite, a new one of its name is taken
+    /// with the files as they are now, as the run would have taken had it seen them.
+    /// </summary>
+    private string? TakeInsteadOfRepeated(string key, BuildRecord record, IReadOnlyList<Refreshed> found, out bool changed)
+    {
+        changed = false;
+        var newest = record.Checkpoints.LastOrDefault(c => c.Automatic);
+        if (newest is null || newest.Phase != record.Phase || TryReadCheckpoint(key, newest.Id) is not { } file || Refreshed.Apply(file.Artifacts, found) is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            var taken = TakeCheckpoint(key, record, newest.Name, newest.HasArtifactCopies, automatic: true);
+            changed = taken.Taken;
+            return taken.Taken ? $"checkpoint {taken.Checkpoint.Id}{(newest.Name is null ? "" : $" ({newest.Name})")} taken with them (the run's own was not taken: it repeated checkpoint {newest.Id}, which holds the files before)" : null;
+        }
+        catch (Exception e) when (e is BuildStateException or IOException or UnauthorizedAccessException)
+        {
+            return null; // a file gone for copies, a full disk: the artifacts are still brought up to date
+        }
     }
 
     /// <summary>Copies the manifest's files not yet in the blob store, with their modes; false when one changed or went meanwhile.</summary>

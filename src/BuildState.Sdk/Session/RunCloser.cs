@@ -227,7 +227,7 @@ internal static class RunCloser
         var known = context.Committed ?? context.Store.TryGet(context.BuildId);
         if (known is not null && known.Artifacts.Count > 0 && string.Equals(known.RunId, context.RunId, StringComparison.Ordinal))
         {
-            context.Store.RefreshArtifacts(context.BuildId, context.RunId, known.Artifacts);
+            context.Store.RefreshArtifacts(context.BuildId, context.RunId, known.Artifacts, context.AutoCheckpoints);
         }
     }
 
