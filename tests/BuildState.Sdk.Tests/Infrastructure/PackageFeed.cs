@@ -17,7 +17,12 @@ public sealed class PackageFeed
         (RepoRoot, Folder) = Packed.Value;
     }
 
-    /// <summary>A version no real package has, so no cache can answer for it.</summary>
+    /// <summary>
+    /// A version no real package has, so no cache or other feed can answer for it. Only the package's
+    /// version (<c>PackageVersion</c>, not <c>Version</c>): the assemblies are those of the repository's
+    /// own Release build, so packing reuses it instead of compiling everything again (and the next
+    /// Release build, the benchmarks' in CI, reuses the pack's).
+    /// </summary>
     public const string Version = "1.0.0-e2e";
 
     public string RepoRoot { get; }
@@ -32,7 +37,7 @@ public sealed class PackageFeed
         AppDomain.CurrentDomain.ProcessExit += (_, _) => DeleteFolder(folder);
         foreach (var project in new[] { "src/BuildState.Sdk/BuildState.Sdk.csproj", "src/BuildState.Core/BuildState.Core.csproj" })
         {
-            var result = DotNet.Run(repoRoot, null, TimeSpan.FromMinutes(5), "pack", Path.Combine(repoRoot, project), "-c", "Release", "-o", folder, "-p:Version=" + Version, "-nodeReuse:false");
+            var result = DotNet.Run(repoRoot, null, TimeSpan.FromMinutes(5), "pack", Path.Combine(repoRoot, project), "-c", "Release", "-o", folder, "-p:PackageVersion=" + Version, "-nodeReuse:false");
             if (result.ExitCode != 0)
             {
                 throw new InvalidOperationException($"packing {project} failed:\n{result.Output}");
