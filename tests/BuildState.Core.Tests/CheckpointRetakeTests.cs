@@ -38,6 +38,14 @@ public class CheckpointRetakeTests
         f.Store.RefreshArtifacts(Id, runId, seen, automaticCheckpoints);
     }
 
+    /// <summary>Run "r1" as an earlier version of the SDK left it: signed after its "built" checkpoint, which holds the unsigned assembly.</summary>
+    private static CheckpointRef StaleBuiltCheckpoint(StoreFixture f)
+    {
+        BuildApp(f, "r1", "assembly");
+        File.WriteAllText(Dll(f), "assembly, signed"); // no second look
+        return Assert.Single(f.Store.Get(Id).Checkpoints);
+    }
+
     private static string DllHash(CheckpointFile checkpoint) => checkpoint.Artifacts.Single(a => a.Path.EndsWith(".dll", StringComparison.Ordinal)).Sha256;
 
     [Fact]
@@ -124,9 +132,7 @@ public class CheckpointRetakeTests
     public void A_run_whose_checkpoint_repeated_one_from_before_the_rewrite_takes_one_with_the_signed_file()
     {
         using var f = new StoreFixture();
-        BuildApp(f, "r1", "assembly");
-        File.WriteAllText(Dll(f), "assembly, signed"); // an earlier version of the SDK: no second look
-        var stale = Assert.Single(f.Store.Get(Id).Checkpoints);
+        var stale = StaleBuiltCheckpoint(f);
 
         BuildApp(f, "r2", "assembly"); // the unsigned assembly again: its "built" repeats the stale one, not taken
         Assert.Equal(stale.Id, Assert.Single(f.Store.Get(Id).Checkpoints).Id);
@@ -147,9 +153,7 @@ public class CheckpointRetakeTests
     public void A_run_without_automatic_checkpoints_takes_none()
     {
         using var f = new StoreFixture();
-        BuildApp(f, "r1", "assembly");
-        File.WriteAllText(Dll(f), "assembly, signed");
-        var stale = Assert.Single(f.Store.Get(Id).Checkpoints);
+        var stale = StaleBuiltCheckpoint(f);
         f.Run(Id, "r2", "Setup", "Build");
         f.Store.Advance(Id, new AdvanceRequest { Artifacts = [new ArtifactInput(f.WriteFile("src/App/bin/App.dll", "assembly"), "assembly")], Transitions = ["Cleanup", "Complete"] });
 

@@ -53,7 +53,7 @@ public sealed partial class BuildStore
         {
             record.Checkpoints.RemoveAt(index);
             changed = true;
-            return $"checkpoint {old.Id} ({old.Name}) dropped: with them it holds the same files as checkpoint {same.Id}";
+            return $"checkpoint {Label(old)} dropped: with them it holds the same files as checkpoint {same.Id}";
         }
 
         var now = Now;
@@ -81,7 +81,7 @@ public sealed partial class BuildStore
 
         changed = true;
         record.Checkpoints[index] = new CheckpointRef { Id = id, Name = old.Name, Phase = old.Phase, CreatedAt = now, HasArtifactCopies = file.HasArtifactCopies, Automatic = true, ArtifactsSha256 = digest };
-        return $"checkpoint {old.Id} ({old.Name}) taken again with them as {id}";
+        return $"checkpoint {Label(old)} taken again with them as {id}";
     }
 
     /// <summary>
@@ -105,13 +105,16 @@ public sealed partial class BuildStore
         {
             var taken = TakeCheckpoint(key, record, newest.Name, newest.HasArtifactCopies, automatic: true);
             changed = taken.Taken;
-            return taken.Taken ? $"checkpoint {taken.Checkpoint.Id}{(newest.Name is null ? "" : $" ({newest.Name})")} taken with them (the run's own was not taken: it repeated checkpoint {newest.Id}, which holds the files before)" : null;
+            return taken.Taken ? $"checkpoint {Label(taken.Checkpoint)} taken with them (the run's own was not taken: it repeated checkpoint {newest.Id}, which holds the files before)" : null;
         }
         catch (Exception e) when (e is BuildStateException or IOException or UnauthorizedAccessException)
         {
             return null; // a file gone for copies, a full disk: the artifacts are still brought up to date
         }
     }
+
+    /// <summary>"ID (name)", as the history names a checkpoint.</summary>
+    private static string Label(CheckpointRef checkpoint) => checkpoint.Name is null ? checkpoint.Id : $"{checkpoint.Id} ({checkpoint.Name})";
 
     /// <summary>Copies the manifest's files not yet in the blob store, with their modes; false when one changed or went meanwhile.</summary>
     private bool TryCopy(string key, List<ArtifactRecord> manifest)
