@@ -193,24 +193,38 @@ public sealed partial class BuildStore
     {
         var listed = record.Checkpoints.Select(c => c.Id + ".json").ToHashSet(StringComparer.Ordinal);
         var deleted = 0;
+        var unlistedNewer = new List<string>(); // what UnlistedNewerCheckpointIds would list, from this one look at the folder
         foreach (var file in _fs.EnumerateFiles(Layout.CheckpointsDir(key), "*.json").ToList())
         {
             var name = Path.GetFileName(file);
-            if (!listed.Contains(name) && !NewerThanState(Path.GetFileNameWithoutExtension(name), record))
+            var id = Path.GetFileNameWithoutExtension(name);
+            if (listed.Contains(name))
             {
-                _fs.DeleteFile(file);
-                deleted++;
+                continue;
             }
+
+            if (NewerThanState(id, record))
+            {
+                if (IsSafeCheckpointId(id))
+                {
+                    unlistedNewer.Add(id);
+                }
+
+                continue;
+            }
+
+            _fs.DeleteFile(file);
+            deleted++;
         }
 
-        return deleted + CollectBlobs(key, record);
+        return deleted + CollectBlobs(key, record, unlistedNewer);
     }
 
-    /// <summary>Deletes blobs no remaining checkpoint (listed, or unlisted and newer than the state) refers to.</summary>
-    private int CollectBlobs(string key, BuildRecord record)
+    /// <summary>Deletes blobs no remaining checkpoint (listed, or <paramref name="unlistedNewer"/>: unlisted and newer than the state) refers to.</summary>
+    private int CollectBlobs(string key, BuildRecord record, List<string> unlistedNewer)
     {
         var needed = new HashSet<string>(StringComparer.Ordinal);
-        var kept = record.Checkpoints.Where(c => c.HasArtifactCopies).Select(c => c.Id).Concat(UnlistedNewerCheckpointIds(key, record));
+        var kept = record.Checkpoints.Where(c => c.HasArtifactCopies).Select(c => c.Id).Concat(unlistedNewer);
         foreach (var id in kept)
         {
             if (TryReadCheckpoint(key, id) is not { } file)
