@@ -59,6 +59,26 @@ public class RewrittenOutputTests(PackageFeed feed) : IClassFixture<PackageFeed>
     }
 
     [Fact]
+    public void With_checkpoint_copies_restoring_the_built_checkpoint_puts_back_the_signed_assembly()
+    {
+        using var repo = RepoWithStepAfter("Build", """<Exec Command="sleep 1 &amp;&amp; printf signature &gt;&gt; '$(TargetPath)'" />""");
+        repo.Project("Signed");
+
+        repo.Ok("build", "src/Signed/Signed.csproj", "-p:BuildStateCheckpointArtifacts=true");
+        var dll = repo.Path_("src/Signed/bin/Debug/net10.0/Signed.dll");
+        var signed = File.ReadAllBytes(dll);
+        File.WriteAllText(dll, "damaged");
+
+        var restored = repo.Store().RestoreCheckpoint(TestRepo.Id("Signed"), "built", restoreArtifacts: true);
+
+        Assert.Contains("src/Signed/bin/Debug/net10.0/Signed.dll", restored.Restored);
+        Assert.Equal(signed, File.ReadAllBytes(dll));
+        Assert.EndsWith("signature", File.ReadAllText(dll), StringComparison.Ordinal);
+        var report = new StoreValidator(repo.Store()).Validate(new ValidationOptions { CheckArtifacts = true });
+        Assert.True(report.IsValid, string.Join("\n", report.Problems));
+    }
+
+    [Fact]
     public void A_published_assembly_signed_after_Publish_is_recorded_with_the_hash_of_the_signed_file()
     {
         using var repo = RepoWithStepAfter("Publish", """<Exec Command="sleep 1 &amp;&amp; printf signature &gt;&gt; '$(PublishDir)$(TargetFileName)'" />""");
