@@ -5,7 +5,11 @@ using System.Diagnostics;
 //   2. builds and tests samples/MultiProject with the SDK (one line in its Directory.Build.props)
 //   3. builds samples/ReleaseLifecycle, whose own release table is driven from its targets
 //   4. shows the recorded state with the `buildstate` command
-// A private NuGet cache (artifacts/nuget-cache) keeps a stale copy of the 1.0.0 packages out of the way.
+// The samples restore from a private NuGet cache (artifacts/nuget-cache), which keeps a stale copy of
+// the 1.0.0 packages out of the way. The repository's own pack and build use the usual cache: with
+// another one, their restore would write another package root into every project's obj/*.nuget.g.props,
+// and the next `dotnet test` or build in the usual cache would rewrite it and so compile every project
+// again (as it did in CI: the SDK tests' pack, then the benchmarks' Native AOT link, about a minute).
 var repo = FindRepo();
 var packages = Path.Combine(repo, "artifacts", "packages");
 var cache = Path.Combine(repo, "artifacts", "nuget-cache");
@@ -46,7 +50,11 @@ void Step(string title, string directory, params string[] args)
         info.ArgumentList.Add(arg);
     }
 
-    info.Environment["NUGET_PACKAGES"] = cache;
+    if (!string.Equals(directory, repo, StringComparison.Ordinal))
+    {
+        info.Environment["NUGET_PACKAGES"] = cache; // the samples only (above)
+    }
+
     info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
     info.Environment["DOTNET_NOLOGO"] = "1";
     using var process = Process.Start(info)!;
