@@ -51,6 +51,7 @@ public sealed partial class BuildStore
         var rehashed = new List<ArtifactRecord>();
         var gone = new List<string>();
         var applied = new List<Refreshed>();
+        var key = BuildKey.For(buildId);
         Mutate(buildId, "refresh artifacts", existing =>
         {
             var record = RequireRun(existing, buildId);
@@ -85,7 +86,7 @@ public sealed partial class BuildStore
             }
 
             MergeArtifacts(record, rehashed);
-            var checkpoint = RetakeRunCheckpoint(BuildKey.For(buildId), record, applied, automaticCheckpoints, out var checkpointsChanged);
+            var checkpoint = RetakeRunCheckpoint(key, record, applied, automaticCheckpoints, out var checkpointsChanged);
             var message = string.Join("; ", new[]
             {
                 rehashed.Count > 0 ? $"{rehashed.Count} artifact(s) changed after they were recorded, hashed again: {Named(rehashed.Select(a => a.Path).ToList())}" : null,
@@ -95,7 +96,7 @@ public sealed partial class BuildStore
             // A checkpoint file replaced: durable at once, as any checkpoint, and the old file deleted after the commit.
             return new Change(record, new HistoryEntry { Kind = HistoryKinds.Artifacts, Message = message }, DurableNow: checkpointsChanged)
             {
-                AfterCommit = checkpointsChanged ? () => DeleteUnreferencedCheckpointFiles(BuildKey.For(buildId), record) : null,
+                AfterCommit = checkpointsChanged ? () => DeleteUnreferencedCheckpointFiles(key, record) : null,
             };
         });
         return new ArtifactRefresh(rehashed.Select(a => a.Path).ToList(), gone);

@@ -1,7 +1,5 @@
-using System.Globalization;
 using BuildState.Errors;
 using BuildState.Model;
-using BuildState.Serialization;
 
 namespace BuildState.Store;
 
@@ -48,31 +46,27 @@ public sealed partial class BuildStore
         }
 
         var digest = ManifestDigest(manifest, file.HasArtifactCopies);
-        var same = record.Checkpoints.Take(index).LastOrDefault(c => string.Equals(c.Name, old.Name, StringComparison.Ordinal) && c.Phase == old.Phase);
-        if (same is { Automatic: true } && same.ArtifactsSha256 == digest && _fs.FileExists(Layout.CheckpointFile(key, same.Id)))
+        if (SameAsNewest(key, record.Checkpoints.Take(index), old.Name, old.Phase, digest) is { } same)
         {
             record.Checkpoints.RemoveAt(index);
             changed = true;
             return $"checkpoint {Label(old)} dropped: with them it holds the same files as checkpoint {same.Id}";
         }
 
-        var now = Now;
-        var id = CompactTime.Format(now, milliseconds: true) + "-" + (record.Sequence + 1).ToString("D6", CultureInfo.InvariantCulture);
-        var retaken = new CheckpointFile
-        {
-            Id = id,
-            Name = old.Name,
-            BuildId = file.BuildId,
-            Phase = old.Phase,
-            CreatedAt = now,
-            Automatic = true,
-            HasArtifactCopies = file.HasArtifactCopies,
-            Artifacts = manifest,
-            State = state,
-        };
+        CheckpointRef retaken;
         try
         {
-            WriteAtomic(Layout.CheckpointFile(key, id), StoreJson.Serialize(retaken), sync: SyncNow(Layout.CheckpointFile(key, id)));
+            retaken = WriteCheckpoint(key, record, new CheckpointFile
+            {
+                Name = old.Name,
+                BuildId = file.BuildId,
+                Phase = old.Phase,
+                CreatedAt = Now,
+                Automatic = true,
+                HasArtifactCopies = file.HasArtifactCopies,
+                Artifacts = manifest,
+                State = state,
+            }, digest);
         }
         catch (Exception e) when (e is BuildStateException or IOException or UnauthorizedAccessException)
         {
@@ -80,8 +74,8 @@ public sealed partial class BuildStore
         }
 
         changed = true;
-        record.Checkpoints[index] = new CheckpointRef { Id = id, Name = old.Name, Phase = old.Phase, CreatedAt = now, HasArtifactCopies = file.HasArtifactCopies, Automatic = true, ArtifactsSha256 = digest };
-        return $"checkpoint {Label(old)} taken again with them as {id}";
+        record.Checkpoints[index] = retaken;
+        return $"checkpoint {Label(old)} taken again with them as {retaken.Id}";
     }
 
     /// <summary>
@@ -121,12 +115,8 @@ public sealed partial class BuildStore
     {
         try
         {
-            foreach (var artifact in manifest)
-            {
-                artifact.Mode ??= ArtifactModes.Read(ToFullPath(artifact.Path));
-                StoreBlob(key, artifact);
-            }
-
+            manifest.ForEach(a => a.Mode ??= ArtifactModes.Read(ToFullPath(a.Path)));
+            StoreBlobs(key, manifest);
             return true;
         }
         catch (Exception e) when (e is BuildStateException or IOException or UnauthorizedAccessException)

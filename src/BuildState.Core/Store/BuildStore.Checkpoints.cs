@@ -55,7 +55,6 @@ public sealed partial class BuildStore
     private CheckpointTaken TakeCheckpoint(string key, BuildRecord record, string? name, bool copyArtifacts, bool automatic)
     {
         var now = Now;
-        var id = CompactTime.Format(now, milliseconds: true) + "-" + (record.Sequence + 1).ToString("D6", CultureInfo.InvariantCulture);
         var previous = record.Artifacts.ToDictionary(a => a.Path, StringComparer.Ordinal);
         // Artifacts are the user's files, read from the disk itself (as hashing and verify read them), not through the store's file system.
         var missing = record.Artifacts.Where(a => !File.Exists(ToFullPath(a.Path))).Select(a => a.Path).ToList();
@@ -75,7 +74,7 @@ public sealed partial class BuildStore
         }
 
         var digest = ManifestDigest(manifest, copyArtifacts);
-        if (automatic && SameAsNewest(key, record, name, digest) is { } same)
+        if (automatic && SameAsNewest(key, record.Checkpoints, name, record.Phase, digest) is { } same)
         {
             return new(same, false, false, drift);
         }
@@ -83,16 +82,11 @@ public sealed partial class BuildStore
         CreateDirectoryDurably(Layout.CheckpointsDir(key));
         if (copyArtifacts)
         {
-            CreateDirectoryDurably(Layout.BlobsDir(key));
-            foreach (var artifact in manifest)
-            {
-                StoreBlob(key, artifact);
-            }
+            StoreBlobs(key, manifest);
         }
 
-        var file = new CheckpointFile
+        var created = WriteCheckpoint(key, record, new CheckpointFile
         {
-            Id = id,
             Name = name,
             BuildId = record.Id,
             Phase = record.Phase,
@@ -101,22 +95,33 @@ public sealed partial class BuildStore
             HasArtifactCopies = copyArtifacts,
             Artifacts = manifest,
             State = record.Clone(),
-        };
-        WriteAtomic(Layout.CheckpointFile(key, id), StoreJson.Serialize(file), sync: SyncNow(Layout.CheckpointFile(key, id)));
-        var created = new CheckpointRef { Id = id, Name = name, Phase = record.Phase, CreatedAt = now, HasArtifactCopies = copyArtifacts, Automatic = automatic, ArtifactsSha256 = digest };
+        }, digest);
         record.Checkpoints.Add(created);
         return new(created, Rotate(record).Count > 0, true, drift);
     }
 
     /// <summary>
-    /// The newest checkpoint named <paramref name="name"/> at the record's phase, when it is
-    /// automatic, holds the files <paramref name="digest"/> stands for, and its file is still there.
+    /// Writes <paramref name="file"/> under a new id (its time and the sequence of the commit that
+    /// will list it, the one <paramref name="record"/> is about to make) and returns the reference the
+    /// record lists it by. The caller adds the reference and commits.
+    /// </summary>
+    private CheckpointRef WriteCheckpoint(string key, BuildRecord record, CheckpointFile file, string digest)
+    {
+        file.Id = CompactTime.Format(file.CreatedAt, milliseconds: true) + "-" + (record.Sequence + 1).ToString("D6", CultureInfo.InvariantCulture);
+        var path = Layout.CheckpointFile(key, file.Id);
+        WriteAtomic(path, StoreJson.Serialize(file), sync: SyncNow(path));
+        return new CheckpointRef { Id = file.Id, Name = file.Name, Phase = file.Phase, CreatedAt = file.CreatedAt, HasArtifactCopies = file.HasArtifactCopies, Automatic = file.Automatic, ArtifactsSha256 = digest };
+    }
+
+    /// <summary>
+    /// The newest of <paramref name="checkpoints"/> named <paramref name="name"/> at <paramref name="phase"/>,
+    /// when it is automatic, holds the files <paramref name="digest"/> stands for, and its file is still there.
     /// Per phase, so that one name taken at two phases in turn (runs that alternate) is not taken
     /// anew each time and does not rotate out older checkpoints.
     /// </summary>
-    private CheckpointRef? SameAsNewest(string key, BuildRecord record, string? name, string digest)
+    private CheckpointRef? SameAsNewest(string key, IEnumerable<CheckpointRef> checkpoints, string? name, string phase, string digest)
     {
-        var newest = record.Checkpoints.LastOrDefault(c => string.Equals(c.Name, name, StringComparison.Ordinal) && c.Phase == record.Phase);
+        var newest = checkpoints.LastOrDefault(c => string.Equals(c.Name, name, StringComparison.Ordinal) && c.Phase == phase);
         return newest is { Automatic: true } && newest.ArtifactsSha256 == digest
             && _fs.FileExists(Layout.CheckpointFile(key, newest.Id))
             ? newest
@@ -163,6 +168,16 @@ public sealed partial class BuildStore
         }
 
         return rotated;
+    }
+
+    /// <summary>Copies the manifest's files into the blob store (<see cref="StoreBlob"/>).</summary>
+    private void StoreBlobs(string key, List<ArtifactRecord> manifest)
+    {
+        CreateDirectoryDurably(Layout.BlobsDir(key));
+        foreach (var artifact in manifest)
+        {
+            StoreBlob(key, artifact);
+        }
     }
 
     /// <summary>Copies an artifact into the blob store under its hash, verifying the copy; an existing blob is reused.</summary>
