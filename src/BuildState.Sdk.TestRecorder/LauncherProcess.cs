@@ -62,21 +62,13 @@ internal static class LauncherProcess
     private static int ParentPastControllers(int processId)
     {
         var application = Application(processId);
-        var parent = Parent(processId);
+        var parent = OwnerInfo.ParentOf(processId) ?? 0;
         for (var hops = 0; parent > 0 && application is not null && hops < 3 && Application(parent) == application; hops++)
         {
-            parent = Parent(parent);
+            parent = OwnerInfo.ParentOf(parent) ?? 0;
         }
 
         return parent;
-    }
-
-    /// <summary>Field 4 of stat, after the command name in parentheses (which may hold spaces).</summary>
-    private static int Parent(int processId)
-    {
-        var stat = File.ReadAllText($"/proc/{processId}/stat");
-        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        return fields.Length > 1 && int.TryParse(fields[1], out var parent) ? parent : 0;
     }
 
     /// <summary>What a process runs: its first .dll argument (under the dotnet host), else its executable.</summary>

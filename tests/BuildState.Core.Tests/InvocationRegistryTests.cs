@@ -70,6 +70,68 @@ public sealed class InvocationRegistryTests
         Assert.True(ids.Count >= 2, "each build after the previous one left gets a new id");
     }
 
+    [Fact]
+    public void Two_commands_at_once_from_identical_environments_get_an_id_each_when_their_nodes_know_their_entry()
+    {
+        using var f = new StoreFixture();
+        using Node entryA = Sleeper(), workerA = Sleeper(), entryB = Sleeper(), workerB = Sleeper();
+        var registry = new InvocationRegistry(f.Store);
+
+        var a = registry.Join(Fingerprint, Owner(entryA), DateTimeOffset.UtcNow, entry: Owner(entryA)); // an entry process's own node
+        var b = registry.Join(Fingerprint, Owner(entryB), DateTimeOffset.UtcNow, entry: Owner(entryB));
+        var fromWorkerB = registry.Join(Fingerprint, Owner(workerB), DateTimeOffset.UtcNow, entry: Owner(entryB)); // a worker node without reuse: its parent
+        var fromWorkerA = registry.Join(Fingerprint, Owner(workerA), DateTimeOffset.UtcNow, entry: Owner(entryA));
+
+        Assert.NotEqual(a, b);
+        Assert.Equal((a, b), (fromWorkerA, fromWorkerB));
+        Assert.Equal(2, Invocations(f).Count);
+    }
+
+    [Fact]
+    public void A_node_that_does_not_know_its_entry_joins_the_newest_open_invocation_of_its_environment()
+    {
+        using var f = new StoreFixture();
+        using Node entryA = Sleeper(), entryB = Sleeper(), reused = Sleeper();
+        var registry = new InvocationRegistry(f.Store);
+
+        registry.Join(Fingerprint, Owner(entryA), DateTimeOffset.UtcNow.AddSeconds(-1), entry: Owner(entryA));
+        var b = registry.Join(Fingerprint, Owner(entryB), DateTimeOffset.UtcNow, entry: Owner(entryB));
+
+        Assert.Equal(b, registry.Join(Fingerprint, Owner(reused), DateTimeOffset.UtcNow)); // a reusable worker node: it cannot tell, as before
+    }
+
+    [Fact]
+    public void A_node_that_knows_its_entry_joins_the_invocation_a_reused_node_opened_and_names_the_entry()
+    {
+        using var f = new StoreFixture();
+        using Node entry = Sleeper(), reused = Sleeper(), other = Sleeper();
+        var registry = new InvocationRegistry(f.Store);
+
+        var opened = registry.Join(Fingerprint, Owner(reused), DateTimeOffset.UtcNow);
+        Assert.Equal(opened, registry.Join(Fingerprint, Owner(entry), DateTimeOffset.UtcNow, entry: Owner(entry)));
+        Assert.Equal(entry.Process.Id, Assert.Single(Invocations(f)).Entry?.ProcessId);
+
+        // Named now: another command's entry process no longer joins it.
+        Assert.NotEqual(opened, registry.Join(Fingerprint, Owner(other), DateTimeOffset.UtcNow, entry: Owner(other)));
+    }
+
+    [Fact]
+    public void An_invocation_whose_entry_process_died_is_joined_by_no_later_command()
+    {
+        using var f = new StoreFixture();
+        using Node worker = Sleeper(), nextEntry = Sleeper(), nextReused = Sleeper();
+        var registry = new InvocationRegistry(f.Store);
+        string killed;
+        using (var entry = Sleeper())
+        {
+            killed = registry.Join(Fingerprint, Owner(entry), DateTimeOffset.UtcNow, entry: Owner(entry));
+            Assert.Equal(killed, registry.Join(Fingerprint, Owner(worker), DateTimeOffset.UtcNow, entry: Owner(entry)));
+        } // the command killed, one of its worker nodes still building
+
+        Assert.NotEqual(killed, registry.Join(Fingerprint, Owner(nextReused), DateTimeOffset.UtcNow));
+        Assert.NotEqual(killed, registry.Join(Fingerprint, Owner(nextEntry), DateTimeOffset.UtcNow, entry: Owner(nextEntry)));
+    }
+
     private static List<InvocationRegistry.Invocation> Invocations(StoreFixture f)
     {
         var path = Path.Combine(f.StoreRoot, "invocations.json");

@@ -90,6 +90,32 @@ public sealed class ProcStatTests
     }
 
     [Fact]
+    public void A_process_parent_is_the_process_that_started_it_whatever_its_command_name()
+    {
+        if (!ProcStat.Supported)
+        {
+            return; // /proc is read on Linux only
+        }
+
+        using var child = Process.Start(new ProcessStartInfo("sleep", "30") { UseShellExecute = false })!;
+        try
+        {
+            Assert.Equal(Environment.ProcessId, OwnerInfo.ParentOf(child.Id));
+        }
+        finally
+        {
+            child.Kill();
+            child.WaitForExit();
+        }
+
+        Assert.Null(OwnerInfo.ParentOf(child.Id));
+        Assert.True(ProcStat.TryParseParent("4242 (a b) (c)) S 17 4242 0\n"u8, out var parent));
+        Assert.Equal(17, parent);
+        Assert.False(ProcStat.TryParseParent("4242 (no end"u8, out _));
+        Assert.False(ProcStat.TryParseParent("4242 (x) S 1x 2"u8, out _));
+    }
+
+    [Fact]
     public void A_zombie_counts_as_dead()
     {
         if (!ProcStat.Supported)

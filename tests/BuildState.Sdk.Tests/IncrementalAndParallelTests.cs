@@ -60,4 +60,48 @@ public class IncrementalAndParallelTests(PackageFeed feed) : IClassFixture<Packa
         var report = new StoreValidator(store).Validate();
         Assert.True(report.IsValid, string.Join("\n", report.Problems));
     }
+
+    [Fact]
+    public void Two_commands_at_once_from_identical_environments_get_a_run_id_each()
+    {
+        using var repo = new TestRepo(feed);
+        // P0 and P4 each wait, once built, until the other command's has been: so each command's
+        // nodes join the invocation registry while the other's invocation is open.
+        repo.Project("P0", extra: Barrier("a.ready", "b.ready"));
+        repo.Project("P4", extra: Barrier("b.ready", "a.ready"));
+        foreach (var name in new[] { "P1", "P2", "P3", "P5", "P6", "P7" })
+        {
+            repo.Project(name);
+        }
+
+        repo.Traversal("a.proj", "P0", "P1", "P2", "P3");
+        repo.Traversal("b.proj", "P4", "P5", "P6", "P7");
+        repo.Ok("restore", "a.proj");
+        repo.Ok("restore", "b.proj");
+        // The same environment, no BuildStateRunId: only the commands' own processes tell them apart.
+        var a = Process.Start(DotNet.StartInfo(repo.Root, repo.NuGetPackages, "build", "a.proj", "-m", "--no-restore", "-nodeReuse:false"))!;
+        var b = Process.Start(DotNet.StartInfo(repo.Root, repo.NuGetPackages, "build", "b.proj", "-m", "--no-restore", "-nodeReuse:false"))!;
+        var outputs = new[] { a, b }.Select(p => Task.Run(() => p.StandardOutput.ReadToEnd() + p.StandardError.ReadToEnd())).ToArray();
+        Assert.True(a.WaitForExit(TimeSpan.FromMinutes(5)) && b.WaitForExit(TimeSpan.FromMinutes(5)));
+        Assert.True(a.ExitCode == 0 && b.ExitCode == 0, outputs[0].Result + outputs[1].Result);
+
+        var builds = repo.Store().List();
+        Assert.Equal(8, builds.Count);
+        var first = builds.Where(x => x.Id.CompareTo("src/P4") < 0).Select(x => repo.Store().Get(x.Id)).ToList();
+        var second = builds.Where(x => x.Id.CompareTo("src/P4") >= 0).Select(x => repo.Store().Get(x.Id)).ToList();
+        var idA = Assert.Single(first.Select(r => r.RunId).Distinct());
+        var idB = Assert.Single(second.Select(r => r.RunId).Distinct());
+        Assert.NotEqual(idA, idB);
+        // Each command built in its entry process and in a worker node (while one waits at the
+        // barrier, the other builds the rest): both kinds of node named the same entry.
+        Assert.True(first.Select(r => r.Resources.ProcessId).Distinct().Count() >= 2, "command a built in one process only");
+        Assert.True(second.Select(r => r.Resources.ProcessId).Distinct().Count() >= 2, "command b built in one process only");
+    }
+
+    private static string Barrier(string mine, string theirs) => $"""
+        <Target Name="WaitForTheOtherCommand" AfterTargets="Build">
+          <Touch Files="$(MSBuildProjectDirectory)/../../{mine}" AlwaysCreate="true" />
+          <Exec Command="timeout 120 sh -c 'until [ -f $(MSBuildProjectDirectory)/../../{theirs} ]; do sleep 0.1; done'" />
+        </Target>
+        """;
 }

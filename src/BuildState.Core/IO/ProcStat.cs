@@ -21,31 +21,64 @@ internal static partial class ProcStat
     /// The process's start time (UTC) and its state letter (<c>R</c>, <c>S</c>, <c>Z</c> for a
     /// zombie, ...); false when there is no such process or its stat cannot be read.
     /// </summary>
-    public static unsafe bool TryRead(int pid, out DateTimeOffset startedAt, out char state)
+    public static bool TryRead(int pid, out DateTimeOffset startedAt, out char state)
     {
+        Span<byte> buffer = stackalloc byte[1024];
+        var read = Read(pid, buffer);
         startedAt = default;
         state = '\0';
-        var fd = Posix.Open($"/proc/{pid}/stat", Posix.O_RDONLY | Posix.O_CLOEXEC, 0);
-        if (fd < 0)
+        return read > 0 && TryParse(buffer[..read], out startedAt, out state);
+    }
+
+    /// <summary>The process's parent (field 4 of its stat); false when there is no such process or its stat cannot be read.</summary>
+    public static bool TryReadParent(int pid, out int parent)
+    {
+        Span<byte> buffer = stackalloc byte[1024];
+        var read = Read(pid, buffer);
+        parent = 0;
+        return read > 0 && TryParseParent(buffer[..read], out parent);
+    }
+
+    /// <summary>Field 4, the parent's process id: the first field after the state letter.</summary>
+    internal static bool TryParseParent(ReadOnlySpan<byte> line, out int parent)
+    {
+        parent = 0;
+        var close = line.LastIndexOf((byte)')'); // the command name (field 2) may hold spaces and parentheses
+        if (close < 0 || close + 4 >= line.Length)
         {
             return false;
         }
 
-        Span<byte> buffer = stackalloc byte[1024];
-        nint read;
+        var rest = line[(close + 4)..]; // past ") S "
+        var digits = 0;
+        for (; digits < rest.Length && rest[digits] is >= (byte)'0' and <= (byte)'9'; digits++)
+        {
+            parent = (parent * 10) + (rest[digits] - '0');
+        }
+
+        return digits > 0 && (digits == rest.Length || rest[digits] == (byte)' ');
+    }
+
+    /// <summary>Reads <c>/proc/&lt;pid&gt;/stat</c> into <paramref name="buffer"/>; the bytes read, 0 or less when it cannot be read.</summary>
+    private static unsafe int Read(int pid, Span<byte> buffer)
+    {
+        var fd = Posix.Open($"/proc/{pid}/stat", Posix.O_RDONLY | Posix.O_CLOEXEC, 0);
+        if (fd < 0)
+        {
+            return -1;
+        }
+
         try
         {
             fixed (byte* p = buffer)
             {
-                read = Posix.PRead(fd, p, (nuint)buffer.Length, 0);
+                return (int)Posix.PRead(fd, p, (nuint)buffer.Length, 0);
             }
         }
         finally
         {
             Posix.Close(fd);
         }
-
-        return read > 0 && TryParse(buffer[..(int)read], out startedAt, out state);
     }
 
     /// <summary>Parses a stat line: state is field 3, the start time (clock ticks after boot) field 22.</summary>

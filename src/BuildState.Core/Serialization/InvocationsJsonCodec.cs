@@ -69,6 +69,8 @@ internal static class InvocationsJsonCodec
         StoreJsonWriter.StringValue(w, v.RunId);
         w.WritePropertyName("fingerprint"u8);
         StoreJsonWriter.StringValue(w, v.Fingerprint);
+        w.WritePropertyName("entry"u8);
+        Owner(w, v.Entry);
         w.WriteString("startedAt"u8, v.StartedAt);
         w.WriteString("lastActivity"u8, v.LastActivity);
         w.WritePropertyName("participants"u8);
@@ -86,30 +88,33 @@ internal static class InvocationsJsonCodec
 
         w.WriteStartObject();
         w.WritePropertyName("owner"u8);
-        if (v.Owner is null)
+        Owner(w, v.Owner);
+        w.WriteBoolean("active"u8, v.Active);
+        w.WriteEndObject();
+    }
+
+    private static void Owner(Utf8JsonWriter w, OwnerInfo? v)
+    {
+        if (v is null)
         {
             w.WriteNullValue();
+            return;
+        }
+
+        w.WriteStartObject();
+        w.WriteNumber("processId"u8, v.ProcessId);
+        w.WritePropertyName("host"u8);
+        StoreJsonWriter.StringValue(w, v.Host);
+        w.WritePropertyName("processStartedAt"u8);
+        if (v.ProcessStartedAt is { } started)
+        {
+            w.WriteStringValue(started);
         }
         else
         {
-            w.WriteStartObject();
-            w.WriteNumber("processId"u8, v.Owner.ProcessId);
-            w.WritePropertyName("host"u8);
-            StoreJsonWriter.StringValue(w, v.Owner.Host);
-            w.WritePropertyName("processStartedAt"u8);
-            if (v.Owner.ProcessStartedAt is { } started)
-            {
-                w.WriteStringValue(started);
-            }
-            else
-            {
-                w.WriteNullValue();
-            }
-
-            w.WriteEndObject();
+            w.WriteNullValue();
         }
 
-        w.WriteBoolean("active"u8, v.Active);
         w.WriteEndObject();
     }
 
@@ -155,9 +160,10 @@ internal static class InvocationsJsonCodec
         {
             if (StoreJsonReader.Is(ref r, "runId"u8, ref seen, 0)) v.RunId = StoreJsonReader.String(ref r);
             else if (StoreJsonReader.Is(ref r, "fingerprint"u8, ref seen, 1)) v.Fingerprint = StoreJsonReader.String(ref r);
-            else if (StoreJsonReader.Is(ref r, "startedAt"u8, ref seen, 2)) v.StartedAt = StoreJsonReader.Date(ref r);
-            else if (StoreJsonReader.Is(ref r, "lastActivity"u8, ref seen, 3)) v.LastActivity = StoreJsonReader.Date(ref r);
-            else if (StoreJsonReader.Is(ref r, "participants"u8, ref seen, 4)) v.Participants = StoreJsonReader.List(ref r, Participant);
+            else if (StoreJsonReader.Is(ref r, "entry"u8, ref seen, 2)) v.Entry = OwnerOrNull(ref r);
+            else if (StoreJsonReader.Is(ref r, "startedAt"u8, ref seen, 3)) v.StartedAt = StoreJsonReader.Date(ref r);
+            else if (StoreJsonReader.Is(ref r, "lastActivity"u8, ref seen, 4)) v.LastActivity = StoreJsonReader.Date(ref r);
+            else if (StoreJsonReader.Is(ref r, "participants"u8, ref seen, 5)) v.Participants = StoreJsonReader.List(ref r, Participant);
             else throw new NotCanonicalException();
         }
 
@@ -177,6 +183,13 @@ internal static class InvocationsJsonCodec
         }
 
         return v;
+    }
+
+    /// <summary>An owner value or the null written for an entry process no node has named.</summary>
+    private static OwnerInfo? OwnerOrNull(ref CanonicalJsonReader r)
+    {
+        StoreJsonReader.Next(ref r);
+        return r.TokenType == JsonTokenType.Null ? null : Owner(ref r);
     }
 
     /// <summary>As the store's owner reader, but with the null this file writes for an unknown start time.</summary>

@@ -10,13 +10,18 @@ namespace BuildState.Store;
 /// Groups the runs of one build command when nobody names the invocation (BuildStateRunId unset).
 /// MSBuild gives tasks no invocation id, so the store keeps one: <c>invocations.json</c> lists open
 /// invocations, each with a launch fingerprint (a hash of the environment, which MSBuild hands
-/// unchanged from the entry process to every worker node) and its participants (node processes
-/// that ran a task of it and have not yet reached the end of the build). A node joins the newest
-/// open invocation with its fingerprint that still has a live, active participant; otherwise it
-/// opens a new one. Every node leaves at the end of the build (MSBuild disposes build-lifetime
-/// task objects in every node, failed builds included), so the next command opens a new
-/// invocation even when MSBuild reuses the same node processes. Two commands started at the same
-/// time from identical environments share an id: set BuildStateRunId to keep them apart.
+/// unchanged from the entry process to every worker node), the command's entry process when a
+/// node knew it, and its participants (node processes that ran a task of it and have not yet
+/// reached the end of the build). A node that knows its entry process (MSBuild's entry process
+/// itself, and a worker node started without node reuse, which serves only the command that
+/// started it) joins the newest open invocation of its fingerprint and entry, or else one no node
+/// has named an entry for yet (and names it); a node that does not (a reusable worker node) joins
+/// the newest open one of its fingerprint whose entry, if known, still lives. An open invocation
+/// is one with a live, active participant; without one, a new invocation is opened. Every node
+/// leaves at the end of the build (MSBuild disposes build-lifetime task objects in every node,
+/// failed builds included), so the next command opens a new invocation even when MSBuild reuses
+/// the same node processes. So two commands started at the same time from identical environments
+/// get an id each, unless reused worker nodes build for them: set BuildStateRunId then.
 /// </summary>
 public sealed class InvocationRegistry(BuildStore store)
 {
@@ -24,8 +29,11 @@ public sealed class InvocationRegistry(BuildStore store)
 
     private string LockPath => Path.Combine(store.Layout.LocksDir, "invocations.lock");
 
-    /// <summary>Joins or opens the invocation for <paramref name="fingerprint"/>; returns its run id.</summary>
-    public string Join(string fingerprint, OwnerInfo self, DateTimeOffset now)
+    /// <summary>
+    /// Joins or opens the invocation for <paramref name="fingerprint"/> and, when the node knows it,
+    /// the command's <paramref name="entry"/> process; returns its run id.
+    /// </summary>
+    public string Join(string fingerprint, OwnerInfo self, DateTimeOffset now, OwnerInfo? entry = null)
     {
         store.EnsureStoreDirectoriesInternal();
         using (store.Locks.Acquire(LockPath, "join invocation"))
@@ -34,20 +42,15 @@ public sealed class InvocationRegistry(BuildStore store)
             // An invocation without a live participant still building is over: nobody can join it
             // again, so it goes (kept, every build of the day would read and rewrite it).
             file.Invocations.RemoveAll(i => !i.Participants.Any(IsLiveAndActive));
-            Invocation? open = null; // the newest live one (a loop: MaxBy's generic code is JIT-compiled in each node)
-            foreach (var invocation in file.Invocations)
-            {
-                if (invocation.Fingerprint == fingerprint && invocation.Participants.Any(IsLiveAndActive) && (open is null || invocation.StartedAt > open.StartedAt))
-                {
-                    open = invocation;
-                }
-            }
+            var open = entry is null ? Newest(file, fingerprint, i => i.Entry is null || ProcessLiveness.Check(i.Entry) != Liveness.Dead)
+                : Newest(file, fingerprint, i => i.Entry is { } e && SameProcess(e, entry)) ?? Newest(file, fingerprint, i => i.Entry is null);
             if (open is null)
             {
                 open = new Invocation { RunId = NewRunId(now), Fingerprint = fingerprint, StartedAt = now };
                 file.Invocations.Add(open);
             }
 
+            open.Entry ??= entry;
             open.Participants.RemoveAll(p => SameProcess(p.Owner, self));
             open.Participants.Add(new Participant { Owner = self, Active = true });
             open.LastActivity = now;
@@ -103,6 +106,21 @@ public sealed class InvocationRegistry(BuildStore store)
     /// </summary>
     public static string NewRunId(DateTimeOffset now) => CompactTime.Format(now, milliseconds: false) + "Z-" + Guid.NewGuid().ToString("N")[..6];
 
+    /// <summary>The newest invocation of <paramref name="fingerprint"/> that <paramref name="fits"/>, of those Join left (open ones; a loop: MaxBy's generic code is JIT-compiled in each node).</summary>
+    private static Invocation? Newest(InvocationsFile file, string fingerprint, Func<Invocation, bool> fits)
+    {
+        Invocation? newest = null;
+        foreach (var invocation in file.Invocations)
+        {
+            if (invocation.Fingerprint == fingerprint && fits(invocation) && (newest is null || invocation.StartedAt > newest.StartedAt))
+            {
+                newest = invocation;
+            }
+        }
+
+        return newest;
+    }
+
     private static bool SameProcess(OwnerInfo a, OwnerInfo b) => a.ProcessId == b.ProcessId && a.Host == b.Host;
 
     private static bool IsLiveAndActive(Participant p) => p.Active && ProcessLiveness.Check(p.Owner) != Liveness.Dead;
@@ -140,6 +158,9 @@ public sealed class InvocationRegistry(BuildStore store)
         public string RunId { get; set; } = "";
 
         public string Fingerprint { get; set; } = "";
+
+        /// <summary>The command's entry process, once a node that knows it has joined; null until then.</summary>
+        public OwnerInfo? Entry { get; set; }
 
         public DateTimeOffset StartedAt { get; set; }
 

@@ -18,10 +18,11 @@ public sealed class InvocationsJsonCodecTests
     private static readonly Gen<Invocation> GenInvocation =
         from runId in StoreGenerators.MostlyText
         from fingerprint in StoreGenerators.MostlyText
+        from entry in StoreGenerators.Owner.Null()
         from started in StoreGenerators.Date
         from last in StoreGenerators.Date
         from participants in Gen.Frequency((8, GenParticipant.Null().List[0, 4]), (1, Gen.Const((List<Participant?>)null!)))
-        select new Invocation { RunId = runId, Fingerprint = fingerprint, StartedAt = started, LastActivity = last, Participants = participants is null ? null! : participants.Select(p => p!).ToList() };
+        select new Invocation { RunId = runId, Fingerprint = fingerprint, Entry = entry, StartedAt = started, LastActivity = last, Participants = participants is null ? null! : participants.Select(p => p!).ToList() };
 
     private static readonly Gen<InvocationsFile> GenFile =
         from version in StoreGenerators.Int
@@ -65,7 +66,7 @@ public sealed class InvocationsJsonCodecTests
             [
                 new Invocation
                 {
-                    RunId = "20261123T100000Z-abcdef", Fingerprint = "0123456789abcdef0123456789abcdef", StartedAt = DateTimeOffset.UtcNow, LastActivity = DateTimeOffset.UtcNow,
+                    RunId = "20261123T100000Z-abcdef", Fingerprint = "0123456789abcdef0123456789abcdef", Entry = Model.OwnerInfo.Current, StartedAt = DateTimeOffset.UtcNow, LastActivity = DateTimeOffset.UtcNow,
                     Participants = [new Participant { Owner = Model.OwnerInfo.Current, Active = true }, new Participant { Owner = new Model.OwnerInfo { ProcessId = 7, Host = "h" } }],
                 },
             ],
