@@ -1,12 +1,15 @@
+using System.Runtime.InteropServices;
 using BuildState.Model;
 
 namespace BuildState.Sdk.Session;
 
 /// <summary>
-/// The entry process of the build command this node works for, where the node can know it: what
-/// keeps two commands started at once from identical environments apart in the invocation registry
-/// (docs/msbuild.md, "Grouping runs into invocations"). MSBuild tells a node nothing of the
-/// command, but its own command line says what kind of node it is.
+/// The entry process of the build command this node works for (the `dotnet build` process), as far
+/// as the node can know it. MSBuild tells a node nothing of the command, but the node's own command
+/// line says what kind of node it is, and a worker node is a child of the process that started it.
+/// What keeps two commands started at once from identical environments apart in the invocation
+/// registry (docs/msbuild.md, "Grouping runs into invocations"), and how a worker node learns that
+/// its command was killed (<see cref="EntryProcessWatch"/>).
 /// </summary>
 internal static class EntryProcess
 {
@@ -14,9 +17,9 @@ internal static class EntryProcess
     /// This process when it is not an MSBuild node process (no <c>nodemode</c> switch: `dotnet build`
     /// itself, whose in-proc node runs tasks too, or a host of the MSBuild API); its parent when it is
     /// a worker node started without node reuse (<c>/nodemode:1 /nodeReuse:false</c>), which builds
-    /// only for the command that started it (Linux: the parent is read from /proc). Null otherwise: a
-    /// reusable worker node may have been started by an earlier command, and an MSBuild server or task
-    /// host serves more than one.
+    /// only for the command that started it. Null otherwise: a reusable worker node may have been
+    /// started by an earlier command, and an MSBuild server or task host serves more than one; and on
+    /// Windows, where the parent is not looked up.
     /// </summary>
     public static OwnerInfo? Of(IReadOnlyList<string> commandLine)
     {
@@ -27,21 +30,44 @@ internal static class EntryProcess
         }
 
         var reuse = Switch(commandLine, "nodereuse") ?? Switch(commandLine, "nr");
-        return mode == "1" && string.Equals(reuse, "false", StringComparison.OrdinalIgnoreCase) && OwnerInfo.ParentOf(Environment.ProcessId) is { } parent
-            ? OwnerInfo.Of(parent)
-            : null;
+        if (mode != "1" || reuse is null || !EqualsAsciiIgnoreCase(reuse, "false") || OperatingSystem.IsWindows())
+        {
+            return null;
+        }
+
+        try
+        {
+            return OwnerInfo.Of(ParentProcessId());
+        }
+        catch (Exception e) when (e is not OutOfMemoryException) // no way to tell (no /proc, no libc): the node joins as a reused one does
+        {
+            return null;
+        }
     }
 
-    /// <summary>The value of an MSBuild switch (<c>/name:value</c>, <c>-name:value</c> or <c>--name:value</c>, any case); null when absent.</summary>
+    /// <summary>True in an MSBuild node process (started with the <c>nodemode</c> switch), false in the entry process.</summary>
+    public static bool IsNode(IReadOnlyList<string> commandLine) => Switch(commandLine, "nodemode") is not null;
+
+    /// <summary>
+    /// This process's parent. Linux: read from /proc (a P/Invoke's marshalling stub would be
+    /// JIT-compiled in every node, a cost each no-op build pays, docs/benchmarks.md section 1);
+    /// elsewhere libc's getppid (not on Windows). Throws when it cannot be read.
+    /// </summary>
+    public static int ParentProcessId() =>
+        !OperatingSystem.IsLinux() ? GetParentProcessId()
+        : OwnerInfo.ParentOf(Environment.ProcessId) ?? throw new IOException("/proc/self/stat cannot be read");
+
+    /// <summary>
+    /// The value of an MSBuild switch (<c>/name:value</c>, <c>-name:value</c> or <c>--name:value</c>,
+    /// the name in any case); null when absent. Compared character by character: the framework's
+    /// case-insensitive comparisons take vectorized paths that are JIT-compiled in each node.
+    /// </summary>
     private static string? Switch(IReadOnlyList<string> commandLine, string name)
     {
         foreach (var argument in commandLine)
         {
-            var start = argument.StartsWith("--", StringComparison.Ordinal) ? 2 : argument.StartsWith('/') || argument.StartsWith('-') ? 1 : -1;
-            if (start > 0
-                && argument.Length > start + name.Length
-                && argument[start + name.Length] == ':'
-                && string.Compare(argument, start, name, 0, name.Length, StringComparison.OrdinalIgnoreCase) == 0)
+            var start = argument.Length > 1 && argument[0] == '-' && argument[1] == '-' ? 2 : argument.Length > 0 && argument[0] is '/' or '-' ? 1 : 0;
+            if (start > 0 && argument.Length > start + name.Length && argument[start + name.Length] == ':' && EqualsAsciiIgnoreCase(argument.AsSpan(start, name.Length), name))
             {
                 return argument[(start + name.Length + 1)..];
             }
@@ -49,4 +75,27 @@ internal static class EntryProcess
 
         return null;
     }
+
+    /// <summary>Equal when the texts differ only in the case of ASCII letters (<paramref name="lower"/> is lower case).</summary>
+    private static bool EqualsAsciiIgnoreCase(ReadOnlySpan<char> text, string lower)
+    {
+        if (text.Length != lower.Length)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if ((c is >= 'A' and <= 'Z' ? (char)(c + 32) : c) != lower[i])
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    [DllImport("libc", EntryPoint = "getppid")]
+    private static extern int GetParentProcessId();
 }

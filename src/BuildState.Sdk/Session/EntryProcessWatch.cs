@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-
 namespace BuildState.Sdk.Session;
 
 /// <summary>
@@ -24,7 +22,7 @@ internal sealed class EntryProcessWatch
     {
         try
         {
-            return new(!OperatingSystem.IsWindows() && IsWorkerNode() ? ParentProcessId() : null);
+            return new(!OperatingSystem.IsWindows() && EntryProcess.IsNode(Environment.GetCommandLineArgs()) ? EntryProcess.ParentProcessId() : null);
         }
         catch (Exception e) when (e is not OutOfMemoryException) // no way to tell (no /proc, no libc): never a reason to fail the build
         {
@@ -39,7 +37,7 @@ internal sealed class EntryProcessWatch
         {
             try
             {
-                return _parentAtStart is { } parent && ParentProcessId() != parent;
+                return _parentAtStart is { } parent && EntryProcess.ParentProcessId() != parent;
             }
             catch (Exception e) when (e is not OutOfMemoryException) // no way to tell (no /proc, no libc): never a reason to fail the build
             {
@@ -47,38 +45,4 @@ internal sealed class EntryProcessWatch
             }
         }
     }
-
-    /// <summary>
-    /// MSBuild starts its worker nodes with the nodemode switch (`/nodemode:1`). Compared argument
-    /// by argument, ordinally: a case-insensitive search of the whole command line takes the
-    /// runtime's vectorized paths, JIT-compiled in each node (docs/benchmarks.md section 1).
-    /// </summary>
-    private static bool IsWorkerNode()
-    {
-        foreach (var arg in Environment.GetCommandLineArgs())
-        {
-            if (arg.StartsWith("/nodemode:", StringComparison.Ordinal) || arg.StartsWith("-nodemode:", StringComparison.Ordinal)
-                || arg.StartsWith("/nodeMode:", StringComparison.Ordinal) || arg.StartsWith("-nodeMode:", StringComparison.Ordinal))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    // Linux: read from /proc (a P/Invoke's marshalling stub would be JIT-compiled in every node,
-    // a cost each no-op build pays, docs/benchmarks.md section 1); elsewhere libc's getppid.
-    private static int ParentProcessId() => OperatingSystem.IsLinux() ? ParentFromProc() : GetParentProcessId();
-
-    /// <summary>The fourth field of /proc/self/stat, after the command name in parentheses (which may hold spaces or parentheses itself).</summary>
-    private static int ParentFromProc()
-    {
-        var stat = File.ReadAllText("/proc/self/stat");
-        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ', 3);
-        return int.Parse(fields[1], System.Globalization.CultureInfo.InvariantCulture);
-    }
-
-    [DllImport("libc", EntryPoint = "getppid")]
-    private static extern int GetParentProcessId();
 }
