@@ -101,6 +101,10 @@ public sealed class ProcStatTests
         try
         {
             Assert.Equal(Environment.ProcessId, OwnerInfo.ParentOf(child.Id));
+            var line = new byte[1024]; // the read used where the open flags are not known (ARM)
+            var read = ProcStat.ReadThroughFileApi(child.Id, line);
+            Assert.True(ProcStat.TryParseParent(line.AsSpan(0, read), out var viaFileApi));
+            Assert.Equal(Environment.ProcessId, viaFileApi);
         }
         finally
         {
@@ -109,6 +113,7 @@ public sealed class ProcStatTests
         }
 
         Assert.Null(OwnerInfo.ParentOf(child.Id));
+        Assert.True(ProcStat.ReadThroughFileApi(child.Id, new byte[1024]) < 0);
         Assert.True(ProcStat.TryParseParent("4242 (a b) (c)) S 17 4242 0\n"u8, out var parent));
         Assert.Equal(17, parent);
         Assert.False(ProcStat.TryParseParent("4242 (no end"u8, out _));

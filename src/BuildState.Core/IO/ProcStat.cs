@@ -30,7 +30,7 @@ internal static partial class ProcStat
         return read > 0 && TryParse(buffer[..read], out startedAt, out state);
     }
 
-    /// <summary>The process's parent (field 4 of its stat); false when there is no such process or its stat cannot be read.</summary>
+    /// <summary>The process's parent (field 4 of its stat), on any Linux; false when there is no such process or its stat cannot be read.</summary>
     public static bool TryReadParent(int pid, out int parent)
     {
         Span<byte> buffer = stackalloc byte[1024];
@@ -62,6 +62,11 @@ internal static partial class ProcStat
     /// <summary>Reads <c>/proc/&lt;pid&gt;/stat</c> into <paramref name="buffer"/>; the bytes read, 0 or less when it cannot be read.</summary>
     private static unsafe int Read(int pid, Span<byte> buffer)
     {
+        if (!Posix.FlagsKnown)
+        {
+            return ReadThroughFileApi(pid, buffer); // Linux where the open flags' values are not known here (ARM)
+        }
+
         var fd = Posix.Open($"/proc/{pid}/stat", Posix.O_RDONLY | Posix.O_CLOEXEC, 0);
         if (fd < 0)
         {
@@ -123,6 +128,20 @@ internal static partial class ProcStat
 
         startedAt = boot.AddTicks(ticks * (TimeSpan.TicksPerSecond / perSecond));
         return true;
+    }
+
+    /// <summary>As <see cref="Read"/>, through .NET's file API (no flags of this platform's to know).</summary>
+    internal static int ReadThroughFileApi(int pid, Span<byte> buffer)
+    {
+        try
+        {
+            using var handle = File.OpenHandle($"/proc/{pid}/stat");
+            return RandomAccess.Read(handle, buffer, 0);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return -1;
+        }
     }
 
     /// <summary>When the machine booted: now, less the time since boot.</summary>

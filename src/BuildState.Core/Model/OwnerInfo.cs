@@ -58,7 +58,7 @@ public sealed record OwnerInfo
 
     /// <summary>The id of a process's parent (Linux, from <c>/proc</c>); null elsewhere, or when the process is gone.</summary>
     public static int? ParentOf(int processId) =>
-        ProcStat.Supported && ProcStat.TryReadParent(processId, out var parent) && parent > 0 ? parent : null;
+        OperatingSystem.IsLinux() && ProcStat.TryReadParent(processId, out var parent) && parent > 0 ? parent : null;
 
     internal static DateTimeOffset? TryStartTime(Process process)
     {
