@@ -38,11 +38,12 @@ public class EntryProcessTests
     }
 
     [Fact]
-    public void A_reusable_worker_node_a_server_or_a_task_host_does_not_know()
+    public void A_server_a_task_host_or_a_reusable_worker_node_no_command_is_connected_to_does_not_know()
     {
-        Assert.Null(EntryProcess.Of([MSBuild, "/nologo", "/nodemode:1", "/nodeReuse:true", "/low:false"]));
-        Assert.Null(EntryProcess.Of([MSBuild, "/nologo", "/nodemode:1"]));
         Assert.Null(EntryProcess.Of([MSBuild, "/nologo", "/nodemode:8", "/nodeReuse:false"]));
         Assert.Null(EntryProcess.Of([MSBuild, "/nologo", "/nodemode:2", "/nodeReuse:false"]));
+        // A reusable node names the process connected to its pipe (MSBuild<pid>): this test process has none.
+        Assert.Null(EntryProcess.Of([MSBuild, "/nologo", "/nodemode:1", "/nodeReuse:true", "/low:false"]));
+        Assert.Null(EntryProcess.Of([MSBuild, "/nologo", "/nodemode:1"]));
     }
 }

@@ -98,7 +98,8 @@ public class IncrementalAndParallelTests(PackageFeed feed) : IClassFixture<Packa
         Assert.True(second.Select(r => r.Resources.ProcessId).Distinct().Count() >= 2, "command b built in one process only");
     }
 
-    private static string Barrier(string mine, string theirs) => $"""
+    /// <summary>A target that, once the project is built, marks it and waits (up to 2 minutes) until the other command's project has been.</summary>
+    internal static string Barrier(string mine, string theirs) => $"""
         <Target Name="WaitForTheOtherCommand" AfterTargets="Build">
           <Touch Files="$(MSBuildProjectDirectory)/../../{mine}" AlwaysCreate="true" />
           <Exec Command="timeout 120 sh -c 'until [ -f $(MSBuildProjectDirectory)/../../{theirs} ]; do sleep 0.1; done'" />

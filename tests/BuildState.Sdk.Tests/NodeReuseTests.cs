@@ -64,6 +64,74 @@ public class NodeReuseTests(PackageFeed feed) : IClassFixture<PackageFeed>
         }
     }
 
+    [Fact]
+    public void With_reusable_nodes_two_commands_at_once_from_identical_environments_get_a_run_id_each()
+    {
+        using var repo = new TestRepo(feed);
+        // P0 and P2 each wait, once built, until the other command's has been: so each command's
+        // nodes join the invocation registry while the other's invocation is open.
+        repo.Project("P0", extra: IncrementalAndParallelTests.Barrier("a.ready", "b.ready"));
+        repo.Project("P2", extra: IncrementalAndParallelTests.Barrier("b.ready", "a.ready"));
+        repo.Project("P1");
+        repo.Project("P3");
+        repo.Traversal("a.proj", "P0", "P1");
+        repo.Traversal("b.proj", "P2", "P3");
+        repo.Ok("restore", "a.proj");
+        repo.Ok("restore", "b.proj");
+
+        // One environment for both, no BuildStateRunId; every project in a reusable worker node
+        // (MSBUILDNOINPROCNODE), which only the process connected to its pipe tells apart.
+        var salt = Guid.NewGuid().ToString("N");
+        var nodes = new HashSet<int>();
+        try
+        {
+            var a = StartBuild(repo, "a.proj", salt, out var logA);
+            var b = StartBuild(repo, "b.proj", salt, out var logB);
+            var entries = new[] { a.Id, b.Id };
+            foreach (var (process, log) in new[] { (a, logA), (b, logB) })
+            {
+                using (process)
+                {
+                    if (!process.WaitForExit(TimeSpan.FromMinutes(5)))
+                    {
+                        process.Kill(entireProcessTree: true);
+                        Assert.Fail($"a build did not finish in 5 minutes:\n{File.ReadAllText(log)}");
+                    }
+
+                    Assert.True(process.ExitCode == 0, File.ReadAllText(log));
+                }
+            }
+
+            var store = repo.Store();
+            var first = new[] { "P0", "P1" }.Select(n => store.Get(TestRepo.Id(n))).ToList();
+            var second = new[] { "P2", "P3" }.Select(n => store.Get(TestRepo.Id(n))).ToList();
+            nodes.UnionWith(first.Concat(second).Select(r => r.Resources.ProcessId ?? 0));
+            Assert.DoesNotContain(nodes, entries.Contains); // built in worker nodes only
+            var idA = Assert.Single(first.Select(r => r.RunId).Distinct());
+            var idB = Assert.Single(second.Select(r => r.RunId).Distinct());
+            Assert.NotEqual(idA, idB);
+        }
+        finally
+        {
+            foreach (var pid in nodes)
+            {
+                StopNode(pid);
+            }
+        }
+    }
+
+    private static Process StartBuild(TestRepo repo, string project, string salt, out string log)
+    {
+        log = Path.Combine(repo.Root, $"build-{Path.GetFileNameWithoutExtension(project)}.log");
+        var info = DotNet.StartInfo(repo.Root, repo.NuGetPackages, "build", project, "-m:2", "--no-restore", "-nodeReuse:true", "-fl", $"-flp:logfile={log};verbosity=minimal");
+        info.RedirectStandardOutput = false; // a reused node keeps the entry process's streams open (BuildAndRead)
+        info.RedirectStandardError = false;
+        info.Environment.Remove("MSBUILDDISABLENODEREUSE");
+        info.Environment["MSBUILDNODEHANDSHAKESALT"] = salt;
+        info.Environment["MSBUILDNOINPROCNODE"] = "1";
+        return Process.Start(info)!;
+    }
+
     private static void WaitForWritersToLeave(TestRepo repo, HashSet<int> pids)
     {
         var writers = Path.Combine(repo.StoreRoot, "locks", "writers");

@@ -8,6 +8,8 @@ using BuildState.Store;
 //   hammer ROOT counter BUILD UPDATES THREADS DURABILITY   increments metadata["count"] UPDATES times in total
 //   hammer ROOT lifecycle PREFIX RUNS THREADS DURABILITY   runs full default lifecycles on PREFIX-<thread> builds, forever when RUNS is 0
 //   hammer ROOT hold-lock BUILD                            takes the build's lock, prints "locked", then sleeps until killed
+//   hammer SOCKET connect-unix                             connects to the Unix domain socket SOCKET, prints "connected", then
+//                                                          sleeps until killed (a process at the other end of a socket)
 //   hammer FILE append TAG COUNT GOFILE                    prints "started", waits for GOFILE, appends COUNT lines "TAG-<i>" to FILE
 //                                                          with IFileSystem.AppendConcurrent
 // Lock modes take a lock file directly (LockManager over FileLockProvider), no store:
@@ -22,6 +24,14 @@ try
     if (mode.StartsWith("lock-", StringComparison.Ordinal))
     {
         return LockModes.Run(root, mode, args);
+    }
+
+    if (mode == "connect-unix")
+    {
+        using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
+        socket.Connect(new System.Net.Sockets.UnixDomainSocketEndPoint(root));
+        Console.WriteLine("connected");
+        Thread.Sleep(Timeout.Infinite);
     }
 
     var durability = args.Length > 5 ? Enum.Parse<Durability>(args[5]) : Durability.Normal;

@@ -60,6 +60,24 @@ public sealed record OwnerInfo
     public static int? ParentOf(int processId) =>
         OperatingSystem.IsLinux() && ProcStat.TryReadParent(processId, out var parent) && parent > 0 ? parent : null;
 
+    /// <summary>
+    /// The live processes connected to this one through its Unix domain sockets bound at a path of
+    /// that file name (Linux: the kernel's record of who connected); empty elsewhere.
+    /// </summary>
+    public static List<OwnerInfo> ConnectedThrough(string socketFileName)
+    {
+        var connected = new List<OwnerInfo>();
+        foreach (var pid in SocketPeers.Of(socketFileName))
+        {
+            if (Of(pid) is { } peer)
+            {
+                connected.Add(peer);
+            }
+        }
+
+        return connected;
+    }
+
     internal static DateTimeOffset? TryStartTime(Process process)
     {
         try

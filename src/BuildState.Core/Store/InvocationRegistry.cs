@@ -13,15 +13,15 @@ namespace BuildState.Store;
 /// unchanged from the entry process to every worker node), the command's entry process when a
 /// node knew it, and its participants (node processes that ran a task of it and have not yet
 /// reached the end of the build). A node that knows its entry process (MSBuild's entry process
-/// itself, and a worker node started without node reuse, which serves only the command that
-/// started it) joins the newest open invocation of its fingerprint and entry, or else one no node
-/// has named an entry for yet (and names it); a node that does not (a reusable worker node) joins
-/// the newest open one of its fingerprint whose entry, if known, still lives. An open invocation
-/// is one with a live, active participant; without one, a new invocation is opened. Every node
-/// leaves at the end of the build (MSBuild disposes build-lifetime task objects in every node,
-/// failed builds included), so the next command opens a new invocation even when MSBuild reuses
-/// the same node processes. So two commands started at the same time from identical environments
-/// get an id each, unless reused worker nodes build for them: set BuildStateRunId then.
+/// itself; a worker node, by its parent or by who is connected to its pipe) joins the newest open
+/// invocation of its fingerprint and entry, or else one no node has named an entry for yet (and
+/// names it); a node that does not joins the newest open one of its fingerprint whose entry, if
+/// known, still lives. An open invocation is one with a live, active participant; without one, a
+/// new invocation is opened. Every node leaves at the end of the build (MSBuild disposes
+/// build-lifetime task objects in every node, failed builds included), so the next command opens a
+/// new invocation even when MSBuild reuses the same node processes. So two commands started at the
+/// same time from identical environments get an id each, unless nodes that cannot tell build for
+/// them (docs/msbuild.md, "Grouping runs into invocations"): set BuildStateRunId then.
 /// </summary>
 public sealed class InvocationRegistry(BuildStore store)
 {

@@ -15,11 +15,12 @@ internal static class EntryProcess
 {
     /// <summary>
     /// This process when it is not an MSBuild node process (no <c>nodemode</c> switch: `dotnet build`
-    /// itself, whose in-proc node runs tasks too, or a host of the MSBuild API); its parent when it is
-    /// a worker node started without node reuse (<c>/nodemode:1 /nodeReuse:false</c>), which builds
-    /// only for the command that started it. Null otherwise: a reusable worker node may have been
-    /// started by an earlier command, and an MSBuild server or task host serves more than one; and on
-    /// Windows, where the parent is not looked up.
+    /// itself, whose in-proc node runs tasks too, or a host of the MSBuild API). For a worker node
+    /// (<c>/nodemode:1</c>): started without node reuse (<c>/nodeReuse:false</c>), its parent, the
+    /// command that started it and the only one it builds for; a reusable one, the process connected
+    /// to its node pipe, the command it builds for now (Linux: SO_PEERCRED). Null otherwise (an
+    /// MSBuild server or a task host, which serve more than one; no one or more than one live
+    /// process on the pipe; Windows, and a reusable node on macOS, where this is not looked up).
     /// </summary>
     public static OwnerInfo? Of(IReadOnlyList<string> commandLine)
     {
@@ -29,17 +30,25 @@ internal static class EntryProcess
             return OwnerInfo.Current;
         }
 
-        var reuse = Switch(commandLine, "nodereuse") ?? Switch(commandLine, "nr");
-        if (mode != "1" || reuse is null || !EqualsAsciiIgnoreCase(reuse, "false") || OperatingSystem.IsWindows())
+        if (mode != "1" || OperatingSystem.IsWindows())
         {
             return null;
         }
 
+        var reuse = Switch(commandLine, "nodereuse") ?? Switch(commandLine, "nr");
         try
         {
-            return OwnerInfo.Of(ParentProcessId());
+            if (reuse is not null && EqualsAsciiIgnoreCase(reuse, "false"))
+            {
+                return OwnerInfo.Of(ParentProcessId());
+            }
+
+            // A reusable node: the process connected to its pipe (MSBuild's `MSBuild<pid>` socket)
+            // is the command it builds for now, whoever started it.
+            var connected = OwnerInfo.ConnectedThrough("MSBuild" + Environment.ProcessId);
+            return connected.Count == 1 ? connected[0] : null;
         }
-        catch (Exception e) when (e is not OutOfMemoryException) // no way to tell (no /proc, no libc): the node joins as a reused one does
+        catch (Exception e) when (e is not OutOfMemoryException) // no way to tell (no /proc, no libc): the node joins as one that cannot tell
         {
             return null;
         }
