@@ -61,6 +61,8 @@ public class NodeReuseTests(PackageFeed feed) : IClassFixture<PackageFeed>
             {
                 StopNode(pid);
             }
+
+            StopNodesOfPool(salt);
         }
     }
 
@@ -82,7 +84,6 @@ public class NodeReuseTests(PackageFeed feed) : IClassFixture<PackageFeed>
         // One environment for both, no BuildStateRunId; every project in a reusable worker node
         // (MSBUILDNOINPROCNODE), which only the process connected to its pipe tells apart.
         var salt = Guid.NewGuid().ToString("N");
-        var nodes = new HashSet<int>();
         try
         {
             var a = StartBuild(repo, "a.proj", salt, out var logA);
@@ -105,18 +106,14 @@ public class NodeReuseTests(PackageFeed feed) : IClassFixture<PackageFeed>
             var store = repo.Store();
             var first = new[] { "P0", "P1" }.Select(n => store.Get(TestRepo.Id(n))).ToList();
             var second = new[] { "P2", "P3" }.Select(n => store.Get(TestRepo.Id(n))).ToList();
-            nodes.UnionWith(first.Concat(second).Select(r => r.Resources.ProcessId ?? 0));
-            Assert.DoesNotContain(nodes, entries.Contains); // built in worker nodes only
+            Assert.DoesNotContain(first.Concat(second), r => entries.Contains(r.Resources.ProcessId ?? 0)); // built in worker nodes only
             var idA = Assert.Single(first.Select(r => r.RunId).Distinct());
             var idB = Assert.Single(second.Select(r => r.RunId).Distinct());
             Assert.NotEqual(idA, idB);
         }
         finally
         {
-            foreach (var pid in nodes)
-            {
-                StopNode(pid);
-            }
+            StopNodesOfPool(salt); // those the store names, and any a failed build left unnamed
         }
     }
 
@@ -167,6 +164,40 @@ public class NodeReuseTests(PackageFeed feed) : IClassFixture<PackageFeed>
 
         var store = repo.Store();
         return names.Select(n => store.Get(TestRepo.Id(n))).Select(r => (r.RunId!, r.Resources.ProcessId ?? 0)).ToList();
+    }
+
+    /// <summary>
+    /// Ends every MSBuild node of this test's pool (its handshake salt in the process's environment):
+    /// also one a failed build left before the store named it, which would otherwise idle on with the
+    /// test run's standard streams open.
+    /// </summary>
+    private static void StopNodesOfPool(string salt)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return; // /proc is Linux's: elsewhere only the nodes a test knows by id are stopped
+        }
+
+        var mark = "MSBUILDNODEHANDSHAKESALT=" + salt + "\0";
+        foreach (var folder in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(folder), out var pid) || pid == Environment.ProcessId)
+            {
+                continue;
+            }
+
+            try
+            {
+                if (File.ReadAllText(Path.Combine(folder, "environ")).Contains(mark, StringComparison.Ordinal))
+                {
+                    StopNode(pid);
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // gone, or not ours
+            }
+        }
     }
 
     /// <summary>Ends a reused MSBuild node this test started (the build's entry processes have exited already).</summary>
