@@ -208,31 +208,18 @@ public sealed partial class BuildStore
     {
         var listed = record.Checkpoints.Select(c => c.Id + ".json").ToHashSet(StringComparer.Ordinal);
         var deleted = 0;
-        var unlistedNewer = new List<string>(); // what UnlistedNewerCheckpointIds would list, from this one look at the folder
-        foreach (var file in _fs.EnumerateFiles(Layout.CheckpointsDir(key), "*.json").ToList())
+        var files = _fs.EnumerateFiles(Layout.CheckpointsDir(key), "*.json").ToList();
+        foreach (var file in files)
         {
             var name = Path.GetFileName(file);
-            var id = Path.GetFileNameWithoutExtension(name);
-            if (listed.Contains(name))
+            if (!listed.Contains(name) && !NewerThanState(Path.GetFileNameWithoutExtension(name), record))
             {
-                continue;
+                _fs.DeleteFile(file);
+                deleted++;
             }
-
-            if (NewerThanState(id, record))
-            {
-                if (IsSafeCheckpointId(id))
-                {
-                    unlistedNewer.Add(id);
-                }
-
-                continue;
-            }
-
-            _fs.DeleteFile(file);
-            deleted++;
         }
 
-        return deleted + CollectBlobs(key, record, unlistedNewer);
+        return deleted + CollectBlobs(key, record, UnlistedNewerCheckpointIds(files, record));
     }
 
     /// <summary>Deletes blobs no remaining checkpoint (listed, or <paramref name="unlistedNewer"/>: unlisted and newer than the state) refers to.</summary>

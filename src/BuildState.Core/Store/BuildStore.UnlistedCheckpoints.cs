@@ -31,10 +31,14 @@ public sealed partial class BuildStore
     private static bool NewerThanState(string id, BuildRecord record) => CheckpointSequence(id) is { } sequence && sequence > record.Sequence;
 
     /// <summary>The ids of the checkpoint files in the build's folder that the state does not list and that are newer than it.</summary>
-    internal List<string> UnlistedNewerCheckpointIds(string key, BuildRecord record)
+    internal List<string> UnlistedNewerCheckpointIds(string key, BuildRecord record) =>
+        UnlistedNewerCheckpointIds(_fs.EnumerateFiles(Layout.CheckpointsDir(key), "*.json"), record);
+
+    /// <summary>The same, of checkpoint files already listed (a caller that also deletes leftovers looks at the folder once).</summary>
+    private static List<string> UnlistedNewerCheckpointIds(IEnumerable<string> files, BuildRecord record)
     {
         var listed = record.Checkpoints.Select(c => c.Id).ToHashSet(StringComparer.Ordinal);
-        return _fs.EnumerateFiles(Layout.CheckpointsDir(key), "*.json")
+        return files
             .Select(p => Path.GetFileNameWithoutExtension(p)!)
             .Where(id => IsSafeCheckpointId(id) && !listed.Contains(id) && NewerThanState(id, record))
             .Order(StringComparer.Ordinal)
