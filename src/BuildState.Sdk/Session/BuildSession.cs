@@ -159,7 +159,7 @@ internal sealed class BuildSession : IDisposable
         }
 
         return _runIds.GetOrAdd(store.Layout.Root, _ => new Lazy<string>(() =>
-            new InvocationRegistry(store).Join(InvocationRegistry.Fingerprint(Environment.GetEnvironmentVariables()), OwnerInfo.Current, DateTimeOffset.UtcNow, EntryProcess.Of(Environment.GetCommandLineArgs())))).Value;
+            new InvocationRegistry(store).Join(InvocationRegistry.Fingerprint(Environment.GetEnvironmentVariables()), OwnerInfo.Current, DateTimeOffset.UtcNow, EntryProcess.Of(Environment.GetCommandLineArgs(), _entry.ParentAtStart)))).Value;
     }
 
     public void Add(ProjectContext context) => _contexts[context.Key] = context;

@@ -22,7 +22,9 @@ internal static class EntryProcess
     /// MSBuild server or a task host, which serve more than one; no one or more than one live
     /// process on the pipe; Windows, and a reusable node on macOS, where this is not looked up).
     /// </summary>
-    public static OwnerInfo? Of(IReadOnlyList<string> commandLine)
+    /// <param name="commandLine">This process's command line.</param>
+    /// <param name="parentAtStart">This node's parent as already read at the build's start (<see cref="EntryProcessWatch.ParentAtStart"/>), or null to read it here.</param>
+    public static OwnerInfo? Of(IReadOnlyList<string> commandLine, int? parentAtStart = null)
     {
         var mode = Switch(commandLine, "nodemode");
         if (mode is null)
@@ -40,7 +42,7 @@ internal static class EntryProcess
         {
             if (reuse is not null && EqualsAsciiIgnoreCase(reuse, "false"))
             {
-                return OwnerInfo.Of(ParentProcessId());
+                return OwnerInfo.Of(parentAtStart ?? ParentProcessId());
             }
 
             // A reusable node: the process connected to its pipe (MSBuild's `MSBuild<pid>` socket)

@@ -30,6 +30,9 @@ internal sealed class EntryProcessWatch
         }
     }
 
+    /// <summary>This worker node's parent when the watch started (the build's first task here); null in the entry process, on Windows, or when it could not be read.</summary>
+    public int? ParentAtStart => _parentAtStart;
+
     /// <summary>True when this worker node's parent changed since <see cref="Start"/>: the entry process is gone.</summary>
     public bool EntryGone
     {
