@@ -51,28 +51,20 @@ public class CheckpointBenchmarks
             CheckpointUnchangedWithCopies();
         }
 
-        VerifyUnchangedFilesAreNotHashed(shared[0]);
+        VerifyUnchangedFilesAreNotHashed();
     }
 
     /// <summary>
-    /// The figure is only about the cached path if the cache works: give a file new content of the
-    /// same size and put its time back; a checkpoint that re-hashed it would list the new hash.
+    /// The figure is only about the cached path if the cache works: a checkpoint of the unchanged
+    /// files reads none of them (the store hashes on the caller's thread, which counts its reads).
     /// </summary>
-    private void VerifyUnchangedFilesAreNotHashed(string file)
+    private void VerifyUnchangedFilesAreNotHashed()
     {
-        var original = File.ReadAllBytes(file);
-        var stamp = File.GetLastWriteTimeUtc(file);
-        var changed = original.ToArray();
-        changed[0] ^= 0xFF;
-        File.WriteAllBytes(file, changed);
-        File.SetLastWriteTimeUtc(file, stamp);
-        var checkpoint = _store.CreateCheckpoint(Plain);
-        var listed = _store.GetCheckpoints(Plain).Single(c => c.Id == checkpoint.Id).Artifacts.Single(a => _store.ToFullPath(a.Path) == file).Sha256;
-        File.WriteAllBytes(file, original);
-        File.SetLastWriteTimeUtc(file, stamp);
-        if (listed != ArtifactHasher.HashBytes(original))
+        var before = ArtifactHasher.FilesHashedOnThisThread;
+        _store.CreateCheckpoint(Plain);
+        if (ArtifactHasher.FilesHashedOnThisThread != before)
         {
-            throw new InvalidOperationException("a checkpoint re-hashed an artifact whose size and time had not changed");
+            throw new InvalidOperationException($"a checkpoint hashed {ArtifactHasher.FilesHashedOnThisThread - before} artifact(s) whose size and times had not changed");
         }
     }
 

@@ -58,6 +58,35 @@ public class ArtifactRefreshTests
     }
 
     [Fact]
+    public void A_rewrite_that_keeps_the_size_and_sets_the_write_time_back_is_seen_by_its_change_time()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return; // the change time is read on Linux only (FileStamp)
+        }
+
+        using var f = BuiltApp();
+        var pdb = BinFile(f, "App.pdb");
+        var written = DateTime.UtcNow.AddHours(-1); // a copy that kept its source's time, say
+        File.SetLastWriteTimeUtc(pdb, written);
+        Assert.Equal(["src/App/bin/App.pdb"], f.Store.RefreshArtifacts(Id, "r", f.Store.Get(Id).Artifacts).Rehashed);
+        var seen = f.Store.Get(Id).Artifacts;
+
+        Thread.Sleep(20); // past the kernel's coarse clock tick
+        File.WriteAllText(pdb, "SYMBOLS");
+        File.SetLastWriteTimeUtc(pdb, written); // what `touch -r`, or another copy keeping its source's time, leaves
+
+        Assert.Equal(["src/App/bin/App.pdb"], f.Store.RefreshArtifacts(Id, "r", seen).Rehashed);
+        var now = Recorded(f, "App.pdb");
+        Assert.Equal(ArtifactHasher.HashBytes("SYMBOLS"u8), now.Sha256);
+        Assert.Equal(new DateTimeOffset(File.GetLastWriteTimeUtc(pdb), TimeSpan.Zero), now.LastWriteUtc);
+        Assert.True(now.ChangedUtc > now.LastWriteUtc);
+
+        // Its stamps are now the recorded ones: nothing more to do.
+        Assert.Same(ArtifactRefresh.None, f.Store.RefreshArtifacts(Id, "r", f.Store.Get(Id).Artifacts));
+    }
+
+    [Fact]
     public void Unchanged_files_write_nothing()
     {
         using var f = BuiltApp();

@@ -187,13 +187,12 @@ public class RunLifecycleTests
         f.Run(Id, "r1", "Setup", "Build");
         f.Store.Advance(Id, new AdvanceRequest { Artifacts = [new ArtifactInput(dll, "assembly")], Transitions = ["Cleanup", "Complete"] });
 
-        // Same size and time, other content: the earlier run's hash is kept (the cache applies).
-        var stamp = File.GetLastWriteTimeUtc(dll);
-        File.WriteAllText(dll, "v2");
-        File.SetLastWriteTimeUtc(dll, stamp);
+        // The dll unchanged: the earlier run's hash is kept (the cache applies), only the pdb is read.
         f.Run(Id, "r2", "Setup", "Build");
         var before = f.Store.Get(Id).Sequence;
+        var hashed = ArtifactHasher.FilesHashedOnThisThread;
         var record = f.Store.EndRun(Id, RunOutcome.Failed, "a target failed after Build", endsInstance: false, [new ArtifactInput(dll, "assembly"), new ArtifactInput(pdb, "pdb")]);
+        Assert.Equal(hashed + 1, ArtifactHasher.FilesHashedOnThisThread);
 
         Assert.Equal(before + 1, record.Sequence); // one commit
         Assert.Equal(("Error", RunStatus.Failed), (record.Phase, record.Status));

@@ -242,6 +242,21 @@ public class CommandsTests(PackageFeed feed) : IClassFixture<PackageFeed>
         Assert.Contains("pub/Web.dll", published);
         Assert.Contains("pub/Web.deps.json", published);
         Assert.Equal(RunStatus.Succeeded, record.Status);
+
+        // Published again elsewhere: nothing compiles, and the copies keep the older write times of
+        // what they copy (File.Copy on Unix). Their change time still makes them this run's files,
+        // which `show` says; the build's own outputs are from before.
+        repo.Ok("publish", "src/Web/Web.csproj", "-o", "pub2");
+        record = repo.Store().Get(TestRepo.Id("Web", "Release"));
+        var started = record.Run!.StartedAt;
+        var copy = Assert.Single(record.Artifacts, a => a.Path == "pub2/Web.dll");
+        var output = Assert.Single(record.Artifacts, a => a.Kind == "assembly" && a.Path.EndsWith("/Web.dll", StringComparison.Ordinal));
+        Assert.True((output.ChangedUtc ?? output.LastWriteUtc) < started, "nothing compiled or copied to bin/ in the second publish");
+        Assert.Equal(output.LastWriteUtc, copy.LastWriteUtc);
+        if (OperatingSystem.IsLinux())
+        {
+            Assert.True(copy.ChangedUtc >= started, $"the copy's change time {copy.ChangedUtc:O} is of this run, started {started:O}");
+        }
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using BuildState.Cli.Rendering;
+using BuildState.Model;
 using Spectre.Console;
 
 namespace BuildState.Cli.Commands;
@@ -76,8 +77,9 @@ internal static class ShowCommand
 
         if (r.Artifacts.Count > 0)
         {
-            // Which files this run wrote (their write time is after its start): an up-to-date
-            // build writes none, so this tells a no-op build from one that compiled.
+            // Which files this run wrote (their write time, or their change time where a copy kept
+            // its source's write time, is after its start): an up-to-date build writes none, so
+            // this tells a no-op build from one that compiled, and a publish's copies are its own.
             var runStart = r.Run?.StartedAt;
             var t = runStart is null ? Styles.Table("ARTIFACT", "KIND", "SIZE", "SHA-256") : Styles.Table("ARTIFACT", "KIND", "SIZE", "SHA-256", "WRITTEN");
             foreach (var a in r.Artifacts)
@@ -85,13 +87,13 @@ internal static class ShowCommand
                 var cells = new List<string> { Styles.E(a.Path), Styles.E(a.Kind ?? "-"), Styles.E(Units.Size(a.Size)), Styles.Dim(a.Sha256[..Math.Min(16, a.Sha256.Length)] + "…") };
                 if (runStart is not null)
                 {
-                    cells.Add(a.LastWriteUtc >= runStart ? "this run" : Styles.Dim("earlier"));
+                    cells.Add(WrittenAt(a) >= runStart ? "this run" : Styles.Dim("earlier"));
                 }
 
                 t.AddRow(cells.ToArray());
             }
 
-            var writtenCount = runStart is null ? 0 : r.Artifacts.Count(a => a.LastWriteUtc >= runStart);
+            var writtenCount = runStart is null ? 0 : r.Artifacts.Count(a => WrittenAt(a) >= runStart);
             var written = runStart is null ? ""
                 : writtenCount == 0 ? "; none written by this run: its outputs were up to date"
                 : $"; {writtenCount} written by this run";
@@ -123,4 +125,7 @@ internal static class ShowCommand
 
         return 0;
     }
+
+    /// <summary>When a file was last written: its change time where a copy kept its source's older write time (store-format.md).</summary>
+    private static DateTimeOffset WrittenAt(ArtifactRecord a) => a.ChangedUtc ?? a.LastWriteUtc;
 }

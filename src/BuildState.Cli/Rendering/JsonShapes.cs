@@ -44,7 +44,7 @@ internal static class JsonShapes
         r.Tests is null ? null : new TestsJson(r.Tests.Total, r.Tests.Passed, r.Tests.Failed, r.Tests.Skipped, r.Tests.Source),
         r.EarlierTransitions);
 
-    public static ArtifactJson Artifact(ArtifactRecord a) => new(a.Path, a.Size, a.Sha256, a.Kind, a.LastWriteUtc);
+    public static ArtifactJson Artifact(ArtifactRecord a) => new(a.Path, a.Size, a.Sha256, a.Kind, a.LastWriteUtc, a.ChangedUtc);
 
     public static CheckpointJson Checkpoint(CheckpointRef c) => new(c.Id, c.Phase, c.CreatedAt, c.Name, c.HasArtifactCopies, c.Automatic);
 
@@ -102,7 +102,7 @@ internal sealed record OwnerJson(int ProcessId, string Host);
 
 internal sealed record TransitionJson(string From, string To, DateTimeOffset At, double DurationMs);
 
-internal sealed record ArtifactJson(string Path, long Size, string Sha256, string? Kind, DateTimeOffset LastWriteUtc);
+internal sealed record ArtifactJson(string Path, long Size, string Sha256, string? Kind, DateTimeOffset LastWriteUtc, DateTimeOffset? ChangedUtc);
 
 internal sealed record CheckpointJson(string Id, string Phase, DateTimeOffset CreatedAt, string? Name, bool HasArtifactCopies, bool Automatic);
 

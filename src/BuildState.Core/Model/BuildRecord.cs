@@ -163,6 +163,14 @@ public sealed class ArtifactRecord
     /// <summary>Last write time when hashed; with <see cref="Size"/> it lets an unchanged file skip re-hashing.</summary>
     public DateTimeOffset LastWriteUtc { get; set; }
 
+    /// <summary>
+    /// The file's status-change time (Unix ctime) when hashed, where it is more than a second after
+    /// <see cref="LastWriteUtc"/>: a copy that kept its source's older write time (publish output),
+    /// or a file whose write time was set back. Absent otherwise, and where the system does not give
+    /// it (Windows, macOS). When this file was last written or changed: this, else the write time.
+    /// </summary>
+    public DateTimeOffset? ChangedUtc { get; set; }
+
     /// <summary>What the file is (assembly, pdb, package, ...), when known.</summary>
     public string? Kind { get; set; }
 

@@ -254,6 +254,7 @@ internal static class StoreJsonReader
             else if (Is(ref r, "size"u8, ref seen, 1)) v.Size = Int64(ref r);
             else if (Is(ref r, "sha256"u8, ref seen, 2)) v.Sha256 = String(ref r);
             else if (Is(ref r, "lastWriteUtc"u8, ref seen, 3)) v.LastWriteUtc = Date(ref r);
+            else if (Is(ref r, "changedUtc"u8, ref seen, 6)) v.ChangedUtc = Date(ref r);
             else if (Is(ref r, "kind"u8, ref seen, 4)) v.Kind = String(ref r);
             else if (Is(ref r, "mode"u8, ref seen, 5)) v.Mode = String(ref r);
             else throw new NotCanonicalException();

@@ -297,6 +297,11 @@ internal static class StoreJsonWriter
         w.WriteNumber("size"u8, v.Size);
         String(w, "sha256"u8, v.Sha256);
         w.WriteString("lastWriteUtc"u8, v.LastWriteUtc);
+        if (v.ChangedUtc is { } changed)
+        {
+            w.WriteString("changedUtc"u8, changed);
+        }
+
         String(w, "kind"u8, v.Kind);
         String(w, "mode"u8, v.Mode);
         w.WriteEndObject();

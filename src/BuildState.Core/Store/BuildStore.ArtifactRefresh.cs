@@ -6,7 +6,7 @@ public sealed partial class BuildStore
 {
     /// <summary>
     /// Brings the artifacts of run <paramref name="runId"/> in line with the files as they are now:
-    /// a file that changed (size or last write time) since <paramref name="recorded"/> was taken is
+    /// a file that changed (size, write or change time: <see cref="IO.FileStamp"/>) since <paramref name="recorded"/> was taken is
     /// hashed again and its entry replaced; a file that is gone is no longer listed. An artifact is
     /// hashed when it is recorded, but the command that built it may still rewrite it (a target
     /// after Build that signs or merges the assembly) or move it away before it ends: the SDK calls
@@ -24,8 +24,8 @@ public sealed partial class BuildStore
         foreach (var artifact in recorded)
         {
             var full = ToFullPath(artifact.Path);
-            var info = new FileInfo(full);
-            if (info.Exists && info.Length == artifact.Size && new DateTimeOffset(info.LastWriteTimeUtc, TimeSpan.Zero) == artifact.LastWriteUtc)
+            var stamp = IO.FileStamp.Of(full);
+            if (stamp is not null && stamp.Matches(artifact))
             {
                 continue;
             }
@@ -33,7 +33,7 @@ public sealed partial class BuildStore
             ArtifactRecord? now = null;
             try
             {
-                now = info.Exists ? ArtifactHasher.Hash(full, artifact.Path, artifact.Kind, previous: null) : null;
+                now = stamp is not null ? ArtifactHasher.Hash(full, artifact.Path, artifact.Kind, previous: null) : null;
             }
             catch (Errors.BuildStateException)
             {
@@ -63,7 +63,7 @@ public sealed partial class BuildStore
             foreach (var (was, now) in found)
             {
                 // Only over the entry that was compared: one recorded again meanwhile is newer than ours.
-                if (record.Artifacts.Find(a => a.Path == was.Path) is not { } stored || stored.Sha256 != was.Sha256 || stored.LastWriteUtc != was.LastWriteUtc)
+                if (record.Artifacts.Find(a => a.Path == was.Path) is not { } stored || stored.Sha256 != was.Sha256 || stored.LastWriteUtc != was.LastWriteUtc || stored.ChangedUtc != was.ChangedUtc)
                 {
                     continue;
                 }

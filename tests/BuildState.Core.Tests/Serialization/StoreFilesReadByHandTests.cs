@@ -162,7 +162,7 @@ public sealed class StoreFilesReadByHandTests
         Run = new RunInfo { RunId = "r", EndedAt = DateTimeOffset.UnixEpoch, Owner = FullOwner(), Reason = "why", Instances = 2, InstancesEnded = 1 },
         Transitions = [new TransitionRecord { From = "a", To = "b", DurationMs = 1.5 }],
         EarlierTransitions = 3,
-        Artifacts = [new ArtifactRecord { Path = "p", Sha256 = "s", Kind = "k", Mode = "755" }],
+        Artifacts = [new ArtifactRecord { Path = "p", Sha256 = "s", ChangedUtc = DateTimeOffset.UnixEpoch, Kind = "k", Mode = "755" }],
         Dependencies = ["d"],
         Checkpoints = [new CheckpointRef { Id = "c", Name = "n", Phase = "p", ArtifactsSha256 = "d" }],
         Errors = [new ErrorRecord { Phase = "p", Code = "c", Message = "m", Target = "t", File = "f", Line = 1, Column = 2 }],
@@ -177,7 +177,7 @@ public sealed class StoreFilesReadByHandTests
         Name = "n",
         BuildId = "b",
         Phase = "p",
-        Artifacts = [new ArtifactRecord { Path = "p", Sha256 = "s", Kind = "k", Mode = "755" }],
+        Artifacts = [new ArtifactRecord { Path = "p", Sha256 = "s", ChangedUtc = DateTimeOffset.UnixEpoch, Kind = "k", Mode = "755" }],
         State = FullRecord(),
     };
 }

@@ -89,9 +89,10 @@ internal static class StoreGenerators
         from size in Long
         from sha in MostlyText
         from written in Date
+        from changed in NullableDate
         from kind in NullableText
         from mode in NullableText
-        select new ArtifactRecord { Path = path, Size = size, Sha256 = sha, LastWriteUtc = written, Kind = kind, Mode = mode };
+        select new ArtifactRecord { Path = path, Size = size, Sha256 = sha, LastWriteUtc = written, ChangedUtc = changed, Kind = kind, Mode = mode };
 
     public static readonly Gen<CheckpointRef> CheckpointRef =
         from id in MostlyText
