@@ -139,6 +139,53 @@ public class RestoreRefusalTests
     }
 
     [Fact]
+    public void A_folder_swapped_for_a_link_out_of_the_repository_after_the_check_takes_no_write_there()
+    {
+        // The race the check alone would lose: bin/ is a real folder when restore looks, and a link
+        // to elsewhere by the time it writes. The write goes through the folder as it is opened then.
+        using var f = new StoreFixture();
+        using var elsewhere = new TempDir();
+        BuildWithCopies(f);
+        var bin = Path.Combine(f.RepoRoot, "src", "App", "bin");
+        File.Delete(Path.Combine(bin, "App.dll"));
+        f.Store.BeforeWriteBackTestHook = folder =>
+        {
+            Assert.Equal(bin, folder);
+            Directory.Move(bin, bin + "-was");
+            Directory.CreateSymbolicLink(bin, elsewhere.Path);
+        };
+        var before = f.Store.Get(Id).Sequence;
+
+        var e = Assert.Throws<BuildStateException>(() => f.Store.RestoreCheckpoint(Id, "cp", restoreArtifacts: true));
+
+        Assert.Equal(StoreErrorKind.Validation, e.Kind);
+        Assert.Contains("leads out of the repository now", e.Message);
+        Assert.Empty(Directory.GetFileSystemEntries(elsewhere.Path)); // no file, not even a temporary one
+        Assert.Equal(before, f.Store.Get(Id).Sequence); // nothing restored
+    }
+
+    [Fact]
+    public void A_folder_swapped_for_a_link_inside_the_repository_is_written_through()
+    {
+        using var f = new StoreFixture();
+        BuildWithCopies(f);
+        var bin = Path.Combine(f.RepoRoot, "src", "App", "bin");
+        File.Delete(Path.Combine(bin, "App.dll"));
+        var real = Path.Combine(f.RepoRoot, "src", "App", "real-bin");
+        f.Store.BeforeWriteBackTestHook = _ =>
+        {
+            Directory.Move(bin, real);
+            Directory.CreateSymbolicLink(bin, real);
+        };
+
+        var result = f.Store.RestoreCheckpoint(Id, "cp", restoreArtifacts: true);
+
+        Assert.Equal(["src/App/bin/App.dll"], result.Restored);
+        Assert.Equal("assembly", File.ReadAllText(Path.Combine(real, "App.dll")));
+        Assert.Equal(["App.dll", "App.pdb"], Directory.GetFiles(real).Select(Path.GetFileName).Order());
+    }
+
+    [Fact]
     public void A_hash_that_is_not_a_sha256_never_names_a_file_to_read()
     {
         using var f = new StoreFixture();

@@ -1,4 +1,5 @@
 using BuildState.Errors;
+using BuildState.IO;
 using BuildState.Model;
 
 namespace BuildState.Store;
@@ -52,29 +53,46 @@ public sealed partial class BuildStore
     }
 
     /// <summary>
-    /// The second half: each verified copy is written into a temporary file beside its target,
+    /// The second half: each verified copy is written into a new temporary file beside its target,
     /// given the permission bits the checkpoint recorded for it (<see cref="ArtifactModes"/>), and
     /// verified there; only when every one is staged does each replace its target (a rename: atomic
     /// per file, a reader sees the old file or the new one). A failure while staging removes the
-    /// temporary files and leaves every target as it was.
+    /// temporary files and leaves every target as it was. Each target's folder is checked again as
+    /// it is opened for the writes, and written through (<see cref="ContainedFolder"/>): one that
+    /// leads out of the repository now (a folder on the way replaced by a link since the first
+    /// half looked) gets no file, and nothing is restored.
     /// </summary>
     private void WriteArtifactsBack(List<PendingArtifact> pending, RestoreResult result)
     {
-        var staged = new List<string>(pending.Count);
+        if (pending.Count == 0)
+        {
+            return;
+        }
+
+        var folders = new Dictionary<string, ContainedFolder>(StringComparer.Ordinal);
+        var staged = new List<(ContainedFolder Folder, string Temp)>(pending.Count);
         var current = "";
         try
         {
+            var root = PathLinks.Resolve(RepositoryRoot);
             foreach (var item in pending)
             {
                 current = item.Target;
                 // Read and verified again: the build's lock keeps the store's writers out, not every process.
                 var bytes = ReadVerifiedCopy(item.Blob, item.Artifact);
-                Directory.CreateDirectory(Path.GetDirectoryName(item.Target)!);
-                var temp = $"{item.Target}.restore-{Guid.NewGuid():N}";
-                staged.Add(temp);
-                File.WriteAllBytes(temp, bytes);
-                ArtifactModes.Apply(temp, item.Artifact.Mode); // before the rename: the file appears with its bits
-                if (ArtifactHasher.HashFile(temp) != item.Artifact.Sha256)
+                var folderPath = Path.GetDirectoryName(item.Target)!;
+                if (!folders.TryGetValue(folderPath, out var folder))
+                {
+                    BeforeWriteBackTestHook?.Invoke(folderPath);
+                    folder = ContainedFolder.Open(folderPath, root)
+                        ?? throw new BuildStateException(StoreErrorKind.Validation, $"the folder of artifact {Shown(item.Artifact.Path)} leads out of the repository now (a folder on its way became a link while restore ran); nothing was restored: look at that folder, then restore again", folderPath);
+                    folders[folderPath] = folder;
+                }
+
+                var temp = $"{Path.GetFileName(item.Target)}.restore-{Guid.NewGuid():N}";
+                staged.Add((folder, temp));
+                folder.WriteNew(temp, bytes, item.Artifact.Mode is { } mode ? ArtifactModes.Parse(mode) : null);
+                if (folder.Sha256Of(temp) != item.Artifact.Sha256)
                 {
                     throw new BuildStateException(StoreErrorKind.General, "the file written back does not match its SHA-256; nothing was restored", item.Target);
                 }
@@ -83,16 +101,30 @@ public sealed partial class BuildStore
             for (var i = 0; i < pending.Count; i++)
             {
                 current = pending[i].Target;
-                File.Move(staged[i], pending[i].Target, overwrite: true);
+                staged[i].Folder.Replace(staged[i].Temp, Path.GetFileName(pending[i].Target));
                 result.Restored.Add(pending[i].Artifact.Path);
             }
         }
         catch (Exception e) when (e is BuildStateException or IOException or UnauthorizedAccessException)
         {
-            staged.ForEach(DeleteIfThere);
+            foreach (var (folder, temp) in staged)
+            {
+                folder.DeleteIfThere(temp); // a failure leaves it beside its target under a .restore-* name; the target itself was not touched
+            }
+
             throw BuildStateException.FromIo(e, current, "write back the artifact", storeFile: false);
         }
+        finally
+        {
+            foreach (var folder in folders.Values)
+            {
+                folder.Dispose();
+            }
+        }
     }
+
+    /// <summary>Called with each target folder just before it is opened for the writes: lets a test change the disk between the two halves.</summary>
+    internal Action<string>? BeforeWriteBackTestHook { get; set; }
 
     /// <summary>The stored copy of an artifact, read and checked against its SHA-256 (a Corruption error naming the blob when missing or damaged).</summary>
     private byte[] ReadVerifiedCopy(string blob, ArtifactRecord artifact)
@@ -101,18 +133,6 @@ public sealed partial class BuildStore
         return state == CopyState.Intact
             ? bytes!
             : throw BuildStateException.Corrupt(blob, $"the stored copy of {Shown(artifact.Path)} {Describe(state)}");
-    }
-
-    private static void DeleteIfThere(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // Left beside its target under a .restore-* name; the target itself was not touched.
-        }
     }
 
     /// <summary>A stored path as an error message shows it: quoted, control characters escaped, so the message stays one line.</summary>
