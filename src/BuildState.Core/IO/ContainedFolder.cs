@@ -23,8 +23,11 @@ internal sealed partial class ContainedFolder : IDisposable
         _fd = fd;
     }
 
-    /// <summary>True where files are written through an open folder (Linux on x86/x64, where the open flags are known).</summary>
-    public static bool ThroughDescriptor => Posix.FlagsKnown;
+    /// <summary>
+    /// True where files are written through an open folder: Linux on x86/x64 (where the open flags
+    /// are known) with <c>/proc</c> mounted (a container without it checks by path).
+    /// </summary>
+    public static bool ThroughDescriptor { get; } = Posix.FlagsKnown && Directory.Exists("/proc/self/fd");
 
     /// <summary>
     /// <paramref name="folder"/> (created when missing), open for writing files into; null when it
