@@ -421,8 +421,8 @@ internal static unsafe partial class UnixFiles
             return true;
         }
 
-        var mask = *(uint*)buffer;
-        if (errno != 0 || (mask & (STATX_TYPE | STATX_MTIME | STATX_CTIME)) != (STATX_TYPE | STATX_MTIME | STATX_CTIME))
+        const uint needed = STATX_TYPE | STATX_MTIME | STATX_CTIME; // a file system may leave a time out
+        if (errno != 0 || (*(uint*)buffer & needed) != needed)
         {
             return false;
         }

@@ -43,13 +43,4 @@ internal static class ArtifactModes
         var value = Convert.ToInt32(text, 8);
         return (value & ~PermissionBits) == 0 ? (UnixFileMode)value : null;
     }
-
-    /// <summary>Gives a file written back its recorded bits (none recorded: left as created). Nothing on Windows.</summary>
-    public static void Apply(string fullPath, string? mode)
-    {
-        if (mode is not null && !OperatingSystem.IsWindows() && Parse(mode) is { } bits)
-        {
-            File.SetUnixFileMode(fullPath, bits);
-        }
-    }
 }
