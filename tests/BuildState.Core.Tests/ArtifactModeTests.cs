@@ -27,8 +27,10 @@ public class ArtifactModeTests
         return (exe, dll, f.Store.Layout.CheckpointFile(BuildKey.For(Id), checkpoint.Id));
     }
 
-    [Fact]
-    public void Restore_gives_a_file_written_back_the_execute_bits_it_had()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)] // written by path, as on systems without a folder descriptor to write through
+    public void Restore_gives_a_file_written_back_the_execute_bits_it_had(bool throughDescriptor)
     {
         if (OperatingSystem.IsWindows())
         {
@@ -36,6 +38,7 @@ public class ArtifactModeTests
         }
 
         using var f = new StoreFixture();
+        f.Store.WriteBackThroughDescriptor = throughDescriptor;
         var (exe, dll, _) = BuildWithAnExecutable(f);
         File.Delete(exe);
         File.Delete(dll);

@@ -64,18 +64,24 @@ public sealed class FileStampTests : IDisposable
         Assert.False(FileStamp.Of(path)!.Matches(new ArtifactRecord { Size = 6, LastWriteUtc = stamp.LastWriteUtc }));
     }
 
-    [Fact]
-    public void Nothing_there_and_a_folder_are_no_file_and_a_link_is_followed()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)] // FileInfo's way, where statx is not there (Windows, macOS)
+    public void Nothing_there_and_a_folder_are_no_file_and_a_link_is_followed(bool statx)
     {
-        Assert.Null(FileStamp.Of(Path.Combine(_dir, "missing.dll")));
-        Assert.Null(FileStamp.Of(Path.Combine(_dir, "missing", "below.dll")));
-        Assert.Null(FileStamp.Of(_dir));
+        Func<string, FileStamp?> of = statx ? FileStamp.Of : FileStamp.ThroughFileInfo;
+        Assert.Null(of(Path.Combine(_dir, "missing.dll")));
+        Assert.Null(of(Path.Combine(_dir, "missing", "below.dll")));
+        Assert.Null(of(_dir));
 
         var target = Path.Combine(_dir, "target.dll");
         File.WriteAllText(target, "twelve bytes");
+        File.SetLastWriteTimeUtc(target, DateTime.UtcNow.AddHours(-1));
         var link = Path.Combine(_dir, "link.dll");
         File.CreateSymbolicLink(link, target);
-        Assert.Equal(12, FileStamp.Of(link)!.Length);
-        Assert.Equal(FileStamp.Of(target)!.LastWriteUtc, FileStamp.Of(link)!.LastWriteUtc);
+        Assert.Equal(12, of(link)!.Length);
+        Assert.Equal(of(target)!.LastWriteUtc, of(link)!.LastWriteUtc);
+        Assert.Equal(new DateTimeOffset(File.GetLastWriteTimeUtc(target), TimeSpan.Zero), of(target)!.LastWriteUtc);
+        Assert.Equal(statx && OperatingSystem.IsLinux(), of(target)!.ChangedUtc is not null);
     }
 }

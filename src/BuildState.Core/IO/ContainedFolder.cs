@@ -23,6 +23,9 @@ internal sealed partial class ContainedFolder : IDisposable
         _fd = fd;
     }
 
+    /// <summary>Written by path (no descriptor): where <see cref="ThroughDescriptor"/> is false, or a test asked for it.</summary>
+    private bool ByPath => _fd < 0;
+
     /// <summary>
     /// True where files are written through an open folder: Linux on x86/x64 (where the open flags
     /// are known) with <c>/proc</c> mounted (a container without it checks by path).
@@ -32,11 +35,13 @@ internal sealed partial class ContainedFolder : IDisposable
     /// <summary>
     /// <paramref name="folder"/> (created when missing), open for writing files into; null when it
     /// leads out of <paramref name="resolvedRoot"/> (a root whose links are already resolved).
+    /// <paramref name="throughDescriptor"/> false writes by path where a descriptor could be used
+    /// (tests of the other systems' way).
     /// </summary>
-    public static ContainedFolder? Open(string folder, string resolvedRoot)
+    public static ContainedFolder? Open(string folder, string resolvedRoot, bool throughDescriptor = true)
     {
         Directory.CreateDirectory(folder);
-        if (!ThroughDescriptor)
+        if (!throughDescriptor || !ThroughDescriptor)
         {
             return IsInside(PathLinks.Resolve(folder), resolvedRoot) ? new ContainedFolder(folder, -1) : null;
         }
@@ -81,7 +86,7 @@ internal sealed partial class ContainedFolder : IDisposable
     /// <summary>Puts file <paramref name="from"/> in place of <paramref name="to"/>, both in the folder (atomic: a reader sees one or the other).</summary>
     public void Replace(string from, string to)
     {
-        if (!ThroughDescriptor)
+        if (ByPath)
         {
             File.Move(Path.Combine(_path, from), Path.Combine(_path, to), overwrite: true);
             return;
@@ -96,7 +101,7 @@ internal sealed partial class ContainedFolder : IDisposable
     /// <summary>Removes file <paramref name="name"/> from the folder when it is there; a failure leaves it.</summary>
     public void DeleteIfThere(string name)
     {
-        if (!ThroughDescriptor)
+        if (ByPath)
         {
             try
             {
@@ -122,7 +127,7 @@ internal sealed partial class ContainedFolder : IDisposable
 
     private SafeFileHandle OpenFile(string name, int flags, string action, FileMode mode, FileAccess access)
     {
-        if (!ThroughDescriptor)
+        if (ByPath)
         {
             return File.OpenHandle(Path.Combine(_path, name), mode, access, FileShare.Read);
         }

@@ -36,11 +36,12 @@ internal sealed class FileStamp(long length, long writeTicks, long changeTicks)
     /// <summary>The file at <paramref name="fullPath"/> (a link followed); null when no file is there.</summary>
     public static FileStamp? Of(string fullPath)
     {
-        if (UnixFiles.Supported && UnixFiles.TryFileStamp(fullPath, out var stamp))
-        {
-            return stamp;
-        }
+        return UnixFiles.Supported && UnixFiles.TryFileStamp(fullPath, out var stamp) ? stamp : ThroughFileInfo(fullPath);
+    }
 
+    /// <summary>The stamp from .NET's <c>FileInfo</c>: no change time. Where statx is not there (Windows, macOS, an old Linux).</summary>
+    internal static FileStamp? ThroughFileInfo(string fullPath)
+    {
         var info = new FileInfo(fullPath);
         if (info.LinkTarget is not null)
         {

@@ -84,7 +84,7 @@ public sealed partial class BuildStore
                 if (!folders.TryGetValue(folderPath, out var folder))
                 {
                     BeforeWriteBackTestHook?.Invoke(folderPath);
-                    folder = ContainedFolder.Open(folderPath, root)
+                    folder = ContainedFolder.Open(folderPath, root, WriteBackThroughDescriptor)
                         ?? throw new BuildStateException(StoreErrorKind.Validation, $"the folder of artifact {Shown(item.Artifact.Path)} leads out of the repository now (a folder on its way became a link while restore ran); nothing was restored: look at that folder, then restore again", folderPath);
                     folders[folderPath] = folder;
                 }
@@ -125,6 +125,9 @@ public sealed partial class BuildStore
 
     /// <summary>Called with each target folder just before it is opened for the writes: lets a test change the disk between the two halves.</summary>
     internal Action<string>? BeforeWriteBackTestHook { get; set; }
+
+    /// <summary>False writes files back by path, as on systems without a descriptor to write through (<see cref="ContainedFolder"/>): for tests of that way on Linux.</summary>
+    internal bool WriteBackThroughDescriptor { get; set; } = true;
 
     /// <summary>The stored copy of an artifact, read and checked against its SHA-256 (a Corruption error naming the blob when missing or damaged).</summary>
     private byte[] ReadVerifiedCopy(string blob, ArtifactRecord artifact)
