@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using System.Security.Cryptography;
 using Microsoft.Win32.SafeHandles;
 
 namespace BuildState.IO;
@@ -43,7 +42,7 @@ internal sealed partial class ContainedFolder : IDisposable
         Directory.CreateDirectory(folder);
         if (!throughDescriptor || !ThroughDescriptor)
         {
-            return IsInside(PathLinks.Resolve(folder), resolvedRoot) ? new ContainedFolder(folder, -1) : null;
+            return PathLinks.Relation(PathLinks.Resolve(folder), resolvedRoot) != PathRelation.Outside ? new ContainedFolder(folder, -1) : null;
         }
 
         var fd = Posix.Open(folder, Posix.O_RDONLY | Posix.O_DIRECTORY | Posix.O_CLOEXEC, 0);
@@ -54,7 +53,7 @@ internal sealed partial class ContainedFolder : IDisposable
 
         // What the descriptor is, whatever the path now leads to: the kernel's own name for it.
         var opened = new FileInfo($"/proc/self/fd/{fd}").LinkTarget;
-        if (opened is null || !IsInside(opened, resolvedRoot))
+        if (opened is null || PathLinks.Relation(opened, resolvedRoot) == PathRelation.Outside)
         {
             Posix.Close(fd);
             return null;
@@ -75,13 +74,9 @@ internal sealed partial class ContainedFolder : IDisposable
         RandomAccess.Write(handle, data, 0);
     }
 
-    /// <summary>Lower-case hex SHA-256 of file <paramref name="name"/> in the folder, as it is on disk.</summary>
-    public string Sha256Of(string name)
-    {
-        using var handle = OpenFile(name, Posix.O_RDONLY | Posix.O_NOFOLLOW | Posix.O_CLOEXEC, "read the file", FileMode.Open, FileAccess.Read);
-        using var stream = new FileStream(handle, FileAccess.Read);
-        return Convert.ToHexStringLower(SHA256.HashData(stream));
-    }
+    /// <summary>File <paramref name="name"/> in the folder, open for reading (never through a link).</summary>
+    public FileStream OpenRead(string name) =>
+        new(OpenFile(name, Posix.O_RDONLY | Posix.O_NOFOLLOW | Posix.O_CLOEXEC, "read the file", FileMode.Open, FileAccess.Read), FileAccess.Read);
 
     /// <summary>Puts file <paramref name="from"/> in place of <paramref name="to"/>, both in the folder (atomic: a reader sees one or the other).</summary>
     public void Replace(string from, string to)
@@ -141,12 +136,6 @@ internal sealed partial class ContainedFolder : IDisposable
     {
         var errno = Marshal.GetLastPInvokeError();
         return Errors.BuildStateException.FromIo(new IOException(Marshal.GetPInvokeErrorMessage(errno), errno), path, action, storeFile: false);
-    }
-
-    private static bool IsInside(string resolved, string resolvedRoot)
-    {
-        var relative = Path.GetRelativePath(resolvedRoot, resolved);
-        return relative == "." || !(relative == ".." || Path.IsPathRooted(relative) || relative.StartsWith(".." + Path.DirectorySeparatorChar, StringComparison.Ordinal));
     }
 
     // The mode .NET creates files with (the umask applies), as File.WriteAllBytes did here before.

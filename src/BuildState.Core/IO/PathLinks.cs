@@ -10,6 +10,15 @@ internal static class PathLinks
     // Linux's own limit of links followed in one lookup (ELOOP beyond it).
     private const int MaxLinks = 40;
 
+    /// <summary>Where full path <paramref name="full"/> lies against <paramref name="root"/>, by their text (resolve links first where they matter).</summary>
+    public static PathRelation Relation(string full, string root)
+    {
+        var relative = Path.GetRelativePath(root, full);
+        return relative == "." ? PathRelation.Same
+            : relative == ".." || Path.IsPathRooted(relative) || relative.StartsWith(".." + Path.DirectorySeparatorChar, StringComparison.Ordinal) ? PathRelation.Outside
+            : PathRelation.Below;
+    }
+
     /// <summary>The full path <paramref name="fullPath"/> leads to; the part that does not exist yet is kept as written.</summary>
     public static string Resolve(string fullPath)
     {
@@ -49,3 +58,6 @@ internal static class PathLinks
         return current;
     }
 }
+
+/// <summary>A path against a root: the root itself, below it, or outside it.</summary>
+internal enum PathRelation { Same, Below, Outside }

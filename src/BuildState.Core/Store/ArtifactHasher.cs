@@ -12,9 +12,12 @@ namespace BuildState.Store;
 /// </summary>
 public static class ArtifactHasher
 {
-    public static ArtifactRecord Hash(string fullPath, string storedPath, string? kind, IReadOnlyDictionary<string, ArtifactRecord>? previous)
+    public static ArtifactRecord Hash(string fullPath, string storedPath, string? kind, IReadOnlyDictionary<string, ArtifactRecord>? previous) =>
+        Hash(fullPath, storedPath, kind, previous, FileStamp.Of(fullPath) ?? throw BuildStateException.NotFound("the artifact file does not exist", fullPath));
+
+    /// <summary>The same, with the file's stamp already taken (a caller that compared it first).</summary>
+    internal static ArtifactRecord Hash(string fullPath, string storedPath, string? kind, IReadOnlyDictionary<string, ArtifactRecord>? previous, FileStamp stamp)
     {
-        var stamp = FileStamp.Of(fullPath) ?? throw BuildStateException.NotFound("the artifact file does not exist", fullPath);
         if (previous is not null && previous.TryGetValue(storedPath, out var known) && stamp.Matches(known) && known.Sha256.Length == 64)
         {
             return new ArtifactRecord { Path = storedPath, Size = known.Size, Sha256 = known.Sha256, LastWriteUtc = stamp.LastWriteUtc, ChangedUtc = stamp.ChangedUtc, Kind = kind ?? known.Kind };
@@ -37,7 +40,7 @@ public static class ArtifactHasher
         try
         {
             using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 81920, FileOptions.SequentialScan);
-            return Convert.ToHexStringLower(SHA256.HashData(stream));
+            return HashStream(stream);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -46,4 +49,7 @@ public static class ArtifactHasher
     }
 
     public static string HashBytes(ReadOnlySpan<byte> data) => Convert.ToHexStringLower(SHA256.HashData(data));
+
+    /// <summary>Lower-case hex SHA-256 of what is left to read in <paramref name="stream"/>.</summary>
+    internal static string HashStream(Stream stream) => Convert.ToHexStringLower(SHA256.HashData(stream));
 }

@@ -33,7 +33,7 @@ public sealed partial class BuildStore
             ArtifactRecord? now = null;
             try
             {
-                now = stamp is not null ? ArtifactHasher.Hash(full, artifact.Path, artifact.Kind, previous: null) : null;
+                now = stamp is not null ? ArtifactHasher.Hash(full, artifact.Path, artifact.Kind, previous: null, stamp) : null;
             }
             catch (Errors.BuildStateException)
             {

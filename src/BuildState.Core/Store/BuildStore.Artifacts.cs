@@ -112,7 +112,7 @@ public sealed partial class BuildStore
             return null; // a NUL or another character no path may hold
         }
 
-        if (Relation(full, RepositoryRoot) != PathRelation.Below)
+        if (PathLinks.Relation(full, RepositoryRoot) != PathRelation.Below)
         {
             return null;
         }
@@ -120,22 +120,12 @@ public sealed partial class BuildStore
         try
         {
             // The file's folder as the system follows it: the root itself, or below it.
-            return Relation(PathLinks.Resolve(Path.GetDirectoryName(full)!), PathLinks.Resolve(RepositoryRoot)) == PathRelation.Outside ? null : full;
+            return PathLinks.Relation(PathLinks.Resolve(Path.GetDirectoryName(full)!), PathLinks.Resolve(RepositoryRoot)) == PathRelation.Outside ? null : full;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return null; // where a folder's link cannot be read, the file counts as outside: not written
         }
-    }
-
-    private enum PathRelation { Same, Below, Outside }
-
-    private static PathRelation Relation(string full, string root)
-    {
-        var relative = Path.GetRelativePath(root, full);
-        return relative == "." ? PathRelation.Same
-            : relative == ".." || Path.IsPathRooted(relative) || relative.StartsWith(".." + Path.DirectorySeparatorChar, StringComparison.Ordinal) ? PathRelation.Outside
-            : PathRelation.Below;
     }
 
     /// <summary>The full path of a stored or caller-given path.</summary>

@@ -92,7 +92,13 @@ public sealed partial class BuildStore
                 var temp = $"{Path.GetFileName(item.Target)}.restore-{Guid.NewGuid():N}";
                 staged.Add((folder, temp));
                 folder.WriteNew(temp, bytes, item.Artifact.Mode is { } mode ? ArtifactModes.Parse(mode) : null);
-                if (folder.Sha256Of(temp) != item.Artifact.Sha256)
+                string writtenSha256;
+                using (var written = folder.OpenRead(temp))
+                {
+                    writtenSha256 = ArtifactHasher.HashStream(written);
+                }
+
+                if (writtenSha256 != item.Artifact.Sha256)
                 {
                     throw new BuildStateException(StoreErrorKind.General, "the file written back does not match its SHA-256; nothing was restored", item.Target);
                 }
